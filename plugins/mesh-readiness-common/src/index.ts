@@ -1,0 +1,7 @@
+/**
+ * Mesh Readiness domain model and readiness engine, shared by the backend,
+ * the CLI and the frontend.
+ *
+ * @packageDocumentation
+ */
+export * from './types';
