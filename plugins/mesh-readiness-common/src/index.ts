@@ -5,3 +5,5 @@
  * @packageDocumentation
  */
 export * from './types';
+export * from './manifests';
+export type * from './checks/types';

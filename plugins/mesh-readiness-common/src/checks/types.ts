@@ -1,0 +1,54 @@
+import type { ManifestSet } from '../manifests';
+import type {
+  EntityFacts,
+  EvidenceSource,
+  Finding,
+  MeshFlavour,
+} from '../types';
+
+/** What an analyzer sees when it runs for one entity and one check. */
+export interface AnalyzerContext {
+  entity: EntityFacts['entity'];
+  /**
+   * The parsed manifests. Present whenever the manifests source answered
+   * (possibly with zero objects); the engine never runs an analyzer that
+   * reads manifests when that source failed or is not connected.
+   */
+  manifests: ManifestSet;
+  /** All facts, for analyzers that need catalog or cluster details. */
+  facts: EntityFacts;
+  /** Parameters from the program's check definition (may be empty). */
+  params: Record<string, unknown>;
+  /** The mesh of the program being evaluated. */
+  mesh: MeshFlavour;
+}
+
+/** The verdict of one analyzer, before waivers and source status apply. */
+export interface AnalyzerOutcome {
+  status: 'pass' | 'fail' | 'warn' | 'not-applicable';
+  /** One line for the scorecard, e.g. "2 of 3 Service ports lack a protocol". */
+  summary: string;
+  /** Evidence: every failing resource with file and line, or the proof of a pass. */
+  findings: Finding[];
+}
+
+/**
+ * A named rule of the engine. Programs refer to analyzers by id; the
+ * analyzer decides pass / fail from the facts. Analyzers are pure.
+ */
+export interface CheckAnalyzer {
+  /** Usually equal to the check id it implements, e.g. `k8s.svc.protocol`. */
+  id: string;
+  title: string;
+  /**
+   * The sources the analyzer reads. If any of them failed the check is
+   * `unknown`; if any is not connected in this installation it is
+   * `not-evaluated`.
+   */
+  evidence: EvidenceSource[];
+  /** Meshes the analyzer knows how to judge. */
+  mesh: MeshFlavour[];
+  /** Upstream rules the analyzer corresponds to (ISTxxxx, KIAxxxx, linkerd report ids). */
+  upstream?: string[];
+  analyze(context: AnalyzerContext): AnalyzerOutcome;
+}
