@@ -5,5 +5,6 @@
  * @packageDocumentation
  */
 export * from './types';
+export * from './permissions';
 export * from './manifests';
 export type * from './checks/types';
