@@ -1,1 +1,8 @@
-export {};
+/**
+ * Node library of Mesh Readiness: the evidence provider extension point for
+ * backend modules.
+ *
+ * @packageDocumentation
+ */
+export * from './EvidenceProvider';
+export * from './extensions';

@@ -1,0 +1,26 @@
+import { createExtensionPoint } from '@backstage/backend-plugin-api';
+import type { EvidenceProvider } from './EvidenceProvider';
+
+/**
+ * Lets backend modules add evidence providers to the Mesh Readiness plugin.
+ *
+ * @public
+ */
+export interface MeshReadinessEvidenceExtensionPoint {
+  /**
+   * Adds providers. A source (`cluster`, `metrics`, ...) counts as connected
+   * once at least one provider for it is added; checks reading a source with
+   * no provider are `not-evaluated`.
+   */
+  addEvidenceProvider(...providers: EvidenceProvider[]): void;
+}
+
+/**
+ * Extension point `mesh-readiness.evidence`.
+ *
+ * @public
+ */
+export const meshReadinessEvidenceExtensionPoint =
+  createExtensionPoint<MeshReadinessEvidenceExtensionPoint>({
+    id: 'mesh-readiness.evidence',
+  });
