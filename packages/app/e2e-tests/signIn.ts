@@ -1,0 +1,37 @@
+import { expect, Page } from '@playwright/test';
+
+export const SCREENSHOT_DIR = 'artifacts/screenshots';
+
+/** Signs in through the guest provider's "Enter" button. */
+export async function signInAsGuest(page: Page) {
+  await page.goto('/');
+  const enter = page.getByRole('button', { name: 'Enter' });
+  await expect(enter).toBeVisible();
+  await enter.click();
+  await expect(
+    page.getByRole('navigation', { name: 'sidebar nav' }),
+  ).toBeVisible();
+}
+
+/**
+ * Fails when the page shows one of Backstage's error panels or a crashed
+ * extension instead of content.
+ */
+export async function expectNoErrorPanel(page: Page) {
+  const errorTexts = [
+    /Error: /,
+    /Something went wrong/i,
+    /Could not load/i,
+    /Failed to load/i,
+    /is not available/i,
+    /NotFoundError/,
+  ];
+  const body = await page.locator('main, body').first().innerText();
+  for (const text of errorTexts) {
+    expect(body, `page shows an error (${text})`).not.toMatch(text);
+  }
+}
+
+export async function screenshot(page: Page, name: string) {
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/${name}.png`, fullPage: true });
+}
