@@ -1,0 +1,707 @@
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import type { Knex } from 'knex';
+import type {
+  Attestation,
+  AttestorRole,
+  CheckStatus,
+  Waiver,
+  WaiverState,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
+import { decodeScorecard, encodeScorecard } from './scorecardCodec';
+import type {
+  AttestationFilter,
+  HistoryFilter,
+  HistoryRecord,
+  MentorNote,
+  Page,
+  ScorecardFilter,
+  ScorecardRecord,
+  ScorecardState,
+  ScorecardSummaryRecord,
+  ScorecardWrite,
+  Store,
+  WaiverFilter,
+} from './Store';
+
+const SCORECARDS = 'mesh_readiness_scorecards';
+const HISTORY = 'mesh_readiness_history';
+const ATTESTATIONS = 'mesh_readiness_attestations';
+const WAIVERS = 'mesh_readiness_waivers';
+const NOTES = 'mesh_readiness_mentor_notes';
+
+/*
+ * Rows per statement. SQLite allows 32,766 bound variables per statement;
+ * a scorecard row binds 22, a history row 8, a ref in `IN (...)` one.
+ */
+const WRITE_CHUNK = 500;
+const IN_CHUNK = 5000;
+
+const migrationsDir = resolvePackagePath(
+  '@mesh-readiness/plugin-mesh-readiness-backend',
+  'migrations',
+);
+
+/** Runs the plugin's migrations to the latest version. */
+export async function migrateDatabase(knex: Knex): Promise<void> {
+  await knex.migrate.latest({ directory: migrationsDir });
+}
+
+type ScorecardRow = {
+  entity_ref: string;
+  program_id: string;
+  kind: string;
+  title: string | null;
+  owner: string | null;
+  phase: string;
+  next_phase: string | null;
+  progress_passed: number;
+  progress_total: number;
+  program_version: string;
+  facts_hash: string;
+  failing_checks: number;
+  check_statuses: string;
+  failing_since: string;
+  stale: boolean | number;
+  stale_reason: string | null;
+  stale_since: string | null;
+  facts_timestamp: string;
+  evaluated_at: string;
+  checked_at: string;
+  scorecard: Buffer;
+};
+
+type HistoryRow = {
+  id?: number | string;
+  entity_ref: string;
+  program_id: string;
+  program_version: string;
+  owner: string | null;
+  at: string;
+  phase: string;
+  previous_phase: string | null;
+  changes: string;
+};
+
+type AttestationRow = {
+  id: string;
+  entity_ref: string;
+  program_id: string;
+  item_id: string;
+  attested_by: string;
+  role: string;
+  evidence_url: string | null;
+  comment: string | null;
+  attested_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+  revoked_by: string | null;
+  facts_fingerprint: string | null;
+};
+
+type WaiverRow = {
+  id: string;
+  entity_ref: string;
+  program_id: string;
+  item_id: string;
+  state: string;
+  justification: string;
+  compensating_control: string | null;
+  requested_by: string;
+  requested_at: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  decision_comment: string | null;
+  expires_at: string;
+};
+
+const SUMMARY_COLUMNS = [
+  'entity_ref',
+  'program_id',
+  'kind',
+  'title',
+  'owner',
+  'phase',
+  'next_phase',
+  'progress_passed',
+  'progress_total',
+  'program_version',
+  'failing_checks',
+  'check_statuses',
+  'failing_since',
+  'stale',
+  'stale_reason',
+  'facts_timestamp',
+  'evaluated_at',
+];
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) {
+    chunks.push(items.slice(i, i + size));
+  }
+  return chunks;
+}
+
+function orUndefined<T>(value: T | null | undefined): T | undefined {
+  return value === null || value === undefined ? undefined : value;
+}
+
+/** `|id=status|id=status|`: one indexed text column for check filters. */
+function encodeCheckStatuses(
+  checks: Array<{ checkId: string; status: CheckStatus }>,
+): string {
+  return `|${checks.map(c => `${c.checkId}=${c.status}`).join('|')}|`;
+}
+
+function decodeCheckStatuses(text: string): Record<string, CheckStatus> {
+  const result: Record<string, CheckStatus> = {};
+  for (const part of text.split('|')) {
+    const eq = part.lastIndexOf('=');
+    if (eq > 0) {
+      result[part.slice(0, eq)] = part.slice(eq + 1) as CheckStatus;
+    }
+  }
+  return result;
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, m => `\\${m}`);
+}
+
+function toScorecardRow(record: ScorecardRecord): ScorecardRow {
+  const s = record.scorecard;
+  return {
+    entity_ref: record.entityRef,
+    program_id: record.programId,
+    kind: record.kind,
+    title: record.title ?? null,
+    owner: record.owner ?? null,
+    phase: s.phase,
+    next_phase: s.nextPhase ?? null,
+    progress_passed: s.progress.passed,
+    progress_total: s.progress.total,
+    program_version: s.programVersion,
+    facts_hash: s.factsHash,
+    failing_checks: s.checks.filter(
+      c =>
+        c.severity === 'required' &&
+        (c.status === 'fail' || c.status === 'unknown'),
+    ).length,
+    check_statuses: encodeCheckStatuses(s.checks),
+    failing_since: JSON.stringify(record.failingSince),
+    stale: record.stale,
+    stale_reason: record.staleReason ?? null,
+    stale_since: record.staleSince ?? null,
+    facts_timestamp: s.factsTimestamp,
+    evaluated_at: s.evaluatedAt,
+    checked_at: record.checkedAt,
+    scorecard: encodeScorecard(s),
+  };
+}
+
+function fromScorecardRow(row: ScorecardRow): ScorecardRecord {
+  return {
+    entityRef: row.entity_ref,
+    programId: row.program_id,
+    kind: row.kind,
+    title: orUndefined(row.title),
+    owner: orUndefined(row.owner),
+    failingSince: JSON.parse(row.failing_since),
+    stale: Boolean(row.stale),
+    staleReason: orUndefined(row.stale_reason),
+    staleSince: orUndefined(row.stale_since),
+    checkedAt: row.checked_at,
+    scorecard: decodeScorecard(row.scorecard),
+  };
+}
+
+function fromSummaryRow(row: ScorecardRow): ScorecardSummaryRecord {
+  const total = Number(row.progress_total);
+  const passed = Number(row.progress_passed);
+  return {
+    entityRef: row.entity_ref,
+    programId: row.program_id,
+    programVersion: row.program_version,
+    kind: row.kind,
+    title: orUndefined(row.title),
+    owner: orUndefined(row.owner),
+    phase: row.phase,
+    nextPhase: orUndefined(row.next_phase),
+    progress: { passed, total, ratio: total === 0 ? 1 : passed / total },
+    failingChecks: Number(row.failing_checks),
+    stale: Boolean(row.stale),
+    staleReason: orUndefined(row.stale_reason),
+    factsTimestamp: row.facts_timestamp,
+    evaluatedAt: row.evaluated_at,
+    checkStatuses: decodeCheckStatuses(row.check_statuses),
+    failingSince: JSON.parse(row.failing_since),
+  };
+}
+
+function toHistoryRow(record: HistoryRecord): HistoryRow {
+  return {
+    entity_ref: record.entityRef,
+    program_id: record.programId,
+    program_version: record.programVersion,
+    owner: record.owner ?? null,
+    at: record.at,
+    phase: record.phase,
+    previous_phase: record.previousPhase ?? null,
+    changes: JSON.stringify(record.changes),
+  };
+}
+
+function fromHistoryRow(row: HistoryRow): HistoryRecord {
+  return {
+    id: String(row.id),
+    entityRef: row.entity_ref,
+    programId: row.program_id,
+    programVersion: row.program_version,
+    owner: orUndefined(row.owner),
+    at: row.at,
+    phase: row.phase,
+    previousPhase: orUndefined(row.previous_phase),
+    changes: JSON.parse(row.changes),
+  };
+}
+
+function fromAttestationRow(row: AttestationRow): Attestation {
+  return {
+    id: row.id,
+    entityRef: row.entity_ref,
+    programId: row.program_id,
+    itemId: row.item_id,
+    attestedBy: row.attested_by,
+    role: row.role as AttestorRole,
+    evidenceUrl: orUndefined(row.evidence_url),
+    comment: orUndefined(row.comment),
+    attestedAt: row.attested_at,
+    expiresAt: orUndefined(row.expires_at),
+    revokedAt: orUndefined(row.revoked_at),
+    factsFingerprint: orUndefined(row.facts_fingerprint),
+  };
+}
+
+function fromWaiverRow(row: WaiverRow): Waiver {
+  return {
+    id: row.id,
+    entityRef: row.entity_ref,
+    programId: row.program_id,
+    itemId: row.item_id,
+    state: row.state as WaiverState,
+    justification: row.justification,
+    compensatingControl: orUndefined(row.compensating_control),
+    requestedBy: row.requested_by,
+    requestedAt: row.requested_at,
+    decidedBy: orUndefined(row.decided_by),
+    decidedAt: orUndefined(row.decided_at),
+    decisionComment: orUndefined(row.decision_comment),
+    expiresAt: row.expires_at,
+  };
+}
+
+/** {@link Store} on the plugin's database (SQLite or PostgreSQL). */
+export class DatabaseStore implements Store {
+  static async create(options: {
+    database: DatabaseService;
+  }): Promise<DatabaseStore> {
+    const knex = await options.database.getClient();
+    if (!options.database.migrations?.skip) {
+      await migrateDatabase(knex);
+    }
+    return new DatabaseStore(knex);
+  }
+
+  constructor(private readonly db: Knex) {}
+
+  async getScorecardStates(
+    entityRefs: string[],
+    programId?: string,
+  ): Promise<ScorecardState[]> {
+    const states: ScorecardState[] = [];
+    for (const refs of chunk(entityRefs, IN_CHUNK)) {
+      const query = this.db<ScorecardRow>(SCORECARDS)
+        .select(
+          'entity_ref',
+          'program_id',
+          'program_version',
+          'facts_hash',
+          'phase',
+          'stale',
+        )
+        .whereIn('entity_ref', refs);
+      if (programId) {
+        query.where('program_id', programId);
+      }
+      for (const row of await query) {
+        states.push({
+          entityRef: row.entity_ref,
+          programId: row.program_id,
+          programVersion: row.program_version,
+          factsHash: row.facts_hash,
+          phase: row.phase,
+          stale: Boolean(row.stale),
+        });
+      }
+    }
+    return states;
+  }
+
+  async getScorecard(
+    entityRef: string,
+    programId?: string,
+  ): Promise<ScorecardRecord | undefined> {
+    const query = this.db<ScorecardRow>(SCORECARDS)
+      .where('entity_ref', entityRef)
+      .orderBy('evaluated_at', 'desc')
+      .first();
+    if (programId) {
+      query.where('program_id', programId);
+    }
+    const row = await query;
+    return row ? fromScorecardRow(row as ScorecardRow) : undefined;
+  }
+
+  async getScorecards(
+    entityRefs: string[],
+    programId?: string,
+  ): Promise<ScorecardRecord[]> {
+    const records: ScorecardRecord[] = [];
+    for (const refs of chunk(entityRefs, IN_CHUNK)) {
+      const query = this.db<ScorecardRow>(SCORECARDS).whereIn(
+        'entity_ref',
+        refs,
+      );
+      if (programId) {
+        query.where('program_id', programId);
+      }
+      for (const row of await query) {
+        records.push(fromScorecardRow(row as ScorecardRow));
+      }
+    }
+    return records;
+  }
+
+  private applyScorecardFilter(
+    query: Knex.QueryBuilder,
+    filter: ScorecardFilter,
+  ): Knex.QueryBuilder {
+    if (filter.programId) query.where('program_id', filter.programId);
+    if (filter.phase) query.where('phase', filter.phase);
+    if (filter.owner) query.where('owner', filter.owner);
+    if (filter.owners) query.whereIn('owner', filter.owners);
+    if (filter.entityRefs) query.whereIn('entity_ref', filter.entityRefs);
+    if (filter.kind)
+      query.where('kind', filter.kind.toLocaleLowerCase('en-US'));
+    if (filter.stale !== undefined) query.where('stale', filter.stale);
+    if (filter.checkId) {
+      const pattern = filter.checkStatus
+        ? `%|${escapeLike(filter.checkId)}=${escapeLike(filter.checkStatus)}|%`
+        : `%|${escapeLike(filter.checkId)}=%`;
+      query.whereRaw(`check_statuses like ? escape '\\'`, [pattern]);
+    } else if (filter.checkStatus) {
+      query.whereRaw(`check_statuses like ? escape '\\'`, [
+        `%=${escapeLike(filter.checkStatus)}|%`,
+      ]);
+    }
+    return query;
+  }
+
+  async listScorecards(
+    filter: ScorecardFilter,
+    page: { offset: number; limit: number },
+  ): Promise<Page<ScorecardSummaryRecord>> {
+    const [countRow] = await this.applyScorecardFilter(
+      this.db(SCORECARDS).count({ count: '*' }),
+      filter,
+    );
+    const rows = await this.applyScorecardFilter(
+      this.db(SCORECARDS).select(SUMMARY_COLUMNS),
+      filter,
+    )
+      .orderBy([
+        { column: 'entity_ref', order: 'asc' },
+        { column: 'program_id', order: 'asc' },
+      ])
+      .offset(page.offset)
+      .limit(page.limit);
+    return {
+      items: rows.map((row: ScorecardRow) => fromSummaryRow(row)),
+      totalCount: Number((countRow as { count: number | string }).count),
+    };
+  }
+
+  async listAllScorecards(
+    filter: ScorecardFilter,
+  ): Promise<ScorecardSummaryRecord[]> {
+    const { entityRefs, ...rest } = filter;
+    const batches = entityRefs ? chunk(entityRefs, IN_CHUNK) : [undefined];
+    const result: ScorecardSummaryRecord[] = [];
+    for (const refs of batches) {
+      const rows = await this.applyScorecardFilter(
+        this.db(SCORECARDS).select(SUMMARY_COLUMNS),
+        { ...rest, entityRefs: refs },
+      ).orderBy('entity_ref', 'asc');
+      for (const row of rows) result.push(fromSummaryRow(row));
+    }
+    return result;
+  }
+
+  async writeScorecards(writes: ScorecardWrite[]): Promise<void> {
+    if (writes.length === 0) {
+      return;
+    }
+    const scorecardRows = writes.map(w => toScorecardRow(w.record));
+    const historyRows = writes.flatMap(w =>
+      w.history ? [toHistoryRow(w.history)] : [],
+    );
+    await this.db.transaction(async tx => {
+      for (const rows of chunk(scorecardRows, WRITE_CHUNK)) {
+        await tx(SCORECARDS)
+          .insert(rows)
+          .onConflict(['entity_ref', 'program_id'])
+          .merge();
+      }
+      for (const rows of chunk(historyRows, WRITE_CHUNK)) {
+        await tx(HISTORY).insert(rows);
+      }
+    });
+  }
+
+  async touchScorecards(
+    keys: Array<{ entityRef: string; programId: string }>,
+    checkedAt: string,
+  ): Promise<void> {
+    // Grouped by program so that one `IN` list per program suffices.
+    const byProgram = new Map<string, string[]>();
+    for (const key of keys) {
+      const refs = byProgram.get(key.programId) ?? [];
+      refs.push(key.entityRef);
+      byProgram.set(key.programId, refs);
+    }
+    for (const [programId, refs] of byProgram) {
+      for (const part of chunk(refs, IN_CHUNK)) {
+        await this.db(SCORECARDS)
+          .where('program_id', programId)
+          .whereIn('entity_ref', part)
+          .update({ checked_at: checkedAt });
+      }
+    }
+  }
+
+  async deleteScorecardsCheckedBefore(before: string): Promise<number> {
+    return this.db(SCORECARDS).where('checked_at', '<', before).delete();
+  }
+
+  private historyQuery(filter: HistoryFilter, refs?: string[]) {
+    const query = this.db<HistoryRow>(HISTORY);
+    if (refs) query.whereIn('entity_ref', refs);
+    if (filter.programId) query.where('program_id', filter.programId);
+    if (filter.since) query.where('at', '>=', filter.since);
+    if (filter.phaseChangesOnly) {
+      query.where(q =>
+        q.whereNull('previous_phase').orWhereRaw('previous_phase <> phase'),
+      );
+    }
+    return query;
+  }
+
+  async listHistory(
+    filter: HistoryFilter,
+    page: { offset: number; limit: number },
+  ): Promise<Page<HistoryRecord>> {
+    const [countRow] = await this.historyQuery(filter, filter.entityRefs).count(
+      {
+        count: '*',
+      },
+    );
+    const rows = await this.historyQuery(filter, filter.entityRefs)
+      .select('*')
+      .orderBy([
+        { column: 'at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .offset(page.offset)
+      .limit(page.limit);
+    return {
+      items: rows.map(row => fromHistoryRow(row as HistoryRow)),
+      totalCount: Number((countRow as { count: number | string }).count),
+    };
+  }
+
+  async listAllHistory(filter: HistoryFilter): Promise<HistoryRecord[]> {
+    const batches = filter.entityRefs
+      ? chunk(filter.entityRefs, IN_CHUNK)
+      : [undefined];
+    const result: HistoryRecord[] = [];
+    for (const refs of batches) {
+      const rows = await this.historyQuery(filter, refs)
+        .select('*')
+        .orderBy([
+          { column: 'at', order: 'asc' },
+          { column: 'id', order: 'asc' },
+        ]);
+      for (const row of rows) result.push(fromHistoryRow(row as HistoryRow));
+    }
+    return result;
+  }
+
+  async pruneHistory(before: string): Promise<number> {
+    return this.db(HISTORY).where('at', '<', before).delete();
+  }
+
+  async createAttestation(attestation: Attestation): Promise<void> {
+    await this.db<AttestationRow>(ATTESTATIONS).insert({
+      id: attestation.id,
+      entity_ref: attestation.entityRef,
+      program_id: attestation.programId,
+      item_id: attestation.itemId,
+      attested_by: attestation.attestedBy,
+      role: attestation.role,
+      evidence_url: attestation.evidenceUrl ?? null,
+      comment: attestation.comment ?? null,
+      attested_at: attestation.attestedAt,
+      expires_at: attestation.expiresAt ?? null,
+      revoked_at: attestation.revokedAt ?? null,
+      revoked_by: null,
+      facts_fingerprint: attestation.factsFingerprint ?? null,
+    });
+  }
+
+  async getAttestation(id: string): Promise<Attestation | undefined> {
+    const row = await this.db<AttestationRow>(ATTESTATIONS)
+      .where('id', id)
+      .first();
+    return row ? fromAttestationRow(row) : undefined;
+  }
+
+  async revokeAttestation(
+    id: string,
+    by: string,
+    at: string,
+  ): Promise<boolean> {
+    const updated = await this.db<AttestationRow>(ATTESTATIONS)
+      .where('id', id)
+      .whereNull('revoked_at')
+      .update({ revoked_at: at, revoked_by: by });
+    return updated > 0;
+  }
+
+  async listAttestations(filter: AttestationFilter): Promise<Attestation[]> {
+    const batches = filter.entityRefs
+      ? chunk(filter.entityRefs, IN_CHUNK)
+      : [undefined];
+    const result: Attestation[] = [];
+    for (const refs of batches) {
+      const query = this.db<AttestationRow>(ATTESTATIONS);
+      if (refs) query.whereIn('entity_ref', refs);
+      if (filter.entityRef) query.where('entity_ref', filter.entityRef);
+      if (filter.programId) query.where('program_id', filter.programId);
+      if (!filter.includeRevoked) query.whereNull('revoked_at');
+      const rows = await query.orderBy([
+        { column: 'attested_at', order: 'desc' },
+        { column: 'id', order: 'asc' },
+      ]);
+      for (const row of rows) result.push(fromAttestationRow(row));
+    }
+    return result;
+  }
+
+  async createWaiver(waiver: Waiver): Promise<void> {
+    await this.db<WaiverRow>(WAIVERS).insert({
+      id: waiver.id,
+      entity_ref: waiver.entityRef,
+      program_id: waiver.programId,
+      item_id: waiver.itemId,
+      state: waiver.state,
+      justification: waiver.justification,
+      compensating_control: waiver.compensatingControl ?? null,
+      requested_by: waiver.requestedBy,
+      requested_at: waiver.requestedAt,
+      decided_by: waiver.decidedBy ?? null,
+      decided_at: waiver.decidedAt ?? null,
+      decision_comment: waiver.decisionComment ?? null,
+      expires_at: waiver.expiresAt,
+    });
+  }
+
+  async getWaiver(id: string): Promise<Waiver | undefined> {
+    const row = await this.db<WaiverRow>(WAIVERS).where('id', id).first();
+    return row ? fromWaiverRow(row) : undefined;
+  }
+
+  async decideWaiver(
+    id: string,
+    from: WaiverState[],
+    to: WaiverState,
+    decision: { by: string; at: string; comment?: string },
+  ): Promise<boolean> {
+    const updated = await this.db<WaiverRow>(WAIVERS)
+      .where('id', id)
+      .whereIn('state', from)
+      .update({
+        state: to,
+        decided_by: decision.by,
+        decided_at: decision.at,
+        decision_comment: decision.comment ?? null,
+      });
+    return updated > 0;
+  }
+
+  async listWaivers(filter: WaiverFilter): Promise<Waiver[]> {
+    const batches = filter.entityRefs
+      ? chunk(filter.entityRefs, IN_CHUNK)
+      : [undefined];
+    const result: Waiver[] = [];
+    for (const refs of batches) {
+      const query = this.db<WaiverRow>(WAIVERS);
+      if (refs) query.whereIn('entity_ref', refs);
+      if (filter.entityRef) query.where('entity_ref', filter.entityRef);
+      if (filter.programId) query.where('program_id', filter.programId);
+      if (filter.states) query.whereIn('state', filter.states);
+      const rows = await query.orderBy([
+        { column: 'requested_at', order: 'desc' },
+        { column: 'id', order: 'asc' },
+      ]);
+      for (const row of rows) result.push(fromWaiverRow(row));
+    }
+    return result;
+  }
+
+  async addMentorNote(note: MentorNote): Promise<void> {
+    await this.db(NOTES).insert({
+      id: note.id,
+      group_ref: note.groupRef,
+      entity_ref: note.entityRef ?? null,
+      author: note.author,
+      body: note.body,
+      created_at: note.createdAt,
+    });
+  }
+
+  async listMentorNotes(groupRef: string): Promise<MentorNote[]> {
+    const rows = await this.db(NOTES)
+      .where('group_ref', groupRef)
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'asc' },
+      ]);
+    return rows.map(row => ({
+      id: row.id,
+      groupRef: row.group_ref,
+      entityRef: orUndefined(row.entity_ref),
+      author: row.author,
+      body: row.body,
+      createdAt: row.created_at,
+    }));
+  }
+
+  async hasNoAttestationsOrWaivers(): Promise<boolean> {
+    const attestation = await this.db(ATTESTATIONS).select('id').first();
+    const waiver = await this.db(WAIVERS).select('id').first();
+    return !attestation && !waiver;
+  }
+}

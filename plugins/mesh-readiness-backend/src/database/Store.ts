@@ -1,0 +1,201 @@
+import type {
+  Attestation,
+  CheckStatus,
+  Scorecard,
+  Waiver,
+  WaiverState,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
+
+/** The stored, current scorecard of an entity under a program. */
+export interface ScorecardRecord {
+  entityRef: string;
+  programId: string;
+  /** Lower-case entity kind. */
+  kind: string;
+  title?: string;
+  /** Owner entity ref (e.g. `group:default/team-a`). */
+  owner?: string;
+  /** Check id -> ISO time the check started failing (required, failing). */
+  failingSince: Record<string, string>;
+  stale: boolean;
+  staleReason?: string;
+  staleSince?: string;
+  /** When an evaluation run last looked at the entity. */
+  checkedAt: string;
+  scorecard: Scorecard;
+}
+
+/** The light part of a stored scorecard the evaluation run compares with. */
+export interface ScorecardState {
+  entityRef: string;
+  programId: string;
+  programVersion: string;
+  factsHash: string;
+  phase: string;
+  stale: boolean;
+}
+
+/** A scorecard row as listed (without the scorecard JSON). */
+export interface ScorecardSummaryRecord {
+  entityRef: string;
+  programId: string;
+  programVersion: string;
+  kind: string;
+  title?: string;
+  owner?: string;
+  phase: string;
+  failingChecks: number;
+  stale: boolean;
+  staleReason?: string;
+  factsTimestamp: string;
+  evaluatedAt: string;
+  /** Check id -> status, from the indexed text column. */
+  checkStatuses: Record<string, CheckStatus>;
+  failingSince: Record<string, string>;
+  progress: { passed: number; total: number; ratio: number };
+  nextPhase?: string;
+}
+
+export interface ScorecardFilter {
+  programId?: string;
+  phase?: string;
+  owner?: string;
+  /** Owners: any of these refs (for group roll-ups). */
+  owners?: string[];
+  entityRefs?: string[];
+  kind?: string;
+  checkId?: string;
+  checkStatus?: CheckStatus;
+  stale?: boolean;
+}
+
+export interface HistoryChange {
+  itemId: string;
+  from?: string;
+  to: string;
+}
+
+export interface HistoryRecord {
+  id?: string;
+  entityRef: string;
+  programId: string;
+  programVersion: string;
+  owner?: string;
+  at: string;
+  phase: string;
+  previousPhase?: string;
+  changes: HistoryChange[];
+}
+
+/** One entity's evaluation outcome, written in a batch with others. */
+export interface ScorecardWrite {
+  record: ScorecardRecord;
+  /** Present when the phase or a check status changed. */
+  history?: HistoryRecord;
+}
+
+export interface HistoryFilter {
+  entityRefs?: string[];
+  programId?: string;
+  /** Only rows at or after this ISO time. */
+  since?: string;
+  /** Only rows whose phase changed. */
+  phaseChangesOnly?: boolean;
+}
+
+export interface Page<T> {
+  items: T[];
+  totalCount: number;
+}
+
+export interface AttestationFilter {
+  entityRef?: string;
+  entityRefs?: string[];
+  programId?: string;
+  includeRevoked?: boolean;
+}
+
+export interface WaiverFilter {
+  entityRef?: string;
+  entityRefs?: string[];
+  programId?: string;
+  states?: WaiverState[];
+}
+
+export interface MentorNote {
+  id: string;
+  groupRef: string;
+  entityRef?: string;
+  author: string;
+  body: string;
+  createdAt: string;
+}
+
+/**
+ * Persistence of Mesh Readiness. Writes of evaluation results are batched:
+ * `writeScorecards` issues at most two statements for a whole batch (one
+ * upsert of the current rows, one insert of the history rows).
+ */
+export interface Store {
+  getScorecardStates(
+    entityRefs: string[],
+    programId?: string,
+  ): Promise<ScorecardState[]>;
+  getScorecard(
+    entityRef: string,
+    programId?: string,
+  ): Promise<ScorecardRecord | undefined>;
+  getScorecards(
+    entityRefs: string[],
+    programId?: string,
+  ): Promise<ScorecardRecord[]>;
+  listScorecards(
+    filter: ScorecardFilter,
+    page: { offset: number; limit: number },
+  ): Promise<Page<ScorecardSummaryRecord>>;
+  /** Every summary matching the filter (roll-ups, summary, CSV). */
+  listAllScorecards(filter: ScorecardFilter): Promise<ScorecardSummaryRecord[]>;
+  writeScorecards(writes: ScorecardWrite[]): Promise<void>;
+  /** Marks unchanged scorecards as looked at (one statement per call). */
+  touchScorecards(
+    keys: Array<{ entityRef: string; programId: string }>,
+    checkedAt: string,
+  ): Promise<void>;
+  /** Deletes scorecards not looked at since `before` (entities gone). */
+  deleteScorecardsCheckedBefore(before: string): Promise<number>;
+
+  listHistory(
+    filter: HistoryFilter,
+    page: { offset: number; limit: number },
+  ): Promise<Page<HistoryRecord>>;
+  listAllHistory(filter: HistoryFilter): Promise<HistoryRecord[]>;
+  /** Deletes history older than `before`; returns the number of rows. */
+  pruneHistory(before: string): Promise<number>;
+
+  createAttestation(attestation: Attestation): Promise<void>;
+  getAttestation(id: string): Promise<Attestation | undefined>;
+  /** Sets `revokedAt`; false when it is unknown or already revoked. */
+  revokeAttestation(id: string, by: string, at: string): Promise<boolean>;
+  listAttestations(filter: AttestationFilter): Promise<Attestation[]>;
+
+  createWaiver(waiver: Waiver): Promise<void>;
+  getWaiver(id: string): Promise<Waiver | undefined>;
+  /**
+   * Moves a waiver to `to` if it is in one of `from`; false otherwise (the
+   * check and the update are one statement, so two concurrent decisions
+   * cannot both win).
+   */
+  decideWaiver(
+    id: string,
+    from: WaiverState[],
+    to: WaiverState,
+    decision: { by: string; at: string; comment?: string },
+  ): Promise<boolean>;
+  listWaivers(filter: WaiverFilter): Promise<Waiver[]>;
+
+  addMentorNote(note: MentorNote): Promise<void>;
+  listMentorNotes(groupRef: string): Promise<MentorNote[]>;
+
+  /** Whether no attestation and no waiver is stored yet (for seeding). */
+  hasNoAttestationsOrWaivers(): Promise<boolean>;
+}
