@@ -16,7 +16,10 @@ export default defineConfig({
   fullyParallel: false,
   forbidOnly: !!process.env.CI,
   retries: 0,
-  reporter: [['list'], ['html', { open: 'never', outputFolder: 'artifacts/e2e-report' }]],
+  reporter: [
+    ['list'],
+    ['html', { open: 'never', outputFolder: 'artifacts/e2e-report' }],
+  ],
   outputDir: 'artifacts/e2e-results',
   webServer: [
     {

@@ -9,7 +9,9 @@ test('the catalog lists the sample organisation', async ({ page }) => {
   await signInAsGuest(page);
   await page.goto('/catalog?filters[kind]=component');
   await expect(page.getByRole('link', { name: 'checkout-api' })).toBeVisible();
-  await expect(page.getByRole('link', { name: 'payments-ledger' })).toBeVisible();
+  await expect(
+    page.getByRole('link', { name: 'payments-ledger' }),
+  ).toBeVisible();
   await expectNoErrorPanel(page);
   await screenshot(page, 'catalog');
 });

@@ -33,5 +33,8 @@ export async function expectNoErrorPanel(page: Page) {
 }
 
 export async function screenshot(page: Page, name: string) {
-  await page.screenshot({ path: `${SCREENSHOT_DIR}/${name}.png`, fullPage: true });
+  await page.screenshot({
+    path: `${SCREENSHOT_DIR}/${name}.png`,
+    fullPage: true,
+  });
 }
