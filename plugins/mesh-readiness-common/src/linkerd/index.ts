@@ -1,0 +1,2 @@
+export * from './conventions';
+export * from './injectEligibility';
