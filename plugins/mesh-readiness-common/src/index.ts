@@ -7,4 +7,5 @@
 export * from './types';
 export * from './permissions';
 export * from './manifests';
+export * from './istio';
 export type * from './checks/types';
