@@ -1,0 +1,2 @@
+export { EntityMeshReadinessCard } from './EntityMeshReadinessCard';
+export type { EntityMeshReadinessCardProps } from './EntityMeshReadinessCard';

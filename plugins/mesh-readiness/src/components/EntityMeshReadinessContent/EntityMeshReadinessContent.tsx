@@ -1,0 +1,345 @@
+import { useMemo, useState } from 'react';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Grid from '@material-ui/core/Grid';
+import Typography from '@material-ui/core/Typography';
+import RefreshIcon from '@material-ui/icons/Refresh';
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import {
+  ChecklistResult,
+  StoredScorecard,
+  Waiver,
+  meshReadinessApiRef,
+} from '../../api/MeshReadinessApi';
+import { useEntityPermissions } from '../../hooks/useEntityPermissions';
+import { entityRefOf } from '../shared/entityRefOf';
+import { formatDateTime } from '../shared/formatDate';
+import {
+  MANIFESTS_ANNOTATION,
+  ManifestsAnnotationHelp,
+} from '../shared/ManifestsAnnotationHelp';
+import { PhaseHeadline } from '../shared/PhaseHeadline';
+import { StaleNotice } from '../shared/StaleNotice';
+import { AttestDialog, AttestInput } from './AttestDialog';
+import { HistoryChart } from './HistoryChart';
+import { PermissionGate } from './PermissionGate';
+import { PhaseChecklist } from './PhaseChecklist';
+import { PhaseChecks } from './PhaseChecks';
+import { PhaseStepper } from './PhaseStepper';
+import { WaiverInput, WaiverRequestDialog } from './WaiverRequestDialog';
+import { WaiverList } from './WaiverList';
+
+/** Props of {@link EntityMeshReadinessContent}. */
+export interface EntityMeshReadinessContentProps {
+  /** How many history changes to chart (default 200). */
+  historyLimit?: number;
+}
+
+/** The "Mesh readiness" tab of a Component. */
+export function EntityMeshReadinessContent(
+  props: EntityMeshReadinessContentProps,
+) {
+  const historyLimit = props.historyLimit ?? 200;
+  const { entity } = useEntity();
+  const entityRef = entityRefOf(entity);
+  const api = useApi(meshReadinessApiRef);
+  const alertApi = useApi(alertApiRef);
+  const permissions = useEntityPermissions(entityRef);
+
+  const scorecardState = useAsyncRetry(
+    () => api.getEntityScorecard(entityRef),
+    [api, entityRef],
+  );
+  const waiversState = useAsyncRetry(
+    () => api.listWaivers({ entityRef }),
+    [api, entityRef],
+  );
+  const historyState = useAsyncRetry(
+    () => api.getEntityHistory(entityRef, { limit: historyLimit }),
+    [api, entityRef, historyLimit],
+  );
+
+  const [refreshed, setRefreshed] = useState<StoredScorecard>();
+  const [refreshing, setRefreshing] = useState(false);
+  const [selectedPhase, setSelectedPhase] = useState<number>();
+  const [attestItem, setAttestItem] = useState<ChecklistResult>();
+  const [waiverItem, setWaiverItem] = useState<{
+    itemId: string;
+    title: string;
+  }>();
+  const [busyWaiverId, setBusyWaiverId] = useState<string>();
+
+  // A manual refresh answers with the new scorecard; show it until the next
+  // load replaces it.
+  const stored = refreshed ?? scorecardState.value;
+  const scorecard = stored?.scorecard;
+
+  const itemTitles = useMemo(() => {
+    const titles = new Map<string, string>();
+    scorecard?.checks.forEach(c => titles.set(c.checkId, c.title));
+    scorecard?.checklist.forEach(i => titles.set(i.itemId, i.title));
+    return titles;
+  }, [scorecard]);
+
+  const reloadAll = () => {
+    setRefreshed(undefined);
+    scorecardState.retry();
+    waiversState.retry();
+    historyState.retry();
+  };
+
+  const handleRefresh = async () => {
+    setRefreshing(true);
+    try {
+      const result = await api.refreshEntityScorecard(entityRef);
+      setRefreshed(result);
+      historyState.retry();
+      alertApi.post({
+        message: 'Re-evaluated.',
+        severity: 'success',
+        display: 'transient',
+      });
+    } catch (e) {
+      alertApi.post({
+        message: `Re-evaluation failed: ${(e as Error).message}`,
+        severity: 'error',
+      });
+    } finally {
+      setRefreshing(false);
+    }
+  };
+
+  const handleAttest = async (input: AttestInput) => {
+    if (!scorecard || !attestItem) {
+      return;
+    }
+    await api.createAttestation({
+      entityRef,
+      programId: scorecard.programId,
+      itemId: attestItem.itemId,
+      role: input.role,
+      evidenceUrl: input.evidenceUrl,
+      comment: input.comment,
+    });
+    alertApi.post({
+      message: `Attested “${attestItem.title}”.`,
+      severity: 'success',
+      display: 'transient',
+    });
+    setAttestItem(undefined);
+    reloadAll();
+  };
+
+  const handleRequestWaiver = async (input: WaiverInput) => {
+    if (!scorecard || !waiverItem) {
+      return;
+    }
+    await api.requestWaiver({
+      entityRef,
+      programId: scorecard.programId,
+      itemId: waiverItem.itemId,
+      justification: input.justification,
+      compensatingControl: input.compensatingControl,
+      expiresAt: input.expiresAt,
+    });
+    alertApi.post({
+      message: `Waiver requested for “${waiverItem.title}”.`,
+      severity: 'success',
+      display: 'transient',
+    });
+    setWaiverItem(undefined);
+    waiversState.retry();
+  };
+
+  const handleDecide = async (
+    waiver: Waiver,
+    decision: 'approve' | 'reject',
+  ) => {
+    setBusyWaiverId(waiver.id);
+    try {
+      if (decision === 'approve') {
+        await api.approveWaiver(waiver.id);
+      } else {
+        await api.rejectWaiver(waiver.id);
+      }
+      alertApi.post({
+        message:
+          decision === 'approve' ? 'Waiver approved.' : 'Waiver rejected.',
+        severity: 'success',
+        display: 'transient',
+      });
+      reloadAll();
+    } catch (e) {
+      alertApi.post({
+        message: `Could not ${decision} the waiver: ${(e as Error).message}`,
+        severity: 'error',
+      });
+    } finally {
+      setBusyWaiverId(undefined);
+    }
+  };
+
+  const refreshButton = (
+    <PermissionGate permission={permissions.refresh}>
+      {disabled => (
+        <Button
+          variant="outlined"
+          startIcon={<RefreshIcon />}
+          onClick={handleRefresh}
+          disabled={disabled || refreshing}
+        >
+          {refreshing ? 'Re-evaluating…' : 'Re-evaluate now'}
+        </Button>
+      )}
+    </PermissionGate>
+  );
+
+  if (scorecardState.loading && !stored) {
+    return <Progress />;
+  }
+  if (scorecardState.error) {
+    return <ResponseErrorPanel error={scorecardState.error} />;
+  }
+  if (!stored || !scorecard) {
+    const hasAnnotation = Boolean(
+      entity.metadata.annotations?.[MANIFESTS_ANNOTATION],
+    );
+    return (
+      <InfoCard title="Mesh readiness">
+        <Box display="flex" flexDirection="column" gridGap={16}>
+          {hasAnnotation ? (
+            <Typography variant="body2">
+              This entity has not been evaluated yet.
+            </Typography>
+          ) : (
+            <ManifestsAnnotationHelp />
+          )}
+          <Box>{refreshButton}</Box>
+        </Box>
+      </InfoCard>
+    );
+  }
+
+  const nextIndex = scorecard.phases.findIndex(
+    p => p.id === scorecard.nextPhase,
+  );
+  const selected =
+    selectedPhase ??
+    (nextIndex >= 0 ? nextIndex : Math.max(0, scorecard.phases.length - 1));
+  const phase = scorecard.phases[selected];
+
+  return (
+    <Grid container spacing={3}>
+      <Grid item xs={12}>
+        <InfoCard title="Mesh readiness">
+          <Box display="flex" flexDirection="column" gridGap={16}>
+            <StaleNotice stored={stored} />
+            <PhaseHeadline scorecard={scorecard} />
+            <Box
+              display="flex"
+              alignItems="center"
+              justifyContent="space-between"
+              flexWrap="wrap"
+              gridGap={8}
+            >
+              <Typography variant="caption" color="textSecondary">
+                Evaluated {formatDateTime(scorecard.evaluatedAt)} · facts from{' '}
+                {formatDateTime(scorecard.factsTimestamp)}
+                {stored.stale ? ' (stale)' : ''}
+              </Typography>
+              {refreshButton}
+            </Box>
+          </Box>
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
+        <InfoCard title="Phases">
+          <PhaseStepper
+            scorecard={scorecard}
+            selected={selected}
+            onSelect={setSelectedPhase}
+          />
+          {phase && (
+            <Box display="flex" flexDirection="column" gridGap={16}>
+              <Typography variant="h6" component="h3">
+                {phase.title}: checks
+              </Typography>
+              <PhaseChecks
+                checks={scorecard.checks.filter(c => c.phase === phase.id)}
+                requestWaiverPermission={permissions.requestWaiver}
+                onRequestWaiver={setWaiverItem}
+              />
+              <Typography variant="h6" component="h3">
+                {phase.title}: checklist
+              </Typography>
+              <PhaseChecklist
+                items={scorecard.checklist.filter(i => i.phase === phase.id)}
+                attestPermission={permissions.attest}
+                requestWaiverPermission={permissions.requestWaiver}
+                onAttest={setAttestItem}
+                onRequestWaiver={setWaiverItem}
+              />
+            </Box>
+          )}
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12} lg={6}>
+        <InfoCard title="Waivers">
+          {waiversState.error && (
+            <ResponseErrorPanel error={waiversState.error} />
+          )}
+          {waiversState.loading && !waiversState.value && <Progress />}
+          {waiversState.value && (
+            <WaiverList
+              waivers={waiversState.value}
+              itemTitles={itemTitles}
+              approvePermission={permissions.approveWaiver}
+              busyWaiverId={busyWaiverId}
+              onDecide={handleDecide}
+            />
+          )}
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12} lg={6}>
+        <InfoCard title="History">
+          {historyState.error && (
+            <ResponseErrorPanel error={historyState.error} />
+          )}
+          {historyState.loading && !historyState.value && <Progress />}
+          {historyState.value && (
+            <HistoryChart
+              scorecard={scorecard}
+              entries={historyState.value.items}
+            />
+          )}
+        </InfoCard>
+      </Grid>
+      {attestItem && (
+        <AttestDialog
+          key={attestItem.itemId}
+          item={attestItem}
+          open
+          onClose={() => setAttestItem(undefined)}
+          onSubmit={handleAttest}
+        />
+      )}
+      {waiverItem && (
+        <WaiverRequestDialog
+          key={waiverItem.itemId}
+          itemId={waiverItem.itemId}
+          itemTitle={waiverItem.title}
+          open
+          onClose={() => setWaiverItem(undefined)}
+          onSubmit={handleRequestWaiver}
+        />
+      )}
+    </Grid>
+  );
+}

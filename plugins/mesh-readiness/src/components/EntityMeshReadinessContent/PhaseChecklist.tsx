@@ -1,0 +1,131 @@
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import List from '@material-ui/core/List';
+import ListItem from '@material-ui/core/ListItem';
+import Typography from '@material-ui/core/Typography';
+import type { ChecklistResult } from '../../api/MeshReadinessApi';
+import type { ActionPermission } from '../../hooks/useActionPermission';
+import { SafeLink } from '../SafeLink';
+import { formatDate, formatDateTime } from '../shared/formatDate';
+import { PlaybookTemplateLinks } from '../shared/PlaybookTemplateLinks';
+import { StatusChip } from '../shared/StatusChip';
+import { PermissionGate } from './PermissionGate';
+
+function AttestationLine(props: { item: ChecklistResult }) {
+  const { attestation } = props.item;
+  if (!attestation) {
+    return null;
+  }
+  return (
+    <Typography variant="body2" color="textSecondary">
+      Attested by {attestation.attestedBy} as {attestation.role} on{' '}
+      {formatDateTime(attestation.attestedAt)}
+      {attestation.expiresAt
+        ? `, valid until ${formatDate(attestation.expiresAt)}`
+        : ''}
+      {attestation.evidenceUrl && (
+        <>
+          {' · '}
+          <SafeLink to={attestation.evidenceUrl} showRejectedUrl>
+            evidence
+          </SafeLink>
+        </>
+      )}
+      {attestation.comment ? ` · “${attestation.comment}”` : ''}
+    </Typography>
+  );
+}
+
+/** The manual checklist items of one phase with their attestations. */
+export function PhaseChecklist(props: {
+  items: ChecklistResult[];
+  attestPermission: ActionPermission;
+  requestWaiverPermission: ActionPermission;
+  onAttest: (item: ChecklistResult) => void;
+  onRequestWaiver: (item: { itemId: string; title: string }) => void;
+}) {
+  const {
+    items,
+    attestPermission,
+    requestWaiverPermission,
+    onAttest,
+    onRequestWaiver,
+  } = props;
+  if (items.length === 0) {
+    return (
+      <Typography variant="body2" color="textSecondary">
+        This phase has no checklist items.
+      </Typography>
+    );
+  }
+  return (
+    <List disablePadding aria-label="Checklist">
+      {items.map(item => (
+        <ListItem key={item.itemId} divider disableGutters>
+          <Box display="flex" flexDirection="column" gridGap={6} width="100%">
+            <Box display="flex" alignItems="center" gridGap={8} flexWrap="wrap">
+              <StatusChip status={item.status} />
+              <Typography variant="subtitle2" component="h4">
+                {item.title}
+              </Typography>
+              <Typography variant="caption" color="textSecondary">
+                {item.itemId} · {item.severity} · attested by{' '}
+                {item.roles.join(' or ')}
+              </Typography>
+            </Box>
+            <Typography variant="body2">{item.description}</Typography>
+            <AttestationLine item={item} />
+            {item.waiver && (
+              <Typography variant="body2" color="textSecondary">
+                Waived until {formatDate(item.waiver.expiresAt)}:{' '}
+                {item.waiver.justification}
+              </Typography>
+            )}
+            <PlaybookTemplateLinks
+              playbook={item.playbook}
+              template={item.template}
+            />
+            <Box display="flex" gridGap={8} flexWrap="wrap">
+              <PermissionGate permission={attestPermission}>
+                {disabled => (
+                  <Button
+                    size="small"
+                    variant="contained"
+                    color="primary"
+                    disabled={disabled}
+                    onClick={() => onAttest(item)}
+                    aria-label={`${
+                      item.status === 'attested' ? 'Re-attest' : 'Attest'
+                    } ${item.title}`}
+                  >
+                    {item.status === 'attested' ? 'Re-attest' : 'Attest'}
+                  </Button>
+                )}
+              </PermissionGate>
+              {item.status !== 'attested' && item.status !== 'waived' && (
+                <PermissionGate permission={requestWaiverPermission}>
+                  {disabled => (
+                    <Button
+                      size="small"
+                      variant="outlined"
+                      disabled={disabled}
+                      onClick={() =>
+                        onRequestWaiver({
+                          itemId: item.itemId,
+                          title: item.title,
+                        })
+                      }
+                      aria-label={`Request waiver for ${item.title}`}
+                    >
+                      Request waiver
+                    </Button>
+                  )}
+                </PermissionGate>
+              )}
+            </Box>
+          </Box>
+        </ListItem>
+      ))}
+    </List>
+  );
+}

@@ -1,0 +1,2 @@
+export { EntityMeshReadinessContent } from './EntityMeshReadinessContent';
+export type { EntityMeshReadinessContentProps } from './EntityMeshReadinessContent';

@@ -1,0 +1,25 @@
+/**
+ * The portal path of a Scaffolder template ref: `template:default/x` (or
+ * `default/x`, or `x`) → `/create/templates/default/x`. Returns undefined for
+ * refs of another kind.
+ */
+export function templatePath(
+  templateRef: string | undefined,
+): string | undefined {
+  if (!templateRef) {
+    return undefined;
+  }
+  const match = /^(?:([\w-]+):)?(?:([\w.-]+)\/)?([\w.-]+)$/.exec(
+    templateRef.trim(),
+  );
+  if (!match) {
+    return undefined;
+  }
+  const [, kind, namespace, name] = match;
+  if (kind && kind.toLowerCase() !== 'template') {
+    return undefined;
+  }
+  return `/create/templates/${encodeURIComponent(
+    namespace ?? 'default',
+  )}/${encodeURIComponent(name)}`;
+}
