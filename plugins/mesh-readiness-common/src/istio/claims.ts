@@ -4,6 +4,13 @@ import { caCertificateAnalyzer } from './analyzers/caCertificate';
 import { portNameAnalyzer } from './analyzers/portName';
 import { serviceEntryAddressesAnalyzer } from './analyzers/serviceEntryAddresses';
 import { serviceEntryProtocolConflictsAnalyzer } from './analyzers/serviceEntryProtocolConflicts';
+import { deploymentServicesAnalyzer } from './analyzers/deploymentServices';
+import { authorizationPoliciesAnalyzer } from './analyzers/authorizationPolicies';
+import { injectionAnalyzer } from './analyzers/injection';
+import { sidecarSelectorAnalyzer } from './analyzers/sidecarSelector';
+import { meshGatewayHostsAnalyzer } from './analyzers/meshGatewayHosts';
+import { destinationHostsAnalyzer } from './analyzers/destinationHosts';
+import { destinationSubsetsAnalyzer } from './analyzers/destinationSubsets';
 
 /**
  * The single list of Istio analyzers this engine claims to implement, keyed
@@ -17,6 +24,13 @@ export const CLAIMED_ISTIO_ANALYZERS: ReadonlyArray<IstioAnalyzer> = [
   caCertificateAnalyzer,
   serviceEntryAddressesAnalyzer,
   serviceEntryProtocolConflictsAnalyzer,
+  deploymentServicesAnalyzer,
+  authorizationPoliciesAnalyzer,
+  injectionAnalyzer,
+  sidecarSelectorAnalyzer,
+  meshGatewayHostsAnalyzer,
+  destinationHostsAnalyzer,
+  destinationSubsetsAnalyzer,
 ];
 
 /**

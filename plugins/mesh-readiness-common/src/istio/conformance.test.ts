@@ -30,10 +30,7 @@ interface CorpusEntry {
   expected: Array<{ code: string; name: string; resource: string }>;
 }
 
-const CORPUS_DIR = path.resolve(
-  __dirname,
-  '../../conformance/istio-analyzers',
-);
+const CORPUS_DIR = path.resolve(__dirname, '../../conformance/istio-analyzers');
 const corpus: CorpusEntry[] = JSON.parse(
   fs.readFileSync(path.join(CORPUS_DIR, 'expected.json'), 'utf8'),
 );
@@ -95,7 +92,10 @@ function readCorpusFile(relative: string): string {
 /** Builds the analyzer's input exactly as upstream's test harness does. */
 function buildInput(entry: CorpusEntry, analyzer: IstioAnalyzer): ManifestSet {
   const parsed = parseManifests(
-    entry.inputFiles.map(file => ({ path: file, content: readCorpusFile(file) })),
+    entry.inputFiles.map(file => ({
+      path: file,
+      content: readCorpusFile(file),
+    })),
   );
   if (parsed.problems.length > 0) {
     throw new Error(
@@ -153,9 +153,7 @@ describe("conformance with Istio's analyzer tests", () => {
 
   it('claims only analyzers the corpus knows, and unclaims only real entries', () => {
     const inCorpus = new Set(corpus.map(entry => entry.analyzer));
-    expect([...claimedByName.keys()].filter(n => !inCorpus.has(n))).toEqual(
-      [],
-    );
+    expect([...claimedByName.keys()].filter(n => !inCorpus.has(n))).toEqual([]);
     const names = new Set(corpus.map(entry => entry.name));
     expect(
       Object.keys(UNCLAIMED_CONFORMANCE_ENTRIES).filter(n => !names.has(n)),

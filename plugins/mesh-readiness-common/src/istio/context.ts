@@ -64,8 +64,7 @@ export class IstioAnalysisContext {
         .workloads()
         .filter(
           workload =>
-            (workload.object.kind === 'Pod' &&
-              workload.object.group === '') ||
+            (workload.object.kind === 'Pod' && workload.object.group === '') ||
             (this.options.workloadsAsPods && workload.object.kind !== 'Pod'),
         )
         .map(workload => ({

@@ -84,8 +84,7 @@ export function serviceHostMap(
   const result = new Map<string, ServiceTarget>();
   for (const entry of context.ofKind('ServiceEntry')) {
     const spec = entry.body.spec ?? {};
-    const exportTo = stringList(spec.exportTo);
-    const scope = isExportedToAll(exportTo) ? EXPORT_TO_ALL : entry.namespace;
+    const scopes = exportScopes(stringList(spec.exportTo), entry.namespace);
     const target: ServiceTarget = {
       resource: entry,
       ports: mappings(spec.ports).map(([port]) => ({
@@ -94,8 +93,10 @@ export function serviceHostMap(
         protocol: port.protocol,
       })),
     };
-    for (const host of stringList(spec.hosts)) {
-      result.set(scopedFqdn(scope, entry.namespace, host), target);
+    for (const scope of scopes) {
+      for (const host of stringList(spec.hosts)) {
+        result.set(scopedFqdn(scope, entry.namespace, host), target);
+      }
     }
   }
   for (const service of context.ofKind('Service')) {
@@ -123,18 +124,29 @@ export function serviceHostMap(
 }
 
 /**
- * Resolves a destination host seen from a namespace: an exact host visible
- * everywhere, then one visible in that namespace, then a wildcard entry.
+ * Resolves a destination host of a route defined in `sourceNamespace` and
+ * exported to `exportTo`: an exact host visible everywhere, then one
+ * visible where the route is (its namespace, or the namespaces it is
+ * exported to), then a wildcard entry visible in its namespace.
  */
 export function resolveDestinationHost(
   sourceNamespace: string,
+  exportTo: string[],
   host: string,
   hosts: Map<string, ServiceTarget>,
 ): ServiceTarget | undefined {
-  const everywhere = hosts.get(scopedFqdn(EXPORT_TO_ALL, sourceNamespace, host));
+  const everywhere = hosts.get(
+    scopedFqdn(EXPORT_TO_ALL, sourceNamespace, host),
+  );
   if (everywhere) return everywhere;
-  const local = hosts.get(scopedFqdn(sourceNamespace, sourceNamespace, host));
-  if (local) return local;
+  const scopes =
+    exportTo.length === 0
+      ? [sourceNamespace]
+      : exportTo.map(e => (e === EXPORT_TO_LOCAL ? sourceNamespace : e));
+  for (const scope of scopes) {
+    const visible = hosts.get(scopedFqdn(scope, sourceNamespace, host));
+    if (visible) return visible;
+  }
   const bare = host.startsWith('*') ? host.slice(1) : host;
   for (const [key, target] of hosts) {
     const [scope, entryHost] = splitScopedFqdn(key);

@@ -1,6 +1,9 @@
 export { analyzeIstio, renderIstioMessage } from './analyzeIstio';
 export type { AnalyzeIstioOptions } from './analyzeIstio';
-export { CLAIMED_ISTIO_ANALYZERS, UNCLAIMED_CONFORMANCE_ENTRIES } from './claims';
+export {
+  CLAIMED_ISTIO_ANALYZERS,
+  UNCLAIMED_CONFORMANCE_ENTRIES,
+} from './claims';
 export type { IstioAnalyzer } from './analyzer';
 export { ISTIO_ANALYSIS_KINDS, SYSTEM_NAMESPACES } from './kinds';
 export type { IstioAnalysisKind } from './kinds';

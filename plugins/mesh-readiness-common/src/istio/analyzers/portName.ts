@@ -32,7 +32,9 @@ export const portNameAnalyzer: IstioAnalyzer = {
         }
         const line = service.lineOf(['spec', 'ports', index]);
         const where = `port ${port.port}${
-          port.targetPort !== undefined ? ` (targetPort ${port.targetPort})` : ''
+          port.targetPort !== undefined
+            ? ` (targetPort ${port.targetPort})`
+            : ''
         }`;
         if (externalName) {
           context.report(

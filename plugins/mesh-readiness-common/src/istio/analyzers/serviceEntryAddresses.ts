@@ -29,8 +29,7 @@ export const serviceEntryAddressesAnalyzer: IstioAnalyzer = {
         entry.body.status.addresses.length > 0;
       if (declared || allocated) continue;
       for (const [port, index] of mappings(spec.ports)) {
-        const protocol =
-          typeof port.protocol === 'string' ? port.protocol : '';
+        const protocol = typeof port.protocol === 'string' ? port.protocol : '';
         if (protocol !== '' && protocol.toUpperCase() !== 'TCP') continue;
         context.report(
           'IST0134',

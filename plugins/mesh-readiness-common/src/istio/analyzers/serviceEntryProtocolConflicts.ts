@@ -46,7 +46,10 @@ export const serviceEntryProtocolConflictsAnalyzer: IstioAnalyzer = {
       const declarations =
         scope === EXPORT_TO_ALL
           ? own
-          : [...own, ...(index.get(keyOf(EXPORT_TO_ALL, host, Number(port))) ?? [])];
+          : [
+              ...own,
+              ...(index.get(keyOf(EXPORT_TO_ALL, host, Number(port))) ?? []),
+            ];
       const protocols = [
         ...new Set(declarations.map(d => d.protocol.toUpperCase())),
       ].sort();
@@ -60,7 +63,9 @@ export const serviceEntryProtocolConflictsAnalyzer: IstioAnalyzer = {
         context.report(
           'IST0177',
           entry,
-          `ServiceEntries ${names.join(', ')} give host "${host}" port ${port} different protocols (${protocols.join(
+          `ServiceEntries ${names.join(
+            ', ',
+          )} give host "${host}" port ${port} different protocols (${protocols.join(
             ', ',
           )}); use one protocol for a host and port, or narrow exportTo so they do not meet.`,
           entry.lineOf(['metadata', 'name']),
