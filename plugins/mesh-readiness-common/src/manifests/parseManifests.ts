@@ -1,4 +1,10 @@
-import { Document, LineCounter, parseAllDocuments, YAMLError } from 'yaml';
+import {
+  Document,
+  isScalar,
+  LineCounter,
+  parseAllDocuments,
+  YAMLError,
+} from 'yaml';
 import type { ManifestFile, SourceProblem } from '../types';
 import { CLUSTER_SCOPED_KINDS } from './kinds';
 import { DEFAULT_MANIFEST_LIMITS, ManifestLimits } from './limits';
@@ -81,8 +87,13 @@ export function parseManifests(
         }
         continue;
       }
-      if (doc.contents === null) {
-        continue; // an empty document between `---` separators
+      if (
+        doc.contents === null ||
+        (isScalar(doc.contents) && doc.contents.value === null)
+      ) {
+        // An empty document: between `---` separators, or after a
+        // trailing `---` (the library gives it a null scalar).
+        continue;
       }
       documents++;
       if (documents > bounds.maxDocuments) {
