@@ -9,3 +9,5 @@ export * from './permissions';
 export * from './manifests';
 export * from './istio';
 export type * from './checks/types';
+export * from './checks';
+export * from './linkerd';

@@ -25,7 +25,12 @@ export interface AnalyzerContext {
 
 /** The verdict of one analyzer, before waivers and source status apply. */
 export interface AnalyzerOutcome {
-  status: 'pass' | 'fail' | 'warn' | 'not-applicable';
+  /**
+   * `unknown`: the source is connected and answered, but without the facts
+   * this analyzer reads (e.g. a cluster provider that reports no pods), so
+   * no verdict is possible.
+   */
+  status: 'pass' | 'fail' | 'warn' | 'not-applicable' | 'unknown';
   /** One line for the scorecard, e.g. "2 of 3 Service ports lack a protocol". */
   summary: string;
   /** Evidence: every failing resource with file and line, or the proof of a pass. */

@@ -76,7 +76,11 @@ function documents(text: string): unknown[] {
   const result: unknown[] = [];
   for (const chunk of splitStream(text)) {
     const value = parse(chunk);
-    if (isPlainObject(value) && value.kind === 'List' && Array.isArray(value.items)) {
+    if (
+      isPlainObject(value) &&
+      value.kind === 'List' &&
+      Array.isArray(value.items)
+    ) {
       result.push(...value.items);
     } else {
       result.push(value);
@@ -179,7 +183,9 @@ function runCase(testCase: ConformanceCase): CaseRun {
     {
       ok: disabled.length === 0,
       okLine: 'pods are not annotated to disable injection',
-      warning: `"linkerd.io/inject: disabled" annotation set on ${disabled.join(', ')}`,
+      warning: `"linkerd.io/inject: disabled" annotation set on ${disabled.join(
+        ', ',
+      )}`,
     },
     {
       ok: anySupported,
@@ -189,7 +195,9 @@ function runCase(testCase: ConformanceCase): CaseRun {
     {
       ok: udp.length === 0,
       okLine: 'pod specs do not include UDP ports',
-      warning: `${udp.join(', ')} ${udp.length > 1 ? 'use' : 'uses'} "protocol: UDP"`,
+      warning: `${udp.join(', ')} ${
+        udp.length > 1 ? 'use' : 'uses'
+      } "protocol: UDP"`,
     },
     {
       ok: true,
@@ -222,7 +230,8 @@ function conforms(testCase: ConformanceCase, run: CaseRun): boolean {
   return (
     JSON.stringify(run.entries) === JSON.stringify(testCase.expected) &&
     run.error === expectedError &&
-    JSON.stringify(run.warningLines) === JSON.stringify(testCase.warningLines) &&
+    JSON.stringify(run.warningLines) ===
+      JSON.stringify(testCase.warningLines) &&
     run.report(false) === read(testCase.reportFile) &&
     run.report(true) === read(testCase.reportFileVerbose)
   );

@@ -1,4 +1,8 @@
-import { WORKLOAD_POD_TEMPLATE_PATHS, isPlainObject, stringMap } from '../manifests';
+import {
+  WORKLOAD_POD_TEMPLATE_PATHS,
+  isPlainObject,
+  stringMap,
+} from '../manifests';
 import {
   LINKERD_CONTROL_PLANE_LABEL,
   LINKERD_INIT_CONTAINER,
@@ -94,7 +98,10 @@ export interface LinkerdInjectReport {
   injectable: boolean;
 }
 
-const ANNOTATABLE_KINDS: ReadonlySet<string> = new Set(['Namespace', 'Service']);
+const ANNOTATABLE_KINDS: ReadonlySet<string> = new Set([
+  'Namespace',
+  'Service',
+]);
 const SERVICE_ACCOUNT_MOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 /**
@@ -143,7 +150,8 @@ export function linkerdInjectReport(
   if (options.uninjectFirst) {
     containers = containers.filter(c => c.name !== LINKERD_PROXY_CONTAINER);
     inits = inits.filter(
-      c => c.name !== LINKERD_INIT_CONTAINER && c.name !== LINKERD_PROXY_CONTAINER,
+      c =>
+        c.name !== LINKERD_INIT_CONTAINER && c.name !== LINKERD_PROXY_CONTAINER,
     );
   }
 
@@ -198,7 +206,8 @@ function injectionDisabledReason(
       ? 'injection_disable_annotation_present'
       : undefined;
   }
-  const nsValue = options.namespaceAnnotations?.[LINKERD_INJECT_ANNOTATION] ?? '';
+  const nsValue =
+    options.namespaceAnnotations?.[LINKERD_INJECT_ANNOTATION] ?? '';
   if (nsValue !== '' && !LINKERD_INJECT_VALUES.has(nsValue)) {
     return 'invalid_inject_annotation_at_ns';
   }

@@ -1,0 +1,8 @@
+export { getAnalyzer, listAnalyzers } from './registry';
+export type { AnalyzerDescription } from './registry';
+export type * from './types';
+export type {
+  ClusterFacts,
+  ClusterPodFact,
+  MetricsFacts,
+} from './support/evidenceFacts';

@@ -1,0 +1,50 @@
+import type { EvidenceSource, MeshFlavour } from '../types';
+import type { CheckAnalyzer } from './types';
+import { catalogAnalyzers } from './catalog';
+import { liveEvidenceAnalyzers } from './liveEvidence';
+import { podAnalyzers } from './pod';
+
+/** Every analyzer of the engine, each named after the check it implements. */
+const ANALYZERS: ReadonlyArray<CheckAnalyzer> = [
+  ...catalogAnalyzers,
+  ...podAnalyzers,
+  ...liveEvidenceAnalyzers,
+];
+
+const BY_ID: ReadonlyMap<string, CheckAnalyzer> = (() => {
+  const map = new Map<string, CheckAnalyzer>();
+  for (const analyzer of ANALYZERS) {
+    if (map.has(analyzer.id)) {
+      throw new Error(`two analyzers are registered as ${analyzer.id}`);
+    }
+    map.set(analyzer.id, analyzer);
+  }
+  return map;
+})();
+
+/** The analyzer a program check names, or undefined for an unknown id. */
+export function getAnalyzer(id: string): CheckAnalyzer | undefined {
+  return BY_ID.get(id);
+}
+
+/** What each analyzer is, for program validation and the Library view. */
+export interface AnalyzerDescription {
+  id: string;
+  title: string;
+  evidence: EvidenceSource[];
+  mesh: MeshFlavour[];
+  upstream: string[];
+}
+
+/** The catalogue of analyzers, sorted by id. */
+export function listAnalyzers(): AnalyzerDescription[] {
+  return [...ANALYZERS]
+    .sort((a, b) => a.id.localeCompare(b.id))
+    .map(analyzer => ({
+      id: analyzer.id,
+      title: analyzer.title,
+      evidence: [...analyzer.evidence],
+      mesh: [...analyzer.mesh],
+      upstream: [...(analyzer.upstream ?? [])],
+    }));
+}
