@@ -11,6 +11,10 @@ import { sidecarSelectorAnalyzer } from './analyzers/sidecarSelector';
 import { meshGatewayHostsAnalyzer } from './analyzers/meshGatewayHosts';
 import { destinationHostsAnalyzer } from './analyzers/destinationHosts';
 import { destinationSubsetsAnalyzer } from './analyzers/destinationSubsets';
+import { blockedCidrsAnalyzer } from './analyzers/blockedCidrs';
+import { webhookAnalyzer } from './analyzers/webhook';
+import { imageAutoAnalyzer } from './analyzers/imageAuto';
+import { proxyImageAnalyzer } from './analyzers/proxyImage';
 
 /**
  * The single list of Istio analyzers this engine claims to implement, keyed
@@ -31,6 +35,10 @@ export const CLAIMED_ISTIO_ANALYZERS: ReadonlyArray<IstioAnalyzer> = [
   meshGatewayHostsAnalyzer,
   destinationHostsAnalyzer,
   destinationSubsetsAnalyzer,
+  blockedCidrsAnalyzer,
+  webhookAnalyzer,
+  imageAutoAnalyzer,
+  proxyImageAnalyzer,
 ];
 
 /**
