@@ -15,6 +15,7 @@ import { blockedCidrsAnalyzer } from './analyzers/blockedCidrs';
 import { webhookAnalyzer } from './analyzers/webhook';
 import { imageAutoAnalyzer } from './analyzers/imageAuto';
 import { proxyImageAnalyzer } from './analyzers/proxyImage';
+import { destinationRuleSubsetsAnalyzer } from './analyzers/destinationRuleSubsets';
 
 /**
  * The single list of Istio analyzers this engine claims to implement, keyed
@@ -39,6 +40,7 @@ export const CLAIMED_ISTIO_ANALYZERS: ReadonlyArray<IstioAnalyzer> = [
   webhookAnalyzer,
   imageAutoAnalyzer,
   proxyImageAnalyzer,
+  destinationRuleSubsetsAnalyzer,
 ];
 
 /**
