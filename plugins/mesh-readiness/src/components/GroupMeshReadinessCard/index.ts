@@ -1,0 +1,2 @@
+export { GroupMeshReadinessCard } from './GroupMeshReadinessCard';
+export type { GroupMeshReadinessCardProps } from './GroupMeshReadinessCard';

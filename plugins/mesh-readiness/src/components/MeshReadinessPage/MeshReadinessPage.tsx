@@ -1,0 +1,39 @@
+import { Content, Header, Page, TabbedLayout } from '@backstage/core-components';
+import { LibraryTab } from './LibraryTab';
+import { MyTeamsTab } from './MyTeamsTab';
+import { OverviewTab } from './OverviewTab';
+
+/** Props of {@link MeshReadinessPage}. */
+export interface MeshReadinessPageProps {
+  /** Page title (default "Mesh Readiness"). */
+  title?: string;
+  /** Days of trend on the overview (default 30). */
+  trendDays?: number;
+  /** A blocker failing this many days or more counts as stuck (default 14). */
+  stuckAfterDays?: number;
+}
+
+/** The organisation's Mesh Readiness page: overview, library, my teams. */
+export function MeshReadinessPage(props: MeshReadinessPageProps) {
+  return (
+    <Page themeId="tool">
+      <Header
+        title={props.title ?? 'Mesh Readiness'}
+        subtitle="Service mesh adoption, phase by phase"
+      />
+      <Content>
+        <TabbedLayout>
+          <TabbedLayout.Route path="/" title="Overview">
+            <OverviewTab trendDays={props.trendDays} />
+          </TabbedLayout.Route>
+          <TabbedLayout.Route path="/library" title="Library">
+            <LibraryTab />
+          </TabbedLayout.Route>
+          <TabbedLayout.Route path="/my-teams" title="My teams">
+            <MyTeamsTab stuckAfterDays={props.stuckAfterDays} />
+          </TabbedLayout.Route>
+        </TabbedLayout>
+      </Content>
+    </Page>
+  );
+}

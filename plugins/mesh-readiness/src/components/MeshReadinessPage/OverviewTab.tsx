@@ -1,0 +1,303 @@
+import { useState } from 'react';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Grid from '@material-ui/core/Grid';
+import MenuItem from '@material-ui/core/MenuItem';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
+import GetAppIcon from '@material-ui/icons/GetApp';
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import useAsync from 'react-use/esm/useAsync';
+import {
+  MeshReadinessApi,
+  ScorecardSummary,
+  meshReadinessApiRef,
+} from '../../api/MeshReadinessApi';
+import { PhaseTitleFn, usePhaseTitles } from '../../hooks/usePhaseTitles';
+import { WaveProgressList } from '../shared/WaveProgressList';
+import { FunnelChart, TrendChart } from './OrgCharts';
+import { TeamRow, teamsFromScorecards } from './teamsFromScorecards';
+
+const PAGE_SIZE = 1000;
+
+/** Every scorecard summary of a program, page by page, up to a bound. */
+async function loadAllSummaries(
+  api: MeshReadinessApi,
+  programId: string | undefined,
+  maxPages: number,
+): Promise<{ items: ScorecardSummary[]; truncated: boolean }> {
+  const items: ScorecardSummary[] = [];
+  for (let page = 0; page < maxPages; page++) {
+    const result = await api.listScorecards({
+      programId,
+      offset: page * PAGE_SIZE,
+      limit: PAGE_SIZE,
+    });
+    items.push(...result.items);
+    if (items.length >= result.totalCount || result.items.length === 0) {
+      return { items, truncated: false };
+    }
+  }
+  return { items, truncated: true };
+}
+
+function TeamsTable(props: {
+  teams: TeamRow[];
+  phaseOrder: string[];
+  phaseTitle: PhaseTitleFn;
+  programId?: string;
+}) {
+  const { teams, phaseOrder, phaseTitle, programId } = props;
+  if (teams.length === 0) {
+    return (
+      <Typography variant="body2" color="textSecondary">
+        No team has a service with a scorecard yet.
+      </Typography>
+    );
+  }
+  return (
+    <Table size="small" aria-label="Teams">
+      <TableHead>
+        <TableRow>
+          <TableCell>Team</TableCell>
+          <TableCell align="right">Services</TableCell>
+          {phaseOrder.map(phase => (
+            <TableCell key={phase} align="right">
+              {phaseTitle(phase, programId)}
+            </TableCell>
+          ))}
+          <TableCell align="right">Failing checks</TableCell>
+          <TableCell align="right">Stale</TableCell>
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {teams.map(team => (
+          <TableRow key={team.owner}>
+            <TableCell>
+              {team.owner === 'unowned' ? (
+                'No owner'
+              ) : (
+                <EntityRefLink entityRef={team.owner} defaultKind="group" />
+              )}
+            </TableCell>
+            <TableCell align="right">{team.services}</TableCell>
+            {phaseOrder.map(phase => (
+              <TableCell key={phase} align="right">
+                {team.phases[phase] ?? 0}
+              </TableCell>
+            ))}
+            <TableCell align="right">{team.failingChecks}</TableCell>
+            <TableCell align="right">{team.stale}</TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}
+
+/** Props of the overview tab. */
+export interface OverviewTabProps {
+  /** Days of trend to show (default 30). */
+  trendDays?: number;
+  /** Upper bound of scorecard pages (1000 each) read for the teams table. */
+  maxTeamPages?: number;
+}
+
+/** Adoption funnel, trend, teams, top failing checks, waves and CSV export. */
+export function OverviewTab(props: OverviewTabProps) {
+  const api = useApi(meshReadinessApiRef);
+  const alertApi = useApi(alertApiRef);
+  const phaseTitle = usePhaseTitles();
+  const [programId, setProgramId] = useState<string>('');
+  const [downloading, setDownloading] = useState(false);
+  const selectedProgram = programId || undefined;
+
+  const programs = useAsync(() => api.listPrograms(), [api]);
+  const summary = useAsync(
+    () =>
+      api.getOrgSummary({
+        programId: selectedProgram,
+        days: props.trendDays ?? 30,
+      }),
+    [api, selectedProgram, props.trendDays],
+  );
+  const teams = useAsync(
+    () => loadAllSummaries(api, selectedProgram, props.maxTeamPages ?? 10),
+    [api, selectedProgram, props.maxTeamPages],
+  );
+
+  const handleDownload = async () => {
+    setDownloading(true);
+    try {
+      const csv = await api.exportCsv({ programId: selectedProgram });
+      // The export needs the user's token, so it is fetched and handed to
+      // the browser as a file rather than linked directly.
+      const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
+      const anchor = document.createElement('a');
+      anchor.href = url;
+      anchor.download = `mesh-readiness${
+        selectedProgram ? `-${selectedProgram}` : ''
+      }.csv`;
+      document.body.appendChild(anchor);
+      anchor.click();
+      anchor.remove();
+      URL.revokeObjectURL(url);
+    } catch (e) {
+      alertApi.post({
+        message: `CSV export failed: ${(e as Error).message}`,
+        severity: 'error',
+      });
+    } finally {
+      setDownloading(false);
+    }
+  };
+
+  if (summary.loading) {
+    return <Progress />;
+  }
+  if (summary.error) {
+    return <ResponseErrorPanel error={summary.error} />;
+  }
+  const org = summary.value!;
+  const phaseOrder = org.funnel.map(c => c.phase);
+
+  return (
+    <Grid container spacing={3}>
+      <Grid item xs={12}>
+        <Box
+          display="flex"
+          alignItems="center"
+          flexWrap="wrap"
+          gridGap={16}
+          justifyContent="space-between"
+        >
+          <TextField
+            select
+            label="Program"
+            value={programId}
+            onChange={e => setProgramId(e.target.value)}
+            style={{ minWidth: 240 }}
+            SelectProps={{ id: 'mesh-readiness-program-select' }}
+          >
+            <MenuItem value="">Default program</MenuItem>
+            {(programs.value ?? []).map(p => (
+              <MenuItem key={p.id} value={p.id}>
+                {p.title ?? p.id}
+              </MenuItem>
+            ))}
+          </TextField>
+          <Typography variant="body1">
+            {org.totalEntities} services · {org.staleEntities} stale ·
+            waivers: {org.waivers.requested} requested, {org.waivers.approved}{' '}
+            approved, {org.waivers.expiringWithin30Days} expiring within 30
+            days
+          </Typography>
+          <Button
+            variant="outlined"
+            startIcon={<GetAppIcon />}
+            onClick={handleDownload}
+            disabled={downloading}
+          >
+            {downloading ? 'Preparing CSV…' : 'Download CSV'}
+          </Button>
+        </Box>
+      </Grid>
+      <Grid item xs={12} md={6}>
+        <InfoCard title="Adoption funnel">
+          <FunnelChart
+            funnel={org.funnel}
+            phaseTitle={phaseTitle}
+            programId={selectedProgram}
+          />
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12} md={6}>
+        <InfoCard title="Trend">
+          <TrendChart
+            trend={org.trend}
+            phaseOrder={phaseOrder}
+            phaseTitle={phaseTitle}
+            programId={selectedProgram}
+          />
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
+        <InfoCard title="Teams">
+          {teams.loading && <Progress />}
+          {teams.error && <ResponseErrorPanel error={teams.error} />}
+          {teams.value && (
+            <>
+              <TeamsTable
+                teams={teamsFromScorecards(teams.value.items)}
+                phaseOrder={phaseOrder}
+                phaseTitle={phaseTitle}
+                programId={selectedProgram}
+              />
+              {teams.value.truncated && (
+                <Typography variant="caption" color="textSecondary">
+                  Showing the first {teams.value.items.length} services; use
+                  the CSV export for all.
+                </Typography>
+              )}
+            </>
+          )}
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12} md={6}>
+        <InfoCard title="Top failing checks">
+          {org.topFailingChecks.length === 0 ? (
+            <Typography variant="body2" color="textSecondary">
+              No required check is failing.
+            </Typography>
+          ) : (
+            <Table size="small" aria-label="Top failing checks">
+              <TableHead>
+                <TableRow>
+                  <TableCell>Check</TableCell>
+                  <TableCell>Phase</TableCell>
+                  <TableCell align="right">Failing services</TableCell>
+                </TableRow>
+              </TableHead>
+              <TableBody>
+                {org.topFailingChecks.map(check => (
+                  <TableRow key={check.checkId}>
+                    <TableCell>
+                      {check.title}
+                      <Typography
+                        variant="caption"
+                        color="textSecondary"
+                        component="div"
+                      >
+                        {check.checkId}
+                      </Typography>
+                    </TableCell>
+                    <TableCell>
+                      {phaseTitle(check.phase, selectedProgram)}
+                    </TableCell>
+                    <TableCell align="right">{check.count}</TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          )}
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12} md={6}>
+        <InfoCard title="Waves and deadlines">
+          <WaveProgressList waves={org.waves} phaseTitle={phaseTitle} />
+        </InfoCard>
+      </Grid>
+    </Grid>
+  );
+}

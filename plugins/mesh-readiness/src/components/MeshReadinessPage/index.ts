@@ -1,0 +1,2 @@
+export { MeshReadinessPage } from './MeshReadinessPage';
+export type { MeshReadinessPageProps } from './MeshReadinessPage';

@@ -1,0 +1,47 @@
+import Box from '@material-ui/core/Box';
+import LinearProgress from '@material-ui/core/LinearProgress';
+import Typography from '@material-ui/core/Typography';
+import type { WaveProgress } from '../../api/MeshReadinessApi';
+import type { PhaseTitleFn } from '../../hooks/usePhaseTitles';
+import { formatDate } from './formatDate';
+
+/** Each wave with its target phase, due date and share of services there. */
+export function WaveProgressList(props: {
+  waves: WaveProgress[];
+  phaseTitle: PhaseTitleFn;
+  now?: Date;
+}) {
+  const { waves, phaseTitle } = props;
+  const now = (props.now ?? new Date()).getTime();
+  if (waves.length === 0) {
+    return (
+      <Typography variant="body2" color="textSecondary">
+        No waves.
+      </Typography>
+    );
+  }
+  return (
+    <Box display="flex" flexDirection="column" gridGap={12}>
+      {waves.map(wave => {
+        const labelId = `wave-${wave.programId}-${wave.id}`;
+        const overdue = Date.parse(wave.dueDate) < now && wave.ratio < 1;
+        return (
+          <Box key={`${wave.programId}/${wave.id}`}>
+            <Typography variant="body2" id={labelId}>
+              <strong>{wave.title}</strong>: {wave.atTarget} of {wave.total} at{' '}
+              {phaseTitle(wave.targetPhase, wave.programId)} by{' '}
+              {formatDate(wave.dueDate)}
+              {overdue ? ' — overdue' : ''}
+            </Typography>
+            <LinearProgress
+              variant="determinate"
+              value={Math.round(Math.min(1, Math.max(0, wave.ratio)) * 100)}
+              aria-labelledby={labelId}
+              color={overdue ? 'secondary' : 'primary'}
+            />
+          </Box>
+        );
+      })}
+    </Box>
+  );
+}

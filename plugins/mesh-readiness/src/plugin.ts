@@ -1,0 +1,96 @@
+import {
+  createApiFactory,
+  createComponentExtension,
+  createPlugin,
+  createRoutableExtension,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/core-plugin-api';
+import { meshReadinessApiRef } from './api/MeshReadinessApi';
+import { MeshReadinessClient } from './api/MeshReadinessClient';
+import { rootRouteRef } from './routes';
+
+/**
+ * The Mesh Readiness frontend plugin for apps on the legacy frontend system.
+ *
+ * @public
+ */
+export const meshReadinessPlugin = createPlugin({
+  id: 'mesh-readiness',
+  apis: [
+    createApiFactory({
+      api: meshReadinessApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new MeshReadinessClient({ discoveryApi, fetchApi }),
+    }),
+  ],
+  routes: {
+    root: rootRouteRef,
+  },
+});
+
+/**
+ * The Mesh Readiness page, with the Overview, Library and My teams tabs.
+ *
+ * @public
+ */
+export const MeshReadinessPage = meshReadinessPlugin.provide(
+  createRoutableExtension({
+    name: 'MeshReadinessPage',
+    component: () =>
+      import('./components/MeshReadinessPage').then(m => m.MeshReadinessPage),
+    mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * The overview card of a Component: phase, progress and next steps.
+ *
+ * @public
+ */
+export const EntityMeshReadinessCard = meshReadinessPlugin.provide(
+  createComponentExtension({
+    name: 'EntityMeshReadinessCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityMeshReadinessCard').then(
+          m => m.EntityMeshReadinessCard,
+        ),
+    },
+  }),
+);
+
+/**
+ * The "Mesh readiness" tab content of a Component.
+ *
+ * @public
+ */
+export const EntityMeshReadinessContent = meshReadinessPlugin.provide(
+  createComponentExtension({
+    name: 'EntityMeshReadinessContent',
+    component: {
+      lazy: () =>
+        import('./components/EntityMeshReadinessContent').then(
+          m => m.EntityMeshReadinessContent,
+        ),
+    },
+  }),
+);
+
+/**
+ * The team view card of a Group.
+ *
+ * @public
+ */
+export const GroupMeshReadinessCard = meshReadinessPlugin.provide(
+  createComponentExtension({
+    name: 'GroupMeshReadinessCard',
+    component: {
+      lazy: () =>
+        import('./components/GroupMeshReadinessCard').then(
+          m => m.GroupMeshReadinessCard,
+        ),
+    },
+  }),
+);
