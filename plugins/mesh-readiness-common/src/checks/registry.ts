@@ -3,11 +3,13 @@ import type { CheckAnalyzer } from './types';
 import { catalogAnalyzers } from './catalog';
 import { liveEvidenceAnalyzers } from './liveEvidence';
 import { podAnalyzers } from './pod';
+import { serviceAnalyzers } from './services';
 
 /** Every analyzer of the engine, each named after the check it implements. */
 const ANALYZERS: ReadonlyArray<CheckAnalyzer> = [
   ...catalogAnalyzers,
   ...podAnalyzers,
+  ...serviceAnalyzers,
   ...liveEvidenceAnalyzers,
 ];
 
