@@ -1,0 +1,206 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  EntityFacts,
+  evaluate,
+  parseManifests,
+  programAppliesTo,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
+import { EXIT_NOT_READY, EXIT_OK, InputError } from '../errors';
+import { CheckReport, REPORT_FORMATS, renderReport } from '../formats';
+import { forEntity, readAttestationExport } from '../inputs/attestations';
+import { readCatalogFile, selectEntity } from '../inputs/catalog';
+import {
+  manifestPatterns,
+  readManifestFiles,
+  repositoryPath,
+  resolveManifestPaths,
+} from '../inputs/manifests';
+import { defaultProgramFor, formatProblem, loadProgramOption } from '../inputs/programs';
+import { phaseReached, resolveTargetPhase } from '../targetPhase';
+import { CLI_VERSION } from '../version';
+import type { CommandIo } from './io';
+import { oneOf, parseOptions } from './parseOptions';
+
+export const CHECK_USAGE = `Usage: mesh-readiness check [options] [MANIFEST|GLOB ...]
+
+Evaluates one catalog entity against a Mesh Readiness program and exits 0 when
+the entity reaches the target phase, 1 when it does not, 2 on bad input.
+
+Options:
+  -c, --catalog FILE       catalog-info.yaml holding the entity (default: catalog-info.yaml)
+  -e, --entity REF         entity to check, kind:namespace/name (default: the first Component)
+  -m, --manifests GLOB     manifest file, folder or glob; repeatable. Default: the entity's
+                           mesh-readiness.io/manifests annotation, relative to the catalog file
+  -p, --program FILE|ID    program file, or istio-adoption | linkerd-adoption (default: from
+                           the entity's mesh-readiness.io/program or mesh-readiness.io/mesh)
+  -t, --target-phase ID    phase to reach (default: the target of the entity's current wave,
+                           else the program's first phase)
+  -a, --attestations FILE  attestations and waivers exported from the portal (YAML or JSON)
+  -f, --format FORMAT      text | json | junit | sarif | markdown (default: text)
+  -o, --output FILE        write the report to FILE instead of standard output
+      --root DIR           paths in findings are relative to DIR (default: current folder)
+      --portal-url URL     base URL of the portal, to print absolute playbook links
+      --now ISO            evaluation time (default: now)
+  -h, --help               show this help
+`;
+
+const OPTIONS = {
+  catalog: { type: 'string', short: 'c' },
+  entity: { type: 'string', short: 'e' },
+  manifests: { type: 'string', short: 'm', multiple: true },
+  program: { type: 'string', short: 'p' },
+  'target-phase': { type: 'string', short: 't' },
+  attestations: { type: 'string', short: 'a' },
+  format: { type: 'string', short: 'f' },
+  output: { type: 'string', short: 'o' },
+  root: { type: 'string' },
+  'portal-url': { type: 'string' },
+  now: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export function runCheck(args: string[], io: CommandIo): number {
+  const { values, positionals } = parseOptions('check', args, OPTIONS);
+  if (values.help) {
+    io.out(CHECK_USAGE);
+    return EXIT_OK;
+  }
+  const format = oneOf('format', values.format, REPORT_FORMATS, 'text');
+  const now = parseNow(values.now);
+  const portalUrl = parsePortalUrl(values['portal-url']);
+  const root = resolve(io.cwd, values.root ?? '.');
+
+  // Read as given, so that messages name the file the way the user wrote it.
+  const catalog = readCatalogFile(values.catalog ?? 'catalog-info.yaml');
+  const document = selectEntity(catalog, values.entity);
+
+  const loaded = values.program
+    ? loadProgramOption(values.program)
+    : defaultProgramFor(document.entity);
+  if (!programAppliesTo(loaded.program, document.entity)) {
+    const { kinds, types, lifecycles } = loaded.program.spec.appliesTo;
+    throw new InputError(
+      `program ${loaded.program.metadata.name} does not apply to ${document.ref} (it applies to kinds ${kinds.join(
+        ', ',
+      ) || 'any'}${types?.length ? `, types ${types.join(', ')}` : ''}${
+        lifecycles?.length ? `, lifecycles ${lifecycles.join(', ')}` : ''
+      })`,
+      { location: { file: document.file, line: document.line } },
+    );
+  }
+  const target = resolveTargetPhase(loaded.program, document.entity, now, values['target-phase']);
+
+  const patterns = manifestPatterns(
+    [...(values.manifests ?? []), ...positionals],
+    document,
+    io.cwd,
+  );
+  if (patterns.origin === 'none') {
+    io.err(
+      `note: ${document.ref} has no mesh-readiness.io/manifests annotation and no manifests were given; evaluating without manifests\n`,
+    );
+  }
+  const manifests = readManifestFiles(resolveManifestPaths(patterns), root);
+  // Broken manifests would silently drop objects from the verdict: refuse them.
+  const parsed = parseManifests(manifests);
+  if (parsed.problems.length > 0) {
+    const [first] = parsed.problems;
+    throw new InputError(`the manifests cannot be read (${parsed.problems.length} problem${parsed.problems.length === 1 ? '' : 's'})`, {
+      location: { file: first.file, line: first.line, column: first.column },
+      details: parsed.problems.map(formatProblem),
+    });
+  }
+
+  const exported = values.attestations
+    ? forEntity(readAttestationExport(values.attestations), document.ref)
+    : { attestations: [], waivers: [] };
+
+  const facts = buildCliFacts({
+    entity: document.entity,
+    manifests,
+    attestations: exported.attestations,
+    waivers: exported.waivers,
+    now,
+  });
+  const scorecard = evaluate(loaded.program, facts);
+  const reached = phaseReached(loaded.program, scorecard.phase, target.phase);
+  const report: CheckReport = {
+    scorecard,
+    program: loaded.program,
+    target,
+    reached,
+    catalog: {
+      ref: document.ref,
+      line: document.line,
+      path: repositoryPath(resolve(io.cwd, catalog.file), root),
+    },
+    portalUrl,
+    cliVersion: CLI_VERSION,
+  };
+  const rendered = renderReport(format, report);
+  if (values.output) {
+    try {
+      writeFileSync(resolve(io.cwd, values.output), rendered);
+    } catch (error) {
+      throw new InputError(
+        `cannot write the report to '${values.output}': ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    io.err(
+      `${scorecard.entityRef}: phase ${scorecard.phase}, target ${target.phase} ${reached ? 'reached' : 'not reached'}; ${format} report written to ${values.output}\n`,
+    );
+  } else {
+    io.out(rendered);
+  }
+  return reached ? EXIT_OK : EXIT_NOT_READY;
+}
+
+/**
+ * The facts of a CLI run. The catalog entity and the manifests come from
+ * local files that were read successfully; no cluster or metrics provider
+ * exists in CI, so those sources are not connected and their checks are
+ * `not-evaluated` (shown as such, never as a pass).
+ */
+export function buildCliFacts(input: {
+  entity: EntityFacts['entity'];
+  manifests: EntityFacts['manifests'];
+  attestations: EntityFacts['attestations'];
+  waivers: EntityFacts['waivers'];
+  now: string;
+}): EntityFacts {
+  return {
+    entity: input.entity,
+    manifests: input.manifests,
+    sources: {
+      catalog: { status: 'ok', fetchedAt: input.now },
+      manifests: { status: 'ok', fetchedAt: input.now },
+      cluster: { status: 'not-connected' },
+      metrics: { status: 'not-connected' },
+    },
+    attestations: input.attestations,
+    waivers: input.waivers,
+    now: input.now,
+  };
+}
+
+function parseNow(value: string | undefined): string {
+  if (value === undefined) {
+    return new Date().toISOString();
+  }
+  const time = Date.parse(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(time)) {
+    throw new InputError(`--now '${value}' is not an ISO date-time (e.g. 2027-01-31T12:00:00Z)`);
+  }
+  return new Date(time).toISOString();
+}
+
+function parsePortalUrl(value: string | undefined): string | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  if (!/^https?:\/\/[^/]/i.test(value)) {
+    throw new InputError(`--portal-url '${value}' is not an http(s) URL`);
+  }
+  return value;
+}
