@@ -5,6 +5,8 @@
  * @packageDocumentation
  */
 export * from './types';
+export * from './program';
+export * from './engine';
 export * from './permissions';
 export * from './manifests';
 export * from './istio';

@@ -390,4 +390,11 @@ export interface Scorecard {
   /** When the facts were read (newest source fetch) and when evaluated. */
   factsTimestamp: string;
   evaluatedAt: string;
+  /**
+   * The earliest instant after `evaluatedAt` at which the same facts give
+   * another verdict (a waiver or an attestation in use expires). The facts
+   * hash ignores the clock, so re-evaluate at this time even when the hash
+   * is unchanged. Absent when nothing in the verdict expires.
+   */
+  validUntil?: string;
 }

@@ -59,7 +59,10 @@ export function durationProblem(text: string): string | undefined {
  * `P1M` from 31 January lands on the last day of February like people
  * expect, and the result never depends on the machine's time zone.
  */
-export function addIsoDuration(instantMs: number, duration: IsoDuration): number {
+export function addIsoDuration(
+  instantMs: number,
+  duration: IsoDuration,
+): number {
   const date = new Date(instantMs);
   const year = date.getUTCFullYear() + duration.years;
   const monthIndex = date.getUTCMonth() + duration.months;
@@ -68,11 +71,9 @@ export function addIsoDuration(instantMs: number, duration: IsoDuration): number
     Date.UTC(year, monthIndex + 1, 0),
   ).getUTCDate();
   const day = Math.min(date.getUTCDate(), daysInTargetMonth);
-  const timeOfDayMs = instantMs - Date.UTC(
-    date.getUTCFullYear(),
-    date.getUTCMonth(),
-    date.getUTCDate(),
-  );
+  const timeOfDayMs =
+    instantMs -
+    Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate());
   const calendarMs = targetMonthStart + (day - 1) * 86_400_000 + timeOfDayMs;
   return (
     calendarMs +
@@ -116,7 +117,9 @@ export function linkProblem(text: string): string | undefined {
   }
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u0020\u007f-\u009f]/.test(text)) {
-    return `"${printable(text)}" contains spaces or control characters; encode them (e.g. %20)`;
+    return `"${printable(
+      text,
+    )}" contains spaces or control characters; encode them (e.g. %20)`;
   }
   if (text.startsWith('//') || text.startsWith('\\\\')) {
     return `"${text}" is a protocol-relative link to another host; write it with https://`;

@@ -8,7 +8,10 @@ import { LineCounter, parseDocument } from 'yaml';
 import { listAnalyzers } from '../checks/registry';
 import type { Program, SourceProblem } from '../types';
 import { programShape } from './programShape';
-import { AnalyzerDescriptor, checkProgramReferences } from './programReferences';
+import {
+  AnalyzerDescriptor,
+  checkProgramReferences,
+} from './programReferences';
 import { ShapeWalker } from './shapeWalker';
 
 export type ProgramLoadResult =
@@ -58,7 +61,10 @@ export function loadProgramWithAnalyzers(
           line,
           column: col,
           path: '',
-          message: `YAML syntax error: ${syntaxMessage(error.code, error.message)}`,
+          message: `YAML syntax error: ${syntaxMessage(
+            error.code,
+            error.message,
+          )}`,
         };
       }),
     );

@@ -7,7 +7,7 @@
  */
 import { parseAllDocuments } from 'yaml';
 import type { EvidenceSource, MeshFlavour } from '../types';
-import { ShapeWalker } from './shapeWalker';
+import { closestNames, ShapeWalker } from './shapeWalker';
 
 /** What validation needs to know about an analyzer of the engine. */
 export interface AnalyzerDescriptor {
@@ -20,7 +20,12 @@ export interface AnalyzerDescriptor {
  * The conventional phase ids, in order. Programs may rename or add phases,
  * but where they use these ids they must keep this order.
  */
-export const CONVENTIONAL_PHASE_ORDER = ['pilot', 'expand', 'enforce', 'sustain'];
+export const CONVENTIONAL_PHASE_ORDER = [
+  'pilot',
+  'expand',
+  'enforce',
+  'sustain',
+];
 
 type Partial = Record<string, unknown> | undefined;
 
@@ -46,7 +51,7 @@ export function checkProgramReferences(
   if (!spec) {
     return;
   }
-  const phaseIds = checkUniqueIds(walker, [['spec.phases', spec.phases]], 'phase');
+  checkUniqueIds(walker, [['spec.phases', spec.phases]], 'phase');
   checkUniqueIds(
     walker,
     [
@@ -87,13 +92,21 @@ export function checkProgramReferences(
       walker.reportAt(
         path,
         `${what} "${value}" does not exist; define it in ${collection}${
-          known.size ? ` (known: ${[...known].slice(0, 12).join(', ')}${known.size > 12 ? ', ...' : ''})` : ''
+          known.size
+            ? ` (known: ${[...known].slice(0, 12).join(', ')}${
+                known.size > 12 ? ', ...' : ''
+              })`
+            : ''
         }`,
       );
     }
   };
   const checkPhaseReference = (path: string, value: unknown) => {
-    if (typeof value === 'string' && phaseOrder.size && !phaseOrder.has(value)) {
+    if (
+      typeof value === 'string' &&
+      phaseOrder.size &&
+      !phaseOrder.has(value)
+    ) {
       walker.reportAt(
         path,
         `phase "${value}" does not exist; the program's phases are ${phaseList}`,
@@ -108,8 +121,20 @@ export function checkProgramReferences(
     }
     const path = `spec.checks[${index}]`;
     checkPhaseReference(`${path}.phase`, check.phase);
-    checkReference(`${path}.playbook`, check.playbook, playbookIds, 'playbook', 'spec.playbooks');
-    checkReference(`${path}.template`, check.template, templateIds, 'template', 'spec.templates');
+    checkReference(
+      `${path}.playbook`,
+      check.playbook,
+      playbookIds,
+      'playbook',
+      'spec.playbooks',
+    );
+    checkReference(
+      `${path}.template`,
+      check.template,
+      templateIds,
+      'template',
+      'spec.templates',
+    );
     checkAnalyzer(walker, path, check, spec.mesh, analyzerById);
   });
   (spec.checklist ?? []).forEach((item, index) => {
@@ -118,8 +143,20 @@ export function checkProgramReferences(
     }
     const path = `spec.checklist[${index}]`;
     checkPhaseReference(`${path}.phase`, item.phase);
-    checkReference(`${path}.playbook`, item.playbook, playbookIds, 'playbook', 'spec.playbooks');
-    checkReference(`${path}.template`, item.template, templateIds, 'template', 'spec.templates');
+    checkReference(
+      `${path}.playbook`,
+      item.playbook,
+      playbookIds,
+      'playbook',
+      'spec.playbooks',
+    );
+    checkReference(
+      `${path}.template`,
+      item.template,
+      templateIds,
+      'template',
+      'spec.templates',
+    );
   });
   (spec.templates ?? []).forEach((template, index) => {
     if (template) {
@@ -145,7 +182,9 @@ export function checkProgramReferences(
     ) {
       walker.reportAt(
         path,
-        `wave "${String(wave.id)}" names no groups or entities; list its cohort in groups or entities`,
+        `wave "${String(
+          wave.id,
+        )}" names no groups or entities; list its cohort in groups or entities`,
       );
     }
   });
@@ -170,7 +209,9 @@ function checkUniqueIds(
       if (earlier !== undefined) {
         walker.reportAt(
           path,
-          `duplicate ${what} id "${itemId}" (already used at ${earlier}, line ${walker.lineOf(earlier)})`,
+          `duplicate ${what} id "${itemId}" (already used at ${earlier}, line ${walker.lineOf(
+            earlier,
+          )})`,
         );
         return;
       }
@@ -195,7 +236,9 @@ function checkPhaseOrder(walker: ShapeWalker, phases: Partial[] | undefined) {
     if (rank < lastRank) {
       walker.reportAt(
         `spec.phases[${index}].id`,
-        `phase "${phaseId}" is listed after "${lastId}"; phases are listed in order and ${CONVENTIONAL_PHASE_ORDER.join(' → ')} must keep that order`,
+        `phase "${phaseId}" is listed after "${lastId}"; phases are listed in order and ${CONVENTIONAL_PHASE_ORDER.join(
+          ' → ',
+        )} must keep that order`,
       );
       return;
     }
@@ -217,14 +260,11 @@ function checkAnalyzer(
   }
   const analyzer = analyzerById.get(analyzerId);
   if (!analyzer) {
-    const sameFamily = [...analyzerById.keys()]
-      .filter(known => known.split('.')[0] === analyzerId.split('.')[0])
-      .sort()
-      .slice(0, 10);
+    const similar = closestNames(analyzerId, [...analyzerById.keys()], 3);
     walker.reportAt(
       `${path}.analyzer`,
       `unknown analyzer "${analyzerId}"; the engine has no rule by that name${
-        sameFamily.length ? ` (similar: ${sameFamily.join(', ')})` : ''
+        similar.length ? ` (closest: ${similar.join(', ')})` : ''
       }`,
     );
     return;
@@ -232,16 +272,24 @@ function checkAnalyzer(
   if (mesh && !analyzer.mesh.includes(mesh as MeshFlavour)) {
     walker.reportAt(
       `${path}.analyzer`,
-      `analyzer "${analyzerId}" does not support ${mesh} (it supports ${analyzer.mesh.join(', ')})`,
+      `analyzer "${analyzerId}" does not support ${mesh} (it supports ${analyzer.mesh.join(
+        ', ',
+      )})`,
     );
   }
   const declared = check.evidence;
   if (Array.isArray(declared) && declared.every(s => typeof s === 'string')) {
-    const missing = analyzer.evidence.filter(source => !declared.includes(source));
+    const missing = analyzer.evidence.filter(
+      source => !declared.includes(source),
+    );
     if (missing.length) {
       walker.reportAt(
         `${path}.evidence`,
-        `analyzer "${analyzerId}" reads ${missing.join(' and ')} evidence; add ${missing.join(', ')} to evidence so the scorecard tells what the verdict rests on`,
+        `analyzer "${analyzerId}" reads ${missing.join(
+          ' and ',
+        )} evidence; add ${missing.join(
+          ', ',
+        )} to evidence so the scorecard tells what the verdict rests on`,
       );
     }
   }
@@ -258,18 +306,25 @@ function checkTemplate(
     walker.reportAt(
       path,
       hasRef
-        ? `template "${String(template.id)}" has both templateRef and fragment; give one`
-        : `template "${String(template.id)}" needs a templateRef (template:default/name) or an inline fragment`,
+        ? `template "${String(
+            template.id,
+          )}" has both templateRef and fragment; give one`
+        : `template "${String(
+            template.id,
+          )}" needs a templateRef (template:default/name) or an inline fragment`,
     );
   }
   const fragment = template.fragment;
   if (typeof fragment === 'string') {
     const documents = parseAllDocuments(fragment, { prettyErrors: false });
+    // A fragment of only comments parses to an empty stream without errors.
     const errors = Array.isArray(documents)
       ? documents.flatMap(document => document.errors)
-      : documents.errors;
+      : [];
     if (errors.length) {
-      const lineInFragment = fragment.slice(0, errors[0].pos[0]).split('\n').length;
+      const lineInFragment = fragment
+        .slice(0, errors[0].pos[0])
+        .split('\n').length;
       walker.reportAt(
         `${path}.fragment`,
         `the fragment is not valid YAML (line ${lineInFragment} of the fragment: ${errors[0].message})`,
@@ -309,11 +364,15 @@ function checkWaveOrder(
       if (shared.length) {
         walker.reportAt(
           `spec.waves[${later.index}].dueDate`,
-          `wave "${String(later.wave!.id)}" is due at ${String(later.wave!.targetPhase)} on ${String(
-            later.wave!.dueDate,
-          )}, before wave "${String(earlier.wave!.id)}" is due at the earlier phase ${String(
+          `wave "${String(later.wave!.id)}" is due at ${String(
+            later.wave!.targetPhase,
+          )} on ${String(later.wave!.dueDate)}, before wave "${String(
+            earlier.wave!.id,
+          )}" is due at the earlier phase ${String(
             earlier.wave!.targetPhase,
-          )} on ${String(earlier.wave!.dueDate)} for ${shared.slice(0, 3).join(', ')}; phases are reached in order`,
+          )} on ${String(earlier.wave!.dueDate)} for ${shared
+            .slice(0, 3)
+            .join(', ')}; phases are reached in order`,
         );
         break;
       }

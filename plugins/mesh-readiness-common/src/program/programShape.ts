@@ -133,7 +133,10 @@ const waveShape: Shape = {
     dueDate: required({ type: 'string', rule: dateProblem }),
     groups: optional({
       type: 'list',
-      items: { type: 'string', rule: value => entityRefProblem(value, 'group') },
+      items: {
+        type: 'string',
+        rule: value => entityRefProblem(value, 'group'),
+      },
       uniqueValues: true,
     }),
     entities: optional({

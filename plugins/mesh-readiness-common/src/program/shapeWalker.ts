@@ -117,7 +117,11 @@ export class ShapeWalker {
     for (let hops = 0; isAlias(current); hops += 1) {
       const target = current.resolve(this.doc);
       if (!target || hops > 100) {
-        this.report(current, path, `the alias *${current.source} has no anchor`);
+        this.report(
+          current,
+          path,
+          `the alias *${current.source} has no anchor`,
+        );
         return undefined;
       }
       current = target;
@@ -223,7 +227,11 @@ export class ShapeWalker {
         continue;
       }
       if (!isScalar(keyNode) || typeof keyNode.value !== 'string') {
-        this.report(keyNode, path, `field names must be strings, found ${describe(keyNode)}`);
+        this.report(
+          keyNode,
+          path,
+          `field names must be strings, found ${describe(keyNode)}`,
+        );
         continue;
       }
       const key = keyNode.value;
@@ -234,11 +242,9 @@ export class ShapeWalker {
         this.report(
           keyNode,
           fieldPath,
-          `unknown field "${key}"${
-            path ? ` in ${path}` : ''
-          }${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; allowed fields: ${Object.keys(
-            fields,
-          ).join(', ')}`,
+          `unknown field "${key}"${path ? ` in ${path}` : ''}${
+            suggestion ? ` (did you mean "${suggestion}"?)` : ''
+          }; allowed fields: ${Object.keys(fields).join(', ')}`,
         );
         continue;
       }
@@ -317,6 +323,22 @@ function describe(node: YamlNode | null | undefined): string {
     return `the ${typeof node.value} ${String(node.value)}`;
   }
   return 'an unsupported YAML node';
+}
+
+/** Up to `limit` names nearest to `name` by edit distance, nearest first. */
+export function closestNames(
+  name: string,
+  candidates: readonly string[],
+  limit: number,
+): string[] {
+  return candidates
+    .map(candidate => ({ candidate, distance: editDistance(name, candidate) }))
+    .filter(({ distance }) => distance <= Math.max(3, name.length / 2))
+    .sort(
+      (a, b) => a.distance - b.distance || (a.candidate < b.candidate ? -1 : 1),
+    )
+    .slice(0, limit)
+    .map(({ candidate }) => candidate);
 }
 
 /** The allowed name within edit distance 2 of a misspelt one, if any. */

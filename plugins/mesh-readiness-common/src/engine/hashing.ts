@@ -1,0 +1,122 @@
+/*
+ * Content hashes of facts. SHA-256 from @noble/hashes keeps the engine
+ * isomorphic (no Node crypto in the browser) and synchronous.
+ */
+import { sha256 } from '@noble/hashes/sha2';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
+import type { EntityFacts, EvidenceSource, Program } from '../types';
+import { canonicalJson } from './canonicalJson';
+import { compareStrings } from './compareStrings';
+
+/** Bumped when the meaning of a stored scorecard changes. */
+export const SCORECARD_FORMAT_VERSION = 1;
+
+const SOURCE_ORDER: readonly EvidenceSource[] = [
+  'catalog',
+  'manifests',
+  'cluster',
+  'metrics',
+];
+
+export function sha256Hex(text: string): string {
+  return bytesToHex(sha256(utf8ToBytes(text)));
+}
+
+const programDigests = new WeakMap<Program, string>();
+
+/** Hash of the whole program, computed once per program object. */
+export function programDigest(program: Program): string {
+  let digest = programDigests.get(program);
+  if (digest === undefined) {
+    digest = sha256Hex(canonicalJson(program));
+    programDigests.set(program, digest);
+  }
+  return digest;
+}
+
+/**
+ * The catalog entity without fields that change on every catalog refresh
+ * while the entity itself does not (the etag).
+ */
+function stableEntity(entity: EntityFacts['entity']) {
+  const { etag: _etag, ...metadata } = entity.metadata as Record<
+    string,
+    unknown
+  >;
+  return { ...entity, metadata };
+}
+
+/** Manifest files in path order: the order they were listed in is noise. */
+export function sortedManifests(facts: EntityFacts) {
+  return [...(facts.manifests ?? [])].sort((a, b) =>
+    compareStrings(a.path, b.path),
+  );
+}
+
+/** The facts one source contributes, as hashed for fingerprints. */
+function sourceFacts(facts: EntityFacts, source: EvidenceSource): unknown {
+  switch (source) {
+    case 'catalog':
+      return { entity: stableEntity(facts.entity), catalog: facts.catalog };
+    case 'manifests':
+      return sortedManifests(facts).map(file => ({
+        path: file.path,
+        content: file.content,
+      }));
+    case 'cluster':
+      return facts.cluster;
+    case 'metrics':
+      return facts.metrics;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Fingerprint of the facts of some sources. The backend stores it with an
+ * attestation of an item that has `resetOn`; the engine resets the
+ * attestation when the fingerprint of those sources no longer matches.
+ */
+export function computeSourceFingerprint(
+  facts: EntityFacts,
+  sources: readonly EvidenceSource[],
+): string {
+  const wanted = SOURCE_ORDER.filter(source => sources.includes(source));
+  const payload: Record<string, unknown> = {};
+  for (const source of wanted) {
+    payload[source] = sourceFacts(facts, source) ?? null;
+  }
+  return sha256Hex(canonicalJson(payload));
+}
+
+/**
+ * Hash of everything a verdict depends on except the clock: the program,
+ * the facts of every source, source statuses, attestations and waivers.
+ * `fetchedAt` and `facts.now` are left out so that re-reading unchanged
+ * facts gives the same hash and the backend can skip re-evaluation.
+ */
+export function computeFactsHash(program: Program, facts: EntityFacts): string {
+  const sources: Record<string, unknown> = {};
+  for (const source of SOURCE_ORDER) {
+    const status = facts.sources[source];
+    if (status) {
+      sources[source] = { status: status.status, reason: status.reason };
+    }
+  }
+  const byId = <T extends { id: string }>(items: readonly T[]) =>
+    [...items].sort((a, b) => compareStrings(a.id, b.id));
+  return sha256Hex(
+    canonicalJson({
+      format: SCORECARD_FORMAT_VERSION,
+      program: programDigest(program),
+      entity: stableEntity(facts.entity),
+      catalog: facts.catalog,
+      manifests: facts.manifests ? sortedManifests(facts) : undefined,
+      cluster: facts.cluster,
+      metrics: facts.metrics,
+      sources,
+      attestations: byId(facts.attestations ?? []),
+      waivers: byId(facts.waivers ?? []),
+    }),
+  );
+}
