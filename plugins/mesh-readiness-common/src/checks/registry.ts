@@ -2,12 +2,14 @@ import type { EvidenceSource, MeshFlavour } from '../types';
 import type { CheckAnalyzer } from './types';
 import { catalogAnalyzers } from './catalog';
 import { liveEvidenceAnalyzers } from './liveEvidence';
+import { injectionAnalyzers } from './injection';
 import { podAnalyzers } from './pod';
 import { serviceAnalyzers } from './services';
 
 /** Every analyzer of the engine, each named after the check it implements. */
 const ANALYZERS: ReadonlyArray<CheckAnalyzer> = [
   ...catalogAnalyzers,
+  ...injectionAnalyzers,
   ...podAnalyzers,
   ...serviceAnalyzers,
   ...liveEvidenceAnalyzers,
