@@ -69,4 +69,7 @@ backend.add(import('@backstage/plugin-signals-backend'));
 // mcp actions plugin
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
+// mesh readiness plugin
+backend.add(import('@mesh-readiness/plugin-mesh-readiness-backend'));
+
 backend.start();

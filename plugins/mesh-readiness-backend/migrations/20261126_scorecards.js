@@ -40,6 +40,10 @@ exports.up = async function up(knex) {
     table.string('facts_timestamp', 32).notNullable();
     table.string('evaluated_at', 32).notNullable();
     table
+      .string('valid_until', 32)
+      .nullable()
+      .comment('When the verdict expires although the facts did not change');
+    table
       .string('checked_at', 32)
       .notNullable()
       .comment('Last time an evaluation run looked at the entity');

@@ -69,6 +69,7 @@ type ScorecardRow = {
   stale_since: string | null;
   facts_timestamp: string;
   evaluated_at: string;
+  valid_until: string | null;
   checked_at: string;
   scorecard: Buffer;
 };
@@ -197,6 +198,7 @@ function toScorecardRow(record: ScorecardRecord): ScorecardRow {
     stale_since: record.staleSince ?? null,
     facts_timestamp: s.factsTimestamp,
     evaluated_at: s.evaluatedAt,
+    valid_until: s.validUntil ?? null,
     checked_at: record.checkedAt,
     scorecard: encodeScorecard(s),
   };
@@ -331,6 +333,8 @@ export class DatabaseStore implements Store {
           'facts_hash',
           'phase',
           'stale',
+          'evaluated_at',
+          'valid_until',
         )
         .whereIn('entity_ref', refs);
       if (programId) {
@@ -344,6 +348,8 @@ export class DatabaseStore implements Store {
           factsHash: row.facts_hash,
           phase: row.phase,
           stale: Boolean(row.stale),
+          evaluatedAt: row.evaluated_at,
+          validUntil: orUndefined(row.valid_until),
         });
       }
     }

@@ -33,6 +33,8 @@ export interface ScorecardState {
   factsHash: string;
   phase: string;
   stale: boolean;
+  evaluatedAt: string;
+  validUntil?: string;
 }
 
 /** A scorecard row as listed (without the scorecard JSON). */

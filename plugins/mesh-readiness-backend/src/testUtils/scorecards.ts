@@ -44,7 +44,7 @@ export function makeScorecard(options: {
       phase: 'pilot',
       severity: 'required',
       evidence: ['manifests'],
-      status,
+      status: status as CheckStatus,
       summary: status,
       findings: [],
       remediation: 'Fix it.',

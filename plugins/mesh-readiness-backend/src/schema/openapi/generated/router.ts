@@ -7,2914 +7,3144 @@
 import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
 
 export const spec = {
-  openapi: '3.0.3',
-  info: {
-    title: 'mesh-readiness',
-    version: '1',
-    description:
-      'Mesh Readiness backend API. Scorecards per catalog entity, group and organisation roll-ups, programs, attestations, waivers, history, CSV export, a stateless evaluation for CI, mentors and mentor notes.',
-    license: {
-      name: 'Apache-2.0',
-      url: 'http://www.apache.org/licenses/LICENSE-2.0.html',
+  "openapi": "3.0.3",
+  "info": {
+    "title": "mesh-readiness",
+    "version": "1",
+    "description": "Mesh Readiness backend API. Scorecards per catalog entity, group and organisation roll-ups, programs, attestations, waivers, history, CSV export, a stateless evaluation for CI, mentors and mentor notes.",
+    "license": {
+      "name": "Apache-2.0",
+      "url": "http://www.apache.org/licenses/LICENSE-2.0.html"
     },
-    contact: {},
+    "contact": {}
   },
-  servers: [
+  "servers": [
     {
-      url: '/',
-    },
+      "url": "/"
+    }
   ],
-  tags: [
+  "tags": [
     {
-      name: 'Scorecards',
+      "name": "Scorecards"
     },
     {
-      name: 'Groups',
+      "name": "Groups"
     },
     {
-      name: 'Summary',
+      "name": "Summary"
     },
     {
-      name: 'Programs',
+      "name": "Programs"
     },
     {
-      name: 'Attestations',
+      "name": "Attestations"
     },
     {
-      name: 'Waivers',
+      "name": "Waivers"
     },
     {
-      name: 'History',
+      "name": "History"
     },
     {
-      name: 'Evaluate',
+      "name": "Evaluate"
     },
     {
-      name: 'Mentors',
-    },
+      "name": "Mentors"
+    }
   ],
-  components: {
-    parameters: {
-      kind: {
-        name: 'kind',
-        in: 'path',
-        required: true,
-        description: 'Entity kind, e.g. `component`.',
-        schema: {
-          type: 'string',
-          minLength: 1,
-        },
+  "components": {
+    "parameters": {
+      "kind": {
+        "name": "kind",
+        "in": "path",
+        "required": true,
+        "description": "Entity kind, e.g. `component`.",
+        "schema": {
+          "type": "string",
+          "minLength": 1
+        }
       },
-      namespace: {
-        name: 'namespace',
-        in: 'path',
-        required: true,
-        schema: {
-          type: 'string',
-          minLength: 1,
-        },
+      "namespace": {
+        "name": "namespace",
+        "in": "path",
+        "required": true,
+        "schema": {
+          "type": "string",
+          "minLength": 1
+        }
       },
-      name: {
-        name: 'name',
-        in: 'path',
-        required: true,
-        schema: {
-          type: 'string',
-          minLength: 1,
-        },
+      "name": {
+        "name": "name",
+        "in": "path",
+        "required": true,
+        "schema": {
+          "type": "string",
+          "minLength": 1
+        }
       },
-      programIdQuery: {
-        name: 'programId',
-        in: 'query',
-        required: false,
-        description:
-          'Program id; defaults to the program selected for the entity.',
-        schema: {
-          type: 'string',
-          minLength: 1,
-        },
+      "programIdQuery": {
+        "name": "programId",
+        "in": "query",
+        "required": false,
+        "description": "Program id; defaults to the program selected for the entity.",
+        "schema": {
+          "type": "string",
+          "minLength": 1
+        }
       },
-      offset: {
-        name: 'offset',
-        in: 'query',
-        required: false,
-        schema: {
-          type: 'integer',
-          minimum: 0,
-          default: 0,
-        },
+      "offset": {
+        "name": "offset",
+        "in": "query",
+        "required": false,
+        "schema": {
+          "type": "integer",
+          "minimum": 0,
+          "default": 0
+        }
       },
-      limit: {
-        name: 'limit',
-        in: 'query',
-        required: false,
-        schema: {
-          type: 'integer',
-          minimum: 1,
-          maximum: 1000,
-          default: 50,
-        },
+      "limit": {
+        "name": "limit",
+        "in": "query",
+        "required": false,
+        "schema": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 1000,
+          "default": 50
+        }
       },
-      id: {
-        name: 'id',
-        in: 'path',
-        required: true,
-        schema: {
-          type: 'string',
-          minLength: 1,
-        },
-      },
+      "id": {
+        "name": "id",
+        "in": "path",
+        "required": true,
+        "schema": {
+          "type": "string",
+          "minLength": 1
+        }
+      }
     },
-    responses: {
-      ErrorResponse: {
-        description: 'An error, in the Backstage error format.',
-        content: {
-          'application/json': {
-            schema: {
-              $ref: '#/components/schemas/Error',
-            },
-          },
-        },
-      },
+    "responses": {
+      "ErrorResponse": {
+        "description": "An error, in the Backstage error format.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
+      }
     },
-    schemas: {
-      Error: {
-        type: 'object',
-        properties: {
-          error: {
-            type: 'object',
-            properties: {
-              name: {
-                type: 'string',
+    "schemas": {
+      "Error": {
+        "type": "object",
+        "properties": {
+          "error": {
+            "type": "object",
+            "properties": {
+              "name": {
+                "type": "string"
               },
-              message: {
-                type: 'string',
-              },
+              "message": {
+                "type": "string"
+              }
             },
-            required: ['name', 'message'],
-            additionalProperties: true,
-          },
-          request: {
-            type: 'object',
-            properties: {
-              method: {
-                type: 'string',
-              },
-              url: {
-                type: 'string',
-              },
-            },
-            additionalProperties: true,
-          },
-          response: {
-            type: 'object',
-            properties: {
-              statusCode: {
-                type: 'integer',
-              },
-            },
-            additionalProperties: true,
-          },
-        },
-        required: ['error'],
-        additionalProperties: true,
-      },
-      EvidenceSource: {
-        type: 'string',
-        enum: ['catalog', 'manifests', 'cluster', 'metrics'],
-      },
-      MeshFlavour: {
-        type: 'string',
-        enum: ['istio', 'linkerd'],
-      },
-      Severity: {
-        type: 'string',
-        enum: ['required', 'recommended'],
-      },
-      AttestorRole: {
-        type: 'string',
-        enum: ['owner', 'security', 'platform'],
-      },
-      CheckStatus: {
-        type: 'string',
-        enum: [
-          'pass',
-          'fail',
-          'warn',
-          'unknown',
-          'waived',
-          'not-applicable',
-          'not-evaluated',
-        ],
-      },
-      ChecklistStatus: {
-        type: 'string',
-        enum: ['attested', 'missing', 'expired', 'reset', 'waived'],
-      },
-      WaiverState: {
-        type: 'string',
-        enum: ['requested', 'approved', 'rejected', 'revoked', 'expired'],
-      },
-      SourceProblem: {
-        type: 'object',
-        properties: {
-          file: {
-            type: 'string',
-          },
-          line: {
-            type: 'integer',
-          },
-          column: {
-            type: 'integer',
-          },
-          path: {
-            type: 'string',
-          },
-          message: {
-            type: 'string',
-          },
-        },
-        required: ['file', 'line', 'column', 'path', 'message'],
-      },
-      ProgramPlaybook: {
-        type: 'object',
-        properties: {
-          id: {
-            type: 'string',
-          },
-          title: {
-            type: 'string',
-          },
-          url: {
-            type: 'string',
-          },
-          references: {
-            type: 'array',
-            items: {
-              type: 'string',
-            },
-          },
-        },
-        required: ['id', 'title', 'url'],
-      },
-      ProgramTemplate: {
-        type: 'object',
-        properties: {
-          id: {
-            type: 'string',
-          },
-          title: {
-            type: 'string',
-          },
-          templateRef: {
-            type: 'string',
-          },
-          fragment: {
-            type: 'string',
-          },
-          description: {
-            type: 'string',
-          },
-        },
-        required: ['id', 'title'],
-      },
-      ProgramWave: {
-        type: 'object',
-        properties: {
-          id: {
-            type: 'string',
-          },
-          title: {
-            type: 'string',
-          },
-          targetPhase: {
-            type: 'string',
-          },
-          dueDate: {
-            type: 'string',
-          },
-          groups: {
-            type: 'array',
-            items: {
-              type: 'string',
-            },
-          },
-          entities: {
-            type: 'array',
-            items: {
-              type: 'string',
-            },
-          },
-        },
-        required: ['id', 'title', 'targetPhase', 'dueDate'],
-      },
-      ProgramPhase: {
-        type: 'object',
-        properties: {
-          id: {
-            type: 'string',
-          },
-          title: {
-            type: 'string',
-          },
-          description: {
-            type: 'string',
-          },
-        },
-        required: ['id', 'title'],
-      },
-      ProgramCheck: {
-        type: 'object',
-        properties: {
-          id: {
-            type: 'string',
-          },
-          title: {
-            type: 'string',
-          },
-          rationale: {
-            type: 'string',
-          },
-          phase: {
-            type: 'string',
-          },
-          severity: {
-            $ref: '#/components/schemas/Severity',
-          },
-          evidence: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/EvidenceSource',
-            },
-          },
-          analyzer: {
-            type: 'string',
-          },
-          params: {
-            type: 'object',
-            additionalProperties: true,
-          },
-          playbook: {
-            type: 'string',
-          },
-          template: {
-            type: 'string',
-          },
-          remediation: {
-            type: 'string',
-          },
-        },
-        required: [
-          'id',
-          'title',
-          'rationale',
-          'phase',
-          'severity',
-          'evidence',
-          'analyzer',
-          'remediation',
-        ],
-      },
-      ProgramChecklistItem: {
-        type: 'object',
-        properties: {
-          id: {
-            type: 'string',
-          },
-          title: {
-            type: 'string',
-          },
-          description: {
-            type: 'string',
-          },
-          phase: {
-            type: 'string',
-          },
-          severity: {
-            $ref: '#/components/schemas/Severity',
-          },
-          roles: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/AttestorRole',
-            },
-          },
-          expiresAfter: {
-            type: 'string',
-          },
-          resetOn: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/EvidenceSource',
-            },
-          },
-          playbook: {
-            type: 'string',
-          },
-          template: {
-            type: 'string',
-          },
-        },
-        required: ['id', 'title', 'description', 'phase', 'severity', 'roles'],
-      },
-      Program: {
-        type: 'object',
-        description:
-          'Program-as-code (apiVersion mesh-readiness.io/v1alpha1, kind Program).',
-        properties: {
-          apiVersion: {
-            type: 'string',
-          },
-          kind: {
-            type: 'string',
-          },
-          metadata: {
-            type: 'object',
-            properties: {
-              name: {
-                type: 'string',
-              },
-              title: {
-                type: 'string',
-              },
-              version: {
-                type: 'string',
-              },
-              description: {
-                type: 'string',
-              },
-            },
-            required: ['name', 'title', 'version'],
-          },
-          spec: {
-            type: 'object',
-            properties: {
-              mesh: {
-                $ref: '#/components/schemas/MeshFlavour',
-              },
-              appliesTo: {
-                type: 'object',
-                properties: {
-                  kinds: {
-                    type: 'array',
-                    items: {
-                      type: 'string',
-                    },
-                  },
-                  types: {
-                    type: 'array',
-                    items: {
-                      type: 'string',
-                    },
-                  },
-                  lifecycles: {
-                    type: 'array',
-                    items: {
-                      type: 'string',
-                    },
-                  },
-                },
-                required: ['kinds'],
-              },
-              phases: {
-                type: 'array',
-                items: {
-                  $ref: '#/components/schemas/ProgramPhase',
-                },
-              },
-              checks: {
-                type: 'array',
-                items: {
-                  $ref: '#/components/schemas/ProgramCheck',
-                },
-              },
-              checklist: {
-                type: 'array',
-                items: {
-                  $ref: '#/components/schemas/ProgramChecklistItem',
-                },
-              },
-              playbooks: {
-                type: 'array',
-                items: {
-                  $ref: '#/components/schemas/ProgramPlaybook',
-                },
-              },
-              templates: {
-                type: 'array',
-                items: {
-                  $ref: '#/components/schemas/ProgramTemplate',
-                },
-              },
-              waves: {
-                type: 'array',
-                items: {
-                  $ref: '#/components/schemas/ProgramWave',
-                },
-              },
-            },
-            required: [
-              'mesh',
-              'appliesTo',
-              'phases',
-              'checks',
-              'checklist',
-              'playbooks',
-              'templates',
-              'waves',
+            "required": [
+              "name",
+              "message"
             ],
+            "additionalProperties": true
           },
-        },
-        required: ['apiVersion', 'kind', 'metadata', 'spec'],
-      },
-      ProgramStatus: {
-        type: 'object',
-        description:
-          'A configured program location and its validation status. When the latest read failed validation, `problems` lists every error and `program` is the last good version still in force (if any).',
-        properties: {
-          id: {
-            type: 'string',
-            description:
-              'Program id (metadata.name), or the location when never loaded.',
-          },
-          location: {
-            type: 'string',
-          },
-          status: {
-            type: 'string',
-            enum: ['valid', 'invalid', 'unreadable'],
-          },
-          title: {
-            type: 'string',
-          },
-          version: {
-            type: 'string',
-          },
-          mesh: {
-            $ref: '#/components/schemas/MeshFlavour',
-          },
-          inForce: {
-            type: 'boolean',
-            description:
-              'Whether a (last good) version of this program is used for evaluation.',
-          },
-          loadedAt: {
-            type: 'string',
-            format: 'date-time',
-            description: 'When the version in force was loaded.',
-          },
-          checkedAt: {
-            type: 'string',
-            format: 'date-time',
-            description: 'When the location was last read.',
-          },
-          problems: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/SourceProblem',
-            },
-          },
-          program: {
-            $ref: '#/components/schemas/Program',
-          },
-        },
-        required: [
-          'id',
-          'location',
-          'status',
-          'inForce',
-          'checkedAt',
-          'problems',
-        ],
-      },
-      ProgramList: {
-        type: 'object',
-        properties: {
-          items: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/ProgramStatus',
-            },
-          },
-        },
-        required: ['items'],
-      },
-      ResourceRef: {
-        type: 'object',
-        properties: {
-          kind: {
-            type: 'string',
-          },
-          name: {
-            type: 'string',
-          },
-          namespace: {
-            type: 'string',
-          },
-          apiVersion: {
-            type: 'string',
-          },
-        },
-        required: ['kind', 'name'],
-      },
-      Finding: {
-        type: 'object',
-        properties: {
-          level: {
-            type: 'string',
-            enum: ['pass', 'fail', 'warn', 'info'],
-          },
-          message: {
-            type: 'string',
-          },
-          resource: {
-            $ref: '#/components/schemas/ResourceRef',
-          },
-          file: {
-            type: 'string',
-          },
-          line: {
-            type: 'integer',
-          },
-          url: {
-            type: 'string',
-          },
-          code: {
-            type: 'string',
-          },
-          remediation: {
-            type: 'string',
-          },
-        },
-        required: ['level', 'message'],
-      },
-      WaiverSummary: {
-        type: 'object',
-        properties: {
-          id: {
-            type: 'string',
-          },
-          justification: {
-            type: 'string',
-          },
-          expiresAt: {
-            type: 'string',
-          },
-          decidedBy: {
-            type: 'string',
-          },
-        },
-        required: ['id', 'justification', 'expiresAt'],
-      },
-      CheckResult: {
-        type: 'object',
-        properties: {
-          checkId: {
-            type: 'string',
-          },
-          title: {
-            type: 'string',
-          },
-          phase: {
-            type: 'string',
-          },
-          severity: {
-            $ref: '#/components/schemas/Severity',
-          },
-          evidence: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/EvidenceSource',
-            },
-          },
-          status: {
-            $ref: '#/components/schemas/CheckStatus',
-          },
-          summary: {
-            type: 'string',
-          },
-          findings: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/Finding',
-            },
-          },
-          remediation: {
-            type: 'string',
-          },
-          playbook: {
-            $ref: '#/components/schemas/ProgramPlaybook',
-          },
-          template: {
-            $ref: '#/components/schemas/ProgramTemplate',
-          },
-          waiver: {
-            $ref: '#/components/schemas/WaiverSummary',
-          },
-        },
-        required: [
-          'checkId',
-          'title',
-          'phase',
-          'severity',
-          'evidence',
-          'status',
-          'summary',
-          'findings',
-          'remediation',
-        ],
-      },
-      ChecklistResult: {
-        type: 'object',
-        properties: {
-          itemId: {
-            type: 'string',
-          },
-          title: {
-            type: 'string',
-          },
-          description: {
-            type: 'string',
-          },
-          phase: {
-            type: 'string',
-          },
-          severity: {
-            $ref: '#/components/schemas/Severity',
-          },
-          roles: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/AttestorRole',
-            },
-          },
-          status: {
-            $ref: '#/components/schemas/ChecklistStatus',
-          },
-          attestation: {
-            type: 'object',
-            properties: {
-              id: {
-                type: 'string',
+          "request": {
+            "type": "object",
+            "properties": {
+              "method": {
+                "type": "string"
               },
-              attestedBy: {
-                type: 'string',
+              "url": {
+                "type": "string"
+              }
+            },
+            "additionalProperties": true
+          },
+          "response": {
+            "type": "object",
+            "properties": {
+              "statusCode": {
+                "type": "integer"
+              }
+            },
+            "additionalProperties": true
+          }
+        },
+        "required": [
+          "error"
+        ],
+        "additionalProperties": true
+      },
+      "EvidenceSource": {
+        "type": "string",
+        "enum": [
+          "catalog",
+          "manifests",
+          "cluster",
+          "metrics"
+        ]
+      },
+      "MeshFlavour": {
+        "type": "string",
+        "enum": [
+          "istio",
+          "linkerd"
+        ]
+      },
+      "Severity": {
+        "type": "string",
+        "enum": [
+          "required",
+          "recommended"
+        ]
+      },
+      "AttestorRole": {
+        "type": "string",
+        "enum": [
+          "owner",
+          "security",
+          "platform"
+        ]
+      },
+      "CheckStatus": {
+        "type": "string",
+        "enum": [
+          "pass",
+          "fail",
+          "warn",
+          "unknown",
+          "waived",
+          "not-applicable",
+          "not-evaluated"
+        ]
+      },
+      "ChecklistStatus": {
+        "type": "string",
+        "enum": [
+          "attested",
+          "missing",
+          "expired",
+          "reset",
+          "waived"
+        ]
+      },
+      "WaiverState": {
+        "type": "string",
+        "enum": [
+          "requested",
+          "approved",
+          "rejected",
+          "revoked",
+          "expired"
+        ]
+      },
+      "SourceProblem": {
+        "type": "object",
+        "properties": {
+          "file": {
+            "type": "string"
+          },
+          "line": {
+            "type": "integer"
+          },
+          "column": {
+            "type": "integer"
+          },
+          "path": {
+            "type": "string"
+          },
+          "message": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "file",
+          "line",
+          "column",
+          "path",
+          "message"
+        ]
+      },
+      "ProgramPlaybook": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "title": {
+            "type": "string"
+          },
+          "url": {
+            "type": "string"
+          },
+          "references": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          }
+        },
+        "required": [
+          "id",
+          "title",
+          "url"
+        ]
+      },
+      "ProgramTemplate": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "title": {
+            "type": "string"
+          },
+          "templateRef": {
+            "type": "string"
+          },
+          "fragment": {
+            "type": "string"
+          },
+          "description": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "id",
+          "title"
+        ]
+      },
+      "ProgramWave": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "title": {
+            "type": "string"
+          },
+          "targetPhase": {
+            "type": "string"
+          },
+          "dueDate": {
+            "type": "string"
+          },
+          "groups": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "entities": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          }
+        },
+        "required": [
+          "id",
+          "title",
+          "targetPhase",
+          "dueDate"
+        ]
+      },
+      "ProgramPhase": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "title": {
+            "type": "string"
+          },
+          "description": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "id",
+          "title"
+        ]
+      },
+      "ProgramCheck": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "title": {
+            "type": "string"
+          },
+          "rationale": {
+            "type": "string"
+          },
+          "phase": {
+            "type": "string"
+          },
+          "severity": {
+            "$ref": "#/components/schemas/Severity"
+          },
+          "evidence": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/EvidenceSource"
+            }
+          },
+          "analyzer": {
+            "type": "string"
+          },
+          "params": {
+            "type": "object",
+            "additionalProperties": true
+          },
+          "playbook": {
+            "type": "string"
+          },
+          "template": {
+            "type": "string"
+          },
+          "remediation": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "id",
+          "title",
+          "rationale",
+          "phase",
+          "severity",
+          "evidence",
+          "analyzer",
+          "remediation"
+        ]
+      },
+      "ProgramChecklistItem": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "title": {
+            "type": "string"
+          },
+          "description": {
+            "type": "string"
+          },
+          "phase": {
+            "type": "string"
+          },
+          "severity": {
+            "$ref": "#/components/schemas/Severity"
+          },
+          "roles": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/AttestorRole"
+            }
+          },
+          "expiresAfter": {
+            "type": "string"
+          },
+          "resetOn": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/EvidenceSource"
+            }
+          },
+          "playbook": {
+            "type": "string"
+          },
+          "template": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "id",
+          "title",
+          "description",
+          "phase",
+          "severity",
+          "roles"
+        ]
+      },
+      "Program": {
+        "type": "object",
+        "description": "Program-as-code (apiVersion mesh-readiness.io/v1alpha1, kind Program).",
+        "properties": {
+          "apiVersion": {
+            "type": "string"
+          },
+          "kind": {
+            "type": "string"
+          },
+          "metadata": {
+            "type": "object",
+            "properties": {
+              "name": {
+                "type": "string"
               },
-              role: {
-                $ref: '#/components/schemas/AttestorRole',
+              "title": {
+                "type": "string"
               },
-              attestedAt: {
-                type: 'string',
+              "version": {
+                "type": "string"
               },
-              expiresAt: {
-                type: 'string',
+              "description": {
+                "type": "string"
+              }
+            },
+            "required": [
+              "name",
+              "title",
+              "version"
+            ]
+          },
+          "spec": {
+            "type": "object",
+            "properties": {
+              "mesh": {
+                "$ref": "#/components/schemas/MeshFlavour"
               },
-              evidenceUrl: {
-                type: 'string',
-              },
-              comment: {
-                type: 'string',
-              },
-            },
-            required: ['id', 'attestedBy', 'role', 'attestedAt'],
-          },
-          waiver: {
-            $ref: '#/components/schemas/WaiverSummary',
-          },
-          playbook: {
-            $ref: '#/components/schemas/ProgramPlaybook',
-          },
-          template: {
-            $ref: '#/components/schemas/ProgramTemplate',
-          },
-        },
-        required: [
-          'itemId',
-          'title',
-          'description',
-          'phase',
-          'severity',
-          'roles',
-          'status',
-        ],
-      },
-      PhaseSummary: {
-        type: 'object',
-        properties: {
-          id: {
-            type: 'string',
-          },
-          title: {
-            type: 'string',
-          },
-          complete: {
-            type: 'boolean',
-          },
-          requiredTotal: {
-            type: 'integer',
-          },
-          requiredPassed: {
-            type: 'integer',
-          },
-          notEvaluated: {
-            type: 'integer',
-          },
-        },
-        required: [
-          'id',
-          'title',
-          'complete',
-          'requiredTotal',
-          'requiredPassed',
-          'notEvaluated',
-        ],
-      },
-      NextStep: {
-        type: 'object',
-        properties: {
-          kind: {
-            type: 'string',
-            enum: ['check', 'checklist'],
-          },
-          itemId: {
-            type: 'string',
-          },
-          title: {
-            type: 'string',
-          },
-          phase: {
-            type: 'string',
-          },
-          severity: {
-            $ref: '#/components/schemas/Severity',
-          },
-          status: {
-            type: 'string',
-            description: 'A CheckStatus or a ChecklistStatus.',
-          },
-          remediation: {
-            type: 'string',
-          },
-          playbook: {
-            $ref: '#/components/schemas/ProgramPlaybook',
-          },
-          template: {
-            $ref: '#/components/schemas/ProgramTemplate',
-          },
-        },
-        required: ['kind', 'itemId', 'title', 'phase', 'severity', 'status'],
-      },
-      Progress: {
-        type: 'object',
-        properties: {
-          passed: {
-            type: 'integer',
-          },
-          total: {
-            type: 'integer',
-          },
-          ratio: {
-            type: 'number',
-          },
-        },
-        required: ['passed', 'total', 'ratio'],
-      },
-      Scorecard: {
-        type: 'object',
-        description: "The engine's verdict for one entity under one program.",
-        properties: {
-          entityRef: {
-            type: 'string',
-          },
-          programId: {
-            type: 'string',
-          },
-          programVersion: {
-            type: 'string',
-          },
-          mesh: {
-            $ref: '#/components/schemas/MeshFlavour',
-          },
-          phase: {
-            type: 'string',
-            description: 'Highest complete phase id, or `not-started`.',
-          },
-          nextPhase: {
-            type: 'string',
-          },
-          progress: {
-            $ref: '#/components/schemas/Progress',
-          },
-          phases: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/PhaseSummary',
-            },
-          },
-          checks: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/CheckResult',
-            },
-          },
-          checklist: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/ChecklistResult',
-            },
-          },
-          nextSteps: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/NextStep',
-            },
-          },
-          notConnected: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/EvidenceSource',
-            },
-          },
-          factsHash: {
-            type: 'string',
-          },
-          factsTimestamp: {
-            type: 'string',
-          },
-          evaluatedAt: {
-            type: 'string',
-          },
-        },
-        required: [
-          'entityRef',
-          'programId',
-          'programVersion',
-          'mesh',
-          'phase',
-          'progress',
-          'phases',
-          'checks',
-          'checklist',
-          'nextSteps',
-          'notConnected',
-          'factsHash',
-          'factsTimestamp',
-          'evaluatedAt',
-        ],
-      },
-      StoredScorecard: {
-        type: 'object',
-        description:
-          'The stored, current scorecard of an entity under a program. When an evidence source failed at the last evaluation the scorecard is the last good one, `stale` is true and `staleReason` says why.',
-        properties: {
-          entityRef: {
-            type: 'string',
-          },
-          programId: {
-            type: 'string',
-          },
-          owner: {
-            type: 'string',
-          },
-          stale: {
-            type: 'boolean',
-          },
-          staleReason: {
-            type: 'string',
-          },
-          staleSince: {
-            type: 'string',
-            format: 'date-time',
-          },
-          checkedAt: {
-            type: 'string',
-            format: 'date-time',
-            description:
-              'When the evaluation service last looked at the entity.',
-          },
-          scorecard: {
-            $ref: '#/components/schemas/Scorecard',
-          },
-        },
-        required: ['entityRef', 'programId', 'stale', 'checkedAt', 'scorecard'],
-      },
-      ScorecardSummary: {
-        type: 'object',
-        properties: {
-          entityRef: {
-            type: 'string',
-          },
-          title: {
-            type: 'string',
-          },
-          programId: {
-            type: 'string',
-          },
-          programVersion: {
-            type: 'string',
-          },
-          owner: {
-            type: 'string',
-          },
-          phase: {
-            type: 'string',
-          },
-          nextPhase: {
-            type: 'string',
-          },
-          progress: {
-            $ref: '#/components/schemas/Progress',
-          },
-          failingChecks: {
-            type: 'integer',
-            description: 'Required checks failing or unknown.',
-          },
-          stale: {
-            type: 'boolean',
-          },
-          staleReason: {
-            type: 'string',
-          },
-          evaluatedAt: {
-            type: 'string',
-          },
-          factsTimestamp: {
-            type: 'string',
-          },
-        },
-        required: [
-          'entityRef',
-          'programId',
-          'programVersion',
-          'phase',
-          'progress',
-          'failingChecks',
-          'stale',
-          'evaluatedAt',
-          'factsTimestamp',
-        ],
-      },
-      ScorecardPage: {
-        type: 'object',
-        properties: {
-          items: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/ScorecardSummary',
-            },
-          },
-          totalCount: {
-            type: 'integer',
-          },
-          offset: {
-            type: 'integer',
-          },
-          limit: {
-            type: 'integer',
-          },
-        },
-        required: ['items', 'totalCount', 'offset', 'limit'],
-      },
-      PhaseCount: {
-        type: 'object',
-        properties: {
-          phase: {
-            type: 'string',
-          },
-          count: {
-            type: 'integer',
-          },
-        },
-        required: ['phase', 'count'],
-      },
-      WaveProgress: {
-        type: 'object',
-        properties: {
-          id: {
-            type: 'string',
-          },
-          title: {
-            type: 'string',
-          },
-          programId: {
-            type: 'string',
-          },
-          targetPhase: {
-            type: 'string',
-          },
-          dueDate: {
-            type: 'string',
-          },
-          total: {
-            type: 'integer',
-            description: 'Entities in the wave (within the scope asked for).',
-          },
-          atTarget: {
-            type: 'integer',
-            description: 'Entities at or beyond the target phase.',
-          },
-          ratio: {
-            type: 'number',
-          },
-        },
-        required: [
-          'id',
-          'title',
-          'programId',
-          'targetPhase',
-          'dueDate',
-          'total',
-          'atTarget',
-          'ratio',
-        ],
-      },
-      Blocker: {
-        type: 'object',
-        description:
-          'A required check failing for services, ordered by how long it fails.',
-        properties: {
-          checkId: {
-            type: 'string',
-          },
-          title: {
-            type: 'string',
-          },
-          phase: {
-            type: 'string',
-          },
-          entityRefs: {
-            type: 'array',
-            items: {
-              type: 'string',
-            },
-          },
-          failingSince: {
-            type: 'string',
-            format: 'date-time',
-            description:
-              'The earliest moment one of the services started failing it.',
-          },
-        },
-        required: ['checkId', 'title', 'phase', 'entityRefs', 'failingSince'],
-      },
-      Regression: {
-        type: 'object',
-        properties: {
-          entityRef: {
-            type: 'string',
-          },
-          programId: {
-            type: 'string',
-          },
-          fromPhase: {
-            type: 'string',
-          },
-          toPhase: {
-            type: 'string',
-          },
-          at: {
-            type: 'string',
-            format: 'date-time',
-          },
-        },
-        required: ['entityRef', 'programId', 'fromPhase', 'toPhase', 'at'],
-      },
-      GroupRollup: {
-        type: 'object',
-        properties: {
-          groupRef: {
-            type: 'string',
-          },
-          groups: {
-            type: 'array',
-            description: 'The group and all its child groups (transitively).',
-            items: {
-              type: 'string',
-            },
-          },
-          mentors: {
-            type: 'array',
-            items: {
-              type: 'string',
-            },
-          },
-          services: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/ScorecardSummary',
-            },
-          },
-          phaseDistribution: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/PhaseCount',
-            },
-          },
-          waves: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/WaveProgress',
-            },
-          },
-          blockers: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/Blocker',
-            },
-          },
-          regressions: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/Regression',
-            },
-          },
-        },
-        required: [
-          'groupRef',
-          'groups',
-          'mentors',
-          'services',
-          'phaseDistribution',
-          'waves',
-          'blockers',
-          'regressions',
-        ],
-      },
-      FailingCheck: {
-        type: 'object',
-        properties: {
-          checkId: {
-            type: 'string',
-          },
-          title: {
-            type: 'string',
-          },
-          phase: {
-            type: 'string',
-          },
-          count: {
-            type: 'integer',
-          },
-        },
-        required: ['checkId', 'title', 'phase', 'count'],
-      },
-      TrendPoint: {
-        type: 'object',
-        properties: {
-          date: {
-            type: 'string',
-            description: 'ISO date (UTC day).',
-          },
-          phases: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/PhaseCount',
-            },
-          },
-        },
-        required: ['date', 'phases'],
-      },
-      OrgSummary: {
-        type: 'object',
-        properties: {
-          programId: {
-            type: 'string',
-          },
-          totalEntities: {
-            type: 'integer',
-          },
-          staleEntities: {
-            type: 'integer',
-          },
-          funnel: {
-            type: 'array',
-            description:
-              'Entities per phase, in phase order (not-started first).',
-            items: {
-              $ref: '#/components/schemas/PhaseCount',
-            },
-          },
-          trend: {
-            type: 'array',
-            description: 'Entities per phase at the end of each day.',
-            items: {
-              $ref: '#/components/schemas/TrendPoint',
-            },
-          },
-          topFailingChecks: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/FailingCheck',
-            },
-          },
-          waves: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/WaveProgress',
-            },
-          },
-          waivers: {
-            type: 'object',
-            properties: {
-              requested: {
-                type: 'integer',
-              },
-              approved: {
-                type: 'integer',
-              },
-              expiringWithin30Days: {
-                type: 'integer',
-              },
-            },
-            required: ['requested', 'approved', 'expiringWithin30Days'],
-          },
-        },
-        required: [
-          'totalEntities',
-          'staleEntities',
-          'funnel',
-          'trend',
-          'topFailingChecks',
-          'waves',
-          'waivers',
-        ],
-      },
-      Attestation: {
-        type: 'object',
-        properties: {
-          id: {
-            type: 'string',
-          },
-          entityRef: {
-            type: 'string',
-          },
-          programId: {
-            type: 'string',
-          },
-          itemId: {
-            type: 'string',
-          },
-          attestedBy: {
-            type: 'string',
-          },
-          role: {
-            $ref: '#/components/schemas/AttestorRole',
-          },
-          evidenceUrl: {
-            type: 'string',
-          },
-          comment: {
-            type: 'string',
-          },
-          attestedAt: {
-            type: 'string',
-          },
-          expiresAt: {
-            type: 'string',
-          },
-          revokedAt: {
-            type: 'string',
-          },
-          factsFingerprint: {
-            type: 'string',
-          },
-        },
-        required: [
-          'id',
-          'entityRef',
-          'programId',
-          'itemId',
-          'attestedBy',
-          'role',
-          'attestedAt',
-        ],
-      },
-      AttestationInput: {
-        type: 'object',
-        description: 'An attestation as passed to the stateless evaluation.',
-        properties: {
-          id: {
-            type: 'string',
-          },
-          entityRef: {
-            type: 'string',
-          },
-          programId: {
-            type: 'string',
-          },
-          itemId: {
-            type: 'string',
-          },
-          attestedBy: {
-            type: 'string',
-          },
-          role: {
-            $ref: '#/components/schemas/AttestorRole',
-          },
-          evidenceUrl: {
-            type: 'string',
-          },
-          comment: {
-            type: 'string',
-          },
-          attestedAt: {
-            type: 'string',
-          },
-          expiresAt: {
-            type: 'string',
-          },
-          revokedAt: {
-            type: 'string',
-          },
-          factsFingerprint: {
-            type: 'string',
-          },
-        },
-        required: [
-          'id',
-          'entityRef',
-          'programId',
-          'itemId',
-          'attestedBy',
-          'role',
-          'attestedAt',
-        ],
-      },
-      AttestationList: {
-        type: 'object',
-        properties: {
-          items: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/Attestation',
-            },
-          },
-        },
-        required: ['items'],
-      },
-      CreateAttestationRequest: {
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-          entityRef: {
-            type: 'string',
-            minLength: 1,
-          },
-          programId: {
-            type: 'string',
-            minLength: 1,
-          },
-          itemId: {
-            type: 'string',
-            minLength: 1,
-          },
-          role: {
-            $ref: '#/components/schemas/AttestorRole',
-          },
-          evidenceUrl: {
-            type: 'string',
-            maxLength: 2048,
-            pattern: '^(https?://|/)',
-          },
-          comment: {
-            type: 'string',
-            maxLength: 4000,
-          },
-        },
-        required: ['entityRef', 'programId', 'itemId', 'role'],
-      },
-      Waiver: {
-        type: 'object',
-        properties: {
-          id: {
-            type: 'string',
-          },
-          entityRef: {
-            type: 'string',
-          },
-          programId: {
-            type: 'string',
-          },
-          itemId: {
-            type: 'string',
-          },
-          state: {
-            $ref: '#/components/schemas/WaiverState',
-          },
-          justification: {
-            type: 'string',
-          },
-          compensatingControl: {
-            type: 'string',
-          },
-          requestedBy: {
-            type: 'string',
-          },
-          requestedAt: {
-            type: 'string',
-          },
-          decidedBy: {
-            type: 'string',
-          },
-          decidedAt: {
-            type: 'string',
-          },
-          decisionComment: {
-            type: 'string',
-          },
-          expiresAt: {
-            type: 'string',
-          },
-        },
-        required: [
-          'id',
-          'entityRef',
-          'programId',
-          'itemId',
-          'state',
-          'justification',
-          'requestedBy',
-          'requestedAt',
-          'expiresAt',
-        ],
-      },
-      WaiverList: {
-        type: 'object',
-        properties: {
-          items: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/Waiver',
-            },
-          },
-        },
-        required: ['items'],
-      },
-      CreateWaiverRequest: {
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-          entityRef: {
-            type: 'string',
-            minLength: 1,
-          },
-          programId: {
-            type: 'string',
-            minLength: 1,
-          },
-          itemId: {
-            type: 'string',
-            minLength: 1,
-            description: 'A check id or a checklist item id.',
-          },
-          justification: {
-            type: 'string',
-            minLength: 1,
-            maxLength: 4000,
-          },
-          compensatingControl: {
-            type: 'string',
-            maxLength: 4000,
-          },
-          expiresAt: {
-            type: 'string',
-            format: 'date-time',
-          },
-        },
-        required: [
-          'entityRef',
-          'programId',
-          'itemId',
-          'justification',
-          'expiresAt',
-        ],
-      },
-      WaiverDecisionRequest: {
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-          comment: {
-            type: 'string',
-            maxLength: 4000,
-          },
-        },
-      },
-      HistoryChange: {
-        type: 'object',
-        properties: {
-          itemId: {
-            type: 'string',
-          },
-          from: {
-            type: 'string',
-            description: 'Previous status; absent for a new check.',
-          },
-          to: {
-            type: 'string',
-          },
-        },
-        required: ['itemId', 'to'],
-      },
-      HistoryEntry: {
-        type: 'object',
-        description: "One change of an entity's phase or of a check's status.",
-        properties: {
-          id: {
-            type: 'string',
-          },
-          entityRef: {
-            type: 'string',
-          },
-          programId: {
-            type: 'string',
-          },
-          programVersion: {
-            type: 'string',
-          },
-          at: {
-            type: 'string',
-            format: 'date-time',
-          },
-          phase: {
-            type: 'string',
-          },
-          previousPhase: {
-            type: 'string',
-          },
-          changes: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/HistoryChange',
-            },
-          },
-        },
-        required: [
-          'id',
-          'entityRef',
-          'programId',
-          'programVersion',
-          'at',
-          'phase',
-          'changes',
-        ],
-      },
-      HistoryPage: {
-        type: 'object',
-        properties: {
-          items: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/HistoryEntry',
-            },
-          },
-          totalCount: {
-            type: 'integer',
-          },
-          offset: {
-            type: 'integer',
-          },
-          limit: {
-            type: 'integer',
-          },
-        },
-        required: ['items', 'totalCount', 'offset', 'limit'],
-      },
-      ManifestFile: {
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-          path: {
-            type: 'string',
-            minLength: 1,
-          },
-          content: {
-            type: 'string',
-          },
-          url: {
-            type: 'string',
-          },
-        },
-        required: ['path', 'content'],
-      },
-      EvaluateRequest: {
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-          entity: {
-            type: 'object',
-            description:
-              'A catalog entity (apiVersion, kind, metadata.name required).',
-            properties: {
-              apiVersion: {
-                type: 'string',
-                minLength: 1,
-              },
-              kind: {
-                type: 'string',
-                minLength: 1,
-              },
-              metadata: {
-                type: 'object',
-                properties: {
-                  name: {
-                    type: 'string',
-                    minLength: 1,
+              "appliesTo": {
+                "type": "object",
+                "properties": {
+                  "kinds": {
+                    "type": "array",
+                    "items": {
+                      "type": "string"
+                    }
                   },
-                  namespace: {
-                    type: 'string',
+                  "types": {
+                    "type": "array",
+                    "items": {
+                      "type": "string"
+                    }
                   },
+                  "lifecycles": {
+                    "type": "array",
+                    "items": {
+                      "type": "string"
+                    }
+                  }
                 },
-                required: ['name'],
-                additionalProperties: true,
+                "required": [
+                  "kinds"
+                ]
               },
-              spec: {
-                type: 'object',
-                additionalProperties: true,
+              "phases": {
+                "type": "array",
+                "items": {
+                  "$ref": "#/components/schemas/ProgramPhase"
+                }
               },
-              relations: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    type: {
-                      type: 'string',
+              "checks": {
+                "type": "array",
+                "items": {
+                  "$ref": "#/components/schemas/ProgramCheck"
+                }
+              },
+              "checklist": {
+                "type": "array",
+                "items": {
+                  "$ref": "#/components/schemas/ProgramChecklistItem"
+                }
+              },
+              "playbooks": {
+                "type": "array",
+                "items": {
+                  "$ref": "#/components/schemas/ProgramPlaybook"
+                }
+              },
+              "templates": {
+                "type": "array",
+                "items": {
+                  "$ref": "#/components/schemas/ProgramTemplate"
+                }
+              },
+              "waves": {
+                "type": "array",
+                "items": {
+                  "$ref": "#/components/schemas/ProgramWave"
+                }
+              }
+            },
+            "required": [
+              "mesh",
+              "appliesTo",
+              "phases",
+              "checks",
+              "checklist",
+              "playbooks",
+              "templates",
+              "waves"
+            ]
+          }
+        },
+        "required": [
+          "apiVersion",
+          "kind",
+          "metadata",
+          "spec"
+        ]
+      },
+      "ProgramStatus": {
+        "type": "object",
+        "description": "A configured program location and its validation status. When the latest read failed validation, `problems` lists every error and `program` is the last good version still in force (if any).",
+        "properties": {
+          "id": {
+            "type": "string",
+            "description": "Program id (metadata.name), or the location when never loaded."
+          },
+          "location": {
+            "type": "string"
+          },
+          "status": {
+            "type": "string",
+            "enum": [
+              "valid",
+              "invalid",
+              "unreadable"
+            ]
+          },
+          "title": {
+            "type": "string"
+          },
+          "version": {
+            "type": "string"
+          },
+          "mesh": {
+            "$ref": "#/components/schemas/MeshFlavour"
+          },
+          "inForce": {
+            "type": "boolean",
+            "description": "Whether a (last good) version of this program is used for evaluation."
+          },
+          "loadedAt": {
+            "type": "string",
+            "format": "date-time",
+            "description": "When the version in force was loaded."
+          },
+          "checkedAt": {
+            "type": "string",
+            "format": "date-time",
+            "description": "When the location was last read."
+          },
+          "problems": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/SourceProblem"
+            }
+          },
+          "program": {
+            "$ref": "#/components/schemas/Program"
+          }
+        },
+        "required": [
+          "id",
+          "location",
+          "status",
+          "inForce",
+          "checkedAt",
+          "problems"
+        ]
+      },
+      "ProgramList": {
+        "type": "object",
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ProgramStatus"
+            }
+          }
+        },
+        "required": [
+          "items"
+        ]
+      },
+      "ResourceRef": {
+        "type": "object",
+        "properties": {
+          "kind": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          },
+          "namespace": {
+            "type": "string"
+          },
+          "apiVersion": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "kind",
+          "name"
+        ]
+      },
+      "Finding": {
+        "type": "object",
+        "properties": {
+          "level": {
+            "type": "string",
+            "enum": [
+              "pass",
+              "fail",
+              "warn",
+              "info"
+            ]
+          },
+          "message": {
+            "type": "string"
+          },
+          "resource": {
+            "$ref": "#/components/schemas/ResourceRef"
+          },
+          "file": {
+            "type": "string"
+          },
+          "line": {
+            "type": "integer"
+          },
+          "url": {
+            "type": "string"
+          },
+          "code": {
+            "type": "string"
+          },
+          "remediation": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "level",
+          "message"
+        ]
+      },
+      "WaiverSummary": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "justification": {
+            "type": "string"
+          },
+          "expiresAt": {
+            "type": "string"
+          },
+          "decidedBy": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "id",
+          "justification",
+          "expiresAt"
+        ]
+      },
+      "CheckResult": {
+        "type": "object",
+        "properties": {
+          "checkId": {
+            "type": "string"
+          },
+          "title": {
+            "type": "string"
+          },
+          "phase": {
+            "type": "string"
+          },
+          "severity": {
+            "$ref": "#/components/schemas/Severity"
+          },
+          "evidence": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/EvidenceSource"
+            }
+          },
+          "status": {
+            "$ref": "#/components/schemas/CheckStatus"
+          },
+          "summary": {
+            "type": "string"
+          },
+          "findings": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Finding"
+            }
+          },
+          "remediation": {
+            "type": "string"
+          },
+          "playbook": {
+            "$ref": "#/components/schemas/ProgramPlaybook"
+          },
+          "template": {
+            "$ref": "#/components/schemas/ProgramTemplate"
+          },
+          "waiver": {
+            "$ref": "#/components/schemas/WaiverSummary"
+          }
+        },
+        "required": [
+          "checkId",
+          "title",
+          "phase",
+          "severity",
+          "evidence",
+          "status",
+          "summary",
+          "findings",
+          "remediation"
+        ]
+      },
+      "ChecklistResult": {
+        "type": "object",
+        "properties": {
+          "itemId": {
+            "type": "string"
+          },
+          "title": {
+            "type": "string"
+          },
+          "description": {
+            "type": "string"
+          },
+          "phase": {
+            "type": "string"
+          },
+          "severity": {
+            "$ref": "#/components/schemas/Severity"
+          },
+          "roles": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/AttestorRole"
+            }
+          },
+          "status": {
+            "$ref": "#/components/schemas/ChecklistStatus"
+          },
+          "attestation": {
+            "type": "object",
+            "properties": {
+              "id": {
+                "type": "string"
+              },
+              "attestedBy": {
+                "type": "string"
+              },
+              "role": {
+                "$ref": "#/components/schemas/AttestorRole"
+              },
+              "attestedAt": {
+                "type": "string"
+              },
+              "expiresAt": {
+                "type": "string"
+              },
+              "evidenceUrl": {
+                "type": "string"
+              },
+              "comment": {
+                "type": "string"
+              }
+            },
+            "required": [
+              "id",
+              "attestedBy",
+              "role",
+              "attestedAt"
+            ]
+          },
+          "waiver": {
+            "$ref": "#/components/schemas/WaiverSummary"
+          },
+          "playbook": {
+            "$ref": "#/components/schemas/ProgramPlaybook"
+          },
+          "template": {
+            "$ref": "#/components/schemas/ProgramTemplate"
+          }
+        },
+        "required": [
+          "itemId",
+          "title",
+          "description",
+          "phase",
+          "severity",
+          "roles",
+          "status"
+        ]
+      },
+      "PhaseSummary": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "title": {
+            "type": "string"
+          },
+          "complete": {
+            "type": "boolean"
+          },
+          "requiredTotal": {
+            "type": "integer"
+          },
+          "requiredPassed": {
+            "type": "integer"
+          },
+          "notEvaluated": {
+            "type": "integer"
+          }
+        },
+        "required": [
+          "id",
+          "title",
+          "complete",
+          "requiredTotal",
+          "requiredPassed",
+          "notEvaluated"
+        ]
+      },
+      "NextStep": {
+        "type": "object",
+        "properties": {
+          "kind": {
+            "type": "string",
+            "enum": [
+              "check",
+              "checklist"
+            ]
+          },
+          "itemId": {
+            "type": "string"
+          },
+          "title": {
+            "type": "string"
+          },
+          "phase": {
+            "type": "string"
+          },
+          "severity": {
+            "$ref": "#/components/schemas/Severity"
+          },
+          "status": {
+            "type": "string",
+            "description": "A CheckStatus or a ChecklistStatus."
+          },
+          "remediation": {
+            "type": "string"
+          },
+          "playbook": {
+            "$ref": "#/components/schemas/ProgramPlaybook"
+          },
+          "template": {
+            "$ref": "#/components/schemas/ProgramTemplate"
+          }
+        },
+        "required": [
+          "kind",
+          "itemId",
+          "title",
+          "phase",
+          "severity",
+          "status"
+        ]
+      },
+      "Progress": {
+        "type": "object",
+        "properties": {
+          "passed": {
+            "type": "integer"
+          },
+          "total": {
+            "type": "integer"
+          },
+          "ratio": {
+            "type": "number"
+          }
+        },
+        "required": [
+          "passed",
+          "total",
+          "ratio"
+        ]
+      },
+      "Scorecard": {
+        "type": "object",
+        "description": "The engine's verdict for one entity under one program.",
+        "properties": {
+          "entityRef": {
+            "type": "string"
+          },
+          "programId": {
+            "type": "string"
+          },
+          "programVersion": {
+            "type": "string"
+          },
+          "mesh": {
+            "$ref": "#/components/schemas/MeshFlavour"
+          },
+          "phase": {
+            "type": "string",
+            "description": "Highest complete phase id, or `not-started`."
+          },
+          "nextPhase": {
+            "type": "string"
+          },
+          "progress": {
+            "$ref": "#/components/schemas/Progress"
+          },
+          "phases": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/PhaseSummary"
+            }
+          },
+          "checks": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/CheckResult"
+            }
+          },
+          "checklist": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ChecklistResult"
+            }
+          },
+          "nextSteps": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/NextStep"
+            }
+          },
+          "notConnected": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/EvidenceSource"
+            }
+          },
+          "factsHash": {
+            "type": "string"
+          },
+          "factsTimestamp": {
+            "type": "string"
+          },
+          "evaluatedAt": {
+            "type": "string"
+          },
+          "validUntil": {
+            "type": "string",
+            "description": "The earliest instant at which the same facts give another verdict (a waiver or attestation in use expires)."
+          }
+        },
+        "required": [
+          "entityRef",
+          "programId",
+          "programVersion",
+          "mesh",
+          "phase",
+          "progress",
+          "phases",
+          "checks",
+          "checklist",
+          "nextSteps",
+          "notConnected",
+          "factsHash",
+          "factsTimestamp",
+          "evaluatedAt"
+        ]
+      },
+      "StoredScorecard": {
+        "type": "object",
+        "description": "The stored, current scorecard of an entity under a program. When an evidence source failed at the last evaluation the scorecard is the last good one, `stale` is true and `staleReason` says why.",
+        "properties": {
+          "entityRef": {
+            "type": "string"
+          },
+          "programId": {
+            "type": "string"
+          },
+          "owner": {
+            "type": "string"
+          },
+          "stale": {
+            "type": "boolean"
+          },
+          "staleReason": {
+            "type": "string"
+          },
+          "staleSince": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "checkedAt": {
+            "type": "string",
+            "format": "date-time",
+            "description": "When the evaluation service last looked at the entity."
+          },
+          "scorecard": {
+            "$ref": "#/components/schemas/Scorecard"
+          }
+        },
+        "required": [
+          "entityRef",
+          "programId",
+          "stale",
+          "checkedAt",
+          "scorecard"
+        ]
+      },
+      "ScorecardSummary": {
+        "type": "object",
+        "properties": {
+          "entityRef": {
+            "type": "string"
+          },
+          "title": {
+            "type": "string"
+          },
+          "programId": {
+            "type": "string"
+          },
+          "programVersion": {
+            "type": "string"
+          },
+          "owner": {
+            "type": "string"
+          },
+          "phase": {
+            "type": "string"
+          },
+          "nextPhase": {
+            "type": "string"
+          },
+          "progress": {
+            "$ref": "#/components/schemas/Progress"
+          },
+          "failingChecks": {
+            "type": "integer",
+            "description": "Required checks failing or unknown."
+          },
+          "stale": {
+            "type": "boolean"
+          },
+          "staleReason": {
+            "type": "string"
+          },
+          "evaluatedAt": {
+            "type": "string"
+          },
+          "factsTimestamp": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "entityRef",
+          "programId",
+          "programVersion",
+          "phase",
+          "progress",
+          "failingChecks",
+          "stale",
+          "evaluatedAt",
+          "factsTimestamp"
+        ]
+      },
+      "ScorecardPage": {
+        "type": "object",
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ScorecardSummary"
+            }
+          },
+          "totalCount": {
+            "type": "integer"
+          },
+          "offset": {
+            "type": "integer"
+          },
+          "limit": {
+            "type": "integer"
+          }
+        },
+        "required": [
+          "items",
+          "totalCount",
+          "offset",
+          "limit"
+        ]
+      },
+      "PhaseCount": {
+        "type": "object",
+        "properties": {
+          "phase": {
+            "type": "string"
+          },
+          "count": {
+            "type": "integer"
+          }
+        },
+        "required": [
+          "phase",
+          "count"
+        ]
+      },
+      "WaveProgress": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "title": {
+            "type": "string"
+          },
+          "programId": {
+            "type": "string"
+          },
+          "targetPhase": {
+            "type": "string"
+          },
+          "dueDate": {
+            "type": "string"
+          },
+          "total": {
+            "type": "integer",
+            "description": "Entities in the wave (within the scope asked for)."
+          },
+          "atTarget": {
+            "type": "integer",
+            "description": "Entities at or beyond the target phase."
+          },
+          "ratio": {
+            "type": "number"
+          }
+        },
+        "required": [
+          "id",
+          "title",
+          "programId",
+          "targetPhase",
+          "dueDate",
+          "total",
+          "atTarget",
+          "ratio"
+        ]
+      },
+      "Blocker": {
+        "type": "object",
+        "description": "A required check failing for services, ordered by how long it fails.",
+        "properties": {
+          "checkId": {
+            "type": "string"
+          },
+          "title": {
+            "type": "string"
+          },
+          "phase": {
+            "type": "string"
+          },
+          "entityRefs": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "failingSince": {
+            "type": "string",
+            "format": "date-time",
+            "description": "The earliest moment one of the services started failing it."
+          }
+        },
+        "required": [
+          "checkId",
+          "title",
+          "phase",
+          "entityRefs",
+          "failingSince"
+        ]
+      },
+      "Regression": {
+        "type": "object",
+        "properties": {
+          "entityRef": {
+            "type": "string"
+          },
+          "programId": {
+            "type": "string"
+          },
+          "fromPhase": {
+            "type": "string"
+          },
+          "toPhase": {
+            "type": "string"
+          },
+          "at": {
+            "type": "string",
+            "format": "date-time"
+          }
+        },
+        "required": [
+          "entityRef",
+          "programId",
+          "fromPhase",
+          "toPhase",
+          "at"
+        ]
+      },
+      "GroupRollup": {
+        "type": "object",
+        "properties": {
+          "groupRef": {
+            "type": "string"
+          },
+          "groups": {
+            "type": "array",
+            "description": "The group and all its child groups (transitively).",
+            "items": {
+              "type": "string"
+            }
+          },
+          "mentors": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "services": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ScorecardSummary"
+            }
+          },
+          "phaseDistribution": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/PhaseCount"
+            }
+          },
+          "waves": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/WaveProgress"
+            }
+          },
+          "blockers": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Blocker"
+            }
+          },
+          "regressions": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Regression"
+            }
+          }
+        },
+        "required": [
+          "groupRef",
+          "groups",
+          "mentors",
+          "services",
+          "phaseDistribution",
+          "waves",
+          "blockers",
+          "regressions"
+        ]
+      },
+      "FailingCheck": {
+        "type": "object",
+        "properties": {
+          "checkId": {
+            "type": "string"
+          },
+          "title": {
+            "type": "string"
+          },
+          "phase": {
+            "type": "string"
+          },
+          "count": {
+            "type": "integer"
+          }
+        },
+        "required": [
+          "checkId",
+          "title",
+          "phase",
+          "count"
+        ]
+      },
+      "TrendPoint": {
+        "type": "object",
+        "properties": {
+          "date": {
+            "type": "string",
+            "description": "ISO date (UTC day)."
+          },
+          "phases": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/PhaseCount"
+            }
+          }
+        },
+        "required": [
+          "date",
+          "phases"
+        ]
+      },
+      "OrgSummary": {
+        "type": "object",
+        "properties": {
+          "programId": {
+            "type": "string"
+          },
+          "totalEntities": {
+            "type": "integer"
+          },
+          "staleEntities": {
+            "type": "integer"
+          },
+          "funnel": {
+            "type": "array",
+            "description": "Entities per phase, in phase order (not-started first).",
+            "items": {
+              "$ref": "#/components/schemas/PhaseCount"
+            }
+          },
+          "trend": {
+            "type": "array",
+            "description": "Entities per phase at the end of each day.",
+            "items": {
+              "$ref": "#/components/schemas/TrendPoint"
+            }
+          },
+          "topFailingChecks": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/FailingCheck"
+            }
+          },
+          "waves": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/WaveProgress"
+            }
+          },
+          "waivers": {
+            "type": "object",
+            "properties": {
+              "requested": {
+                "type": "integer"
+              },
+              "approved": {
+                "type": "integer"
+              },
+              "expiringWithin30Days": {
+                "type": "integer"
+              }
+            },
+            "required": [
+              "requested",
+              "approved",
+              "expiringWithin30Days"
+            ]
+          }
+        },
+        "required": [
+          "totalEntities",
+          "staleEntities",
+          "funnel",
+          "trend",
+          "topFailingChecks",
+          "waves",
+          "waivers"
+        ]
+      },
+      "Attestation": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "entityRef": {
+            "type": "string"
+          },
+          "programId": {
+            "type": "string"
+          },
+          "itemId": {
+            "type": "string"
+          },
+          "attestedBy": {
+            "type": "string"
+          },
+          "role": {
+            "$ref": "#/components/schemas/AttestorRole"
+          },
+          "evidenceUrl": {
+            "type": "string"
+          },
+          "comment": {
+            "type": "string"
+          },
+          "attestedAt": {
+            "type": "string"
+          },
+          "expiresAt": {
+            "type": "string"
+          },
+          "revokedAt": {
+            "type": "string"
+          },
+          "factsFingerprint": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "id",
+          "entityRef",
+          "programId",
+          "itemId",
+          "attestedBy",
+          "role",
+          "attestedAt"
+        ]
+      },
+      "AttestationInput": {
+        "type": "object",
+        "description": "An attestation as passed to the stateless evaluation.",
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "entityRef": {
+            "type": "string"
+          },
+          "programId": {
+            "type": "string"
+          },
+          "itemId": {
+            "type": "string"
+          },
+          "attestedBy": {
+            "type": "string"
+          },
+          "role": {
+            "$ref": "#/components/schemas/AttestorRole"
+          },
+          "evidenceUrl": {
+            "type": "string"
+          },
+          "comment": {
+            "type": "string"
+          },
+          "attestedAt": {
+            "type": "string"
+          },
+          "expiresAt": {
+            "type": "string"
+          },
+          "revokedAt": {
+            "type": "string"
+          },
+          "factsFingerprint": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "id",
+          "entityRef",
+          "programId",
+          "itemId",
+          "attestedBy",
+          "role",
+          "attestedAt"
+        ]
+      },
+      "AttestationList": {
+        "type": "object",
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Attestation"
+            }
+          }
+        },
+        "required": [
+          "items"
+        ]
+      },
+      "CreateAttestationRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+          "entityRef": {
+            "type": "string",
+            "minLength": 1
+          },
+          "programId": {
+            "type": "string",
+            "minLength": 1
+          },
+          "itemId": {
+            "type": "string",
+            "minLength": 1
+          },
+          "role": {
+            "$ref": "#/components/schemas/AttestorRole"
+          },
+          "evidenceUrl": {
+            "type": "string",
+            "maxLength": 2048,
+            "pattern": "^(https?://|/)"
+          },
+          "comment": {
+            "type": "string",
+            "maxLength": 4000
+          }
+        },
+        "required": [
+          "entityRef",
+          "programId",
+          "itemId",
+          "role"
+        ]
+      },
+      "Waiver": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "entityRef": {
+            "type": "string"
+          },
+          "programId": {
+            "type": "string"
+          },
+          "itemId": {
+            "type": "string"
+          },
+          "state": {
+            "$ref": "#/components/schemas/WaiverState"
+          },
+          "justification": {
+            "type": "string"
+          },
+          "compensatingControl": {
+            "type": "string"
+          },
+          "requestedBy": {
+            "type": "string"
+          },
+          "requestedAt": {
+            "type": "string"
+          },
+          "decidedBy": {
+            "type": "string"
+          },
+          "decidedAt": {
+            "type": "string"
+          },
+          "decisionComment": {
+            "type": "string"
+          },
+          "expiresAt": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "id",
+          "entityRef",
+          "programId",
+          "itemId",
+          "state",
+          "justification",
+          "requestedBy",
+          "requestedAt",
+          "expiresAt"
+        ]
+      },
+      "WaiverList": {
+        "type": "object",
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Waiver"
+            }
+          }
+        },
+        "required": [
+          "items"
+        ]
+      },
+      "CreateWaiverRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+          "entityRef": {
+            "type": "string",
+            "minLength": 1
+          },
+          "programId": {
+            "type": "string",
+            "minLength": 1
+          },
+          "itemId": {
+            "type": "string",
+            "minLength": 1,
+            "description": "A check id or a checklist item id."
+          },
+          "justification": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 4000
+          },
+          "compensatingControl": {
+            "type": "string",
+            "maxLength": 4000
+          },
+          "expiresAt": {
+            "type": "string",
+            "format": "date-time"
+          }
+        },
+        "required": [
+          "entityRef",
+          "programId",
+          "itemId",
+          "justification",
+          "expiresAt"
+        ]
+      },
+      "WaiverDecisionRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+          "comment": {
+            "type": "string",
+            "maxLength": 4000
+          }
+        }
+      },
+      "HistoryChange": {
+        "type": "object",
+        "properties": {
+          "itemId": {
+            "type": "string"
+          },
+          "from": {
+            "type": "string",
+            "description": "Previous status; absent for a new check."
+          },
+          "to": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "itemId",
+          "to"
+        ]
+      },
+      "HistoryEntry": {
+        "type": "object",
+        "description": "One change of an entity's phase or of a check's status.",
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "entityRef": {
+            "type": "string"
+          },
+          "programId": {
+            "type": "string"
+          },
+          "programVersion": {
+            "type": "string"
+          },
+          "at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "phase": {
+            "type": "string"
+          },
+          "previousPhase": {
+            "type": "string"
+          },
+          "changes": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/HistoryChange"
+            }
+          }
+        },
+        "required": [
+          "id",
+          "entityRef",
+          "programId",
+          "programVersion",
+          "at",
+          "phase",
+          "changes"
+        ]
+      },
+      "HistoryPage": {
+        "type": "object",
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/HistoryEntry"
+            }
+          },
+          "totalCount": {
+            "type": "integer"
+          },
+          "offset": {
+            "type": "integer"
+          },
+          "limit": {
+            "type": "integer"
+          }
+        },
+        "required": [
+          "items",
+          "totalCount",
+          "offset",
+          "limit"
+        ]
+      },
+      "ManifestFile": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+          "path": {
+            "type": "string",
+            "minLength": 1
+          },
+          "content": {
+            "type": "string"
+          },
+          "url": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "path",
+          "content"
+        ]
+      },
+      "EvaluateRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+          "entity": {
+            "type": "object",
+            "description": "A catalog entity (apiVersion, kind, metadata.name required).",
+            "properties": {
+              "apiVersion": {
+                "type": "string",
+                "minLength": 1
+              },
+              "kind": {
+                "type": "string",
+                "minLength": 1
+              },
+              "metadata": {
+                "type": "object",
+                "properties": {
+                  "name": {
+                    "type": "string",
+                    "minLength": 1
+                  },
+                  "namespace": {
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "name"
+                ],
+                "additionalProperties": true
+              },
+              "spec": {
+                "type": "object",
+                "additionalProperties": true
+              },
+              "relations": {
+                "type": "array",
+                "items": {
+                  "type": "object",
+                  "properties": {
+                    "type": {
+                      "type": "string"
                     },
-                    targetRef: {
-                      type: 'string',
-                    },
+                    "targetRef": {
+                      "type": "string"
+                    }
                   },
-                  required: ['type', 'targetRef'],
-                  additionalProperties: true,
-                },
-              },
+                  "required": [
+                    "type",
+                    "targetRef"
+                  ],
+                  "additionalProperties": true
+                }
+              }
             },
-            required: ['apiVersion', 'kind', 'metadata'],
-            additionalProperties: true,
+            "required": [
+              "apiVersion",
+              "kind",
+              "metadata"
+            ],
+            "additionalProperties": true
           },
-          manifests: {
-            type: 'array',
-            maxItems: 5000,
-            items: {
-              $ref: '#/components/schemas/ManifestFile',
-            },
+          "manifests": {
+            "type": "array",
+            "maxItems": 5000,
+            "items": {
+              "$ref": "#/components/schemas/ManifestFile"
+            }
           },
-          programId: {
-            type: 'string',
-            minLength: 1,
-            description:
-              'A configured program; default is the one selected for the entity.',
+          "programId": {
+            "type": "string",
+            "minLength": 1,
+            "description": "A configured program; default is the one selected for the entity."
           },
-          program: {
-            type: 'string',
-            description:
-              'Program YAML text to evaluate against instead of a configured one.',
+          "program": {
+            "type": "string",
+            "description": "Program YAML text to evaluate against instead of a configured one."
           },
-          attestations: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/AttestationInput',
-            },
+          "attestations": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/AttestationInput"
+            }
           },
-          waivers: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/Waiver',
-            },
+          "waivers": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Waiver"
+            }
           },
-          now: {
-            type: 'string',
-            format: 'date-time',
-            description:
-              'Evaluation clock; fixes the result for comparison with the CLI.',
-          },
+          "now": {
+            "type": "string",
+            "format": "date-time",
+            "description": "Evaluation clock; fixes the result for comparison with the CLI."
+          }
         },
-        required: ['entity', 'manifests'],
+        "required": [
+          "entity",
+          "manifests"
+        ]
       },
-      MentorTeam: {
-        type: 'object',
-        properties: {
-          groupRef: {
-            type: 'string',
+      "MentorTeam": {
+        "type": "object",
+        "properties": {
+          "groupRef": {
+            "type": "string"
           },
-          title: {
-            type: 'string',
+          "title": {
+            "type": "string"
           },
-          services: {
-            type: 'integer',
+          "services": {
+            "type": "integer"
           },
-          phaseDistribution: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/PhaseCount',
-            },
-          },
+          "phaseDistribution": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/PhaseCount"
+            }
+          }
         },
-        required: ['groupRef', 'services', 'phaseDistribution'],
+        "required": [
+          "groupRef",
+          "services",
+          "phaseDistribution"
+        ]
       },
-      MentorTeams: {
-        type: 'object',
-        properties: {
-          userRef: {
-            type: 'string',
+      "MentorTeams": {
+        "type": "object",
+        "properties": {
+          "userRef": {
+            "type": "string"
           },
-          teams: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/MentorTeam',
-            },
-          },
+          "teams": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/MentorTeam"
+            }
+          }
         },
-        required: ['userRef', 'teams'],
+        "required": [
+          "userRef",
+          "teams"
+        ]
       },
-      Mentor: {
-        type: 'object',
-        properties: {
-          userRef: {
-            type: 'string',
+      "Mentor": {
+        "type": "object",
+        "properties": {
+          "userRef": {
+            "type": "string"
           },
-          groups: {
-            type: 'array',
-            items: {
-              type: 'string',
-            },
-          },
+          "groups": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          }
         },
-        required: ['userRef', 'groups'],
+        "required": [
+          "userRef",
+          "groups"
+        ]
       },
-      MentorList: {
-        type: 'object',
-        properties: {
-          items: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/Mentor',
-            },
-          },
+      "MentorList": {
+        "type": "object",
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Mentor"
+            }
+          }
         },
-        required: ['items'],
+        "required": [
+          "items"
+        ]
       },
-      MentorNote: {
-        type: 'object',
-        properties: {
-          id: {
-            type: 'string',
+      "MentorNote": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "string"
           },
-          groupRef: {
-            type: 'string',
+          "groupRef": {
+            "type": "string"
           },
-          entityRef: {
-            type: 'string',
+          "entityRef": {
+            "type": "string"
           },
-          author: {
-            type: 'string',
+          "author": {
+            "type": "string"
           },
-          body: {
-            type: 'string',
+          "body": {
+            "type": "string"
           },
-          createdAt: {
-            type: 'string',
-            format: 'date-time',
-          },
+          "createdAt": {
+            "type": "string",
+            "format": "date-time"
+          }
         },
-        required: ['id', 'groupRef', 'author', 'body', 'createdAt'],
+        "required": [
+          "id",
+          "groupRef",
+          "author",
+          "body",
+          "createdAt"
+        ]
       },
-      MentorNoteList: {
-        type: 'object',
-        properties: {
-          items: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/MentorNote',
-            },
-          },
+      "MentorNoteList": {
+        "type": "object",
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/MentorNote"
+            }
+          }
         },
-        required: ['items'],
+        "required": [
+          "items"
+        ]
       },
-      CreateMentorNoteRequest: {
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-          body: {
-            type: 'string',
-            minLength: 1,
-            maxLength: 8000,
+      "CreateMentorNoteRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+          "body": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 8000
           },
-          entityRef: {
-            type: 'string',
-            minLength: 1,
-          },
+          "entityRef": {
+            "type": "string",
+            "minLength": 1
+          }
         },
-        required: ['body'],
-      },
-    },
+        "required": [
+          "body"
+        ]
+      }
+    }
   },
-  paths: {
-    '/scorecards': {
-      get: {
-        operationId: 'ListScorecards',
-        tags: ['Scorecards'],
-        description:
-          'Lists current scorecards, filtered and paginated (offset + total).',
-        parameters: [
-          {
-            $ref: '#/components/parameters/programIdQuery',
-          },
-          {
-            name: 'phase',
-            in: 'query',
-            required: false,
-            schema: {
-              type: 'string',
-            },
-          },
-          {
-            name: 'owner',
-            in: 'query',
-            required: false,
-            description: 'Owner entity ref, e.g. `group:default/team-a`.',
-            schema: {
-              type: 'string',
-            },
-          },
-          {
-            name: 'kind',
-            in: 'query',
-            required: false,
-            schema: {
-              type: 'string',
-            },
-          },
-          {
-            name: 'checkId',
-            in: 'query',
-            required: false,
-            schema: {
-              type: 'string',
-            },
-          },
-          {
-            name: 'checkStatus',
-            in: 'query',
-            required: false,
-            description:
-              'With `checkId`, only entities whose check has this status.',
-            schema: {
-              $ref: '#/components/schemas/CheckStatus',
-            },
-          },
-          {
-            name: 'stale',
-            in: 'query',
-            required: false,
-            schema: {
-              type: 'boolean',
-            },
-          },
-          {
-            $ref: '#/components/parameters/offset',
-          },
-          {
-            $ref: '#/components/parameters/limit',
-          },
+  "paths": {
+    "/scorecards": {
+      "get": {
+        "operationId": "ListScorecards",
+        "tags": [
+          "Scorecards"
         ],
-        responses: {
-          '200': {
-            description: 'A page of scorecard summaries.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/ScorecardPage',
-                },
-              },
-            },
-          },
-          '400': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          '403': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          default: {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-      },
-    },
-    '/scorecards/{kind}/{namespace}/{name}': {
-      get: {
-        operationId: 'GetEntityScorecard',
-        tags: ['Scorecards'],
-        parameters: [
+        "description": "Lists current scorecards, filtered and paginated (offset + total).",
+        "parameters": [
           {
-            $ref: '#/components/parameters/kind',
+            "$ref": "#/components/parameters/programIdQuery"
           },
           {
-            $ref: '#/components/parameters/namespace',
+            "name": "phase",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string"
+            }
           },
           {
-            $ref: '#/components/parameters/name',
+            "name": "owner",
+            "in": "query",
+            "required": false,
+            "description": "Owner entity ref, e.g. `group:default/team-a`.",
+            "schema": {
+              "type": "string"
+            }
           },
           {
-            $ref: '#/components/parameters/programIdQuery',
+            "name": "kind",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string"
+            }
           },
+          {
+            "name": "checkId",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "checkStatus",
+            "in": "query",
+            "required": false,
+            "description": "With `checkId`, only entities whose check has this status.",
+            "schema": {
+              "$ref": "#/components/schemas/CheckStatus"
+            }
+          },
+          {
+            "name": "stale",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "boolean"
+            }
+          },
+          {
+            "$ref": "#/components/parameters/offset"
+          },
+          {
+            "$ref": "#/components/parameters/limit"
+          }
         ],
-        responses: {
-          '200': {
-            description: 'The current scorecard of the entity.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/StoredScorecard',
-                },
-              },
-            },
+        "responses": {
+          "200": {
+            "description": "A page of scorecard summaries.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ScorecardPage"
+                }
+              }
+            }
           },
-          '403': {
-            $ref: '#/components/responses/ErrorResponse',
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
-          '404': {
-            $ref: '#/components/responses/ErrorResponse',
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
-          default: {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-      },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
     },
-    '/scorecards/{kind}/{namespace}/{name}/refresh': {
-      post: {
-        operationId: 'RefreshEntityScorecard',
-        tags: ['Scorecards'],
-        description: 'Collects the evidence and re-evaluates the entity now.',
-        parameters: [
-          {
-            $ref: '#/components/parameters/kind',
-          },
-          {
-            $ref: '#/components/parameters/namespace',
-          },
-          {
-            $ref: '#/components/parameters/name',
-          },
-          {
-            $ref: '#/components/parameters/programIdQuery',
-          },
+    "/scorecards/{kind}/{namespace}/{name}": {
+      "get": {
+        "operationId": "GetEntityScorecard",
+        "tags": [
+          "Scorecards"
         ],
-        responses: {
-          '200': {
-            description: 'The scorecard after re-evaluation.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/StoredScorecard',
-                },
-              },
-            },
-          },
-          '400': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          '403': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          '404': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          default: {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-      },
-    },
-    '/history/{kind}/{namespace}/{name}': {
-      get: {
-        operationId: 'GetEntityHistory',
-        tags: ['History'],
-        parameters: [
+        "parameters": [
           {
-            $ref: '#/components/parameters/kind',
+            "$ref": "#/components/parameters/kind"
           },
           {
-            $ref: '#/components/parameters/namespace',
+            "$ref": "#/components/parameters/namespace"
           },
           {
-            $ref: '#/components/parameters/name',
+            "$ref": "#/components/parameters/name"
           },
           {
-            $ref: '#/components/parameters/programIdQuery',
-          },
-          {
-            $ref: '#/components/parameters/offset',
-          },
-          {
-            $ref: '#/components/parameters/limit',
-          },
+            "$ref": "#/components/parameters/programIdQuery"
+          }
         ],
-        responses: {
-          '200': {
-            description: 'Changes of the entity, newest first.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/HistoryPage',
-                },
-              },
-            },
+        "responses": {
+          "200": {
+            "description": "The current scorecard of the entity.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/StoredScorecard"
+                }
+              }
+            }
           },
-          '403': {
-            $ref: '#/components/responses/ErrorResponse',
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
-          '404': {
-            $ref: '#/components/responses/ErrorResponse',
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
-          default: {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-      },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
     },
-    '/groups/{namespace}/{name}/rollup': {
-      get: {
-        operationId: 'GetGroupRollup',
-        tags: ['Groups'],
-        description:
-          'Services owned by the group and its child groups: phase distribution, progress to the wave target, blockers (required checks failing longest), regressions (last 30 days) and mentors.',
-        parameters: [
-          {
-            $ref: '#/components/parameters/namespace',
-          },
-          {
-            $ref: '#/components/parameters/name',
-          },
-          {
-            $ref: '#/components/parameters/programIdQuery',
-          },
+    "/scorecards/{kind}/{namespace}/{name}/refresh": {
+      "post": {
+        "operationId": "RefreshEntityScorecard",
+        "tags": [
+          "Scorecards"
         ],
-        responses: {
-          '200': {
-            description: 'The group rollup.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/GroupRollup',
-                },
-              },
-            },
-          },
-          '403': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          '404': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          default: {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-      },
-    },
-    '/groups/{namespace}/{name}/history': {
-      get: {
-        operationId: 'GetGroupHistory',
-        tags: ['History'],
-        parameters: [
+        "description": "Collects the evidence and re-evaluates the entity now.",
+        "parameters": [
           {
-            $ref: '#/components/parameters/namespace',
+            "$ref": "#/components/parameters/kind"
           },
           {
-            $ref: '#/components/parameters/name',
+            "$ref": "#/components/parameters/namespace"
           },
           {
-            $ref: '#/components/parameters/programIdQuery',
+            "$ref": "#/components/parameters/name"
           },
           {
-            $ref: '#/components/parameters/offset',
-          },
-          {
-            $ref: '#/components/parameters/limit',
-          },
+            "$ref": "#/components/parameters/programIdQuery"
+          }
         ],
-        responses: {
-          '200': {
-            description: "Changes of the group's services, newest first.",
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/HistoryPage',
-                },
-              },
-            },
+        "responses": {
+          "200": {
+            "description": "The scorecard after re-evaluation.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/StoredScorecard"
+                }
+              }
+            }
           },
-          '403': {
-            $ref: '#/components/responses/ErrorResponse',
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
-          '404': {
-            $ref: '#/components/responses/ErrorResponse',
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
-          default: {
-            $ref: '#/components/responses/ErrorResponse',
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
-        },
-      },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
     },
-    '/groups/{namespace}/{name}/notes': {
-      get: {
-        operationId: 'ListMentorNotes',
-        tags: ['Mentors'],
-        parameters: [
-          {
-            $ref: '#/components/parameters/namespace',
-          },
-          {
-            $ref: '#/components/parameters/name',
-          },
+    "/history/{kind}/{namespace}/{name}": {
+      "get": {
+        "operationId": "GetEntityHistory",
+        "tags": [
+          "History"
         ],
-        responses: {
-          '200': {
-            description: 'Mentor notes on the group, newest first.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/MentorNoteList',
-                },
-              },
-            },
-          },
-          '403': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          '404': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          default: {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-      },
-      post: {
-        operationId: 'CreateMentorNote',
-        tags: ['Mentors'],
-        description: 'Adds a note; only a mentor of the group may write one.',
-        parameters: [
+        "parameters": [
           {
-            $ref: '#/components/parameters/namespace',
+            "$ref": "#/components/parameters/kind"
           },
           {
-            $ref: '#/components/parameters/name',
+            "$ref": "#/components/parameters/namespace"
           },
+          {
+            "$ref": "#/components/parameters/name"
+          },
+          {
+            "$ref": "#/components/parameters/programIdQuery"
+          },
+          {
+            "$ref": "#/components/parameters/offset"
+          },
+          {
+            "$ref": "#/components/parameters/limit"
+          }
         ],
-        requestBody: {
-          required: true,
-          content: {
-            'application/json': {
-              schema: {
-                $ref: '#/components/schemas/CreateMentorNoteRequest',
-              },
-            },
+        "responses": {
+          "200": {
+            "description": "Changes of the entity, newest first.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/HistoryPage"
+                }
+              }
+            }
           },
-        },
-        responses: {
-          '201': {
-            description: 'The note.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/MentorNote',
-                },
-              },
-            },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
-          '400': {
-            $ref: '#/components/responses/ErrorResponse',
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
-          '403': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          '404': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          default: {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-      },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
     },
-    '/summary': {
-      get: {
-        operationId: 'GetOrgSummary',
-        tags: ['Summary'],
-        parameters: [
-          {
-            $ref: '#/components/parameters/programIdQuery',
-          },
-          {
-            name: 'days',
-            in: 'query',
-            required: false,
-            description: 'Length of the trend in days.',
-            schema: {
-              type: 'integer',
-              minimum: 1,
-              maximum: 365,
-              default: 30,
-            },
-          },
+    "/groups/{namespace}/{name}/rollup": {
+      "get": {
+        "operationId": "GetGroupRollup",
+        "tags": [
+          "Groups"
         ],
-        responses: {
-          '200': {
-            description:
-              'Funnel, trend, top failing checks, waves and waivers.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/OrgSummary',
-                },
-              },
-            },
-          },
-          '400': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          '403': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          default: {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-      },
-    },
-    '/export.csv': {
-      get: {
-        operationId: 'ExportScorecardsCsv',
-        tags: ['Summary'],
-        description:
-          'The organisation view as CSV, one row per entity and program.',
-        parameters: [
+        "description": "Services owned by the group and its child groups: phase distribution, progress to the wave target, blockers (required checks failing longest), regressions (last 30 days) and mentors.",
+        "parameters": [
           {
-            $ref: '#/components/parameters/programIdQuery',
+            "$ref": "#/components/parameters/namespace"
           },
+          {
+            "$ref": "#/components/parameters/name"
+          },
+          {
+            "$ref": "#/components/parameters/programIdQuery"
+          }
         ],
-        responses: {
-          '200': {
-            description: 'CSV with a header row.',
-            content: {
-              'text/csv': {
-                schema: {
-                  type: 'string',
-                },
-              },
-            },
+        "responses": {
+          "200": {
+            "description": "The group rollup.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/GroupRollup"
+                }
+              }
+            }
           },
-          '403': {
-            $ref: '#/components/responses/ErrorResponse',
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
-          default: {
-            $ref: '#/components/responses/ErrorResponse',
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
-        },
-      },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
     },
-    '/programs': {
-      get: {
-        operationId: 'ListPrograms',
-        tags: ['Programs'],
-        responses: {
-          '200': {
-            description: 'Every configured program with its validation status.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/ProgramList',
-                },
-              },
-            },
-          },
-          '403': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          default: {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-      },
-    },
-    '/programs/{id}': {
-      get: {
-        operationId: 'GetProgram',
-        tags: ['Programs'],
-        parameters: [
-          {
-            $ref: '#/components/parameters/id',
-          },
+    "/groups/{namespace}/{name}/history": {
+      "get": {
+        "operationId": "GetGroupHistory",
+        "tags": [
+          "History"
         ],
-        responses: {
-          '200': {
-            description: 'The program with its validation status.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/ProgramStatus',
-                },
-              },
-            },
-          },
-          '403': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          '404': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          default: {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-      },
-    },
-    '/programs/reload': {
-      post: {
-        operationId: 'ReloadPrograms',
-        tags: ['Programs'],
-        description: 'Re-reads every program location now (program admins).',
-        responses: {
-          '200': {
-            description: 'Every configured program with its validation status.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/ProgramList',
-                },
-              },
-            },
-          },
-          '403': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          default: {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-      },
-    },
-    '/attestations': {
-      get: {
-        operationId: 'ListAttestations',
-        tags: ['Attestations'],
-        parameters: [
+        "parameters": [
           {
-            name: 'entityRef',
-            in: 'query',
-            required: false,
-            schema: {
-              type: 'string',
-            },
+            "$ref": "#/components/parameters/namespace"
           },
           {
-            $ref: '#/components/parameters/programIdQuery',
+            "$ref": "#/components/parameters/name"
           },
           {
-            name: 'includeRevoked',
-            in: 'query',
-            required: false,
-            schema: {
-              type: 'boolean',
-              default: false,
-            },
+            "$ref": "#/components/parameters/programIdQuery"
           },
+          {
+            "$ref": "#/components/parameters/offset"
+          },
+          {
+            "$ref": "#/components/parameters/limit"
+          }
         ],
-        responses: {
-          '200': {
-            description: 'Attestations, newest first.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/AttestationList',
-                },
-              },
-            },
+        "responses": {
+          "200": {
+            "description": "Changes of the group's services, newest first.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/HistoryPage"
+                }
+              }
+            }
           },
-          '400': {
-            $ref: '#/components/responses/ErrorResponse',
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
-          '403': {
-            $ref: '#/components/responses/ErrorResponse',
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
-          default: {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-      },
-      post: {
-        operationId: 'CreateAttestation',
-        tags: ['Attestations'],
-        requestBody: {
-          required: true,
-          content: {
-            'application/json': {
-              schema: {
-                $ref: '#/components/schemas/CreateAttestationRequest',
-              },
-            },
-          },
-        },
-        responses: {
-          '201': {
-            description: 'The stored attestation.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/Attestation',
-                },
-              },
-            },
-          },
-          '400': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          '403': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          '404': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          default: {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-      },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
     },
-    '/attestations/{id}/revoke': {
-      post: {
-        operationId: 'RevokeAttestation',
-        tags: ['Attestations'],
-        parameters: [
-          {
-            $ref: '#/components/parameters/id',
-          },
+    "/groups/{namespace}/{name}/notes": {
+      "get": {
+        "operationId": "ListMentorNotes",
+        "tags": [
+          "Mentors"
         ],
-        responses: {
-          '200': {
-            description: 'The revoked attestation.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/Attestation',
-                },
-              },
-            },
-          },
-          '403': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          '404': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          '409': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          default: {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-      },
-    },
-    '/waivers': {
-      get: {
-        operationId: 'ListWaivers',
-        tags: ['Waivers'],
-        parameters: [
+        "parameters": [
           {
-            name: 'entityRef',
-            in: 'query',
-            required: false,
-            schema: {
-              type: 'string',
-            },
+            "$ref": "#/components/parameters/namespace"
           },
           {
-            $ref: '#/components/parameters/programIdQuery',
-          },
-          {
-            name: 'state',
-            in: 'query',
-            required: false,
-            schema: {
-              $ref: '#/components/schemas/WaiverState',
-            },
-          },
+            "$ref": "#/components/parameters/name"
+          }
         ],
-        responses: {
-          '200': {
-            description:
-              'Waivers, newest first; approved waivers past their expiry are reported as `expired`.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/WaiverList',
-                },
-              },
-            },
+        "responses": {
+          "200": {
+            "description": "Mentor notes on the group, newest first.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/MentorNoteList"
+                }
+              }
+            }
           },
-          '400': {
-            $ref: '#/components/responses/ErrorResponse',
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
-          '403': {
-            $ref: '#/components/responses/ErrorResponse',
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
-          default: {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
       },
-      post: {
-        operationId: 'RequestWaiver',
-        tags: ['Waivers'],
-        requestBody: {
-          required: true,
-          content: {
-            'application/json': {
-              schema: {
-                $ref: '#/components/schemas/CreateWaiverRequest',
-              },
-            },
-          },
-        },
-        responses: {
-          '201': {
-            description: 'The requested waiver.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/Waiver',
-                },
-              },
-            },
-          },
-          '400': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          '403': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          '404': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          default: {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-      },
-    },
-    '/waivers/{id}/approve': {
-      post: {
-        operationId: 'ApproveWaiver',
-        tags: ['Waivers'],
-        parameters: [
-          {
-            $ref: '#/components/parameters/id',
-          },
+      "post": {
+        "operationId": "CreateMentorNote",
+        "tags": [
+          "Mentors"
         ],
-        requestBody: {
-          required: false,
-          content: {
-            'application/json': {
-              schema: {
-                $ref: '#/components/schemas/WaiverDecisionRequest',
-              },
-            },
-          },
-        },
-        responses: {
-          '200': {
-            description: 'The approved waiver.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/Waiver',
-                },
-              },
-            },
-          },
-          '400': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          '403': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          '404': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          '409': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          default: {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-      },
-    },
-    '/waivers/{id}/reject': {
-      post: {
-        operationId: 'RejectWaiver',
-        tags: ['Waivers'],
-        parameters: [
+        "description": "Adds a note; only a mentor of the group may write one.",
+        "parameters": [
           {
-            $ref: '#/components/parameters/id',
+            "$ref": "#/components/parameters/namespace"
           },
+          {
+            "$ref": "#/components/parameters/name"
+          }
         ],
-        requestBody: {
-          required: false,
-          content: {
-            'application/json': {
-              schema: {
-                $ref: '#/components/schemas/WaiverDecisionRequest',
-              },
-            },
-          },
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/CreateMentorNoteRequest"
+              }
+            }
+          }
         },
-        responses: {
-          '200': {
-            description: 'The rejected waiver.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/Waiver',
-                },
-              },
-            },
+        "responses": {
+          "201": {
+            "description": "The note.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/MentorNote"
+                }
+              }
+            }
           },
-          '400': {
-            $ref: '#/components/responses/ErrorResponse',
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
-          '403': {
-            $ref: '#/components/responses/ErrorResponse',
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
-          '404': {
-            $ref: '#/components/responses/ErrorResponse',
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
-          '409': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          default: {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-      },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
     },
-    '/waivers/{id}/revoke': {
-      post: {
-        operationId: 'RevokeWaiver',
-        tags: ['Waivers'],
-        parameters: [
-          {
-            $ref: '#/components/parameters/id',
-          },
+    "/summary": {
+      "get": {
+        "operationId": "GetOrgSummary",
+        "tags": [
+          "Summary"
         ],
-        requestBody: {
-          required: false,
-          content: {
-            'application/json': {
-              schema: {
-                $ref: '#/components/schemas/WaiverDecisionRequest',
-              },
-            },
-          },
-        },
-        responses: {
-          '200': {
-            description: 'The revoked waiver.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/Waiver',
-                },
-              },
-            },
-          },
-          '400': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          '403': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          '404': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          '409': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          default: {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-      },
-    },
-    '/evaluate': {
-      post: {
-        operationId: 'EvaluateStateless',
-        tags: ['Evaluate'],
-        description:
-          'Evaluates an entity with the given manifests (and optional program, attestations and waivers) and returns the scorecard without storing anything. Gives the same JSON as the CLI for the same inputs.',
-        requestBody: {
-          required: true,
-          content: {
-            'application/json': {
-              schema: {
-                $ref: '#/components/schemas/EvaluateRequest',
-              },
-            },
-          },
-        },
-        responses: {
-          '200': {
-            description: 'The scorecard.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/Scorecard',
-                },
-              },
-            },
-          },
-          '400': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          '403': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          default: {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-      },
-    },
-    '/mentors': {
-      get: {
-        operationId: 'ListMentors',
-        tags: ['Mentors'],
-        responses: {
-          '200': {
-            description:
-              'Every mentor named on a Group with the groups they mentor.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/MentorList',
-                },
-              },
-            },
-          },
-          '403': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          default: {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-      },
-    },
-    '/mentors/{userRef}/teams': {
-      get: {
-        operationId: 'GetMentorTeams',
-        tags: ['Mentors'],
-        parameters: [
+        "parameters": [
           {
-            name: 'userRef',
-            in: 'path',
-            required: true,
-            description:
-              'User entity ref, URL-encoded (e.g. `user%3Adefault%2Falice`), or `me`.',
-            schema: {
-              type: 'string',
-              minLength: 1,
-            },
+            "$ref": "#/components/parameters/programIdQuery"
           },
           {
-            $ref: '#/components/parameters/programIdQuery',
-          },
+            "name": "days",
+            "in": "query",
+            "required": false,
+            "description": "Length of the trend in days.",
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 365,
+              "default": 30
+            }
+          }
         ],
-        responses: {
-          '200': {
-            description:
-              'The teams the user mentors with their phase distribution.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/MentorTeams',
-                },
-              },
-            },
+        "responses": {
+          "200": {
+            "description": "Funnel, trend, top failing checks, waves and waivers.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OrgSummary"
+                }
+              }
+            }
           },
-          '403': {
-            $ref: '#/components/responses/ErrorResponse',
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
-          default: {
-            $ref: '#/components/responses/ErrorResponse',
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
-        },
-      },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
     },
-  },
+    "/export.csv": {
+      "get": {
+        "operationId": "ExportScorecardsCsv",
+        "tags": [
+          "Summary"
+        ],
+        "description": "The organisation view as CSV, one row per entity and program.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/programIdQuery"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "CSV with a header row.",
+            "content": {
+              "text/csv": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/programs": {
+      "get": {
+        "operationId": "ListPrograms",
+        "tags": [
+          "Programs"
+        ],
+        "responses": {
+          "200": {
+            "description": "Every configured program with its validation status.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProgramList"
+                }
+              }
+            }
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/programs/{id}": {
+      "get": {
+        "operationId": "GetProgram",
+        "tags": [
+          "Programs"
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/id"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The program with its validation status.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProgramStatus"
+                }
+              }
+            }
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/programs/reload": {
+      "post": {
+        "operationId": "ReloadPrograms",
+        "tags": [
+          "Programs"
+        ],
+        "description": "Re-reads every program location now (program admins).",
+        "responses": {
+          "200": {
+            "description": "Every configured program with its validation status.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProgramList"
+                }
+              }
+            }
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/attestations": {
+      "get": {
+        "operationId": "ListAttestations",
+        "tags": [
+          "Attestations"
+        ],
+        "parameters": [
+          {
+            "name": "entityRef",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "$ref": "#/components/parameters/programIdQuery"
+          },
+          {
+            "name": "includeRevoked",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "boolean",
+              "default": false
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Attestations, newest first.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/AttestationList"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      },
+      "post": {
+        "operationId": "CreateAttestation",
+        "tags": [
+          "Attestations"
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/CreateAttestationRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "The stored attestation.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Attestation"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/attestations/{id}/revoke": {
+      "post": {
+        "operationId": "RevokeAttestation",
+        "tags": [
+          "Attestations"
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/id"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The revoked attestation.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Attestation"
+                }
+              }
+            }
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "409": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/waivers": {
+      "get": {
+        "operationId": "ListWaivers",
+        "tags": [
+          "Waivers"
+        ],
+        "parameters": [
+          {
+            "name": "entityRef",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "$ref": "#/components/parameters/programIdQuery"
+          },
+          {
+            "name": "state",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "$ref": "#/components/schemas/WaiverState"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Waivers, newest first; approved waivers past their expiry are reported as `expired`.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/WaiverList"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      },
+      "post": {
+        "operationId": "RequestWaiver",
+        "tags": [
+          "Waivers"
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/CreateWaiverRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "The requested waiver.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Waiver"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/waivers/{id}/approve": {
+      "post": {
+        "operationId": "ApproveWaiver",
+        "tags": [
+          "Waivers"
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/id"
+          }
+        ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/WaiverDecisionRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The approved waiver.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Waiver"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "409": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/waivers/{id}/reject": {
+      "post": {
+        "operationId": "RejectWaiver",
+        "tags": [
+          "Waivers"
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/id"
+          }
+        ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/WaiverDecisionRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The rejected waiver.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Waiver"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "409": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/waivers/{id}/revoke": {
+      "post": {
+        "operationId": "RevokeWaiver",
+        "tags": [
+          "Waivers"
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/id"
+          }
+        ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/WaiverDecisionRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The revoked waiver.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Waiver"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "409": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/evaluate": {
+      "post": {
+        "operationId": "EvaluateStateless",
+        "tags": [
+          "Evaluate"
+        ],
+        "description": "Evaluates an entity with the given manifests (and optional program, attestations and waivers) and returns the scorecard without storing anything. Gives the same JSON as the CLI for the same inputs.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/EvaluateRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The scorecard.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Scorecard"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/mentors": {
+      "get": {
+        "operationId": "ListMentors",
+        "tags": [
+          "Mentors"
+        ],
+        "responses": {
+          "200": {
+            "description": "Every mentor named on a Group with the groups they mentor.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/MentorList"
+                }
+              }
+            }
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/mentors/{userRef}/teams": {
+      "get": {
+        "operationId": "GetMentorTeams",
+        "tags": [
+          "Mentors"
+        ],
+        "parameters": [
+          {
+            "name": "userRef",
+            "in": "path",
+            "required": true,
+            "description": "User entity ref, URL-encoded (e.g. `user%3Adefault%2Falice`), or `me`.",
+            "schema": {
+              "type": "string",
+              "minLength": 1
+            }
+          },
+          {
+            "$ref": "#/components/parameters/programIdQuery"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The teams the user mentors with their phase distribution.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/MentorTeams"
+                }
+              }
+            }
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    }
+  }
 } as const;
 
 export const createOpenApiRouter = async (

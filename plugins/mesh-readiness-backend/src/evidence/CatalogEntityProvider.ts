@@ -1,0 +1,68 @@
+import type { Entity } from '@backstage/catalog-model';
+import {
+  parseEntityRef,
+  RELATION_DEPENDENCY_OF,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { NOT_STARTED_PHASE } from '@mesh-readiness/plugin-mesh-readiness-common';
+import type {
+  EvidenceProvider,
+  EvidenceResult,
+} from '@mesh-readiness/plugin-mesh-readiness-node';
+import type { CatalogSnapshot } from './CatalogSnapshot';
+
+/** The owner of an entity as a full ref (`group:default/team-a`). */
+export function ownerRefOf(entity: Entity): string | undefined {
+  const owner = entity.spec?.owner;
+  if (typeof owner !== 'string' || !owner.trim()) {
+    return undefined;
+  }
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(owner.trim(), {
+        defaultKind: 'group',
+        defaultNamespace: entity.metadata.namespace ?? 'default',
+      }),
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Evidence source `catalog`: what the catalog knows beyond the entity itself
+ * — whether its owner resolves to a Group, and its callers (entities that
+ * depend on it) with their current phase.
+ */
+export class CatalogEntityProvider implements EvidenceProvider {
+  readonly id = 'catalog-entity';
+  readonly source = 'catalog' as const;
+
+  constructor(private readonly snapshot: CatalogSnapshot) {}
+
+  async collect(entity: Entity): Promise<EvidenceResult> {
+    try {
+      const owner = ownerRefOf(entity);
+      const ownerIsGroup = owner ? await this.snapshot.isGroup(owner) : false;
+      const callerRefs = [
+        ...new Set(
+          (entity.relations ?? [])
+            .filter(r => r.type === RELATION_DEPENDENCY_OF)
+            .map(r => r.targetRef),
+        ),
+      ].sort();
+      const callers = [];
+      for (const entityRef of callerRefs) {
+        const phase =
+          (await this.snapshot.phaseOf(entityRef)) ?? NOT_STARTED_PHASE;
+        callers.push({ entityRef, phase, meshed: phase !== NOT_STARTED_PHASE });
+      }
+      return { status: 'ok', facts: { catalog: { ownerIsGroup, callers } } };
+    } catch (error) {
+      return {
+        status: 'failed',
+        reason: `cannot read the catalog: ${(error as Error).message}`,
+      };
+    }
+  }
+}

@@ -1,0 +1,239 @@
+import {
+  coreServices,
+  createBackendPlugin,
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+  type SchedulerServiceTaskScheduleDefinition,
+} from '@backstage/backend-plugin-api';
+import type { Config } from '@backstage/config';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { meshReadinessPermissions } from '@mesh-readiness/plugin-mesh-readiness-common';
+import {
+  meshReadinessEvidenceExtensionPoint,
+  type EvidenceProvider,
+} from '@mesh-readiness/plugin-mesh-readiness-node';
+import { DatabaseStore } from './database/DatabaseStore';
+import { CatalogEntityProvider } from './evidence/CatalogEntityProvider';
+import { CatalogSnapshot } from './evidence/CatalogSnapshot';
+import {
+  readManifestLimits,
+  RepositoryManifestsProvider,
+} from './evidence/RepositoryManifestsProvider';
+import {
+  meshReadinessEntityResourceRef,
+  meshReadinessEntityRules,
+} from './permissions/rules';
+import { ProgramRegistry } from './programs/ProgramRegistry';
+import { EvaluationService } from './service/EvaluationService';
+import { normaliseRef } from './service/OrgModel';
+import { ReadinessQueries } from './service/ReadinessQueries';
+import { ReadinessWorkflows } from './service/ReadinessWorkflows';
+import { createRouter } from './service/router';
+import { loadSeed } from './service/SeedLoader';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function schedule(
+  config: Config | undefined,
+  fallback: SchedulerServiceTaskScheduleDefinition,
+): SchedulerServiceTaskScheduleDefinition {
+  return config
+    ? readSchedulerServiceTaskScheduleDefinitionFromConfig(config)
+    : fallback;
+}
+
+/**
+ * The Mesh Readiness backend plugin (id `mesh-readiness`).
+ *
+ * @public
+ */
+export const meshReadinessPlugin = createBackendPlugin({
+  pluginId: 'mesh-readiness',
+  register(env) {
+    const addedProviders: EvidenceProvider[] = [];
+    env.registerExtensionPoint(meshReadinessEvidenceExtensionPoint, {
+      addEvidenceProvider(...providers) {
+        addedProviders.push(...providers);
+      },
+    });
+
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
+        urlReader: coreServices.urlReader,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
+        userInfo: coreServices.userInfo,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        auditor: coreServices.auditor,
+        lifecycle: coreServices.lifecycle,
+        catalog: catalogServiceRef,
+      },
+      async init({
+        config,
+        logger,
+        database,
+        scheduler,
+        urlReader,
+        httpRouter,
+        httpAuth,
+        auth,
+        userInfo,
+        permissions,
+        permissionsRegistry,
+        auditor,
+        lifecycle,
+        catalog,
+      }) {
+        const root = config.getOptionalConfig('meshReadiness');
+        const store = await DatabaseStore.create({ database });
+
+        const programs = ProgramRegistry.fromConfig({
+          config,
+          urlReader,
+          logger,
+        });
+        await programs.reload();
+
+        const snapshot = new CatalogSnapshot(catalog, auth, store);
+        const providers: EvidenceProvider[] = [
+          new CatalogEntityProvider(snapshot),
+          new RepositoryManifestsProvider(
+            urlReader,
+            readManifestLimits(config),
+            logger,
+          ),
+          ...addedProviders,
+        ];
+        const evaluation = new EvaluationService({
+          store,
+          programs,
+          providers,
+          catalog,
+          auth,
+          logger,
+          pageSize: root?.getOptionalNumber('evaluation.pageSize'),
+          concurrency: root?.getOptionalNumber('evaluation.concurrency'),
+          maxAgeMs:
+            (root?.getOptionalNumber('evaluation.maxAgeHours') ?? 24) *
+            60 *
+            60 *
+            1000,
+        });
+        const queries = new ReadinessQueries(store, programs, snapshot);
+        const workflows = new ReadinessWorkflows(store, programs, evaluation, {
+          maxWaiverDays:
+            root?.getOptionalNumber('waivers.maxDurationDays') ?? 365,
+          onRefreshError: (entityRef, error) =>
+            logger.warn(
+              `Mesh Readiness: re-evaluation of ${entityRef} failed: ${error.message}`,
+            ),
+        });
+        lifecycle.addShutdownHook(() => workflows.settle());
+
+        permissionsRegistry.addResourceType({
+          resourceRef: meshReadinessEntityResourceRef,
+          permissions: meshReadinessPermissions.filter(
+            p => p.type === 'resource',
+          ),
+          rules: Object.values(meshReadinessEntityRules),
+          getResources: async refs => {
+            const { items } = await catalog.getEntitiesByRefs(
+              { entityRefs: refs },
+              { credentials: await auth.getOwnServiceCredentials() },
+            );
+            return items.map(item => item ?? undefined);
+          },
+        });
+        permissionsRegistry.addPermissions(
+          meshReadinessPermissions.filter(p => p.type === 'basic'),
+        );
+
+        const seedFile = root?.getOptionalString('seed.file');
+        if (seedFile) {
+          await loadSeed({ file: seedFile, store, logger });
+        }
+
+        const approverGroupRaw = root?.getOptionalString(
+          'waivers.approverGroup',
+        );
+        const approverGroup = approverGroupRaw
+          ? normaliseRef(approverGroupRaw, 'group')
+          : undefined;
+
+        httpRouter.use(
+          await createRouter({
+            config,
+            logger,
+            httpAuth,
+            auth,
+            userInfo,
+            permissions,
+            auditor,
+            catalog,
+            store,
+            programs,
+            evaluation,
+            queries,
+            workflows,
+            approverGroup,
+          }),
+        );
+
+        await scheduler.scheduleTask({
+          id: 'mesh-readiness-program-reload',
+          // Every replica holds its own copy of the programs in memory.
+          scope: 'local',
+          ...schedule(root?.getOptionalConfig('programSchedule'), {
+            frequency: { minutes: 5 },
+            timeout: { minutes: 2 },
+            initialDelay: { minutes: 5 },
+          }),
+          fn: async () => {
+            await programs.reload();
+          },
+        });
+
+        if (root?.getOptionalBoolean('evaluation.enabled') !== false) {
+          const retentionDays =
+            root?.getOptionalNumber('history.retentionDays') ?? 365;
+          await scheduler.scheduleTask({
+            id: 'mesh-readiness-evaluate',
+            // One replica runs each interval (the scheduler locks in the database).
+            scope: 'global',
+            ...schedule(root?.getOptionalConfig('evaluation.schedule'), {
+              frequency: { minutes: 30 },
+              timeout: { minutes: 20 },
+              initialDelay: { seconds: 15 },
+            }),
+            fn: async () => {
+              snapshot.invalidate();
+              await evaluation.evaluateAll();
+              const pruned = await store.pruneHistory(
+                new Date(Date.now() - retentionDays * DAY_MS).toISOString(),
+              );
+              if (pruned > 0) {
+                logger.info(
+                  `Mesh Readiness: pruned ${pruned} history rows older than ${retentionDays} days`,
+                );
+              }
+            },
+          });
+        }
+        logger.info(
+          `Mesh Readiness: ${
+            programs.programs().length
+          } programs in force; evidence sources ${evaluation
+            .connectedSources()
+            .join(', ')}; waivers approved by ${
+            approverGroup ?? 'the permission policy'
+          }`,
+        );
+      },
+    });
+  },
+});

@@ -1,0 +1,442 @@
+import {
+  NOT_STARTED_PHASE,
+  type Program,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
+import type {
+  HistoryRecord,
+  ScorecardRecord,
+  ScorecardSummaryRecord,
+  Store,
+} from '../database/Store';
+import type { CatalogSnapshot } from '../evidence/CatalogSnapshot';
+import type { ProgramRegistry } from '../programs/ProgramRegistry';
+import { groupWithDescendants, mentorsOf } from './OrgModel';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const REGRESSION_WINDOW_DAYS = 30;
+const MAX_BLOCKERS = 10;
+const MAX_TOP_FAILING = 10;
+
+export interface PhaseCount {
+  phase: string;
+  count: number;
+}
+
+export interface WaveProgress {
+  id: string;
+  title: string;
+  programId: string;
+  targetPhase: string;
+  dueDate: string;
+  total: number;
+  atTarget: number;
+  ratio: number;
+}
+
+/** The API shape of a summary row. */
+export function toScorecardSummary(row: ScorecardSummaryRecord) {
+  return {
+    entityRef: row.entityRef,
+    ...(row.title ? { title: row.title } : {}),
+    programId: row.programId,
+    programVersion: row.programVersion,
+    ...(row.owner ? { owner: row.owner } : {}),
+    phase: row.phase,
+    ...(row.nextPhase ? { nextPhase: row.nextPhase } : {}),
+    progress: row.progress,
+    failingChecks: row.failingChecks,
+    stale: row.stale,
+    ...(row.staleReason ? { staleReason: row.staleReason } : {}),
+    evaluatedAt: row.evaluatedAt,
+    factsTimestamp: row.factsTimestamp,
+  };
+}
+
+/** The API shape of a stored scorecard. */
+export function toStoredScorecard(record: ScorecardRecord) {
+  return {
+    entityRef: record.entityRef,
+    programId: record.programId,
+    ...(record.owner ? { owner: record.owner } : {}),
+    stale: record.stale,
+    ...(record.staleReason ? { staleReason: record.staleReason } : {}),
+    ...(record.staleSince ? { staleSince: record.staleSince } : {}),
+    checkedAt: record.checkedAt,
+    scorecard: record.scorecard,
+  };
+}
+
+export function toHistoryEntry(record: HistoryRecord) {
+  return {
+    id: record.id ?? '',
+    entityRef: record.entityRef,
+    programId: record.programId,
+    programVersion: record.programVersion,
+    at: record.at,
+    phase: record.phase,
+    ...(record.previousPhase ? { previousPhase: record.previousPhase } : {}),
+    changes: record.changes,
+  };
+}
+
+function utcDay(iso: string): string {
+  return iso.slice(0, 10);
+}
+
+/**
+ * Read models over the stored scorecards: group roll-ups, the organisation
+ * summary and its trend, CSV export, mentors. Everything is computed from
+ * bulk reads (a handful of statements per request, whatever the size of the
+ * group).
+ */
+export class ReadinessQueries {
+  constructor(
+    private readonly store: Store,
+    private readonly programs: ProgramRegistry,
+    private readonly snapshot: CatalogSnapshot,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  /** Phase ids in order, `not-started` first, across the given programs. */
+  phaseOrder(programs: Program[]): string[] {
+    const order = [NOT_STARTED_PHASE];
+    for (const program of programs) {
+      for (const phase of program.spec.phases) {
+        if (!order.includes(phase.id)) order.push(phase.id);
+      }
+    }
+    return order;
+  }
+
+  private programsFor(programId?: string): Program[] {
+    if (programId) {
+      const program = this.programs.get(programId);
+      return program ? [program] : [];
+    }
+    return this.programs.programs();
+  }
+
+  private distribution(
+    rows: ScorecardSummaryRecord[],
+    order: string[],
+  ): PhaseCount[] {
+    const counts = new Map<string, number>(order.map(phase => [phase, 0]));
+    for (const row of rows)
+      counts.set(row.phase, (counts.get(row.phase) ?? 0) + 1);
+    return [...counts].map(([phase, count]) => ({ phase, count }));
+  }
+
+  private async waveProgress(
+    rows: ScorecardSummaryRecord[],
+    programs: Program[],
+  ): Promise<WaveProgress[]> {
+    const groups = await this.snapshot.allGroups();
+    const waves: WaveProgress[] = [];
+    for (const program of programs) {
+      const order = this.phaseOrder([program]);
+      const programRows = rows.filter(
+        r => r.programId === program.metadata.name,
+      );
+      for (const wave of program.spec.waves) {
+        const waveGroups = new Set(
+          (wave.groups ?? []).flatMap(g => groupWithDescendants(g, groups)),
+        );
+        const waveEntities = new Set(wave.entities ?? []);
+        const members = programRows.filter(
+          r =>
+            waveEntities.has(r.entityRef) ||
+            (r.owner && waveGroups.has(r.owner)),
+        );
+        if (members.length === 0) continue;
+        const target = order.indexOf(wave.targetPhase);
+        const atTarget = members.filter(
+          r => order.indexOf(r.phase) >= target,
+        ).length;
+        waves.push({
+          id: wave.id,
+          title: wave.title,
+          programId: program.metadata.name,
+          targetPhase: wave.targetPhase,
+          dueDate: wave.dueDate,
+          total: members.length,
+          atTarget,
+          ratio: atTarget / members.length,
+        });
+      }
+    }
+    return waves.sort((a, b) =>
+      a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : 0,
+    );
+  }
+
+  private checkInfo(programs: Program[], checkId: string) {
+    for (const program of programs) {
+      const check = program.spec.checks.find(c => c.id === checkId);
+      if (check) return { title: check.title, phase: check.phase };
+    }
+    return { title: checkId, phase: '' };
+  }
+
+  /** The group's ref and mentors, or undefined when it is not a known Group. */
+  async group(groupRef: string) {
+    const groups = await this.snapshot.allGroups();
+    const group = groups.get(groupRef);
+    if (!group) return undefined;
+    return {
+      entity: group,
+      mentors: mentorsOf(group),
+      groups: groupWithDescendants(groupRef, groups),
+    };
+  }
+
+  async groupRollup(groupRef: string, programId?: string) {
+    const group = await this.group(groupRef);
+    if (!group) return undefined;
+    const programs = this.programsFor(programId);
+    const rows = await this.store.listAllScorecards({
+      owners: group.groups,
+      programId,
+    });
+    const order = this.phaseOrder(programs);
+
+    const blockers = new Map<
+      string,
+      { entityRefs: string[]; failingSince: string }
+    >();
+    for (const row of rows) {
+      for (const [checkId, since] of Object.entries(row.failingSince)) {
+        const blocker = blockers.get(checkId) ?? {
+          entityRefs: [],
+          failingSince: since,
+        };
+        blocker.entityRefs.push(row.entityRef);
+        if (since < blocker.failingSince) blocker.failingSince = since;
+        blockers.set(checkId, blocker);
+      }
+    }
+    const since = new Date(
+      this.clock().getTime() - REGRESSION_WINDOW_DAYS * DAY_MS,
+    ).toISOString();
+    const entityRefs = rows.map(r => r.entityRef);
+    const phaseChanges =
+      entityRefs.length > 0
+        ? await this.store.listAllHistory({
+            entityRefs,
+            programId,
+            since,
+            phaseChangesOnly: true,
+          })
+        : [];
+    const regressions = phaseChanges
+      .filter(
+        h =>
+          h.previousPhase !== undefined &&
+          order.indexOf(h.phase) < order.indexOf(h.previousPhase),
+      )
+      .map(h => ({
+        entityRef: h.entityRef,
+        programId: h.programId,
+        fromPhase: h.previousPhase!,
+        toPhase: h.phase,
+        at: h.at,
+      }))
+      .reverse();
+
+    return {
+      groupRef,
+      groups: group.groups,
+      mentors: group.mentors,
+      services: rows.map(toScorecardSummary),
+      phaseDistribution: this.distribution(rows, order),
+      waves: await this.waveProgress(rows, programs),
+      blockers: [...blockers]
+        .map(([checkId, b]) => ({
+          checkId,
+          ...this.checkInfo(programs, checkId),
+          entityRefs: b.entityRefs.sort(),
+          failingSince: b.failingSince,
+        }))
+        .sort((a, b) =>
+          a.failingSince !== b.failingSince
+            ? a.failingSince < b.failingSince
+              ? -1
+              : 1
+            : b.entityRefs.length - a.entityRefs.length ||
+              (a.checkId < b.checkId ? -1 : 1),
+        )
+        .slice(0, MAX_BLOCKERS),
+      regressions,
+    };
+  }
+
+  async orgSummary(programId: string | undefined, days: number) {
+    const programs = this.programsFor(programId);
+    const order = this.phaseOrder(programs);
+    const rows = await this.store.listAllScorecards({ programId });
+    const now = this.clock();
+
+    // Trend: start from today's phases and undo the changes day by day.
+    const firstDay = new Date(now.getTime() - (days - 1) * DAY_MS);
+    firstDay.setUTCHours(0, 0, 0, 0);
+    const changes = await this.store.listAllHistory({
+      programId,
+      since: firstDay.toISOString(),
+      phaseChangesOnly: true,
+    });
+    const phaseOf = new Map(
+      rows.map(r => [`${r.entityRef}\u0000${r.programId}`, r.phase]),
+    );
+    const trend: Array<{ date: string; phases: PhaseCount[] }> = [];
+    let cursor = changes.length - 1;
+    for (let d = 0; d < days; d++) {
+      const day = new Date(now.getTime() - d * DAY_MS);
+      const date = utcDay(day.toISOString());
+      // Undo every change made after this day ended.
+      while (cursor >= 0 && utcDay(changes[cursor].at) > date) {
+        const change = changes[cursor];
+        const key = `${change.entityRef}\u0000${change.programId}`;
+        if (change.previousPhase === undefined) phaseOf.delete(key);
+        else phaseOf.set(key, change.previousPhase);
+        cursor -= 1;
+      }
+      const counts = new Map<string, number>(order.map(phase => [phase, 0]));
+      for (const phase of phaseOf.values())
+        counts.set(phase, (counts.get(phase) ?? 0) + 1);
+      trend.push({
+        date,
+        phases: [...counts].map(([phase, count]) => ({ phase, count })),
+      });
+    }
+    trend.reverse();
+
+    const failing = new Map<string, number>();
+    for (const row of rows) {
+      for (const [checkId, status] of Object.entries(row.checkStatuses)) {
+        if (status === 'fail')
+          failing.set(checkId, (failing.get(checkId) ?? 0) + 1);
+      }
+    }
+    const waivers = await this.store.listWaivers({
+      programId,
+      states: ['requested', 'approved'],
+    });
+    const nowIso = now.toISOString();
+    const in30Days = new Date(now.getTime() + 30 * DAY_MS).toISOString();
+    const activeApproved = waivers.filter(
+      w => w.state === 'approved' && w.expiresAt > nowIso,
+    );
+
+    return {
+      ...(programId ? { programId } : {}),
+      totalEntities: rows.length,
+      staleEntities: rows.filter(r => r.stale).length,
+      funnel: this.distribution(rows, order),
+      trend,
+      topFailingChecks: [...failing]
+        .map(([checkId, count]) => ({
+          checkId,
+          ...this.checkInfo(programs, checkId),
+          count,
+        }))
+        .sort((a, b) => b.count - a.count || (a.checkId < b.checkId ? -1 : 1))
+        .slice(0, MAX_TOP_FAILING),
+      waves: await this.waveProgress(rows, programs),
+      waivers: {
+        requested: waivers.filter(w => w.state === 'requested').length,
+        approved: activeApproved.length,
+        expiringWithin30Days: activeApproved.filter(
+          w => w.expiresAt <= in30Days,
+        ).length,
+      },
+    };
+  }
+
+  async csv(programId?: string): Promise<string> {
+    const rows = await this.store.listAllScorecards({ programId });
+    const header = [
+      'entityRef',
+      'title',
+      'owner',
+      'programId',
+      'programVersion',
+      'phase',
+      'nextPhase',
+      'progressPassed',
+      'progressTotal',
+      'failingRequiredChecks',
+      'stale',
+      'staleReason',
+      'evaluatedAt',
+    ];
+    const lines = [header.join(',')];
+    for (const row of rows) {
+      lines.push(
+        [
+          row.entityRef,
+          row.title ?? '',
+          row.owner ?? '',
+          row.programId,
+          row.programVersion,
+          row.phase,
+          row.nextPhase ?? '',
+          String(row.progress.passed),
+          String(row.progress.total),
+          String(row.failingChecks),
+          String(row.stale),
+          row.staleReason ?? '',
+          row.evaluatedAt,
+        ]
+          .map(csvCell)
+          .join(','),
+      );
+    }
+    return `${lines.join('\r\n')}\r\n`;
+  }
+
+  /** Every mentor with the groups they mentor. */
+  async mentors(): Promise<Array<{ userRef: string; groups: string[] }>> {
+    const byMentor = new Map<string, string[]>();
+    for (const [groupRef, group] of await this.snapshot.allGroups()) {
+      for (const mentor of mentorsOf(group)) {
+        byMentor.set(mentor, [...(byMentor.get(mentor) ?? []), groupRef]);
+      }
+    }
+    return [...byMentor]
+      .map(([userRef, groups]) => ({ userRef, groups: groups.sort() }))
+      .sort((a, b) => (a.userRef < b.userRef ? -1 : 1));
+  }
+
+  async mentorTeams(userRef: string, programId?: string) {
+    const groups = await this.snapshot.allGroups();
+    const order = this.phaseOrder(this.programsFor(programId));
+    const teams = [];
+    for (const [groupRef, group] of [...groups].sort(([a], [b]) =>
+      a < b ? -1 : 1,
+    )) {
+      if (!mentorsOf(group).includes(userRef)) continue;
+      const rows = await this.store.listAllScorecards({
+        owners: groupWithDescendants(groupRef, groups),
+        programId,
+      });
+      teams.push({
+        groupRef,
+        ...(group.metadata.title ? { title: group.metadata.title } : {}),
+        services: rows.length,
+        phaseDistribution: this.distribution(rows, order),
+      });
+    }
+    return { userRef, teams };
+  }
+}
+
+/** One CSV cell: quoted when needed; formula-like text defused. */
+export function csvCell(value: string): string {
+  let text = value;
+  if (/^[=+\-@\t\r]/.test(text)) {
+    text = `'${text}`;
+  }
+  if (/[",\r\n]/.test(text)) {
+    return `"${text.replace(/"/g, '""')}"`;
+  }
+  return text;
+}

@@ -1,0 +1,319 @@
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  computeSourceFingerprint,
+  type Attestation,
+  type AttestorRole,
+  type Program,
+  type Waiver,
+  type WaiverState,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
+import { randomUUID } from 'node:crypto';
+import type { Entity } from '@backstage/catalog-model';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import type { MentorNote, Store } from '../database/Store';
+import type { ProgramRegistry } from '../programs/ProgramRegistry';
+import type { EvaluationService } from './EvaluationService';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface AttestationRequest {
+  entityRef: string;
+  programId: string;
+  itemId: string;
+  role: AttestorRole;
+  evidenceUrl?: string;
+  comment?: string;
+}
+
+export interface WaiverRequest {
+  entityRef: string;
+  programId: string;
+  itemId: string;
+  justification: string;
+  compensatingControl?: string;
+  expiresAt: string;
+}
+
+/** Approved waivers past their expiry are reported as `expired`. */
+export function withEffectiveState(waiver: Waiver, nowIso: string): Waiver {
+  if (waiver.state === 'approved' && waiver.expiresAt <= nowIso) {
+    return { ...waiver, state: 'expired' };
+  }
+  return waiver;
+}
+
+/** Drops undefined fields so that responses carry no `undefined`. */
+function compact<T extends object>(value: T): T {
+  return Object.fromEntries(
+    Object.entries(value).filter(([, v]) => v !== undefined),
+  ) as T;
+}
+
+/**
+ * The write side of the API: attestations, waivers and mentor notes, with
+ * their domain validation. Authorisation and auditing happen in the router;
+ * this class trusts the caller's identity it is given.
+ */
+export class ReadinessWorkflows {
+  private readonly pendingRefresh = new Map<string, Promise<void>>();
+  private readonly refreshAgain = new Set<string>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly programs: ProgramRegistry,
+    private readonly evaluation: EvaluationService,
+    private readonly options: {
+      maxWaiverDays: number;
+      clock?: () => Date;
+      onRefreshError?: (entityRef: string, error: Error) => void;
+    },
+  ) {}
+
+  private now(): string {
+    return (this.options.clock?.() ?? new Date()).toISOString();
+  }
+
+  private program(programId: string): Program {
+    const program = this.programs.get(programId);
+    if (!program) {
+      throw new InputError(`programId: no program "${programId}" is in force`);
+    }
+    return program;
+  }
+
+  /**
+   * Re-evaluates an entity after its attestations or waivers changed. Runs
+   * in the background; requests for an entity already being re-evaluated
+   * are folded into one more run after it.
+   */
+  scheduleRefresh(entityRef: string, program: Program): void {
+    const key = `${entityRef}\u0000${program.metadata.name}`;
+    if (this.pendingRefresh.has(key)) {
+      this.refreshAgain.add(key);
+      return;
+    }
+    const run = async (): Promise<void> => {
+      try {
+        await this.evaluation.refreshEntity(entityRef, program);
+      } catch (error) {
+        this.options.onRefreshError?.(entityRef, error as Error);
+      }
+      if (this.refreshAgain.delete(key)) {
+        await run();
+      }
+    };
+    this.pendingRefresh.set(
+      key,
+      run().finally(() => this.pendingRefresh.delete(key)),
+    );
+  }
+
+  /** Waits for background re-evaluations (tests, shutdown). */
+  async settle(): Promise<void> {
+    while (this.pendingRefresh.size > 0) {
+      await Promise.all([...this.pendingRefresh.values()]);
+    }
+  }
+
+  async createAttestation(
+    request: AttestationRequest,
+    entity: Entity,
+    attestedBy: string,
+  ): Promise<Attestation> {
+    const program = this.program(request.programId);
+    const item = program.spec.checklist.find(i => i.id === request.itemId);
+    if (!item) {
+      throw new InputError(
+        `itemId: "${request.itemId}" is not a checklist item of program "${request.programId}"`,
+      );
+    }
+    if (!item.roles.includes(request.role)) {
+      throw new InputError(
+        `role: "${request.role}" may not attest "${
+          item.id
+        }"; allowed roles: ${item.roles.join(', ')}`,
+      );
+    }
+    const entityRef = stringifyEntityRef(entity);
+    let factsFingerprint: string | undefined;
+    if (item.resetOn && item.resetOn.length > 0) {
+      // Fingerprint the facts the attestation vouches for, so that the
+      // engine resets it when those facts change.
+      const { facts, failures } = await this.evaluation.collectFacts(
+        { entity, entityRef, program },
+        { attestations: [], waivers: [] },
+      );
+      if (failures.length === 0) {
+        factsFingerprint = computeSourceFingerprint(facts, item.resetOn);
+      }
+    }
+    const attestation: Attestation = compact({
+      id: randomUUID(),
+      entityRef,
+      programId: request.programId,
+      itemId: request.itemId,
+      attestedBy,
+      role: request.role,
+      evidenceUrl: request.evidenceUrl,
+      comment: request.comment,
+      attestedAt: this.now(),
+      factsFingerprint,
+    });
+    await this.store.createAttestation(attestation);
+    this.scheduleRefresh(entityRef, program);
+    return attestation;
+  }
+
+  async getAttestation(id: string): Promise<Attestation> {
+    const attestation = await this.store.getAttestation(id);
+    if (!attestation) {
+      throw new NotFoundError(`no attestation with id "${id}"`);
+    }
+    return attestation;
+  }
+
+  async revokeAttestation(id: string, by: string): Promise<Attestation> {
+    const attestation = await this.getAttestation(id);
+    if (!(await this.store.revokeAttestation(id, by, this.now()))) {
+      throw new ConflictError(`attestation "${id}" is already revoked`);
+    }
+    const program = this.programs.get(attestation.programId);
+    if (program) this.scheduleRefresh(attestation.entityRef, program);
+    return this.getAttestation(id);
+  }
+
+  async requestWaiver(
+    request: WaiverRequest,
+    entity: Entity,
+    requestedBy: string,
+  ): Promise<Waiver> {
+    const program = this.program(request.programId);
+    const known =
+      program.spec.checks.some(c => c.id === request.itemId) ||
+      program.spec.checklist.some(i => i.id === request.itemId);
+    if (!known) {
+      throw new InputError(
+        `itemId: "${request.itemId}" is neither a check nor a checklist item of program "${request.programId}"`,
+      );
+    }
+    const now = this.now();
+    const expires = Date.parse(request.expiresAt);
+    if (Number.isNaN(expires)) {
+      throw new InputError(
+        `expiresAt: "${request.expiresAt}" is not a date-time`,
+      );
+    }
+    if (expires <= Date.parse(now)) {
+      throw new InputError('expiresAt: must be in the future');
+    }
+    const maxDays = this.options.maxWaiverDays;
+    if (expires - Date.parse(now) > maxDays * DAY_MS) {
+      throw new InputError(
+        `expiresAt: a waiver may last at most ${maxDays} days (meshReadiness.waivers.maxDurationDays)`,
+      );
+    }
+    const waiver: Waiver = compact({
+      id: randomUUID(),
+      entityRef: stringifyEntityRef(entity),
+      programId: request.programId,
+      itemId: request.itemId,
+      state: 'requested' as WaiverState,
+      justification: request.justification,
+      compensatingControl: request.compensatingControl,
+      requestedBy,
+      requestedAt: now,
+      expiresAt: new Date(expires).toISOString(),
+    });
+    await this.store.createWaiver(waiver);
+    return waiver;
+  }
+
+  async getWaiver(id: string): Promise<Waiver> {
+    const waiver = await this.store.getWaiver(id);
+    if (!waiver) {
+      throw new NotFoundError(`no waiver with id "${id}"`);
+    }
+    return withEffectiveState(waiver, this.now());
+  }
+
+  async decideWaiver(
+    id: string,
+    decision: 'approve' | 'reject' | 'revoke',
+    by: string,
+    comment?: string,
+  ): Promise<Waiver> {
+    const waiver = await this.getWaiver(id);
+    const transitions: Record<
+      typeof decision,
+      { from: WaiverState[]; to: WaiverState }
+    > = {
+      approve: { from: ['requested'], to: 'approved' },
+      reject: { from: ['requested'], to: 'rejected' },
+      revoke: { from: ['requested', 'approved'], to: 'revoked' },
+    };
+    const { from, to } = transitions[decision];
+    if (decision === 'approve' && waiver.expiresAt <= this.now()) {
+      throw new ConflictError(`waiver "${id}" expired before it was approved`);
+    }
+    const moved = await this.store.decideWaiver(id, from, to, {
+      by,
+      at: this.now(),
+      comment,
+    });
+    if (!moved) {
+      throw new ConflictError(
+        `waiver "${id}" is ${waiver.state}; only a ${from.join(
+          ' or ',
+        )} waiver can be ${to}`,
+      );
+    }
+    const program = this.programs.get(waiver.programId);
+    if (program && (to === 'approved' || waiver.state === 'approved')) {
+      this.scheduleRefresh(waiver.entityRef, program);
+    }
+    return this.getWaiver(id);
+  }
+
+  async listWaivers(filter: {
+    entityRef?: string;
+    programId?: string;
+    state?: WaiverState;
+  }): Promise<Waiver[]> {
+    const now = this.now();
+    // `expired` is derived from `approved` + expiry, so query by the stored state.
+    const states: WaiverState[] | undefined =
+      filter.state === 'expired'
+        ? ['approved']
+        : filter.state
+        ? [filter.state]
+        : undefined;
+    const waivers = (
+      await this.store.listWaivers({
+        entityRef: filter.entityRef,
+        programId: filter.programId,
+        states,
+      })
+    ).map(w => withEffectiveState(w, now));
+    return filter.state
+      ? waivers.filter(w => w.state === filter.state)
+      : waivers;
+  }
+
+  async addMentorNote(
+    groupRef: string,
+    author: string,
+    body: string,
+    entityRef?: string,
+  ): Promise<MentorNote> {
+    const note: MentorNote = compact({
+      id: randomUUID(),
+      groupRef,
+      entityRef,
+      author,
+      body,
+      createdAt: this.now(),
+    });
+    await this.store.addMentorNote(note);
+    return note;
+  }
+}
