@@ -35,12 +35,10 @@ export function servicePortProtocol(port: {
   appProtocol?: unknown;
 }): string {
   if (port.protocol === 'UDP') return 'UDP';
-  let name =
-    typeof port.appProtocol === 'string'
-      ? port.appProtocol
-      : typeof port.name === 'string'
-      ? port.name
-      : '';
+  // appProtocol, when set, takes precedence over the port name.
+  let name = '';
+  if (typeof port.appProtocol === 'string') name = port.appProtocol;
+  else if (typeof port.name === 'string') name = port.name;
   if (name.toLowerCase().startsWith('grpc-web')) return 'GRPC-Web';
   const dash = name.indexOf('-');
   if (dash >= 0) name = name.slice(0, dash);

@@ -1,4 +1,4 @@
-import type { ManifestObject } from '../manifests';
+import { LabelSelector, ManifestObject, stringMap } from '../manifests';
 import { SYSTEM_NAMESPACES } from './kinds';
 
 /** `namespace/name`, or `name` for cluster-scoped objects, as Istio prints it. */
@@ -40,4 +40,25 @@ export function selectorString(labels: Record<string, string>): string {
     .sort()
     .map(key => `${key}=${labels[key]}`)
     .join(',');
+}
+
+/**
+ * A Kubernetes label selector read from untrusted YAML: `matchLabels` as a
+ * string map and `matchExpressions` as well-formed requirements only.
+ * `undefined` when there is no selector at all (which matches everything
+ * where the API says so).
+ */
+export function labelSelector(value: unknown): LabelSelector | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return undefined;
+  }
+  const raw = value as Record<string, unknown>;
+  return {
+    matchLabels: stringMap(raw.matchLabels),
+    matchExpressions: mappings(raw.matchExpressions).map(([expression]) => ({
+      key: String(expression.key ?? ''),
+      operator: String(expression.operator ?? ''),
+      values: stringList(expression.values),
+    })),
+  };
 }

@@ -1,12 +1,8 @@
-import {
-  LabelSelector,
-  matchesLabelSelector,
-  stringMap,
-} from '../../manifests';
+import { matchesLabelSelector, stringMap } from '../../manifests';
 import type { IstioAnalyzer } from '../analyzer';
 import { containersOf } from '../context';
 import { PROXY_CONTAINER } from '../inMesh';
-import { mappings } from '../resources';
+import { labelSelector, mappings } from '../resources';
 
 /**
  * `image: auto` on the istio-proxy container is a placeholder the injector
@@ -74,7 +70,8 @@ export const imageAutoAnalyzer: IstioAnalyzer = {
   },
 };
 
+/** A missing selector matches everything (the webhook API default). */
 function selectorMatches(selector: unknown, labels: Record<string, string>) {
-  if (typeof selector !== 'object' || selector === null) return true;
-  return matchesLabelSelector(selector as LabelSelector, labels);
+  const sel = labelSelector(selector);
+  return sel === undefined || matchesLabelSelector(sel, labels);
 }

@@ -4,7 +4,7 @@ import {
   matchesLabelSelector,
 } from '../../manifests';
 import type { IstioAnalyzer } from '../analyzer';
-import { fullName, mappings, stringList } from '../resources';
+import { fullName, labelSelector, mappings } from '../resources';
 
 const REVISION_LABEL = 'istio.io/rev';
 
@@ -48,8 +48,8 @@ export const webhookAnalyzer: IstioAnalyzer = {
           configuration,
           name: String(webhook.name ?? ''),
           index,
-          namespaceSelector: selector(webhook.namespaceSelector),
-          objectSelector: selector(webhook.objectSelector),
+          namespaceSelector: labelSelector(webhook.namespaceSelector),
+          objectSelector: labelSelector(webhook.objectSelector),
           service:
             typeof service === 'object' && service !== null
               ? {
@@ -124,12 +124,6 @@ export const webhookAnalyzer: IstioAnalyzer = {
   },
 };
 
-function selector(value: unknown): LabelSelector | undefined {
-  return typeof value === 'object' && value !== null
-    ? (value as LabelSelector)
-    : undefined;
-}
-
 /** A missing selector matches everything (the webhook API default). */
 function matches(
   sel: LabelSelector | undefined,
@@ -148,13 +142,14 @@ function revisionsOf(
     revisions.add(configuration.labels[REVISION_LABEL]);
   }
   for (const webhook of webhooks) {
-    for (const sel of [webhook.namespaceSelector, webhook.objectSelector]) {
-      if (typeof sel !== 'object' || sel === null) continue;
+    for (const raw of [webhook.namespaceSelector, webhook.objectSelector]) {
+      const sel = labelSelector(raw);
+      if (!sel) continue;
       const value = sel.matchLabels?.[REVISION_LABEL];
-      if (value !== undefined) revisions.add(String(value));
-      for (const [expression] of mappings(sel.matchExpressions)) {
+      if (value !== undefined) revisions.add(value);
+      for (const expression of sel.matchExpressions ?? []) {
         if (expression.key === REVISION_LABEL) {
-          stringList(expression.values).forEach(v => revisions.add(v));
+          (expression.values ?? []).forEach(v => revisions.add(v));
         }
       }
     }
