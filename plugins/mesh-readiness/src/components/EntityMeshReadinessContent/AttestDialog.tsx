@@ -9,6 +9,7 @@ import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import Alert from '@material-ui/lab/Alert';
 import type { ChecklistResult } from '../../api/MeshReadinessApi';
+import { errorMessage } from '../shared/errorMessage';
 
 type AttestorRole = ChecklistResult['roles'][number];
 
@@ -59,7 +60,7 @@ export function AttestDialog(props: {
       setEvidenceUrl('');
       setComment('');
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorMessage(e));
     } finally {
       setSubmitting(false);
     }

@@ -35,6 +35,7 @@ import { PhaseChecks } from './PhaseChecks';
 import { PhaseStepper } from './PhaseStepper';
 import { WaiverInput, WaiverRequestDialog } from './WaiverRequestDialog';
 import { WaiverList } from './WaiverList';
+import { errorMessage } from '../shared/errorMessage';
 
 /** Props of {@link EntityMeshReadinessContent}. */
 export interface EntityMeshReadinessContentProps {
@@ -108,7 +109,7 @@ export function EntityMeshReadinessContent(
       });
     } catch (e) {
       alertApi.post({
-        message: `Re-evaluation failed: ${(e as Error).message}`,
+        message: `Re-evaluation failed: ${errorMessage(e)}`,
         severity: 'error',
       });
     } finally {
@@ -178,7 +179,7 @@ export function EntityMeshReadinessContent(
       reloadAll();
     } catch (e) {
       alertApi.post({
-        message: `Could not ${decision} the waiver: ${(e as Error).message}`,
+        message: `Could not ${decision} the waiver: ${errorMessage(e)}`,
         severity: 'error',
       });
     } finally {

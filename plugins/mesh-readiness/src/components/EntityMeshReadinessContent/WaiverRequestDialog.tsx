@@ -7,6 +7,7 @@ import DialogContentText from '@material-ui/core/DialogContentText';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import TextField from '@material-ui/core/TextField';
 import Alert from '@material-ui/lab/Alert';
+import { errorMessage } from '../shared/errorMessage';
 
 /** What the waiver dialog submits. */
 export interface WaiverInput {
@@ -67,7 +68,7 @@ export function WaiverRequestDialog(props: {
       setExpiresOn('');
       setTouched(false);
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorMessage(e));
     } finally {
       setSubmitting(false);
     }

@@ -30,6 +30,7 @@ import { formatDate, formatDateTime } from '../shared/formatDate';
 import { PhaseDistribution } from '../shared/PhaseDistribution';
 import { RegressionsList } from '../shared/RegressionsList';
 import { WaveProgressList } from '../shared/WaveProgressList';
+import { errorMessage } from '../shared/errorMessage';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -92,7 +93,7 @@ function TeamNotes(props: { groupRef: string }) {
       notes.retry();
     } catch (e) {
       alertApi.post({
-        message: `Could not save the note: ${(e as Error).message}`,
+        message: `Could not save the note: ${errorMessage(e)}`,
         severity: 'error',
       });
     } finally {

@@ -28,6 +28,7 @@ import { PhaseTitleFn, usePhaseTitles } from '../../hooks/usePhaseTitles';
 import { WaveProgressList } from '../shared/WaveProgressList';
 import { FunnelChart, TrendChart } from './OrgCharts';
 import { TeamRow, teamsFromScorecards } from './teamsFromScorecards';
+import { errorMessage } from '../shared/errorMessage';
 
 const PAGE_SIZE = 1000;
 
@@ -155,7 +156,7 @@ export function OverviewTab(props: OverviewTabProps) {
       URL.revokeObjectURL(url);
     } catch (e) {
       alertApi.post({
-        message: `CSV export failed: ${(e as Error).message}`,
+        message: `CSV export failed: ${errorMessage(e)}`,
         severity: 'error',
       });
     } finally {

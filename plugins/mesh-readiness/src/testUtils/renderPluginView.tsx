@@ -1,0 +1,83 @@
+import { ReactElement } from 'react';
+import type { Entity } from '@backstage/catalog-model';
+import {
+  alertApiRef,
+  identityApiRef,
+} from '@backstage/core-plugin-api';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import {
+  catalogApiRef,
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import {
+  MockFetchApi,
+  TestApiProvider,
+  mockApis,
+  renderInTestApp,
+} from '@backstage/test-utils';
+import { meshReadinessApiRef } from '../api/MeshReadinessApi';
+import { MeshReadinessClient } from '../api/MeshReadinessClient';
+
+export interface RenderPluginViewOptions {
+  entity?: Entity;
+  /** Permission decision for every request, or a function of the permission name. */
+  authorize?: AuthorizeResult.ALLOW | AuthorizeResult.DENY | ((name: string) => AuthorizeResult.ALLOW | AuthorizeResult.DENY);
+  catalogEntities?: Entity[];
+  userEntityRef?: string;
+}
+
+/**
+ * Renders a view of the plugin in a test app with the real client talking to
+ * msw handlers, the given permission decisions and an entity in context.
+ */
+export async function renderPluginView(
+  element: ReactElement,
+  options: RenderPluginViewOptions = {},
+) {
+  const client = new MeshReadinessClient({
+    discoveryApi: mockApis.discovery(),
+    fetchApi: new MockFetchApi(),
+  });
+  const authorize = options.authorize ?? AuthorizeResult.ALLOW;
+  const alertApi = { post: jest.fn(), alert$: jest.fn() } as any;
+  const rendered = await renderInTestApp(
+    <TestApiProvider
+      apis={[
+        [meshReadinessApiRef, client],
+        [
+          permissionApiRef,
+          mockApis.permission({
+            authorize:
+              typeof authorize === 'function'
+                ? request => authorize(request.permission.name)
+                : authorize,
+          }),
+        ],
+        [
+          catalogApiRef,
+          catalogApiMock({ entities: options.catalogEntities ?? [] }),
+        ],
+        [
+          identityApiRef,
+          mockApis.identity({
+            userEntityRef: options.userEntityRef ?? 'user:default/mia',
+          }),
+        ],
+        [alertApiRef, alertApi],
+      ]}
+    >
+      {options.entity ? (
+        <EntityProvider entity={options.entity}>{element}</EntityProvider>
+      ) : (
+        element
+      )}
+    </TestApiProvider>,
+    {
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+    },
+  );
+  return { ...rendered, alertApi };
+}
