@@ -45,7 +45,7 @@ export function runValidate(args: string[], io: CommandIo): number {
     if (result.ok) {
       const { program } = result;
       io.out(
-        `${file}: valid — ${program.metadata.name} ${program.metadata.version} (${program.spec.mesh}): ${program.spec.phases.length} phases, ${program.spec.checks.length} checks, ${program.spec.checklist.length} checklist items\n`,
+        `${file}: valid — ${program.metadata.name} ${program.metadata.version} (${program.spec.mesh}): ${plural(program.spec.phases.length, 'phase')}, ${plural(program.spec.checks.length, 'check')}, ${plural(program.spec.checklist.length, 'checklist item')}\n`,
       );
     } else {
       invalid++;
@@ -61,4 +61,8 @@ export function runValidate(args: string[], io: CommandIo): number {
     return EXIT_BAD_INPUT;
   }
   return invalid > 0 ? EXIT_NOT_READY : EXIT_OK;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

@@ -1,0 +1,45 @@
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+
+/** The package folder: the working directory of most test runs. */
+export const PACKAGE_DIR = resolve(__dirname, '../..');
+export const FIXTURES_DIR = resolve(__dirname, '../__fixtures__');
+export const FIXTURE_PROGRAM = 'src/__fixtures__/programs/fixture-program.yaml';
+/** A fixed clock: the fixture wave is due 2027-03-31. */
+export const FIXED_NOW = '2027-02-01T00:00:00.000Z';
+
+const LAUNCHER = resolve(PACKAGE_DIR, 'bin/mesh-readiness');
+
+export interface CliRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built `mesh-readiness` launcher as a separate Node process. */
+export function runCli(args: string[], options: { cwd?: string } = {}): CliRun {
+  const result = spawnSync(process.execPath, [LAUNCHER, ...args], {
+    cwd: options.cwd ?? PACKAGE_DIR,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+    timeout: 30_000,
+  });
+  if (result.error) {
+    throw result.error;
+  }
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** `check` on a fixture service with the fixture program and clock. */
+export function runFixtureCheck(service: string, extra: string[] = []): CliRun {
+  return runCli([
+    'check',
+    '--catalog',
+    `src/__fixtures__/${service}/catalog-info.yaml`,
+    '--program',
+    FIXTURE_PROGRAM,
+    '--now',
+    FIXED_NOW,
+    ...extra,
+  ]);
+}
