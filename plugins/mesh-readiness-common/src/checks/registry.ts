@@ -5,6 +5,7 @@ import { liveEvidenceAnalyzers } from './liveEvidence';
 import { injectionAnalyzers } from './injection';
 import { podAnalyzers } from './pod';
 import { serviceAnalyzers } from './services';
+import { workloadAnalyzers } from './workloads';
 
 /** Every analyzer of the engine, each named after the check it implements. */
 const ANALYZERS: ReadonlyArray<CheckAnalyzer> = [
@@ -12,6 +13,7 @@ const ANALYZERS: ReadonlyArray<CheckAnalyzer> = [
   ...injectionAnalyzers,
   ...podAnalyzers,
   ...serviceAnalyzers,
+  ...workloadAnalyzers,
   ...liveEvidenceAnalyzers,
 ];
 

@@ -1,0 +1,48 @@
+import { parse } from 'yaml';
+import type { Workload } from '../../manifests';
+import { isPlainObject } from '../../manifests';
+import { ISTIO_PROXY_CONFIG_ANNOTATION } from './istioConventions';
+
+/**
+ * The pod's `proxy.istio.io/config` annotation (a ProxyConfig in YAML or
+ * JSON): `{}` when absent, `undefined` when it does not parse.
+ */
+export function istioProxyConfig(
+  workload: Workload,
+): Record<string, unknown> | undefined {
+  const text = workload.podAnnotations[ISTIO_PROXY_CONFIG_ANNOTATION];
+  if (text === undefined) return {};
+  try {
+    const value = parse(text, { maxAliasCount: 10 });
+    if (value === null) return {};
+    return isPlainObject(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A protobuf duration as Istio writes it (`5s`, `1m30s`, `500ms`) in
+ * seconds, or undefined when it is not one.
+ */
+export function durationSeconds(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  if (typeof value !== 'string') return undefined;
+  const pattern = /(\d+(?:\.\d+)?)(h|ms|m|s)/g;
+  let total = 0;
+  let consumed = '';
+  for (const match of value.matchAll(pattern)) {
+    const amount = Number(match[1]);
+    const unit = match[2];
+    total +=
+      unit === 'h'
+        ? amount * 3600
+        : unit === 'm'
+        ? amount * 60
+        : unit === 'ms'
+        ? amount / 1000
+        : amount;
+    consumed += match[0];
+  }
+  return consumed !== '' && consumed === value.trim() ? total : undefined;
+}
