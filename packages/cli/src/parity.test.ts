@@ -1,0 +1,138 @@
+/*
+ * Parity: for the same inputs, `mesh-readiness check --format json` prints
+ * the scorecard the backend's stateless `POST /api/mesh-readiness/evaluate`
+ * returns — same engine, same facts, same canonical JSON, so a pull-request
+ * gate and the portal never disagree. The clock is fixed on both sides
+ * (`--now` and the request's `now`).
+ */
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import request from 'supertest';
+import { parseAllDocuments } from 'yaml';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { serializeScorecard } from '@mesh-readiness/plugin-mesh-readiness-common';
+import meshReadinessPlugin from '@mesh-readiness/plugin-mesh-readiness-backend';
+import {
+  FIXED_NOW,
+  FIXTURE_PROGRAM,
+  FIXTURES_DIR,
+  PACKAGE_DIR,
+  runFixtureCheck,
+} from './__testUtils__/runCli';
+
+jest.setTimeout(60_000);
+
+interface Scenario {
+  title: string;
+  service: string;
+  manifests: string[];
+  /** The export file given to the CLI with --attestations, if any. */
+  exportFile?: string;
+}
+
+const scenarios: Scenario[] = [
+  {
+    title: 'a service that reaches its target',
+    service: 'ready-service',
+    manifests: ['k8s/deployment.yaml', 'k8s/service.yaml'],
+  },
+  {
+    title: 'a service with a failing check',
+    service: 'failing-service',
+    manifests: ['k8s/deployment.yaml'],
+  },
+  {
+    title: 'a failing check under an approved waiver',
+    service: 'failing-service',
+    manifests: ['k8s/deployment.yaml'],
+    exportFile: 'waivers.json',
+  },
+  {
+    title: 'a checklist item attested in the portal',
+    service: 'ready-service',
+    manifests: ['k8s/deployment.yaml', 'k8s/service.yaml'],
+    exportFile: 'attestations.yaml',
+  },
+];
+
+function componentOf(service: string) {
+  const text = readFileSync(join(FIXTURES_DIR, service, 'catalog-info.yaml'), 'utf8');
+  return parseAllDocuments(text)
+    .map(document => document.toJS())
+    .find(value => value.kind === 'Component');
+}
+
+describe('parity of check --format json with POST /evaluate', () => {
+  let server: Server;
+  let stop: () => Promise<void>;
+
+  beforeAll(async () => {
+    const backend = await startTestBackend({
+      features: [
+        meshReadinessPlugin,
+        catalogServiceMock.factory({
+          entities: [componentOf('ready-service'), componentOf('failing-service')],
+        }),
+        mockServices.rootConfig.factory({
+          data: { meshReadiness: { evaluation: { enabled: false } } },
+        }),
+      ],
+    });
+    server = backend.server;
+    stop = () => backend.stop();
+  });
+
+  afterAll(async () => {
+    await stop?.();
+  });
+
+  it.each(scenarios)('gives the same scorecard for $title', async scenario => {
+    const programText = readFileSync(resolve(PACKAGE_DIR, FIXTURE_PROGRAM), 'utf8');
+    const entity = componentOf(scenario.service);
+    const exported = scenario.exportFile
+      ? parseAllDocuments(
+          readFileSync(join(FIXTURES_DIR, scenario.service, scenario.exportFile), 'utf8'),
+        )[0].toJS()
+      : { attestations: [], waivers: [] };
+    const entityRef = `component:default/${entity.metadata.name}`;
+    const forEntity = (items: Array<{ entityRef: string }>) =>
+      items.filter(item => item.entityRef === entityRef);
+
+    const cli = runFixtureCheck(
+      scenario.service,
+      ['--format', 'json'].concat(
+        scenario.exportFile
+          ? ['--attestations', `src/__fixtures__/${scenario.service}/${scenario.exportFile}`]
+          : [],
+      ),
+    );
+    expect(cli.stderr).toBe('');
+    expect([0, 1]).toContain(cli.status);
+
+    const response = await request(server)
+      .post('/api/mesh-readiness/evaluate')
+      .set('Authorization', mockCredentials.user.header('user:default/ci'))
+      .send({
+        entity,
+        manifests: scenario.manifests.map(file => ({
+          path: `src/__fixtures__/${scenario.service}/${file}`,
+          content: readFileSync(join(FIXTURES_DIR, scenario.service, file), 'utf8'),
+        })),
+        program: programText,
+        attestations: forEntity(exported.attestations),
+        waivers: forEntity(exported.waivers),
+        now: FIXED_NOW,
+      });
+    expect(response.status).toBe(200);
+
+    // Same canonical bytes, and the same value.
+    expect(cli.stdout).toBe(`${serializeScorecard(response.body)}\n`);
+    expect(JSON.parse(cli.stdout)).toEqual(response.body);
+  });
+});
