@@ -1,0 +1,76 @@
+import type { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
+export interface Config {
+  /** Mesh Readiness backend plugin (`@mesh-readiness/plugin-mesh-readiness-backend`). */
+  meshReadiness?: {
+    /**
+     * Program locations: a file path (relative to the backend's working
+     * directory, or `file:<path>`) or a URL read through the UrlReader
+     * (`https://...` or `url:<url>`). When none is given, the programs shipped
+     * with the common package (`istio-adoption`, `linkerd-adoption`) are used.
+     * An invalid program is reported by `GET /programs` and the log; the last
+     * good version of it stays in force.
+     */
+    programs?: Array<{
+      location: string;
+    }>;
+
+    /** How often program locations are re-read. Default: every 5 minutes. */
+    programSchedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+
+    evaluation?: {
+      /** Run the scheduled evaluation of the catalog. Default: true. */
+      enabled?: boolean;
+      /**
+       * Schedule of the catalog-wide evaluation; runs on one replica per
+       * interval. Default: every 30 minutes, 15 seconds after start-up,
+       * timeout 20 minutes.
+       */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /** Entities read from the catalog and written per batch. Default: 200. */
+      pageSize?: number;
+      /** Entities whose evidence is collected concurrently. Default: 8. */
+      concurrency?: number;
+      /**
+       * Re-evaluate an entity whose facts did not change after this many
+       * hours anyway. Default: 24.
+       */
+      maxAgeHours?: number;
+    };
+
+    /** Bounds on reading an entity's manifests. */
+    manifests?: {
+      /** Files per entity. Default: 200. */
+      maxFiles?: number;
+      /** Bytes per file. Default: 1048576 (1 MiB). */
+      maxFileBytes?: number;
+      /** Bytes of all files of an entity. Default: 8388608 (8 MiB). */
+      maxTotalBytes?: number;
+    };
+
+    history?: {
+      /** History rows older than this are deleted. Default: 365. */
+      retentionDays?: number;
+    };
+
+    waivers?: {
+      /**
+       * Group whose members may approve, reject and revoke waivers, in
+       * addition to the permission policy allowing
+       * `mesh-readiness.waiver.approve`. When unset, the policy alone
+       * decides.
+       */
+      approverGroup?: string;
+      /** Longest allowed waiver, in days. Default: 365. */
+      maxDurationDays?: number;
+    };
+
+    seed?: {
+      /**
+       * YAML file of attestations and waivers loaded at start-up when both
+       * tables are empty (demos, the sample organisation). Off when unset.
+       */
+      file?: string;
+    };
+  };
+}
