@@ -4,6 +4,7 @@ import { catalogAnalyzers } from './catalog';
 import { liveEvidenceAnalyzers } from './liveEvidence';
 import { injectionAnalyzers } from './injection';
 import { podAnalyzers } from './pod';
+import { routingAnalyzers } from './routing';
 import { serviceAnalyzers } from './services';
 import { workloadAnalyzers } from './workloads';
 
@@ -14,6 +15,7 @@ const ANALYZERS: ReadonlyArray<CheckAnalyzer> = [
   ...podAnalyzers,
   ...serviceAnalyzers,
   ...workloadAnalyzers,
+  ...routingAnalyzers,
   ...liveEvidenceAnalyzers,
 ];
 
