@@ -34,6 +34,11 @@ exports.up = async function up(knex) {
       .text('failing_since')
       .notNullable()
       .comment('JSON: check id -> ISO time it started failing');
+    table
+      .boolean('evidence_complete')
+      .notNullable()
+      .defaultTo(true)
+      .comment('Every connected source answered for this verdict');
     table.boolean('stale').notNullable().defaultTo(false);
     table.text('stale_reason').nullable();
     table.string('stale_since', 32).nullable();

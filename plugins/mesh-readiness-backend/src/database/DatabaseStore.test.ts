@@ -34,6 +34,7 @@ function write(
       title: entityRef.split('/')[1],
       owner: opts.owner ?? 'group:default/team-a',
       failingSince: {},
+      evidenceComplete: true,
       stale: opts.stale ?? false,
       staleReason: opts.stale ? 'manifests: host down' : undefined,
       checkedAt: at,

@@ -64,6 +64,7 @@ type ScorecardRow = {
   failing_checks: number;
   check_statuses: string;
   failing_since: string;
+  evidence_complete: boolean | number;
   stale: boolean | number;
   stale_reason: string | null;
   stale_since: string | null;
@@ -193,6 +194,7 @@ function toScorecardRow(record: ScorecardRecord): ScorecardRow {
     ).length,
     check_statuses: encodeCheckStatuses(s.checks),
     failing_since: JSON.stringify(record.failingSince),
+    evidence_complete: record.evidenceComplete,
     stale: record.stale,
     stale_reason: record.staleReason ?? null,
     stale_since: record.staleSince ?? null,
@@ -212,6 +214,7 @@ function fromScorecardRow(row: ScorecardRow): ScorecardRecord {
     title: orUndefined(row.title),
     owner: orUndefined(row.owner),
     failingSince: JSON.parse(row.failing_since),
+    evidenceComplete: Boolean(row.evidence_complete),
     stale: Boolean(row.stale),
     staleReason: orUndefined(row.stale_reason),
     staleSince: orUndefined(row.stale_since),

@@ -17,6 +17,11 @@ export interface ScorecardRecord {
   owner?: string;
   /** Check id -> ISO time the check started failing (required, failing). */
   failingSince: Record<string, string>;
+  /**
+   * Every connected evidence source answered when the verdict was made. Only
+   * such a verdict is kept (marked stale) when a source fails later.
+   */
+  evidenceComplete: boolean;
   stale: boolean;
   staleReason?: string;
   staleSince?: string;

@@ -417,7 +417,7 @@ export class EvaluationService {
       const previous = previousOf.get(key(c));
       const owner = ownerRefOf(c.entity);
       const title = c.entity.metadata.title ?? c.entity.metadata.name;
-      if (c.failures.length > 0 && previous) {
+      if (c.failures.length > 0 && previous?.evidenceComplete) {
         // Keep the last good verdict with its evidence and timestamps.
         result.stale += 1;
         writes.push({
@@ -465,6 +465,7 @@ export class EvaluationService {
           title,
           owner,
           failingSince,
+          evidenceComplete: c.failures.length === 0,
           stale: false,
           checkedAt: now,
           scorecard,

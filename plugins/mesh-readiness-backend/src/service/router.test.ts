@@ -35,16 +35,21 @@ const userInfoFactory = createServiceFactory({
       const userEntityRef = credentials.principal.userEntityRef as string;
       return {
         userEntityRef,
-        ownershipEntityRefs: [userEntityRef, ...(memberships[userEntityRef] ?? [])],
+        ownershipEntityRefs: [
+          userEntityRef,
+          ...(memberships[userEntityRef] ?? []),
+        ],
       };
     },
   }),
 });
 
-async function startBackend(options: {
-  permissions?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
-  config?: Record<string, unknown>;
-} = {}) {
+async function startBackend(
+  options: {
+    permissions?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+    config?: Record<string, unknown>;
+  } = {},
+) {
   const { entities, programFile } = sampleOrganisation();
   const backend = await startTestBackend({
     features: [
@@ -146,11 +151,17 @@ describe('mesh-readiness API', () => {
       expect(all.body.totalCount).toBe(2);
       expect(all.body.items).toHaveLength(1);
       expect(all.body.limit).toBe(1);
-      const second = await request(server).get(`${BASE}/scorecards?limit=1&offset=1`);
-      expect(second.body.items[0].entityRef).not.toBe(all.body.items[0].entityRef);
+      const second = await request(server).get(
+        `${BASE}/scorecards?limit=1&offset=1`,
+      );
+      expect(second.body.items[0].entityRef).not.toBe(
+        all.body.items[0].entityRef,
+      );
 
       const byOwner = await request(server).get(
-        `${BASE}/scorecards?owner=${encodeURIComponent('group:default/team-a-sub')}`,
+        `${BASE}/scorecards?owner=${encodeURIComponent(
+          'group:default/team-a-sub',
+        )}`,
       );
       expect(byOwner.body.items.map((i: any) => i.entityRef)).toEqual([
         'component:default/svc-b',
@@ -182,7 +193,9 @@ describe('mesh-readiness API', () => {
         .set('Authorization', alice);
       expect(library.status).toBe(400);
       const badProgram = await request(server)
-        .post(`${BASE}/scorecards/component/default/svc-a/refresh?programId=nope`)
+        .post(
+          `${BASE}/scorecards/component/default/svc-a/refresh?programId=nope`,
+        )
         .set('Authorization', alice);
       expect(badProgram.status).toBe(400);
     });
@@ -190,7 +203,9 @@ describe('mesh-readiness API', () => {
 
   describe('history', () => {
     it('keeps one row per change for an entity', async () => {
-      const res = await request(server).get(`${BASE}/history/component/default/svc-a`);
+      const res = await request(server).get(
+        `${BASE}/history/component/default/svc-a`,
+      );
       expect(res.status).toBe(200);
       expect(res.body.totalCount).toBe(1);
       expect(res.body.items[0].phase).toBe(res.body.items[0].phase);
@@ -199,21 +214,27 @@ describe('mesh-readiness API', () => {
       await request(server)
         .post(`${BASE}/scorecards/component/default/svc-a/refresh`)
         .set('Authorization', alice);
-      const again = await request(server).get(`${BASE}/history/component/default/svc-a`);
+      const again = await request(server).get(
+        `${BASE}/history/component/default/svc-a`,
+      );
       expect(again.body.totalCount).toBe(1);
     });
 
     it('answers 404 for unknown entities and groups', async () => {
       expect(
-        (await request(server).get(`${BASE}/history/component/default/nope`)).status,
+        (await request(server).get(`${BASE}/history/component/default/nope`))
+          .status,
       ).toBe(404);
       expect(
-        (await request(server).get(`${BASE}/groups/default/nope/history`)).status,
+        (await request(server).get(`${BASE}/groups/default/nope/history`))
+          .status,
       ).toBe(404);
     });
 
     it('lists the history of a group and its child groups', async () => {
-      const res = await request(server).get(`${BASE}/groups/default/team-a/history`);
+      const res = await request(server).get(
+        `${BASE}/groups/default/team-a/history`,
+      );
       expect(res.status).toBe(200);
       expect(res.body.items.map((i: any) => i.entityRef).sort()).toEqual([
         'component:default/svc-a',
@@ -224,26 +245,39 @@ describe('mesh-readiness API', () => {
 
   describe('groups, summary and export', () => {
     it('rolls up a group with its child groups', async () => {
-      const res = await request(server).get(`${BASE}/groups/default/team-a/rollup`);
+      const res = await request(server).get(
+        `${BASE}/groups/default/team-a/rollup`,
+      );
       expect(res.status).toBe(200);
-      expect(res.body.groups).toEqual(['group:default/team-a', 'group:default/team-a-sub']);
+      expect(res.body.groups).toEqual([
+        'group:default/team-a',
+        'group:default/team-a-sub',
+      ]);
       expect(res.body.mentors).toEqual(['user:default/mentor']);
       expect(res.body.services.map((s: any) => s.entityRef)).toEqual([
         'component:default/svc-a',
         'component:default/svc-b',
       ]);
-      const total = res.body.phaseDistribution.reduce((n: number, p: any) => n + p.count, 0);
+      const total = res.body.phaseDistribution.reduce(
+        (n: number, p: any) => n + p.count,
+        0,
+      );
       expect(total).toBe(2);
       expect(res.body.phaseDistribution[0].phase).toBe('not-started');
       expect(res.body.blockers.length).toBeGreaterThan(0);
       expect(res.body.blockers[0].entityRefs.length).toBeGreaterThan(0);
       expect(Array.isArray(res.body.regressions)).toBe(true);
 
-      const sub = await request(server).get(`${BASE}/groups/default/team-a-sub/rollup`);
+      const sub = await request(server).get(
+        `${BASE}/groups/default/team-a-sub/rollup`,
+      );
       expect(sub.body.services.map((s: any) => s.entityRef)).toEqual([
         'component:default/svc-b',
       ]);
-      expect((await request(server).get(`${BASE}/groups/default/nope/rollup`)).status).toBe(404);
+      expect(
+        (await request(server).get(`${BASE}/groups/default/nope/rollup`))
+          .status,
+      ).toBe(404);
     });
 
     it('summarises the organisation', async () => {
@@ -251,7 +285,10 @@ describe('mesh-readiness API', () => {
       expect(res.status).toBe(200);
       expect(res.body.totalEntities).toBe(2);
       expect(res.body.trend).toHaveLength(7);
-      const lastDay = res.body.trend[6].phases.reduce((n: number, p: any) => n + p.count, 0);
+      const lastDay = res.body.trend[6].phases.reduce(
+        (n: number, p: any) => n + p.count,
+        0,
+      );
       expect(lastDay).toBe(2);
       expect(res.body.funnel.map((p: any) => p.phase)).toEqual([
         'not-started',
@@ -261,7 +298,9 @@ describe('mesh-readiness API', () => {
         'sustain',
       ]);
       expect(res.body.topFailingChecks.length).toBeGreaterThan(0);
-      expect((await request(server).get(`${BASE}/summary?days=0`)).status).toBe(400);
+      expect((await request(server).get(`${BASE}/summary?days=0`)).status).toBe(
+        400,
+      );
     });
 
     it('exports the organisation view as CSV', async () => {
@@ -271,7 +310,9 @@ describe('mesh-readiness API', () => {
       const lines = res.text.trim().split('\r\n');
       expect(lines[0]).toMatch(/^entityRef,title,owner,programId/);
       expect(lines).toHaveLength(3);
-      expect(lines[1]).toMatch(/^component:default\/svc-a,svc-a,group:default\/team-a,istio-adoption,/);
+      expect(lines[1]).toMatch(
+        /^component:default\/svc-a,svc-a,group:default\/team-a,istio-adoption,/,
+      );
     });
   });
 
@@ -279,13 +320,15 @@ describe('mesh-readiness API', () => {
     it('lists the configured programs with their status', async () => {
       const res = await request(server).get(`${BASE}/programs`);
       expect(res.status).toBe(200);
-      expect(res.body.items.map((p: any) => [p.id, p.status, p.inForce])).toEqual([
-        ['istio-adoption', 'valid', true],
-      ]);
+      expect(
+        res.body.items.map((p: any) => [p.id, p.status, p.inForce]),
+      ).toEqual([['istio-adoption', 'valid', true]]);
       const one = await request(server).get(`${BASE}/programs/istio-adoption`);
       expect(one.status).toBe(200);
       expect(one.body.program.metadata.name).toBe('istio-adoption');
-      expect((await request(server).get(`${BASE}/programs/nope`)).status).toBe(404);
+      expect((await request(server).get(`${BASE}/programs/nope`)).status).toBe(
+        404,
+      );
     });
 
     it('reloads programs on request', async () => {
@@ -314,9 +357,13 @@ describe('mesh-readiness API', () => {
       expect(created.body.id).toMatch(/^[0-9a-f-]{36}$/);
 
       const listed = await request(server).get(
-        `${BASE}/attestations?entityRef=${encodeURIComponent('component:default/svc-a')}`,
+        `${BASE}/attestations?entityRef=${encodeURIComponent(
+          'component:default/svc-a',
+        )}`,
       );
-      expect(listed.body.items.map((a: any) => a.id)).toEqual([created.body.id]);
+      expect(listed.body.items.map((a: any) => a.id)).toEqual([
+        created.body.id,
+      ]);
 
       const revoked = await request(server)
         .post(`${BASE}/attestations/${created.body.id}/revoke`)
@@ -328,24 +375,63 @@ describe('mesh-readiness API', () => {
         .set('Authorization', alice);
       expect(twice.status).toBe(409);
       expect(
-        (await request(server).post(`${BASE}/attestations/nope/revoke`).set('Authorization', alice))
-          .status,
+        (
+          await request(server)
+            .post(`${BASE}/attestations/nope/revoke`)
+            .set('Authorization', alice)
+        ).status,
       ).toBe(404);
-      const withRevoked = await request(server).get(`${BASE}/attestations?includeRevoked=true`);
+      const withRevoked = await request(server).get(
+        `${BASE}/attestations?includeRevoked=true`,
+      );
       expect(withRevoked.body.items).toHaveLength(1);
     });
 
     it('rejects bad bodies with 400 and changes nothing', async () => {
       const bodies = [
         {},
-        { entityRef: 'component:default/svc-a', programId: 'istio-adoption', itemId: 'manual.on-call', role: 'ceo' },
-        { entityRef: 'component:default/svc-a', programId: 'istio-adoption', itemId: 'manual.on-call', role: 'owner', evidenceUrl: 'javascript:alert(1)' },
-        { entityRef: 'component:default/svc-a', programId: 'istio-adoption', itemId: 'manual.on-call', role: 'owner', extra: 1 },
-        { entityRef: 'component:default/svc-a', programId: 'istio-adoption', itemId: 'no.such.item', role: 'owner' },
-        { entityRef: 'component:default/svc-a', programId: 'istio-adoption', itemId: 'manual.security-review', role: 'owner' },
-        { entityRef: 'component:default/svc-a', programId: 'nope', itemId: 'manual.on-call', role: 'owner' },
+        {
+          entityRef: 'component:default/svc-a',
+          programId: 'istio-adoption',
+          itemId: 'manual.on-call',
+          role: 'ceo',
+        },
+        {
+          entityRef: 'component:default/svc-a',
+          programId: 'istio-adoption',
+          itemId: 'manual.on-call',
+          role: 'owner',
+          evidenceUrl: 'javascript:alert(1)',
+        },
+        {
+          entityRef: 'component:default/svc-a',
+          programId: 'istio-adoption',
+          itemId: 'manual.on-call',
+          role: 'owner',
+          extra: 1,
+        },
+        {
+          entityRef: 'component:default/svc-a',
+          programId: 'istio-adoption',
+          itemId: 'no.such.item',
+          role: 'owner',
+        },
+        {
+          entityRef: 'component:default/svc-a',
+          programId: 'istio-adoption',
+          itemId: 'manual.security-review',
+          role: 'owner',
+        },
+        {
+          entityRef: 'component:default/svc-a',
+          programId: 'nope',
+          itemId: 'manual.on-call',
+          role: 'owner',
+        },
       ];
-      const before = await request(server).get(`${BASE}/attestations?includeRevoked=true`);
+      const before = await request(server).get(
+        `${BASE}/attestations?includeRevoked=true`,
+      );
       for (const body of bodies) {
         const res = await request(server)
           .post(`${BASE}/attestations`)
@@ -354,7 +440,9 @@ describe('mesh-readiness API', () => {
         expect([res.status, body]).toEqual([400, body]);
         expect(res.body.error.message).toBeTruthy();
       }
-      const after = await request(server).get(`${BASE}/attestations?includeRevoked=true`);
+      const after = await request(server).get(
+        `${BASE}/attestations?includeRevoked=true`,
+      );
       expect(after.body.items).toEqual(before.body.items);
     });
 
@@ -400,7 +488,9 @@ describe('mesh-readiness API', () => {
       expect(noJustification.status).toBe(400);
       const notADate = await requestWaiver({ expiresAt: 'tomorrow' });
       expect(notADate.status).toBe(400);
-      const unknownEntity = await requestWaiver({ entityRef: 'component:default/nope' });
+      const unknownEntity = await requestWaiver({
+        entityRef: 'component:default/nope',
+      });
       expect(unknownEntity.status).toBe(404);
     });
 
@@ -460,12 +550,20 @@ describe('mesh-readiness API', () => {
         .send({});
       expect(again.status).toBe(403);
       expect(
-        (await request(server).post(`${BASE}/waivers/nope/approve`).set('Authorization', lead).send({}))
-          .status,
+        (
+          await request(server)
+            .post(`${BASE}/waivers/nope/approve`)
+            .set('Authorization', lead)
+            .send({})
+        ).status,
       ).toBe(404);
       const listed = await request(server).get(`${BASE}/waivers?state=revoked`);
-      expect(listed.body.items.map((w: any) => w.id)).toContain(created.body.id);
-      expect((await request(server).get(`${BASE}/waivers?state=bogus`)).status).toBe(400);
+      expect(listed.body.items.map((w: any) => w.id)).toContain(
+        created.body.id,
+      );
+      expect(
+        (await request(server).get(`${BASE}/waivers?state=bogus`)).status,
+      ).toBe(400);
     });
   });
 
@@ -473,13 +571,19 @@ describe('mesh-readiness API', () => {
     const entity = {
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Component',
-      metadata: { name: 'preview', namespace: 'default', annotations: { 'mesh-readiness.io/mesh': 'istio' } },
+      metadata: {
+        name: 'preview',
+        namespace: 'default',
+        annotations: { 'mesh-readiness.io/mesh': 'istio' },
+      },
       spec: { type: 'service', lifecycle: 'production', owner: 'team-a' },
     };
-    const manifests = Object.entries(serviceManifests('preview')).map(([path, content]) => ({
-      path,
-      content,
-    }));
+    const manifests = Object.entries(serviceManifests('preview')).map(
+      ([path, content]) => ({
+        path,
+        content,
+      }),
+    );
 
     it('returns the same scorecard for the same inputs, storing nothing', async () => {
       const body = { entity, manifests, now: '2026-11-01T00:00:00.000Z' };
@@ -489,18 +593,31 @@ describe('mesh-readiness API', () => {
       expect(first.body.evaluatedAt).toBe('2026-11-01T00:00:00.000Z');
       const second = await request(server).post(`${BASE}/evaluate`).send(body);
       expect(second.body).toEqual(first.body);
-      const stored = await request(server).get(`${BASE}/scorecards/component/default/preview`);
+      const stored = await request(server).get(
+        `${BASE}/scorecards/component/default/preview`,
+      );
       expect(stored.status).toBe(404);
     });
 
     it('rejects bad bodies and invalid programs with 400', async () => {
-      expect((await request(server).post(`${BASE}/evaluate`).send({ entity })).status).toBe(400);
       expect(
-        (await request(server).post(`${BASE}/evaluate`).send({ entity: { kind: 'Component' }, manifests })).status,
+        (await request(server).post(`${BASE}/evaluate`).send({ entity }))
+          .status,
+      ).toBe(400);
+      expect(
+        (
+          await request(server)
+            .post(`${BASE}/evaluate`)
+            .send({ entity: { kind: 'Component' }, manifests })
+        ).status,
       ).toBe(400);
       const badProgram = await request(server)
         .post(`${BASE}/evaluate`)
-        .send({ entity, manifests, program: 'apiVersion: nope\nkind: Program\n' });
+        .send({
+          entity,
+          manifests,
+          program: 'apiVersion: nope\nkind: Program\n',
+        });
       expect(badProgram.status).toBe(400);
       expect(badProgram.body.error.message).toMatch(/program:/);
       const unknownProgram = await request(server)
@@ -536,7 +653,10 @@ describe('mesh-readiness API', () => {
       const created = await request(server)
         .post(`${BASE}/groups/default/team-a/notes`)
         .set('Authorization', mentor)
-        .send({ body: 'Paired on mTLS today', entityRef: 'component:default/svc-a' });
+        .send({
+          body: 'Paired on mTLS today',
+          entityRef: 'component:default/svc-a',
+        });
       expect(created.status).toBe(201);
       expect(created.body.author).toBe('user:default/mentor');
       const stranger = await request(server)
@@ -554,9 +674,15 @@ describe('mesh-readiness API', () => {
         .set('Authorization', mentor)
         .send({ body: 'x' });
       expect(unknown.status).toBe(404);
-      const listed = await request(server).get(`${BASE}/groups/default/team-a/notes`);
-      expect(listed.body.items.map((n: any) => n.id)).toEqual([created.body.id]);
-      expect((await request(server).get(`${BASE}/groups/default/nope/notes`)).status).toBe(404);
+      const listed = await request(server).get(
+        `${BASE}/groups/default/team-a/notes`,
+      );
+      expect(listed.body.items.map((n: any) => n.id)).toEqual([
+        created.body.id,
+      ]);
+      expect(
+        (await request(server).get(`${BASE}/groups/default/nope/notes`)).status,
+      ).toBe(404);
     });
   });
 });
@@ -617,10 +743,11 @@ describe('mesh-readiness API with permissions denied', () => {
     ['get', '/mentors', undefined],
     ['get', '/mentors/user%3Adefault%2Fmentor/teams', undefined],
   ] as const)('%s %s answers 403', async (method, path, body) => {
-    const req = request(server)[method](`${BASE}${path}`).set('Authorization', alice);
+    const req = request(server)
+      [method](`${BASE}${path}`)
+      .set('Authorization', alice);
     const res = body ? await req.send(body) : await req;
     expect(res.status).toBe(403);
     expect(res.body.error.name).toBe('NotAllowedError');
   });
-
 });

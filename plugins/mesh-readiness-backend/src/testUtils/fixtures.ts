@@ -63,7 +63,10 @@ spec:
 }
 
 /** Writes files under a new temporary folder; returns its path. */
-export function writeTree(files: Record<string, string>, root?: string): string {
+export function writeTree(
+  files: Record<string, string>,
+  root?: string,
+): string {
   const dir = root ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-readiness-'));
   for (const [rel, content] of Object.entries(files)) {
     const full = path.join(dir, rel);
@@ -92,13 +95,18 @@ export function component(
     )}`;
     annotations['backstage.io/source-location'] = 'dir:.';
   }
-  if (options.manifests) annotations['mesh-readiness.io/manifests'] = options.manifests;
+  if (options.manifests)
+    annotations['mesh-readiness.io/manifests'] = options.manifests;
   if (options.mesh) annotations['mesh-readiness.io/mesh'] = options.mesh;
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
     metadata: { name, namespace: 'default', annotations },
-    spec: { type: options.type ?? 'service', lifecycle: 'production', owner: options.owner },
+    spec: {
+      type: options.type ?? 'service',
+      lifecycle: 'production',
+      owner: options.owner,
+    },
     relations: [
       { type: 'ownedBy', targetRef: `group:default/${options.owner}` },
       ...(options.dependencyOf ?? []).map(targetRef => ({
@@ -160,7 +168,10 @@ export function sampleOrganisation() {
   const repoA = writeTree(serviceManifests('svc-a'));
   const repoB = writeTree({ 'README.md': 'no manifests here' });
   const entities: Entity[] = [
-    group('team-a', { children: ['team-a-sub'], mentors: ['user:default/mentor'] }),
+    group('team-a', {
+      children: ['team-a-sub'],
+      mentors: ['user:default/mentor'],
+    }),
     group('team-a-sub', { parent: 'team-a' }),
     group('platform'),
     user('mentor'),

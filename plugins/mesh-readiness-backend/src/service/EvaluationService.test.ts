@@ -1,0 +1,191 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  loadProgram,
+  type Program,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
+import type { EvidenceProvider } from '@mesh-readiness/plugin-mesh-readiness-node';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Knex } from 'knex';
+import { DatabaseStore, migrateDatabase } from '../database/DatabaseStore';
+import { CatalogEntityProvider } from '../evidence/CatalogEntityProvider';
+import { CatalogSnapshot } from '../evidence/CatalogSnapshot';
+import {
+  DEFAULT_MANIFEST_READ_LIMITS,
+  RepositoryManifestsProvider,
+} from '../evidence/RepositoryManifestsProvider';
+import { ProgramRegistry } from '../programs/ProgramRegistry';
+import { createTestDatabases } from '../testUtils/databases';
+import { sampleOrganisation, TEST_PROGRAM_YAML } from '../testUtils/fixtures';
+import { EvaluationService } from './EvaluationService';
+
+jest.setTimeout(60_000);
+
+function testProgram(version = '1.0.0'): Program {
+  const loaded = loadProgram(
+    TEST_PROGRAM_YAML.replace("version: '1.0.0'", `version: '${version}'`),
+    'test.yaml',
+  );
+  if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
+  return loaded.program;
+}
+
+describe('EvaluationService', () => {
+  const databases = createTestDatabases();
+
+  describe.each(databases.eachSupportedId())('on %p', databaseId => {
+    let knex: Knex;
+
+    beforeAll(async () => {
+      knex = await databases.init(databaseId);
+      await migrateDatabase(knex);
+    });
+
+    afterAll(async () => {
+      await knex.destroy();
+    });
+
+    beforeEach(async () => {
+      await knex('mesh_readiness_scorecards').delete();
+      await knex('mesh_readiness_history').delete();
+    });
+
+    function setup(
+      options: { providers?: EvidenceProvider[]; clock?: () => Date } = {},
+    ) {
+      const { entities, repoA, programFile } = sampleOrganisation();
+      const store = new DatabaseStore(knex);
+      const catalog = catalogServiceMock({ entities });
+      const auth = mockServices.auth();
+      const logger = mockServices.logger.mock();
+      const programs = new ProgramRegistry(
+        [programFile],
+        mockServices.urlReader.mock(),
+        logger,
+      );
+      const snapshot = new CatalogSnapshot(catalog, auth, store);
+      const service = new EvaluationService({
+        store,
+        programs,
+        providers: options.providers ?? [
+          new CatalogEntityProvider(snapshot),
+          new RepositoryManifestsProvider(
+            mockServices.urlReader.mock(),
+            DEFAULT_MANIFEST_READ_LIMITS,
+          ),
+        ],
+        catalog,
+        auth,
+        logger,
+        clock: options.clock,
+      });
+      return { service, store, programs, repoA, programFile, logger };
+    }
+
+    it('evaluates the catalog once and skips unchanged entities afterwards', async () => {
+      const { service, store, programs } = setup();
+      await programs.reload();
+      const first = await service.evaluateAll();
+      // team groups, users and the library are not services of the program.
+      expect(first).toMatchObject({ evaluated: 2, unchanged: 0, skipped: 1 });
+      const second = await service.evaluateAll();
+      expect(second).toMatchObject({ evaluated: 0, unchanged: 2, deleted: 0 });
+      const history = await store.listAllHistory({});
+      expect(history).toHaveLength(2);
+    });
+
+    it('re-evaluates everything when the program version changes', async () => {
+      const { service, programs, programFile } = setup();
+      await programs.reload();
+      await service.evaluateAll();
+      fs.writeFileSync(
+        programFile,
+        TEST_PROGRAM_YAML.replace("version: '1.0.0'", "version: '1.1.0'"),
+      );
+      await programs.reload();
+      const run = await service.evaluateAll();
+      expect(run).toMatchObject({ evaluated: 2, unchanged: 0 });
+    });
+
+    it('keeps the last good scorecard, marked stale, when the repository source fails', async () => {
+      let now = new Date('2026-11-01T10:00:00.000Z');
+      const { service, store, programs, repoA } = setup({ clock: () => now });
+      await programs.reload();
+      await service.evaluateAll();
+      const good = await store.getScorecard('component:default/svc-a');
+      expect(good?.stale).toBe(false);
+      const goodStatus = good!.scorecard.checks.find(
+        c => c.checkId === 'k8s.svc.protocol',
+      )!.status;
+      expect(goodStatus).toBe('pass');
+
+      // The repository disappears (host down, path gone).
+      fs.rmSync(path.join(repoA, 'k8s'), { recursive: true });
+      now = new Date('2026-11-02T10:00:00.000Z');
+      const run = await service.evaluateAll();
+      expect(run.stale).toBe(1);
+
+      const kept = await store.getScorecard('component:default/svc-a');
+      expect(kept?.stale).toBe(true);
+      expect(kept?.staleReason).toMatch(/^manifests: no manifest file matches/);
+      expect(kept?.staleSince).toBe('2026-11-02T10:00:00.000Z');
+      // Same verdict, same evidence, same timestamps as the last good one.
+      expect(kept?.scorecard).toEqual(good?.scorecard);
+      expect(kept?.scorecard.factsTimestamp).toBe('2026-11-01T10:00:00.000Z');
+      // No history row: nothing changed in the verdict.
+      expect(
+        await store.listAllHistory({ entityRefs: ['component:default/svc-a'] }),
+      ).toHaveLength(1);
+    });
+
+    it('evaluates with unknown (never fail) when a source fails and no scorecard exists yet', async () => {
+      const failing: EvidenceProvider = {
+        id: 'broken-repository',
+        source: 'manifests',
+        collect: async () => {
+          throw new Error('connect ECONNREFUSED');
+        },
+      };
+      const { service, store, programs } = setup({ providers: [failing] });
+      await programs.reload();
+      await service.evaluateAll();
+      const record = await store.getScorecard('component:default/svc-a');
+      const manifestChecks = record!.scorecard.checks.filter(c =>
+        c.evidence.includes('manifests'),
+      );
+      expect(manifestChecks.map(c => c.status)).toEqual(
+        manifestChecks.map(() => 'unknown'),
+      );
+      expect(manifestChecks[0].summary).toMatch(/ECONNREFUSED/);
+    });
+
+    it('uses providers added by modules and tracks how long checks fail', async () => {
+      let now = new Date('2026-11-01T00:00:00.000Z');
+      const metrics: EvidenceProvider = {
+        id: 'test-metrics',
+        source: 'metrics',
+        collect: async () => ({ status: 'ok', facts: { metrics: {} } }),
+      };
+      const { service, store, programs } = setup({ clock: () => now });
+      await programs.reload();
+      await service.evaluateAll();
+      const before = await store.getScorecard('component:default/svc-a');
+      expect(
+        before!.scorecard.checks.find(c => c.checkId === 'sec.mtls.observed')!
+          .status,
+      ).toBe('not-evaluated');
+
+      const withMetrics = setup({
+        clock: () => now,
+        providers: [metrics],
+      });
+      await withMetrics.programs.reload();
+      now = new Date('2026-11-03T00:00:00.000Z');
+      await withMetrics.service.refreshEntity('component:default/svc-b');
+      const after = await store.getScorecard('component:default/svc-b');
+      expect(after!.scorecard.notConnected).not.toContain('metrics');
+      expect(Object.keys(after!.failingSince).length).toBeGreaterThan(0);
+    });
+  });
+});
