@@ -176,14 +176,45 @@ describe('mesh-readiness check', () => {
       expect(run.stderr).toContain("no manifest file matches 'src/__fixtures__/ready-service/**/*.json'");
     });
 
-    it('refuses manifests that do not parse, with file:line:column', () => {
+    it('fails the cat.manifests check for a manifest that does not parse, with file and line', () => {
       const dir = mkdtempSync(join(tmpdir(), 'mesh-readiness-cli-'));
       try {
         writeFileSync(join(dir, 'broken.yaml'), 'apiVersion: v1\nkind: Service\nmetadata: [oops\n');
-        const run = runFixtureCheck('ready-service', [join(dir, 'broken.yaml')]);
-        expect(run.status).toBe(2);
-        expect(run.stderr).toMatch(/the manifests cannot be read \(1 problem\)/);
-        expect(run.stderr).toMatch(/broken\.yaml:\d+:\d+: invalid YAML/);
+        const run = runFixtureCheck('ready-service', [
+          '--root',
+          dir,
+          '--format',
+          'sarif',
+          join(dir, 'broken.yaml'),
+        ]);
+        expect(run.status).toBe(1);
+        const result = JSON.parse(run.stdout).runs[0].results.find(
+          (candidate: { ruleId: string }) => candidate.ruleId === 'cat.manifests',
+        );
+        expect(result.message.text).toContain('invalid YAML');
+        expect(result.locations[0].physicalLocation.artifactLocation.uri).toBe('broken.yaml');
+        expect(result.locations[0].physicalLocation.region.startLine).toBeGreaterThanOrEqual(3);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('warns about unparsable manifests when the program has no cat.manifests check', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'mesh-readiness-cli-'));
+      try {
+        const program = readFileSync(resolve(PACKAGE_DIR, FIXTURE_PROGRAM), 'utf8');
+        const start = program.indexOf('    - id: cat.manifests');
+        const end = program.indexOf('    - id: k8s.pod.uid');
+        writeFileSync(join(dir, 'program.yaml'), program.slice(0, start) + program.slice(end));
+        writeFileSync(join(dir, 'broken.yaml'), 'apiVersion: v1\nkind: Service\nmetadata: [oops\n');
+        const run = runFixtureCheck('ready-service', [
+          '--program',
+          join(dir, 'program.yaml'),
+          '--root',
+          dir,
+          join(dir, 'broken.yaml'),
+        ]);
+        expect(run.stderr).toMatch(/^warning: broken\.yaml:\d+:\d+: invalid YAML/);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

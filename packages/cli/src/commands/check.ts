@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import {
   EntityFacts,
   evaluate,
+  ManifestFile,
+  Program,
   parseManifests,
   programAppliesTo,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
@@ -21,6 +23,9 @@ import { phaseReached, resolveTargetPhase } from '../targetPhase';
 import { CLI_VERSION } from '../version';
 import type { CommandIo } from './io';
 import { oneOf, parseOptions } from './parseOptions';
+
+/** The analyzer that reports manifests that cannot be parsed. */
+const MANIFESTS_CHECK_ANALYZER = 'cat.manifests';
 
 export const CHECK_USAGE = `Usage: mesh-readiness check [options] [MANIFEST|GLOB ...]
 
@@ -102,16 +107,6 @@ export function runCheck(args: string[], io: CommandIo): number {
     );
   }
   const manifests = readManifestFiles(resolveManifestPaths(patterns), root);
-  // Broken manifests would silently drop objects from the verdict: refuse them.
-  const parsed = parseManifests(manifests);
-  if (parsed.problems.length > 0) {
-    const [first] = parsed.problems;
-    throw new InputError(`the manifests cannot be read (${parsed.problems.length} problem${parsed.problems.length === 1 ? '' : 's'})`, {
-      location: { file: first.file, line: first.line, column: first.column },
-      details: parsed.problems.map(formatProblem),
-    });
-  }
-
   const exported = values.attestations
     ? forEntity(readAttestationExport(values.attestations), document.ref)
     : { attestations: [], waivers: [] };
@@ -124,6 +119,7 @@ export function runCheck(args: string[], io: CommandIo): number {
     now,
   });
   const scorecard = evaluate(loaded.program, facts);
+  warnAboutUnreportedManifestProblems(loaded.program, manifests, io);
   const reached = phaseReached(loaded.program, scorecard.phase, target.phase);
   const report: CheckReport = {
     scorecard,
@@ -182,6 +178,25 @@ export function buildCliFacts(input: {
     waivers: input.waivers,
     now: input.now,
   };
+}
+
+/**
+ * A manifest that does not parse is a finding of the `cat.manifests` check
+ * (with file and line, so it fails the gate and annotates the diff). When a
+ * program has no such check the problems would go unseen: print them. The
+ * manifests are only parsed a second time in that case.
+ */
+function warnAboutUnreportedManifestProblems(
+  program: Program,
+  manifests: ManifestFile[],
+  io: CommandIo,
+): void {
+  if (program.spec.checks.some(check => check.analyzer === MANIFESTS_CHECK_ANALYZER)) {
+    return;
+  }
+  for (const problem of parseManifests(manifests).problems) {
+    io.err(`warning: ${formatProblem(problem)}\n`);
+  }
 }
 
 function parseNow(value: string | undefined): string {

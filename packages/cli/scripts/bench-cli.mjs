@@ -1,0 +1,208 @@
+#!/usr/bin/env node
+/*
+ * Measures the CLI as a pipeline runs it: start-up (`--version`) and
+ * `check` on a generated repository with 50 manifest files, each run a new
+ * process. Prints milliseconds (min / median / max over the runs).
+ *
+ *   node scripts/bench-cli.mjs [--node PATH] [--runs N] [--program FILE|ID]
+ *
+ * `--node` picks the Node binary that runs the CLI (default: the one running
+ * this script), e.g. a system Node 20. Build first: `yarn build`.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const launcher = join(packageDir, 'bin', 'mesh-readiness');
+const { values } = parseArgs({
+  options: {
+    node: { type: 'string', default: process.execPath },
+    runs: { type: 'string', default: '15' },
+    program: { type: 'string' },
+  },
+});
+const runs = Number(values.runs);
+if (!existsSync(join(packageDir, 'dist', 'mesh-readiness.cjs'))) {
+  console.error('dist/mesh-readiness.cjs is missing: run `yarn build` first');
+  process.exit(2);
+}
+
+const MANIFEST_FILES = 50;
+const repo = mkdtempSync(join(tmpdir(), 'mesh-readiness-bench-'));
+try {
+  generateRepository(repo);
+  const nodeVersion = spawnSync(values.node, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  console.log(`node ${nodeVersion}, ${runs} runs each, ${MANIFEST_FILES} manifest files`);
+
+  report('node alone (-e 0)', time(['-e', '0'], [0], false));
+  report('start-up (--version)', time(['--version'], [0]));
+  const args = ['check', '--now', '2027-01-15T00:00:00Z'];
+  if (values.program) {
+    // A file is given relative to where the script runs; ids pass through.
+    const asFile = resolve(values.program);
+    args.push('--program', existsSync(asFile) ? asFile : values.program);
+  }
+  report(`check, ${MANIFEST_FILES} manifests, text`, time(args, [0, 1]));
+  report(
+    `check, ${MANIFEST_FILES} manifests, sarif`,
+    time([...args, '--format', 'sarif'], [0, 1]),
+  );
+} finally {
+  rmSync(repo, { recursive: true, force: true });
+}
+
+function time(args, okStatuses, viaLauncher = true) {
+  const samples = [];
+  for (let run = 0; run < runs + 1; run++) {
+    const started = process.hrtime.bigint();
+    const result = spawnSync(values.node, viaLauncher ? [launcher, ...args] : args, {
+      cwd: repo,
+      encoding: 'utf8',
+    });
+    const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+    if (!okStatuses.includes(result.status)) {
+      console.error(`mesh-readiness ${args.join(' ')} exited ${result.status}:\n${result.stderr}`);
+      process.exit(2);
+    }
+    // The first run warms the file-system cache; it is not counted.
+    if (run > 0) {
+      samples.push(elapsed);
+    }
+  }
+  return samples.sort((a, b) => a - b);
+}
+
+function report(label, samples) {
+  const median = samples[Math.floor(samples.length / 2)];
+  console.log(
+    `${label.padEnd(34)} min ${samples[0].toFixed(0)} ms  median ${median.toFixed(
+      0,
+    )} ms  max ${samples[samples.length - 1].toFixed(0)} ms`,
+  );
+}
+
+/**
+ * A service repository: a catalog entity and 50 manifest files, ten
+ * workloads each with a Deployment, Service, ServiceAccount,
+ * PodDisruptionBudget and DestinationRule.
+ */
+function generateRepository(root) {
+  writeFileSync(
+    join(root, 'catalog-info.yaml'),
+    `apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: bench-service
+  annotations:
+    backstage.io/kubernetes-id: bench-service
+    mesh-readiness.io/mesh: istio
+    mesh-readiness.io/manifests: k8s/**/*.yaml
+spec:
+  type: service
+  lifecycle: production
+  owner: group:default/bench-team
+`,
+  );
+  let files = 0;
+  for (let index = 0; files < MANIFEST_FILES; index++) {
+    const name = `bench-${index}`;
+    const dir = join(root, 'k8s', name);
+    mkdirSync(dir, { recursive: true });
+    const documents = {
+      'deployment.yaml': deployment(name),
+      'service.yaml': service(name),
+      'serviceaccount.yaml': `apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: ${name}\n  namespace: bench\n`,
+      'pdb.yaml': `apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: ${name}\n  namespace: bench\nspec:\n  minAvailable: 1\n  selector:\n    matchLabels:\n      app: ${name}\n`,
+      'destinationrule.yaml': destinationRule(name),
+    };
+    for (const [file, content] of Object.entries(documents)) {
+      if (files < MANIFEST_FILES) {
+        writeFileSync(join(dir, file), content);
+        files++;
+      }
+    }
+  }
+}
+
+function deployment(name) {
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+  namespace: bench
+  labels:
+    app: ${name}
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: ${name}
+  template:
+    metadata:
+      labels:
+        app: ${name}
+        version: v1
+    spec:
+      serviceAccountName: ${name}
+      terminationGracePeriodSeconds: 45
+      containers:
+        - name: app
+          image: registry.invalid/${name}:1.0
+          ports:
+            - name: http
+              containerPort: 8080
+          readinessProbe:
+            httpGet:
+              path: /ready
+              port: 8080
+          livenessProbe:
+            httpGet:
+              path: /live
+              port: 8080
+          resources:
+            requests:
+              cpu: 100m
+              memory: 128Mi
+            limits:
+              cpu: 500m
+              memory: 256Mi
+`;
+}
+
+function service(name) {
+  return `apiVersion: v1
+kind: Service
+metadata:
+  name: ${name}
+  namespace: bench
+spec:
+  selector:
+    app: ${name}
+  ports:
+    - name: http
+      port: 80
+      targetPort: 8080
+`;
+}
+
+function destinationRule(name) {
+  return `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata:
+  name: ${name}
+  namespace: bench
+spec:
+  host: ${name}.bench.svc.cluster.local
+  trafficPolicy:
+    connectionPool:
+      tcp:
+        maxConnections: 100
+    outlierDetection:
+      consecutive5xxErrors: 5
+      interval: 30s
+`;
+}
