@@ -1,0 +1,146 @@
+import { registerMswTestHooks } from '@backstage/test-utils';
+import { screen, within } from '@testing-library/react';
+import { rest } from 'msw';
+import { setupServer } from 'msw/node';
+import {
+  BASE_URL,
+  groupEntity,
+  groupRollup,
+  programs,
+} from '../../testUtils/fixtures';
+import { renderPluginView } from '../../testUtils/renderPluginView';
+import { GroupMeshReadinessCard } from './GroupMeshReadinessCard';
+
+const rollupPath = `${BASE_URL}/groups/default/team-a/rollup`;
+const historyPath = `${BASE_URL}/groups/default/team-a/history`;
+
+describe('GroupMeshReadinessCard', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
+  beforeEach(() => {
+    server.use(
+      rest.get(`${BASE_URL}/programs`, (_req, res, ctx) =>
+        res(ctx.json({ items: programs })),
+      ),
+    );
+  });
+
+  it("shows the team's services, waves, blockers, regressions and mentors", async () => {
+    const recent = new Date(Date.now() - 2 * 24 * 3600 * 1000).toISOString();
+    server.use(
+      rest.get(rollupPath, (_req, res, ctx) =>
+        res(
+          ctx.json({
+            ...groupRollup,
+            regressions: [{ ...groupRollup.regressions[0], at: recent }],
+          }),
+        ),
+      ),
+      rest.get(historyPath, (_req, res, ctx) =>
+        res(
+          ctx.json({
+            items: [
+              {
+                id: 'h-9',
+                entityRef: 'component:default/ledger',
+                programId: 'istio-adoption',
+                programVersion: '1.2.0',
+                at: recent,
+                phase: 'expand',
+                previousPhase: 'enforce',
+                changes: [],
+              },
+              {
+                id: 'h-8',
+                entityRef: 'component:default/payments',
+                programId: 'istio-adoption',
+                programVersion: '1.2.0',
+                at: recent,
+                phase: 'pilot',
+                previousPhase: 'not-started',
+                changes: [],
+              },
+            ],
+            totalCount: 2,
+            offset: 0,
+            limit: 500,
+          }),
+        ),
+      ),
+    );
+    await renderPluginView(<GroupMeshReadinessCard />, { entity: groupEntity });
+
+    const table = await screen.findByRole('table', { name: 'Team services' });
+    const rows = within(table).getAllByRole('row');
+    expect(rows).toHaveLength(3);
+    expect(within(rows[1]).getByText('Payments')).toBeInTheDocument();
+    expect(within(rows[1]).getByText('1/3 to Expand')).toBeInTheDocument();
+    expect(within(rows[1]).getByText('Improving')).toBeInTheDocument();
+    expect(within(rows[2]).getByText('Regressed')).toBeInTheDocument();
+    expect(
+      within(rows[2]).getByText('stale: repository host timed out'),
+    ).toBeInTheDocument();
+
+    expect(screen.getByText(/Mentors:/)).toHaveTextContent('mia');
+    expect(screen.getByText(/1 of 2 at/)).toHaveTextContent(
+      'Wave 1: 1 of 2 at Expand by',
+    );
+    expect(
+      within(screen.getByRole('list', { name: 'Blockers' })).getByText(
+        'Service ports declare a protocol (Expand)',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      within(screen.getByRole('list', { name: 'Regressions' })).getByText(
+        /Enforce → Expand/,
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('says when no service of the team has a scorecard', async () => {
+    server.use(
+      rest.get(rollupPath, (_req, res, ctx) =>
+        res(ctx.json({ ...groupRollup, services: [], blockers: [], regressions: [] })),
+      ),
+      rest.get(historyPath, (_req, res, ctx) =>
+        res(ctx.json({ items: [], totalCount: 0, offset: 0, limit: 500 })),
+      ),
+    );
+    await renderPluginView(<GroupMeshReadinessCard />, { entity: groupEntity });
+    expect(
+      await screen.findByText(/No service of this team has a mesh readiness scorecard yet/),
+    ).toBeInTheDocument();
+  });
+
+  it('shows loading and error states', async () => {
+    server.use(
+      rest.get(rollupPath, (_req, res, ctx) => res(ctx.delay('infinite'))),
+      rest.get(historyPath, (_req, res, ctx) => res(ctx.delay('infinite'))),
+    );
+    const first = await renderPluginView(<GroupMeshReadinessCard />, {
+      entity: groupEntity,
+    });
+    expect(await screen.findByTestId('progress')).toBeInTheDocument();
+    first.unmount();
+
+    server.use(
+      rest.get(rollupPath, (_req, res, ctx) =>
+        res(
+          ctx.status(404),
+          ctx.json({
+            error: { name: 'NotFoundError', message: 'No group team-a' },
+            response: { statusCode: 404 },
+          }),
+        ),
+      ),
+      rest.get(historyPath, (_req, res, ctx) =>
+        res(ctx.json({ items: [], totalCount: 0, offset: 0, limit: 500 })),
+      ),
+    );
+    await renderPluginView(<GroupMeshReadinessCard />, { entity: groupEntity });
+    expect(
+      (await screen.findAllByText(/Request failed with 404/)).length,
+    ).toBeGreaterThan(0);
+  });
+});

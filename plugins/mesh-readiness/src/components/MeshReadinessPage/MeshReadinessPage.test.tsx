@@ -1,0 +1,343 @@
+import { registerMswTestHooks } from '@backstage/test-utils';
+import type { Entity } from '@backstage/catalog-model';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { rest } from 'msw';
+import { setupServer } from 'msw/node';
+import {
+  BASE_URL,
+  groupRollup,
+  orgSummary,
+  programs,
+} from '../../testUtils/fixtures';
+import { renderPluginView } from '../../testUtils/renderPluginView';
+import { LibraryTab } from './LibraryTab';
+import { MeshReadinessPage } from './MeshReadinessPage';
+import { MyTeamsTab } from './MyTeamsTab';
+import { OverviewTab } from './OverviewTab';
+
+jest.setTimeout(30_000);
+
+const errorBody = (statusCode: number, message: string) => ({
+  error: { name: 'Error', message },
+  response: { statusCode },
+});
+
+describe('Mesh Readiness page', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
+  beforeEach(() => {
+    server.use(
+      rest.get(`${BASE_URL}/programs`, (_req, res, ctx) =>
+        res(ctx.json({ items: programs })),
+      ),
+    );
+  });
+
+  describe('OverviewTab', () => {
+    it('shows the funnel, teams, top failing checks, waves and downloads the CSV', async () => {
+      const scorecardQueries: string[] = [];
+      server.use(
+        rest.get(`${BASE_URL}/summary`, (_req, res, ctx) =>
+          res(ctx.json(orgSummary)),
+        ),
+        rest.get(`${BASE_URL}/scorecards`, (req, res, ctx) => {
+          scorecardQueries.push(req.url.search);
+          return res(
+            ctx.json({
+              items: groupRollup.services,
+              totalCount: 2,
+              offset: 0,
+              limit: 1000,
+            }),
+          );
+        }),
+        rest.get(`${BASE_URL}/export.csv`, (_req, res, ctx) =>
+          res(ctx.body('entityRef,phase\n')),
+        ),
+      );
+      const createObjectURL = jest.fn(() => 'blob:csv');
+      const revokeObjectURL = jest.fn();
+      Object.assign(URL, { createObjectURL, revokeObjectURL });
+
+      await renderPluginView(<OverviewTab />);
+
+      expect(
+        await screen.findByText(
+          'Not started: 3 · Pilot: 5 · Expand: 3 · Enforce: 1 · Sustain: 0',
+        ),
+      ).toBeInTheDocument();
+      expect(screen.getByText(/12 services · 1 stale/)).toBeInTheDocument();
+
+      const teams = await screen.findByRole('table', { name: 'Teams' });
+      const teamRow = within(teams).getAllByRole('row')[1];
+      expect(within(teamRow).getByText('team-a')).toBeInTheDocument();
+      expect(
+        within(teamRow)
+          .getAllByRole('cell')
+          .map(c => c.textContent),
+      ).toEqual(['team-a', '2', '0', '1', '1', '0', '0', '1', '1']);
+      expect(scorecardQueries).toEqual(['?offset=0&limit=1000']);
+
+      const failing = screen.getByRole('table', { name: 'Top failing checks' });
+      expect(
+        within(failing).getByText('Service ports declare a protocol'),
+      ).toBeInTheDocument();
+      expect(within(failing).getByText('7')).toBeInTheDocument();
+      expect(screen.getByText(/1 of 2 at/)).toHaveTextContent(
+        'Wave 1: 1 of 2 at Expand by',
+      );
+
+      await userEvent.click(screen.getByRole('button', { name: 'Download CSV' }));
+      await waitFor(() => expect(createObjectURL).toHaveBeenCalled());
+      expect(revokeObjectURL).toHaveBeenCalledWith('blob:csv');
+    });
+
+    it('says when no team has a scored service', async () => {
+      server.use(
+        rest.get(`${BASE_URL}/summary`, (_req, res, ctx) =>
+          res(
+            ctx.json({
+              ...orgSummary,
+              totalEntities: 0,
+              funnel: [],
+              trend: [],
+              topFailingChecks: [],
+              waves: [],
+            }),
+          ),
+        ),
+        rest.get(`${BASE_URL}/scorecards`, (_req, res, ctx) =>
+          res(ctx.json({ items: [], totalCount: 0, offset: 0, limit: 1000 })),
+        ),
+      );
+      await renderPluginView(<OverviewTab />);
+      expect(
+        await screen.findByText('No team has a service with a scorecard yet.'),
+      ).toBeInTheDocument();
+      expect(screen.getByText('No required check is failing.')).toBeInTheDocument();
+      expect(screen.getByText('No trend recorded yet.')).toBeInTheDocument();
+      expect(screen.getByText('No waves.')).toBeInTheDocument();
+    });
+
+    it('shows loading and error states', async () => {
+      server.use(
+        rest.get(`${BASE_URL}/summary`, (_req, res, ctx) =>
+          res(ctx.delay('infinite')),
+        ),
+        rest.get(`${BASE_URL}/scorecards`, (_req, res, ctx) =>
+          res(ctx.delay('infinite')),
+        ),
+      );
+      const first = await renderPluginView(<OverviewTab />);
+      expect(await screen.findByTestId('progress')).toBeInTheDocument();
+      first.unmount();
+
+      server.use(
+        rest.get(`${BASE_URL}/summary`, (_req, res, ctx) =>
+          res(ctx.status(403), ctx.json(errorBody(403, 'Denied'))),
+        ),
+      );
+      await renderPluginView(<OverviewTab />);
+      expect(
+        (await screen.findAllByText(/Request failed with 403/)).length,
+      ).toBeGreaterThan(0);
+    });
+  });
+
+  describe('LibraryTab', () => {
+    const template: Entity = {
+      apiVersion: 'scaffolder.backstage.io/v1beta3',
+      kind: 'Template',
+      metadata: { name: 'svc-protocol', namespace: 'default' },
+      spec: {},
+    };
+
+    it('lists checks with playbooks and templates, gaps, broken references and validation errors', async () => {
+      await renderPluginView(<LibraryTab />, { catalogEntities: [template] });
+
+      expect(await screen.findByText('Istio adoption')).toBeInTheDocument();
+      const errors = screen.getByRole('list', { name: 'Validation errors' });
+      expect(
+        within(errors).getByText('Unknown phase "enforced"'),
+      ).toBeInTheDocument();
+      expect(
+        within(errors).getByText(
+          'programs/istio-adoption.yaml:42:7 at spec.checks[3].phase',
+        ),
+      ).toBeInTheDocument();
+      expect(
+        screen.getByText(/the last good version stays in force/),
+      ).toBeInTheDocument();
+
+      const gaps = screen.getByRole('list', { name: 'Coverage gaps' });
+      expect(
+        within(gaps).getByText('Owner is a group (catalog.owner)'),
+      ).toBeInTheDocument();
+      expect(within(gaps).getByText('no playbook, no template')).toBeInTheDocument();
+
+      const broken = screen.getByRole('list', { name: 'Broken references' });
+      expect(
+        within(broken).getByText(
+          'istio.sidecar.injection: playbook missing-playbook',
+        ),
+      ).toBeInTheDocument();
+      expect(
+        within(broken).getByText(
+          'The template has neither a Scaffolder ref nor a fragment.',
+        ),
+      ).toBeInTheDocument();
+      // The playbooks component is not in the catalog; the template is.
+      expect(
+        within(broken).getByText(
+          'component:default/mesh-readiness-playbooks is not in the catalog.',
+        ),
+      ).toBeInTheDocument();
+      expect(
+        within(broken).queryByText(/template:default\/svc-protocol is not/),
+      ).not.toBeInTheDocument();
+
+      const table = screen.getByRole('table', {
+        name: 'Checks and checklist items',
+      });
+      expect(
+        within(table).getByRole('link', { name: 'Declaring protocols' }),
+      ).toHaveAttribute(
+        'href',
+        '/docs/default/component/mesh-readiness-playbooks/k8s-svc-protocol/',
+      );
+      expect(
+        within(table).getByRole('link', { name: 'Service port names' }),
+      ).toHaveAttribute('href', '/create/templates/default/svc-protocol');
+    });
+
+    it('says when no program is configured, and shows errors', async () => {
+      server.use(
+        rest.get(`${BASE_URL}/programs`, (_req, res, ctx) =>
+          res(ctx.json({ items: [] })),
+        ),
+      );
+      const first = await renderPluginView(<LibraryTab />);
+      expect(
+        await screen.findByText(/No program is configured/),
+      ).toBeInTheDocument();
+      first.unmount();
+
+      server.use(
+        rest.get(`${BASE_URL}/programs`, (_req, res, ctx) =>
+          res(ctx.status(500), ctx.json(errorBody(500, 'boom'))),
+        ),
+      );
+      await renderPluginView(<LibraryTab />);
+      expect(
+        (await screen.findAllByText(/Request failed with 500/)).length,
+      ).toBeGreaterThan(0);
+    });
+  });
+
+  describe('MyTeamsTab', () => {
+    it("shows the signed-in mentor's teams with stuck items, regressions and notes", async () => {
+      const notes: any[] = [];
+      let teamsPath = '';
+      server.use(
+        rest.get(`${BASE_URL}/mentors/:userRef/teams`, (req, res, ctx) => {
+          teamsPath = req.url.pathname;
+          return res(
+            ctx.json({
+              userRef: 'user:default/mia',
+              teams: [
+                {
+                  groupRef: 'group:default/team-a',
+                  title: 'Team A',
+                  services: 2,
+                  phaseDistribution: groupRollup.phaseDistribution,
+                },
+              ],
+            }),
+          );
+        }),
+        rest.get(`${BASE_URL}/groups/default/team-a/rollup`, (_req, res, ctx) =>
+          res(ctx.json(groupRollup)),
+        ),
+        rest.get(`${BASE_URL}/groups/default/team-a/notes`, (_req, res, ctx) =>
+          res(ctx.json({ items: notes })),
+        ),
+        rest.post(
+          `${BASE_URL}/groups/default/team-a/notes`,
+          async (req, res, ctx) => {
+            const body = await req.json();
+            const note = {
+              id: `n-${notes.length + 1}`,
+              groupRef: 'group:default/team-a',
+              author: 'user:default/mia',
+              body: body.body,
+              createdAt: '2026-11-20T12:00:00.000Z',
+            };
+            notes.unshift(note);
+            return res(ctx.status(201), ctx.json(note));
+          },
+        ),
+      );
+      await renderPluginView(<MyTeamsTab stuckAfterDays={14} />, {
+        userEntityRef: 'user:default/mia',
+      });
+
+      expect(await screen.findByText('Team A')).toBeInTheDocument();
+      expect(teamsPath).toBe(
+        '/api/mesh-readiness/mentors/user%3Adefault%2Fmia/teams',
+      );
+      expect(screen.getByText('Teams mentored by user:default/mia')).toBeInTheDocument();
+      const stuck = await screen.findByRole('list', { name: 'Stuck items' });
+      expect(
+        within(stuck).getByText('Service ports declare a protocol (Expand)'),
+      ).toBeInTheDocument();
+      expect(
+        screen.getByRole('list', { name: 'Regressions' }),
+      ).toHaveTextContent('Enforce → Expand');
+      expect(await screen.findByText('No notes yet.')).toBeInTheDocument();
+
+      await userEvent.type(
+        screen.getByLabelText('New note'),
+        'Pairing on port names Friday',
+      );
+      await userEvent.click(screen.getByRole('button', { name: 'Add note' }));
+      const list = await screen.findByRole('list', { name: 'Notes' });
+      expect(
+        within(list).getByText('Pairing on port names Friday'),
+      ).toBeInTheDocument();
+    });
+
+    it('explains how mentors are named when the user mentors no team', async () => {
+      server.use(
+        rest.get(`${BASE_URL}/mentors/:userRef/teams`, (_req, res, ctx) =>
+          res(ctx.json({ userRef: 'user:default/bob', teams: [] })),
+        ),
+      );
+      await renderPluginView(<MyTeamsTab />, { userEntityRef: 'user:default/bob' });
+      expect(
+        await screen.findByText('You (user:default/bob) mentor no teams.'),
+      ).toBeInTheDocument();
+      expect(screen.getByText('mesh-readiness.io/mentor')).toBeInTheDocument();
+    });
+  });
+
+  it('renders the page with its three tabs', async () => {
+    server.use(
+      rest.get(`${BASE_URL}/summary`, (_req, res, ctx) =>
+        res(ctx.json(orgSummary)),
+      ),
+      rest.get(`${BASE_URL}/scorecards`, (_req, res, ctx) =>
+        res(ctx.json({ items: [], totalCount: 0, offset: 0, limit: 1000 })),
+      ),
+    );
+    await renderPluginView(<MeshReadinessPage />);
+    expect(
+      await screen.findByRole('heading', { name: 'Mesh Readiness' }),
+    ).toBeInTheDocument();
+    for (const tab of ['Overview', 'Library', 'My teams']) {
+      expect(screen.getByRole('tab', { name: tab })).toBeInTheDocument();
+    }
+    expect(await screen.findByText('Adoption funnel')).toBeInTheDocument();
+  });
+});
