@@ -4,7 +4,9 @@ import { catalogAnalyzers } from './catalog';
 import { liveEvidenceAnalyzers } from './liveEvidence';
 import { injectionAnalyzers } from './injection';
 import { podAnalyzers } from './pod';
+import { observabilityAnalyzers } from './observability';
 import { routingAnalyzers } from './routing';
+import { securityAnalyzers } from './security';
 import { serviceAnalyzers } from './services';
 import { workloadAnalyzers } from './workloads';
 
@@ -16,6 +18,8 @@ const ANALYZERS: ReadonlyArray<CheckAnalyzer> = [
   ...serviceAnalyzers,
   ...workloadAnalyzers,
   ...routingAnalyzers,
+  ...securityAnalyzers,
+  ...observabilityAnalyzers,
   ...liveEvidenceAnalyzers,
 ];
 

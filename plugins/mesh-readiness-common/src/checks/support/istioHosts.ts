@@ -1,9 +1,5 @@
 import type { ManifestObject, ManifestSet } from '../../manifests';
-import {
-  isPlainObject,
-  matchesEqualitySelector,
-  stringMap,
-} from '../../manifests';
+import { isPlainObject, stringMap } from '../../manifests';
 import { defaultMeshConfig } from '../../istio';
 import { IstioAnalysisContext } from '../../istio/context';
 import {
