@@ -611,13 +611,11 @@ describe('mesh-readiness API', () => {
             .send({ entity: { kind: 'Component' }, manifests })
         ).status,
       ).toBe(400);
-      const badProgram = await request(server)
-        .post(`${BASE}/evaluate`)
-        .send({
-          entity,
-          manifests,
-          program: 'apiVersion: nope\nkind: Program\n',
-        });
+      const badProgram = await request(server).post(`${BASE}/evaluate`).send({
+        entity,
+        manifests,
+        program: 'apiVersion: nope\nkind: Program\n',
+      });
       expect(badProgram.status).toBe(400);
       expect(badProgram.body.error.message).toMatch(/program:/);
       const unknownProgram = await request(server)
