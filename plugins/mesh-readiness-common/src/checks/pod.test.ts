@@ -53,10 +53,11 @@ describe('k8s.pod.uid', () => {
     });
     const outcome = run(podProxyUid, { [FILE]: yaml });
     expect(outcome.status).toBe('fail');
+    // Istio reports one message per resource, naming every place.
     expect(gaps(outcome).map(g => [g.line, g.code])).toEqual([
       [lineOf(yaml, 'runAsUser'), 'IST0144'],
-      [lineOf(yaml, 'runAsUser', 'image:'), 'IST0144'],
     ]);
+    expect(outcome.findings[0].message).toContain('the pod securityContext and container');
   });
 
   it('uses the Linkerd proxy UID 2102 for Linkerd', () => {
@@ -72,6 +73,11 @@ describe('k8s.pod.uid', () => {
     expect(
       run(podProxyUid, { [FILE]: linkerd }, { mesh: 'linkerd' }).status,
     ).toBe('fail');
+  });
+
+  it('reads Deployments and Pods for Istio, as IST0144 does', () => {
+    const statefulSet = deploymentYaml({ container: 'securityContext:\n  runAsUser: 1337' }).replace('kind: Deployment', 'kind: StatefulSet');
+    expect(run(podProxyUid, { [FILE]: statefulSet }).status).toBe('not-applicable');
   });
 
   it('ignores the proxy container itself', () => {

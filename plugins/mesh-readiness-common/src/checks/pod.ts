@@ -1,4 +1,4 @@
-import type { Workload } from '../manifests';
+import type { FieldPath, Workload } from '../manifests';
 import { isPlainObject } from '../manifests';
 import type { Finding, MeshFlavour } from '../types';
 import type { CheckAnalyzer } from './types';
@@ -17,6 +17,7 @@ import {
 } from './support/istioConventions';
 import { booleanParam, defineAnalyzer } from './support/defineAnalyzer';
 import { count, objectFinding } from './support/findings';
+import { istioFinding, istioMessages } from './support/istioMessages';
 import {
   allContainers,
   appContainers,
@@ -71,8 +72,10 @@ export const podHostNetwork = defineAnalyzer({
 });
 
 /**
- * k8s.pod.uid: no application container runs as the proxy's UID (Istio
- * 1337, IST0144; Linkerd 2102): iptables lets that UID bypass the proxy.
+ * k8s.pod.uid: no application container runs as the proxy's UID, whose
+ * traffic iptables lets bypass the proxy. Istio (UID 1337): Istio's own
+ * ApplicationUIDAnalyzer (IST0144), which reads Pods and Deployments as
+ * upstream does. Linkerd (proxy UID 2102): every workload kind.
  */
 export const podProxyUid = defineAnalyzer({
   id: 'k8s.pod.uid',
@@ -81,24 +84,44 @@ export const podProxyUid = defineAnalyzer({
   mesh: BOTH,
   upstream: ['IST0144'],
   analyze({ manifests, mesh }) {
-    const uid = mesh === 'istio' ? ISTIO_PROXY_UID : LINKERD_PROXY_UID;
+    if (mesh === 'istio') {
+      const messages = istioMessages(manifests, [
+        'deployment.ApplicationUIDAnalyzer',
+      ]);
+      return judgeWorkloads(
+        manifests,
+        workload =>
+          messages
+            .filter(m => m.resource === workload.object)
+            .map(m =>
+              istioFinding(
+                m,
+                'fail',
+                `set runAsUser to a UID other than ${ISTIO_PROXY_UID}`,
+              ),
+            ),
+        {
+          applies: w =>
+            w.object.kind === 'Deployment' || w.object.kind === 'Pod',
+          none: 'no Deployments or Pods in the manifests (IST0144 reads those kinds)',
+          passMessage: w =>
+            `${workloadName(w)} does not run as UID ${ISTIO_PROXY_UID}`,
+          wording: {
+            fail: n => `${count(n, 'workload')} run as UID ${ISTIO_PROXY_UID}`,
+          },
+        },
+      );
+    }
+    const uid = LINKERD_PROXY_UID;
     const exempt = ownProxyContainers(mesh);
-    const finding = (
-      workload: Workload,
-      where: string,
-      field: (string | number)[],
-    ) =>
+    const finding = (workload: Workload, where: string, field: FieldPath) =>
       objectFinding(
         workload.object,
         'fail',
         `${workloadName(
           workload,
-        )}: ${where} runs as UID ${uid}, the ${mesh} proxy's UID, so its traffic bypasses the proxy`,
-        {
-          field,
-          code: mesh === 'istio' ? 'IST0144' : undefined,
-          remediation: `set runAsUser to a UID other than ${uid}`,
-        },
+        )}: ${where} runs as UID ${uid}, the Linkerd proxy's UID, so its traffic bypasses the proxy`,
+        { field, remediation: `set runAsUser to a UID other than ${uid}` },
       );
     return judgeWorkloads(
       manifests,
@@ -107,9 +130,11 @@ export const podProxyUid = defineAnalyzer({
         const podContext = workload.podSpec.securityContext;
         if (isPlainObject(podContext) && Number(podContext.runAsUser) === uid) {
           gaps.push(
-            finding(workload, 'the pod securityContext', [
-              ...podSpecPath(workload, 'securityContext', 'runAsUser'),
-            ]),
+            finding(
+              workload,
+              'the pod securityContext',
+              podSpecPath(workload, 'securityContext', 'runAsUser'),
+            ),
           );
         }
         for (const container of allContainers(workload)) {

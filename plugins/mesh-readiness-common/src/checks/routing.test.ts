@@ -61,7 +61,7 @@ describe('mesh.dr.valid', () => {
         kind: 'DestinationRule',
         name: 'cart',
         file: FILE,
-        line: lineOf(yaml, 'version: v2'),
+        line: lineOf(yaml, '- name: v2'),
         code: 'IST0173',
       },
     ]);

@@ -19,12 +19,7 @@ import {
   objectFinding,
   outcomeFrom,
 } from './support/findings';
-import {
-  fqdn,
-  hostNamesService,
-  resolveHost,
-  serviceSelector,
-} from './support/istioHosts';
+import { fqdn, hostNamesService } from './support/istioHosts';
 import {
   asOnboarded,
   istioFinding,
@@ -68,29 +63,34 @@ export const destinationRuleValid = defineAnalyzer({
       return notApplicable('no DestinationRules in the manifests');
     const findings: Finding[] = [];
     const byHost = new Map<string, ManifestObject[]>();
+    // Hosts (IST0174) and subsets (IST0173) through Istio's own analyzer;
+    // the manifests hold workloads, not pods, so subsets are matched
+    // against pod templates.
+    const messages = istioMessages(manifests, [
+      'destinationrule.PodNotSelectedAnalyzer',
+    ]);
     for (const rule of rules) {
-      const gaps: Finding[] = [];
+      const gaps: Finding[] = messages
+        .filter(m => m.resource === rule)
+        .map(m => {
+          const finding = istioFinding(
+            m,
+            m.code === 'IST0174' ? 'warn' : 'fail',
+            m.code === 'IST0174'
+              ? 'fix the host, or add the ServiceEntry for an external host'
+              : 'make the subset labels match the pod template labels (e.g. version)',
+          );
+          finding.message =
+            m.code === 'IST0174'
+              ? `${m.message} (judged on the Services and ServiceEntries in the manifests)`
+              : `${m.message} (judged on the pod templates of the workloads in the manifests)`;
+          return finding;
+        });
       const spec = rule.body.spec ?? {};
       const host = typeof spec.host === 'string' ? spec.host : '';
       if (!isPlainObject(spec.workloadSelector)) {
         const key = `${rule.namespace}/${fqdn(rule.namespace, host)}`;
         byHost.set(key, [...(byHost.get(key) ?? []), rule]);
-      }
-      const target = host ? resolveHost(manifests, rule, host) : undefined;
-      if (!target) {
-        gaps.push(
-          objectFinding(
-            rule,
-            'warn',
-            `DestinationRule ${rule.name}: host "${host}" matches no Service or ServiceEntry in the manifests`,
-            {
-              field: ['spec', 'host'],
-              code: 'IST0174',
-              remediation:
-                'fix the host, or add the ServiceEntry for an external host',
-            },
-          ),
-        );
       }
       const subsets = Array.isArray(spec.subsets) ? spec.subsets : [];
       const seen = new Set<string>();
@@ -112,33 +112,6 @@ export const destinationRuleValid = defineAnalyzer({
           );
         }
         seen.add(name);
-        if (!target || target.resource.kind !== 'Service') return;
-        const labels = {
-          ...serviceSelector(target.resource),
-          ...stringMap(subset.labels),
-        };
-        const selected = manifests
-          .workloads()
-          .some(
-            w =>
-              w.object.namespace === target.resource.namespace &&
-              matchesEqualitySelector(labels, w.podLabels),
-          );
-        if (!selected) {
-          gaps.push(
-            objectFinding(
-              rule,
-              'fail',
-              `DestinationRule ${rule.name}: subset "${name}" selects no pods (checked against the pod templates of the workloads in the manifests)`,
-              {
-                field: ['spec', 'subsets', index, 'labels'],
-                code: 'IST0173',
-                remediation:
-                  'make the subset labels match the pod template labels (e.g. version)',
-              },
-            ),
-          );
-        }
       });
       findings.push(...gaps);
       if (gaps.length === 0) {
