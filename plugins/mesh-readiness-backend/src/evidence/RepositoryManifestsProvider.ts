@@ -178,6 +178,25 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${re}$`);
 }
 
+/** Splits the annotation at commas outside `{...}` glob alternatives. */
+export function splitEntries(annotation: string): string[] {
+  const entries: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const c of annotation) {
+    if (c === '{') depth += 1;
+    if (c === '}') depth = Math.max(0, depth - 1);
+    if (c === ',' && depth === 0) {
+      entries.push(current);
+      current = '';
+    } else {
+      current += c;
+    }
+  }
+  entries.push(current);
+  return entries.map(e => e.trim()).filter(Boolean);
+}
+
 interface CachedUrlRead {
   etag: string;
   files: ManifestFile[];
@@ -215,10 +234,7 @@ export class RepositoryManifestsProvider implements EvidenceProvider {
       };
     }
     try {
-      const entries = annotation
-        .split(',')
-        .map(e => e.trim())
-        .filter(Boolean);
+      const entries = splitEntries(annotation);
       const files: ManifestFile[] = [];
       let base: Base | undefined;
       for (const entry of entries) {
