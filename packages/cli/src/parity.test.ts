@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import request from 'supertest';
 import { parseAllDocuments } from 'yaml';
 import {
@@ -23,7 +23,7 @@ import {
   FIXTURE_PROGRAM,
   FIXTURES_DIR,
   PACKAGE_DIR,
-  runFixtureCheck,
+  runCli,
 } from './__testUtils__/runCli';
 
 jest.setTimeout(60_000);
@@ -34,6 +34,8 @@ interface Scenario {
   manifests: string[];
   /** The export file given to the CLI with --attestations, if any. */
   exportFile?: string;
+  /** A built-in program id; the fixture program file otherwise. */
+  builtInProgram?: string;
 }
 
 const scenarios: Scenario[] = [
@@ -59,7 +61,32 @@ const scenarios: Scenario[] = [
     manifests: ['k8s/deployment.yaml', 'k8s/service.yaml'],
     exportFile: 'attestations.yaml',
   },
+  {
+    // The bundle embeds the built-in programs as validated at build time;
+    // the backend loads the same YAML at run time.
+    title: 'the built-in istio-adoption program',
+    service: 'ready-service',
+    manifests: ['k8s/deployment.yaml', 'k8s/service.yaml'],
+    builtInProgram: 'istio-adoption',
+  },
+  {
+    title: 'the built-in linkerd-adoption program',
+    service: 'failing-service',
+    manifests: ['k8s/deployment.yaml'],
+    builtInProgram: 'linkerd-adoption',
+  },
 ];
+
+/** The YAML text of a program, as the backend receives it. */
+function programText(scenario: Scenario): string {
+  if (scenario.builtInProgram) {
+    const commonDir = dirname(
+      require.resolve('@mesh-readiness/plugin-mesh-readiness-common/package.json'),
+    );
+    return readFileSync(join(commonDir, 'programs', `${scenario.builtInProgram}.yaml`), 'utf8');
+  }
+  return readFileSync(resolve(PACKAGE_DIR, FIXTURE_PROGRAM), 'utf8');
+}
 
 function componentOf(service: string) {
   const text = readFileSync(join(FIXTURES_DIR, service, 'catalog-info.yaml'), 'utf8');
@@ -93,7 +120,6 @@ describe('parity of check --format json with POST /evaluate', () => {
   });
 
   it.each(scenarios)('gives the same scorecard for $title', async scenario => {
-    const programText = readFileSync(resolve(PACKAGE_DIR, FIXTURE_PROGRAM), 'utf8');
     const entity = componentOf(scenario.service);
     const exported = scenario.exportFile
       ? parseAllDocuments(
@@ -104,14 +130,20 @@ describe('parity of check --format json with POST /evaluate', () => {
     const forEntity = (items: Array<{ entityRef: string }>) =>
       items.filter(item => item.entityRef === entityRef);
 
-    const cli = runFixtureCheck(
-      scenario.service,
-      ['--format', 'json'].concat(
-        scenario.exportFile
-          ? ['--attestations', `src/__fixtures__/${scenario.service}/${scenario.exportFile}`]
-          : [],
-      ),
-    );
+    const cli = runCli([
+      'check',
+      '--catalog',
+      `src/__fixtures__/${scenario.service}/catalog-info.yaml`,
+      '--program',
+      scenario.builtInProgram ?? FIXTURE_PROGRAM,
+      '--now',
+      FIXED_NOW,
+      '--format',
+      'json',
+      ...(scenario.exportFile
+        ? ['--attestations', `src/__fixtures__/${scenario.service}/${scenario.exportFile}`]
+        : []),
+    ]);
     expect(cli.stderr).toBe('');
     expect([0, 1]).toContain(cli.status);
 
@@ -124,7 +156,7 @@ describe('parity of check --format json with POST /evaluate', () => {
           path: `src/__fixtures__/${scenario.service}/${file}`,
           content: readFileSync(join(FIXTURES_DIR, scenario.service, file), 'utf8'),
         })),
-        program: programText,
+        program: programText(scenario),
         attestations: forEntity(exported.attestations),
         waivers: forEntity(exported.waivers),
         now: FIXED_NOW,
