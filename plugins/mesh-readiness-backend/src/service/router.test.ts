@@ -13,6 +13,7 @@ import request from 'supertest';
 import type { Server } from 'node:http';
 import { meshReadinessPlugin } from '../plugin';
 import { sampleOrganisation, serviceManifests } from '../testUtils/fixtures';
+import { specCheckedRequest } from '../testUtils/specValidation';
 
 jest.setTimeout(60_000);
 
@@ -76,6 +77,19 @@ async function startBackend(
 describe('mesh-readiness API', () => {
   let server: Server;
   let stop: () => Promise<void>;
+  // Every response is checked against src/schema/openapi.yaml.
+  const specProblems: string[] = [];
+  const checked = { count: 0 };
+  const api = () => specCheckedRequest(request, server, specProblems, checked);
+
+  afterEach(() => {
+    expect(specProblems.splice(0)).toEqual([]);
+  });
+
+  afterAll(() => {
+    // Guards the guard: responses were actually checked.
+    expect(checked.count).toBeGreaterThan(15);
+  });
 
   beforeAll(async () => {
     const backend = await startBackend({
@@ -85,7 +99,7 @@ describe('mesh-readiness API', () => {
     stop = () => backend.stop();
     // Evaluate the two services once, as the scheduled task would.
     for (const name of ['svc-a', 'svc-b']) {
-      const res = await request(server)
+      const res = await api()
         .post(`${BASE}/scorecards/component/default/${name}/refresh`)
         .set('Authorization', alice);
       expect(res.status).toBe(200);
@@ -98,9 +112,7 @@ describe('mesh-readiness API', () => {
 
   describe('scorecards', () => {
     it('returns the stored scorecard of an entity', async () => {
-      const res = await request(server).get(
-        `${BASE}/scorecards/component/default/svc-a`,
-      );
+      const res = await api().get(`${BASE}/scorecards/component/default/svc-a`);
       expect(res.status).toBe(200);
       expect(res.body.entityRef).toBe('component:default/svc-a');
       expect(res.body.programId).toBe('istio-adoption');
@@ -117,9 +129,7 @@ describe('mesh-readiness API', () => {
     });
 
     it('marks checks of a source that did not answer as unknown, never fail', async () => {
-      const res = await request(server).get(
-        `${BASE}/scorecards/component/default/svc-b`,
-      );
+      const res = await api().get(`${BASE}/scorecards/component/default/svc-b`);
       expect(res.status).toBe(200);
       const manifestChecks = res.body.scorecard.checks.filter(
         (c: any) => c.evidence.includes('manifests') && c.evidence.length === 1,
@@ -134,31 +144,29 @@ describe('mesh-readiness API', () => {
     });
 
     it('answers 404 for an unknown entity and an unknown program', async () => {
-      const unknown = await request(server).get(
+      const unknown = await api().get(
         `${BASE}/scorecards/component/default/nope`,
       );
       expect(unknown.status).toBe(404);
       expect(unknown.body.error.name).toBe('NotFoundError');
-      const otherProgram = await request(server).get(
+      const otherProgram = await api().get(
         `${BASE}/scorecards/component/default/svc-a?programId=linkerd-adoption`,
       );
       expect(otherProgram.status).toBe(404);
     });
 
     it('lists, filters and paginates with a total', async () => {
-      const all = await request(server).get(`${BASE}/scorecards?limit=1`);
+      const all = await api().get(`${BASE}/scorecards?limit=1`);
       expect(all.status).toBe(200);
       expect(all.body.totalCount).toBe(2);
       expect(all.body.items).toHaveLength(1);
       expect(all.body.limit).toBe(1);
-      const second = await request(server).get(
-        `${BASE}/scorecards?limit=1&offset=1`,
-      );
+      const second = await api().get(`${BASE}/scorecards?limit=1&offset=1`);
       expect(second.body.items[0].entityRef).not.toBe(
         all.body.items[0].entityRef,
       );
 
-      const byOwner = await request(server).get(
+      const byOwner = await api().get(
         `${BASE}/scorecards?owner=${encodeURIComponent(
           'group:default/team-a-sub',
         )}`,
@@ -166,7 +174,7 @@ describe('mesh-readiness API', () => {
       expect(byOwner.body.items.map((i: any) => i.entityRef)).toEqual([
         'component:default/svc-b',
       ]);
-      const byCheck = await request(server).get(
+      const byCheck = await api().get(
         `${BASE}/scorecards?checkId=cat.manifests&checkStatus=pass`,
       );
       expect(byCheck.body.items.map((i: any) => i.entityRef)).toEqual([
@@ -175,24 +183,24 @@ describe('mesh-readiness API', () => {
     });
 
     it('rejects bad query parameters with 400', async () => {
-      const res = await request(server).get(`${BASE}/scorecards?limit=0`);
+      const res = await api().get(`${BASE}/scorecards?limit=0`);
       expect(res.status).toBe(400);
-      const status = await request(server).get(
+      const status = await api().get(
         `${BASE}/scorecards?checkId=x&checkStatus=broken`,
       );
       expect(status.status).toBe(400);
     });
 
     it('refreshes on demand; 404 for unknown entities, 400 when no program applies', async () => {
-      const missing = await request(server)
+      const missing = await api()
         .post(`${BASE}/scorecards/component/default/nope/refresh`)
         .set('Authorization', alice);
       expect(missing.status).toBe(404);
-      const library = await request(server)
+      const library = await api()
         .post(`${BASE}/scorecards/component/default/lib-x/refresh`)
         .set('Authorization', alice);
       expect(library.status).toBe(400);
-      const badProgram = await request(server)
+      const badProgram = await api()
         .post(
           `${BASE}/scorecards/component/default/svc-a/refresh?programId=nope`,
         )
@@ -203,38 +211,30 @@ describe('mesh-readiness API', () => {
 
   describe('history', () => {
     it('keeps one row per change for an entity', async () => {
-      const res = await request(server).get(
-        `${BASE}/history/component/default/svc-a`,
-      );
+      const res = await api().get(`${BASE}/history/component/default/svc-a`);
       expect(res.status).toBe(200);
       expect(res.body.totalCount).toBe(1);
       expect(res.body.items[0].phase).toBe(res.body.items[0].phase);
       expect(res.body.items[0].changes.length).toBeGreaterThan(0);
       // A refresh with unchanged facts adds no row.
-      await request(server)
+      await api()
         .post(`${BASE}/scorecards/component/default/svc-a/refresh`)
         .set('Authorization', alice);
-      const again = await request(server).get(
-        `${BASE}/history/component/default/svc-a`,
-      );
+      const again = await api().get(`${BASE}/history/component/default/svc-a`);
       expect(again.body.totalCount).toBe(1);
     });
 
     it('answers 404 for unknown entities and groups', async () => {
       expect(
-        (await request(server).get(`${BASE}/history/component/default/nope`))
-          .status,
+        (await api().get(`${BASE}/history/component/default/nope`)).status,
       ).toBe(404);
       expect(
-        (await request(server).get(`${BASE}/groups/default/nope/history`))
-          .status,
+        (await api().get(`${BASE}/groups/default/nope/history`)).status,
       ).toBe(404);
     });
 
     it('lists the history of a group and its child groups', async () => {
-      const res = await request(server).get(
-        `${BASE}/groups/default/team-a/history`,
-      );
+      const res = await api().get(`${BASE}/groups/default/team-a/history`);
       expect(res.status).toBe(200);
       expect(res.body.items.map((i: any) => i.entityRef).sort()).toEqual([
         'component:default/svc-a',
@@ -245,9 +245,7 @@ describe('mesh-readiness API', () => {
 
   describe('groups, summary and export', () => {
     it('rolls up a group with its child groups', async () => {
-      const res = await request(server).get(
-        `${BASE}/groups/default/team-a/rollup`,
-      );
+      const res = await api().get(`${BASE}/groups/default/team-a/rollup`);
       expect(res.status).toBe(200);
       expect(res.body.groups).toEqual([
         'group:default/team-a',
@@ -268,20 +266,17 @@ describe('mesh-readiness API', () => {
       expect(res.body.blockers[0].entityRefs.length).toBeGreaterThan(0);
       expect(Array.isArray(res.body.regressions)).toBe(true);
 
-      const sub = await request(server).get(
-        `${BASE}/groups/default/team-a-sub/rollup`,
-      );
+      const sub = await api().get(`${BASE}/groups/default/team-a-sub/rollup`);
       expect(sub.body.services.map((s: any) => s.entityRef)).toEqual([
         'component:default/svc-b',
       ]);
       expect(
-        (await request(server).get(`${BASE}/groups/default/nope/rollup`))
-          .status,
+        (await api().get(`${BASE}/groups/default/nope/rollup`)).status,
       ).toBe(404);
     });
 
     it('summarises the organisation', async () => {
-      const res = await request(server).get(`${BASE}/summary?days=7`);
+      const res = await api().get(`${BASE}/summary?days=7`);
       expect(res.status).toBe(200);
       expect(res.body.totalEntities).toBe(2);
       expect(res.body.trend).toHaveLength(7);
@@ -298,13 +293,11 @@ describe('mesh-readiness API', () => {
         'sustain',
       ]);
       expect(res.body.topFailingChecks.length).toBeGreaterThan(0);
-      expect((await request(server).get(`${BASE}/summary?days=0`)).status).toBe(
-        400,
-      );
+      expect((await api().get(`${BASE}/summary?days=0`)).status).toBe(400);
     });
 
     it('exports the organisation view as CSV', async () => {
-      const res = await request(server).get(`${BASE}/export.csv`);
+      const res = await api().get(`${BASE}/export.csv`);
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toMatch(/^text\/csv/);
       const lines = res.text.trim().split('\r\n');
@@ -318,21 +311,19 @@ describe('mesh-readiness API', () => {
 
   describe('programs', () => {
     it('lists the configured programs with their status', async () => {
-      const res = await request(server).get(`${BASE}/programs`);
+      const res = await api().get(`${BASE}/programs`);
       expect(res.status).toBe(200);
       expect(
         res.body.items.map((p: any) => [p.id, p.status, p.inForce]),
       ).toEqual([['istio-adoption', 'valid', true]]);
-      const one = await request(server).get(`${BASE}/programs/istio-adoption`);
+      const one = await api().get(`${BASE}/programs/istio-adoption`);
       expect(one.status).toBe(200);
       expect(one.body.program.metadata.name).toBe('istio-adoption');
-      expect((await request(server).get(`${BASE}/programs/nope`)).status).toBe(
-        404,
-      );
+      expect((await api().get(`${BASE}/programs/nope`)).status).toBe(404);
     });
 
     it('reloads programs on request', async () => {
-      const res = await request(server)
+      const res = await api()
         .post(`${BASE}/programs/reload`)
         .set('Authorization', alice);
       expect(res.status).toBe(200);
@@ -342,7 +333,7 @@ describe('mesh-readiness API', () => {
 
   describe('attestations', () => {
     it('creates, lists and revokes an attestation', async () => {
-      const created = await request(server)
+      const created = await api()
         .post(`${BASE}/attestations`)
         .set('Authorization', alice)
         .send({
@@ -356,7 +347,7 @@ describe('mesh-readiness API', () => {
       expect(created.body.attestedBy).toBe('user:default/alice');
       expect(created.body.id).toMatch(/^[0-9a-f-]{36}$/);
 
-      const listed = await request(server).get(
+      const listed = await api().get(
         `${BASE}/attestations?entityRef=${encodeURIComponent(
           'component:default/svc-a',
         )}`,
@@ -365,23 +356,23 @@ describe('mesh-readiness API', () => {
         created.body.id,
       ]);
 
-      const revoked = await request(server)
+      const revoked = await api()
         .post(`${BASE}/attestations/${created.body.id}/revoke`)
         .set('Authorization', alice);
       expect(revoked.status).toBe(200);
       expect(revoked.body.revokedAt).toBeDefined();
-      const twice = await request(server)
+      const twice = await api()
         .post(`${BASE}/attestations/${created.body.id}/revoke`)
         .set('Authorization', alice);
       expect(twice.status).toBe(409);
       expect(
         (
-          await request(server)
+          await api()
             .post(`${BASE}/attestations/nope/revoke`)
             .set('Authorization', alice)
         ).status,
       ).toBe(404);
-      const withRevoked = await request(server).get(
+      const withRevoked = await api().get(
         `${BASE}/attestations?includeRevoked=true`,
       );
       expect(withRevoked.body.items).toHaveLength(1);
@@ -429,25 +420,23 @@ describe('mesh-readiness API', () => {
           role: 'owner',
         },
       ];
-      const before = await request(server).get(
+      const before = await api().get(
         `${BASE}/attestations?includeRevoked=true`,
       );
       for (const body of bodies) {
-        const res = await request(server)
+        const res = await api()
           .post(`${BASE}/attestations`)
           .set('Authorization', alice)
           .send(body);
         expect([res.status, body]).toEqual([400, body]);
         expect(res.body.error.message).toBeTruthy();
       }
-      const after = await request(server).get(
-        `${BASE}/attestations?includeRevoked=true`,
-      );
+      const after = await api().get(`${BASE}/attestations?includeRevoked=true`);
       expect(after.body.items).toEqual(before.body.items);
     });
 
     it('answers 404 for an unknown entity', async () => {
-      const res = await request(server)
+      const res = await api()
         .post(`${BASE}/attestations`)
         .set('Authorization', alice)
         .send({
@@ -463,7 +452,7 @@ describe('mesh-readiness API', () => {
   describe('waivers', () => {
     const future = () => new Date(Date.now() + 30 * 86400000).toISOString();
     const requestWaiver = (body: Record<string, unknown> = {}) =>
-      request(server)
+      api()
         .post(`${BASE}/waivers`)
         .set('Authorization', alice)
         .send({
@@ -499,13 +488,13 @@ describe('mesh-readiness API', () => {
       expect(created.status).toBe(201);
       expect(created.body.state).toBe('requested');
 
-      const self = await request(server)
+      const self = await api()
         .post(`${BASE}/waivers/${created.body.id}/approve`)
         .set('Authorization', alice)
         .send({});
       expect(self.status).toBe(403);
 
-      const approved = await request(server)
+      const approved = await api()
         .post(`${BASE}/waivers/${created.body.id}/approve`)
         .set('Authorization', lead)
         .send({ comment: 'Compensated by the gateway' });
@@ -513,17 +502,17 @@ describe('mesh-readiness API', () => {
       expect(approved.body.state).toBe('approved');
       expect(approved.body.decidedBy).toBe('user:default/lead');
 
-      const twice = await request(server)
+      const twice = await api()
         .post(`${BASE}/waivers/${created.body.id}/approve`)
         .set('Authorization', lead)
         .send({});
       expect(twice.status).toBe(409);
-      const badBody = await request(server)
+      const badBody = await api()
         .post(`${BASE}/waivers/${created.body.id}/revoke`)
         .set('Authorization', lead)
         .send({ comment: 5 });
       expect(badBody.status).toBe(400);
-      const revoked = await request(server)
+      const revoked = await api()
         .post(`${BASE}/waivers/${created.body.id}/revoke`)
         .set('Authorization', lead)
         .send({});
@@ -532,38 +521,36 @@ describe('mesh-readiness API', () => {
 
     it('rejects and revokes with state checks (409)', async () => {
       const created = await requestWaiver({ itemId: 'k8s.resources' });
-      const rejectedByNonApprover = await request(server)
+      const rejectedByNonApprover = await api()
         .post(`${BASE}/waivers/${created.body.id}/reject`)
         .set('Authorization', mockCredentials.user.header('user:default/bob'))
         .send({ comment: 'no' });
       expect(rejectedByNonApprover.status).toBe(403);
       // The requester may withdraw a request.
-      const withdrawn = await request(server)
+      const withdrawn = await api()
         .post(`${BASE}/waivers/${created.body.id}/revoke`)
         .set('Authorization', alice)
         .send({});
       expect(withdrawn.status).toBe(200);
       expect(withdrawn.body.state).toBe('revoked');
-      const again = await request(server)
+      const again = await api()
         .post(`${BASE}/waivers/${created.body.id}/revoke`)
         .set('Authorization', alice)
         .send({});
       expect(again.status).toBe(403);
       expect(
         (
-          await request(server)
+          await api()
             .post(`${BASE}/waivers/nope/approve`)
             .set('Authorization', lead)
             .send({})
         ).status,
       ).toBe(404);
-      const listed = await request(server).get(`${BASE}/waivers?state=revoked`);
+      const listed = await api().get(`${BASE}/waivers?state=revoked`);
       expect(listed.body.items.map((w: any) => w.id)).toContain(
         created.body.id,
       );
-      expect(
-        (await request(server).get(`${BASE}/waivers?state=bogus`)).status,
-      ).toBe(400);
+      expect((await api().get(`${BASE}/waivers?state=bogus`)).status).toBe(400);
     });
   });
 
@@ -587,13 +574,13 @@ describe('mesh-readiness API', () => {
 
     it('returns the same scorecard for the same inputs, storing nothing', async () => {
       const body = { entity, manifests, now: '2026-11-01T00:00:00.000Z' };
-      const first = await request(server).post(`${BASE}/evaluate`).send(body);
+      const first = await api().post(`${BASE}/evaluate`).send(body);
       expect(first.status).toBe(200);
       expect(first.body.entityRef).toBe('component:default/preview');
       expect(first.body.evaluatedAt).toBe('2026-11-01T00:00:00.000Z');
-      const second = await request(server).post(`${BASE}/evaluate`).send(body);
+      const second = await api().post(`${BASE}/evaluate`).send(body);
       expect(second.body).toEqual(first.body);
-      const stored = await request(server).get(
+      const stored = await api().get(
         `${BASE}/scorecards/component/default/preview`,
       );
       expect(stored.status).toBe(404);
@@ -601,24 +588,23 @@ describe('mesh-readiness API', () => {
 
     it('rejects bad bodies and invalid programs with 400', async () => {
       expect(
-        (await request(server).post(`${BASE}/evaluate`).send({ entity }))
-          .status,
+        (await api().post(`${BASE}/evaluate`).send({ entity })).status,
       ).toBe(400);
       expect(
         (
-          await request(server)
+          await api()
             .post(`${BASE}/evaluate`)
             .send({ entity: { kind: 'Component' }, manifests })
         ).status,
       ).toBe(400);
-      const badProgram = await request(server).post(`${BASE}/evaluate`).send({
+      const badProgram = await api().post(`${BASE}/evaluate`).send({
         entity,
         manifests,
         program: 'apiVersion: nope\nkind: Program\n',
       });
       expect(badProgram.status).toBe(400);
       expect(badProgram.body.error.message).toMatch(/program:/);
-      const unknownProgram = await request(server)
+      const unknownProgram = await api()
         .post(`${BASE}/evaluate`)
         .send({ entity, manifests, programId: 'nope' });
       expect(unknownProgram.status).toBe(400);
@@ -627,28 +613,28 @@ describe('mesh-readiness API', () => {
 
   describe('mentors', () => {
     it('lists mentors and the teams a user mentors', async () => {
-      const all = await request(server).get(`${BASE}/mentors`);
+      const all = await api().get(`${BASE}/mentors`);
       expect(all.status).toBe(200);
       expect(all.body.items).toEqual([
         { userRef: 'user:default/mentor', groups: ['group:default/team-a'] },
       ]);
-      const teams = await request(server).get(
+      const teams = await api().get(
         `${BASE}/mentors/${encodeURIComponent('user:default/mentor')}/teams`,
       );
       expect(teams.status).toBe(200);
       expect(teams.body.teams).toHaveLength(1);
       expect(teams.body.teams[0].groupRef).toBe('group:default/team-a');
       expect(teams.body.teams[0].services).toBe(2);
-      const me = await request(server)
+      const me = await api()
         .get(`${BASE}/mentors/me/teams`)
         .set('Authorization', mentor);
       expect(me.body.userRef).toBe('user:default/mentor');
-      const none = await request(server).get(`${BASE}/mentors/alice/teams`);
+      const none = await api().get(`${BASE}/mentors/alice/teams`);
       expect(none.body).toEqual({ userRef: 'user:default/alice', teams: [] });
     });
 
     it('lets mentors of a group write notes, and no one else', async () => {
-      const created = await request(server)
+      const created = await api()
         .post(`${BASE}/groups/default/team-a/notes`)
         .set('Authorization', mentor)
         .send({
@@ -657,29 +643,27 @@ describe('mesh-readiness API', () => {
         });
       expect(created.status).toBe(201);
       expect(created.body.author).toBe('user:default/mentor');
-      const stranger = await request(server)
+      const stranger = await api()
         .post(`${BASE}/groups/default/team-a/notes`)
         .set('Authorization', alice)
         .send({ body: 'hello' });
       expect(stranger.status).toBe(403);
-      const empty = await request(server)
+      const empty = await api()
         .post(`${BASE}/groups/default/team-a/notes`)
         .set('Authorization', mentor)
         .send({ body: '' });
       expect(empty.status).toBe(400);
-      const unknown = await request(server)
+      const unknown = await api()
         .post(`${BASE}/groups/default/nope/notes`)
         .set('Authorization', mentor)
         .send({ body: 'x' });
       expect(unknown.status).toBe(404);
-      const listed = await request(server).get(
-        `${BASE}/groups/default/team-a/notes`,
-      );
+      const listed = await api().get(`${BASE}/groups/default/team-a/notes`);
       expect(listed.body.items.map((n: any) => n.id)).toEqual([
         created.body.id,
       ]);
       expect(
-        (await request(server).get(`${BASE}/groups/default/nope/notes`)).status,
+        (await api().get(`${BASE}/groups/default/nope/notes`)).status,
       ).toBe(404);
     });
   });
@@ -688,6 +672,18 @@ describe('mesh-readiness API', () => {
 describe('mesh-readiness API with permissions denied', () => {
   let server: Server;
   let stop: () => Promise<void>;
+  const specProblems: string[] = [];
+  const checked = { count: 0 };
+  const api = () => specCheckedRequest(request, server, specProblems, checked);
+
+  afterEach(() => {
+    expect(specProblems.splice(0)).toEqual([]);
+  });
+
+  afterAll(() => {
+    // Guards the guard: responses were actually checked.
+    expect(checked.count).toBeGreaterThan(15);
+  });
 
   beforeAll(async () => {
     const backend = await startBackend({ permissions: AuthorizeResult.DENY });
@@ -741,9 +737,7 @@ describe('mesh-readiness API with permissions denied', () => {
     ['get', '/mentors', undefined],
     ['get', '/mentors/user%3Adefault%2Fmentor/teams', undefined],
   ] as const)('%s %s answers 403', async (method, path, body) => {
-    const req = request(server)
-      [method](`${BASE}${path}`)
-      .set('Authorization', alice);
+    const req = api()[method](`${BASE}${path}`).set('Authorization', alice);
     const res = body ? await req.send(body) : await req;
     expect(res.status).toBe(403);
     expect(res.body.error.name).toBe('NotAllowedError');
