@@ -57,7 +57,9 @@ describe('k8s.pod.uid', () => {
     expect(gaps(outcome).map(g => [g.line, g.code])).toEqual([
       [lineOf(yaml, 'runAsUser'), 'IST0144'],
     ]);
-    expect(outcome.findings[0].message).toContain('the pod securityContext and container');
+    expect(outcome.findings[0].message).toContain(
+      'the pod securityContext and container',
+    );
   });
 
   it('uses the Linkerd proxy UID 2102 for Linkerd', () => {
@@ -76,14 +78,18 @@ describe('k8s.pod.uid', () => {
   });
 
   it('reads Deployments and Pods for Istio, as IST0144 does', () => {
-    const statefulSet = deploymentYaml({ container: 'securityContext:\n  runAsUser: 1337' }).replace('kind: Deployment', 'kind: StatefulSet');
-    expect(run(podProxyUid, { [FILE]: statefulSet }).status).toBe('not-applicable');
+    const statefulSet = deploymentYaml({
+      container: 'securityContext:\n  runAsUser: 1337',
+    }).replace('kind: Deployment', 'kind: StatefulSet');
+    expect(run(podProxyUid, { [FILE]: statefulSet }).status).toBe(
+      'not-applicable',
+    );
   });
 
   it('ignores the proxy container itself', () => {
-    const yaml =
-      deploymentYaml({}) +
-      '\n        - name: istio-proxy\n          image: docker.io/istio/proxyv2:1.24.0\n          securityContext:\n            runAsUser: 1337\n';
+    const yaml = `${deploymentYaml(
+      {},
+    )}${'\n        - name: istio-proxy\n          image: docker.io/istio/proxyv2:1.24.0\n          securityContext:\n            runAsUser: 1337\n'}`;
     expect(run(podProxyUid, { [FILE]: yaml }).status).toBe('pass');
   });
 });

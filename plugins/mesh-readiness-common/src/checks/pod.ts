@@ -281,13 +281,15 @@ export const podServiceAccountToken = defineAnalyzer({
               sa.name === accountName &&
               sa.namespace === workload.object.namespace,
           );
-        const disabledBy =
-          podValue === false
-            ? 'the pod spec'
-            : podValue === undefined &&
-              account?.body.automountServiceAccountToken === false
-            ? `ServiceAccount ${account.name}`
-            : undefined;
+        let disabledBy: string | undefined;
+        if (podValue === false) {
+          disabledBy = 'the pod spec';
+        } else if (
+          podValue === undefined &&
+          account?.body.automountServiceAccountToken === false
+        ) {
+          disabledBy = `ServiceAccount ${account.name}`;
+        }
         if (!disabledBy) return [];
         if (projection) {
           return [

@@ -30,6 +30,7 @@ import {
 import { ISTIO_ROOT_NAMESPACE } from './support/istioConventions';
 import {
   inboundPorts,
+  defaultPolicyField,
   linkerdDefaultPolicy,
   linkerdPolicyObjects,
   policiesForServer,
@@ -246,21 +247,7 @@ function linkerdStrictFindings(
             : ''
         }: default inbound policy ${where(defaults.policy)}`,
         {
-          field:
-            defaults.source === 'cluster'
-              ? [...workload.templatePath, 'metadata']
-              : defaults.source === 'namespace'
-              ? [
-                  'metadata',
-                  'annotations',
-                  LINKERD_DEFAULT_INBOUND_POLICY_ANNOTATION,
-                ]
-              : [
-                  ...workload.templatePath,
-                  'metadata',
-                  'annotations',
-                  LINKERD_DEFAULT_INBOUND_POLICY_ANNOTATION,
-                ],
+          field: defaultPolicyField(workload, defaults.source),
           remediation: `set ${LINKERD_DEFAULT_INBOUND_POLICY_ANNOTATION}: all-authenticated (or deny with Servers and AuthorizationPolicies)`,
         },
       ),
@@ -583,14 +570,7 @@ function linkerdAuthzFindings(
               : ''
           }`,
           {
-            field:
-              defaults.source === 'namespace'
-                ? [
-                    'metadata',
-                    'annotations',
-                    LINKERD_DEFAULT_INBOUND_POLICY_ANNOTATION,
-                  ]
-                : [...workload.templatePath, 'metadata', 'annotations'],
+            field: defaultPolicyField(workload, defaults.source),
             remediation: `set ${LINKERD_DEFAULT_INBOUND_POLICY_ANNOTATION}: deny (after an audit run)`,
           },
         ),

@@ -163,6 +163,10 @@ const SERVER_FIRST_NAMES: ReadonlyArray<[RegExp, string]> = [
   [/^nats/i, 'NATS'],
   [/^(smtp|submission)/i, 'SMTP'],
 ];
+const SERVER_FIRST_REMEDIATION: Record<MeshFlavour, string> = {
+  istio: 'set `appProtocol: tcp` or name the port `tcp-…`',
+  linkerd: `add the port to ${LINKERD_OPAQUE_PORTS_ANNOTATION} or set \`appProtocol: ${LINKERD_OPAQUE_APP_PROTOCOL}\``,
+};
 /** Istio protocols that keep the proxy from sniffing. */
 const ISTIO_NON_SNIFFED: ReadonlySet<string> = new Set([
   'TCP',
@@ -241,9 +245,7 @@ export const serviceServerFirst = defineAnalyzer({
               field: ['spec', 'ports', port.index],
               remediation: verdict.declared
                 ? undefined
-                : mesh === 'istio'
-                ? 'set `appProtocol: tcp` or name the port `tcp-…`'
-                : `add the port to ${LINKERD_OPAQUE_PORTS_ANNOTATION} or set \`appProtocol: ${LINKERD_OPAQUE_APP_PROTOCOL}\``,
+                : SERVER_FIRST_REMEDIATION[mesh],
             },
           ),
         );

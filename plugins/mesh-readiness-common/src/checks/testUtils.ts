@@ -67,7 +67,7 @@ export function gaps(outcome: AnalyzerOutcome) {
 
 /** Joins YAML documents into one multi-document file. */
 export function yamlDocs(...docs: string[]): string {
-  return docs.map(d => d.trim()).join('\n---\n') + '\n';
+  return `${docs.map(d => d.trim()).join('\n---\n')}\n`;
 }
 
 /** 1-based line of the first line containing `needle` (after `after`, if given). */

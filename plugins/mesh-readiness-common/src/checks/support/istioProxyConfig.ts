@@ -21,6 +21,13 @@ export function istioProxyConfig(
   }
 }
 
+const UNIT_SECONDS: Record<string, number> = {
+  h: 3600,
+  m: 60,
+  s: 1,
+  ms: 0.001,
+};
+
 /**
  * A protobuf duration as Istio writes it (`5s`, `1m30s`, `500ms`) in
  * seconds, or undefined when it is not one.
@@ -34,14 +41,7 @@ export function durationSeconds(value: unknown): number | undefined {
   for (const match of value.matchAll(pattern)) {
     const amount = Number(match[1]);
     const unit = match[2];
-    total +=
-      unit === 'h'
-        ? amount * 3600
-        : unit === 'm'
-        ? amount * 60
-        : unit === 'ms'
-        ? amount / 1000
-        : amount;
+    total += amount * UNIT_SECONDS[unit];
     consumed += match[0];
   }
   return consumed !== '' && consumed === value.trim() ? total : undefined;

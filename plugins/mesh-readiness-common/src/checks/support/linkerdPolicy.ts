@@ -1,4 +1,9 @@
-import type { ManifestObject, ManifestSet, Workload } from '../../manifests';
+import type {
+  FieldPath,
+  ManifestObject,
+  ManifestSet,
+  Workload,
+} from '../../manifests';
 import {
   isPlainObject,
   LINKERD_POLICY_GROUP,
@@ -43,6 +48,24 @@ export function linkerdDefaultPolicy(
     namespace?.annotations[LINKERD_DEFAULT_INBOUND_POLICY_ANNOTATION];
   if (value) return { policy: value, source: 'namespace', namespace };
   return { policy: clusterDefault, source: 'cluster' };
+}
+
+/** Where a finding about the default inbound policy should point. */
+export function defaultPolicyField(
+  workload: Workload,
+  source: 'pod' | 'namespace' | 'cluster',
+): FieldPath {
+  if (source === 'namespace') {
+    return [
+      'metadata',
+      'annotations',
+      LINKERD_DEFAULT_INBOUND_POLICY_ANNOTATION,
+    ];
+  }
+  const metadata = [...workload.templatePath, 'metadata'];
+  return source === 'pod'
+    ? [...metadata, 'annotations', LINKERD_DEFAULT_INBOUND_POLICY_ANNOTATION]
+    : metadata;
 }
 
 /** Servers in the workload's namespace that select its pods on a port. */
