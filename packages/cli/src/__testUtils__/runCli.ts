@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 /** The package folder: the working directory of most test runs. */
@@ -18,6 +19,11 @@ export interface CliRun {
 
 /** Runs the built `mesh-readiness` launcher as a separate Node process. */
 export function runCli(args: string[], options: { cwd?: string } = {}): CliRun {
+  if (!existsSync(resolve(PACKAGE_DIR, 'dist/mesh-readiness.cjs'))) {
+    throw new Error(
+      'dist/mesh-readiness.cjs is missing: the bundle did not build (see the error printed before the tests)',
+    );
+  }
   const result = spawnSync(process.execPath, [LAUNCHER, ...args], {
     cwd: options.cwd ?? PACKAGE_DIR,
     encoding: 'utf8',
