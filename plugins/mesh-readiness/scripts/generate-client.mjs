@@ -41,4 +41,4 @@ const header = `/* eslint-disable */
 `;
 await mkdir(dirname(outPath), { recursive: true });
 await writeFile(outPath, header + astToString(ast));
-console.log(`Generated ${relative(pluginDir, outPath)}`);
+process.stdout.write(`Generated ${relative(pluginDir, outPath)}\n`);

@@ -11,7 +11,7 @@ import {
   programs,
   storedScorecard,
   waivers,
-} from '../testUtils/fixtures';
+} from '../__testUtils__/fixtures';
 
 describe('MeshReadinessClient', () => {
   const server = setupServer();

@@ -7,8 +7,8 @@ import {
   componentEntity,
   componentWithoutAnnotation,
   storedScorecard,
-} from '../../testUtils/fixtures';
-import { renderPluginView } from '../../testUtils/renderPluginView';
+} from '../../__testUtils__/fixtures';
+import { renderPluginView } from '../../__testUtils__/renderPluginView';
 import { EntityMeshReadinessCard } from './EntityMeshReadinessCard';
 
 const scorecardPath = `${BASE_URL}/scorecards/:kind/:namespace/:name`;

@@ -113,7 +113,6 @@ export function AttestDialog(props: {
                 ? 'Use an http(s) URL or a portal path starting with /.'
                 : 'A link to the review, ticket or document that proves it.'
             }
-            autoFocus
           />
           <TextField
             id={`attest-comment-${item.itemId}`}

@@ -42,11 +42,12 @@ export function WaiverRequestDialog(props: {
 
   const today = todayIsoDate(new Date());
   const justificationMissing = justification.trim() === '';
-  const expiryProblem = !/^\d{4}-\d{2}-\d{2}$/.test(expiresOn)
-    ? 'Choose the date on which the waiver ends.'
-    : expiresOn <= today
-    ? 'The waiver must end after today.'
-    : undefined;
+  let expiryProblem: string | undefined;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(expiresOn)) {
+    expiryProblem = 'Choose the date on which the waiver ends.';
+  } else if (expiresOn <= today) {
+    expiryProblem = 'The waiver must end after today.';
+  }
   const titleId = `waiver-dialog-title-${itemId}`;
 
   const handleSubmit = async (event: FormEvent) => {
@@ -110,7 +111,6 @@ export function WaiverRequestDialog(props: {
                 ? 'Say why the item cannot be met now.'
                 : 'Why the item cannot be met now.'
             }
-            autoFocus
           />
           <TextField
             id={`waiver-control-${itemId}`}

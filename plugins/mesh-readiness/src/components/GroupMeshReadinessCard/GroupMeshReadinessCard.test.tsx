@@ -7,8 +7,8 @@ import {
   groupEntity,
   groupRollup,
   programs,
-} from '../../testUtils/fixtures';
-import { renderPluginView } from '../../testUtils/renderPluginView';
+} from '../../__testUtils__/fixtures';
+import { renderPluginView } from '../../__testUtils__/renderPluginView';
 import { GroupMeshReadinessCard } from './GroupMeshReadinessCard';
 
 const rollupPath = `${BASE_URL}/groups/default/team-a/rollup`;

@@ -9,8 +9,8 @@ import {
   groupRollup,
   orgSummary,
   programs,
-} from '../../testUtils/fixtures';
-import { renderPluginView } from '../../testUtils/renderPluginView';
+} from '../../__testUtils__/fixtures';
+import { renderPluginView } from '../../__testUtils__/renderPluginView';
 import { LibraryTab } from './LibraryTab';
 import { MeshReadinessPage } from './MeshReadinessPage';
 import { MyTeamsTab } from './MyTeamsTab';

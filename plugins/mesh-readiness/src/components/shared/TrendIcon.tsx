@@ -12,6 +12,12 @@ const useStyles = makeStyles(theme => ({
   flat: { color: theme.palette.text.secondary },
 }));
 
+const ICONS = {
+  up: TrendingUpIcon,
+  down: TrendingDownIcon,
+  flat: TrendingFlatIcon,
+};
+
 const LABELS: Record<Trend, string> = {
   up: 'Improving',
   down: 'Regressed',
@@ -21,12 +27,7 @@ const LABELS: Record<Trend, string> = {
 /** An arrow with its meaning in words, for the 30-day trend. */
 export function TrendIcon(props: { trend: Trend }) {
   const classes = useStyles();
-  const Icon =
-    props.trend === 'up'
-      ? TrendingUpIcon
-      : props.trend === 'down'
-      ? TrendingDownIcon
-      : TrendingFlatIcon;
+  const Icon = ICONS[props.trend];
   return (
     <span className={`${classes.root} ${classes[props.trend]}`}>
       <Icon fontSize="small" aria-hidden />

