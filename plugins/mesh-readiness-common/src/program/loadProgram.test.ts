@@ -375,7 +375,7 @@ describe('loadProgram', () => {
       6,
       12,
       'metadata.version',
-      /^must be a string, found the number 1$/,
+      /^must be a string, found the number 1; quote it to keep it as text: '1.0'$/,
     );
     expectOnly(
       edit(BASE, 'evidence: [manifests]', 'evidence: manifests'),
@@ -532,7 +532,7 @@ describe('loadProgram', () => {
         column: 3,
         path: '',
         message:
-          'YAML syntax error: a field is given twice in the same mapping',
+          'YAML syntax error: the field "name" is given twice in the same mapping',
       },
     ]);
     expect(problems(`${BASE}---\n${BASE}`)[0].message).toMatch(

@@ -64,6 +64,7 @@ export function loadProgramWithAnalyzers(
           message: `YAML syntax error: ${syntaxMessage(
             error.code,
             error.message,
+            text.slice(error.pos[0], error.pos[0] + 200),
           )}`,
         };
       }),
@@ -120,10 +121,17 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : 1;
 }
 
-function syntaxMessage(code: string, message: string): string {
+/** A clearer message for common YAML errors; `source` is the text at the error. */
+function syntaxMessage(code: string, message: string, source: string): string {
   switch (code) {
     case 'DUPLICATE_KEY':
-      return 'a field is given twice in the same mapping';
+      // The error points at the repeated key; name it when it is plain.
+      return /^[\w.-]+:/.test(source)
+        ? `the field "${source.slice(
+            0,
+            source.indexOf(':'),
+          )}" is given twice in the same mapping`
+        : 'a field is given twice in the same mapping';
     case 'MULTIPLE_DOCS':
       return 'the file holds more than one YAML document; a program file holds exactly one';
     case 'TAB_AS_INDENT':

@@ -135,7 +135,18 @@ export class ShapeWalker {
     path: string,
   ): string | undefined {
     if (!isScalar(node) || typeof node.value !== 'string') {
-      this.report(node, path, `must be a string, found ${describe(node)}`);
+      const hint =
+        isScalar(node) &&
+        (typeof node.value === 'number' || typeof node.value === 'boolean')
+          ? `; quote it to keep it as text: '${
+              node.source ?? String(node.value)
+            }'`
+          : '';
+      this.report(
+        node,
+        path,
+        `must be a string, found ${describe(node)}${hint}`,
+      );
       return undefined;
     }
     const value = node.value;
