@@ -10,7 +10,14 @@
  * this script), e.g. a system Node 20. Build first: `yarn build`.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,8 +42,12 @@ const MANIFEST_FILES = 50;
 const repo = mkdtempSync(join(tmpdir(), 'mesh-readiness-bench-'));
 try {
   generateRepository(repo);
-  const nodeVersion = spawnSync(values.node, ['--version'], { encoding: 'utf8' }).stdout.trim();
-  console.log(`node ${nodeVersion}, ${runs} runs each, ${MANIFEST_FILES} manifest files`);
+  const nodeVersion = spawnSync(values.node, ['--version'], {
+    encoding: 'utf8',
+  }).stdout.trim();
+  console.log(
+    `node ${nodeVersion}, ${runs} runs each, ${MANIFEST_FILES} manifest files`,
+  );
 
   report('node alone (-e 0)', time(['-e', '0'], [0], false));
   report('start-up (--version)', time(['--version'], [0]));
@@ -56,33 +67,65 @@ try {
 }
 
 function time(args, okStatuses, viaLauncher = true) {
-  const samples = [];
+  const wall = [];
+  const cpu = [];
   for (let run = 0; run < runs + 1; run++) {
+    const cpuBefore = childrenCpuMs();
     const started = process.hrtime.bigint();
-    const result = spawnSync(values.node, viaLauncher ? [launcher, ...args] : args, {
-      cwd: repo,
-      encoding: 'utf8',
-    });
+    const result = spawnSync(
+      values.node,
+      viaLauncher ? [launcher, ...args] : args,
+      {
+        cwd: repo,
+        encoding: 'utf8',
+      },
+    );
     const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+    const cpuAfter = childrenCpuMs();
     if (!okStatuses.includes(result.status)) {
-      console.error(`mesh-readiness ${args.join(' ')} exited ${result.status}:\n${result.stderr}`);
+      console.error(
+        `mesh-readiness ${args.join(' ')} exited ${result.status}:\n${
+          result.stderr
+        }`,
+      );
       process.exit(2);
     }
     // The first run warms the file-system cache; it is not counted.
     if (run > 0) {
-      samples.push(elapsed);
+      wall.push(elapsed);
+      if (cpuBefore !== undefined && cpuAfter !== undefined) {
+        cpu.push(cpuAfter - cpuBefore);
+      }
     }
   }
-  return samples.sort((a, b) => a - b);
+  return { wall: wall.sort((a, b) => a - b), cpu: cpu.sort((a, b) => a - b) };
 }
 
-function report(label, samples) {
-  const median = samples[Math.floor(samples.length / 2)];
+function report(label, { wall, cpu }) {
+  const median = list => list[Math.floor(list.length / 2)];
+  const cpuText =
+    cpu.length > 0 ? `  cpu median ${median(cpu).toFixed(0)} ms` : '';
   console.log(
-    `${label.padEnd(34)} min ${samples[0].toFixed(0)} ms  median ${median.toFixed(
-      0,
-    )} ms  max ${samples[samples.length - 1].toFixed(0)} ms`,
+    `${label.padEnd(34)} wall min ${wall[0].toFixed(0)} ms  median ${median(
+      wall,
+    ).toFixed(0)} ms  max ${wall[wall.length - 1].toFixed(0)} ms${cpuText}`,
   );
+}
+
+/**
+ * User + system CPU time of the finished child processes (Linux
+ * /proc/self/stat cutime + cstime). On a busy machine the wall time of a run
+ * grows with the load; its CPU time much less. Undefined elsewhere.
+ */
+function childrenCpuMs() {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 16 and 17 of stat(5) are cutime and cstime; the slice starts at field 3.
+    return ((Number(fields[13]) + Number(fields[14])) * 1000) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -31,7 +31,10 @@ function fixtureProgram(): Program {
 
 /** The facts of a fixture service, built here independently of the CLI. */
 function fixtureFacts(service: string, files: string[]): EntityFacts {
-  const catalogText = readFileSync(join(FIXTURES_DIR, service, 'catalog-info.yaml'), 'utf8');
+  const catalogText = readFileSync(
+    join(FIXTURES_DIR, service, 'catalog-info.yaml'),
+    'utf8',
+  );
   const entity = parseAllDocuments(catalogText)
     .map(document => document.toJS())
     .find(value => value.kind === 'Component');
@@ -59,7 +62,9 @@ describe('mesh-readiness check', () => {
       expect(run.stderr).toBe('');
       expect(run.status).toBe(0);
       expect(run.stdout).toContain('component:default/ready-service');
-      expect(run.stdout).toMatch(/Phase: Expand; target: Expand \(wave payments-wave, due 2027-03-31\) — REACHED/);
+      expect(run.stdout).toMatch(
+        /Phase: Expand; target: Expand \(wave payments-wave, due 2027-03-31\) — REACHED/,
+      );
     });
 
     it('exits 1 when the target phase is not reached, naming the failing finding', () => {
@@ -67,11 +72,16 @@ describe('mesh-readiness check', () => {
       expect(run.status).toBe(1);
       expect(run.stdout).toContain('NOT REACHED');
       expect(run.stdout).toContain('FAIL k8s.pod.uid [pilot, required]');
-      expect(run.stdout).toContain('src/__fixtures__/failing-service/k8s/deployment.yaml:19');
+      expect(run.stdout).toContain(
+        'src/__fixtures__/failing-service/k8s/deployment.yaml:19',
+      );
     });
 
     it('exits 1 when --target-phase asks for more than the entity has', () => {
-      const run = runFixtureCheck('ready-service', ['--target-phase', 'enforce']);
+      const run = runFixtureCheck('ready-service', [
+        '--target-phase',
+        'enforce',
+      ]);
       expect(run.status).toBe(1);
       expect(run.stdout).toContain('MISSING security-review');
     });
@@ -94,18 +104,25 @@ describe('mesh-readiness check', () => {
         'src/__fixtures__/failing-service/waivers.json',
       ]);
       expect(run.status).toBe(0);
-      expect(run.stdout).toContain('WAIVED k8s.pod.uid: The image is rebuilt with UID 1000 next sprint.');
+      expect(run.stdout).toContain(
+        'WAIVED k8s.pod.uid: The image is rebuilt with UID 1000 next sprint.',
+      );
     });
 
     it('exits 2 on an unknown phase, format or program', () => {
-      const phase = runFixtureCheck('ready-service', ['--target-phase', 'orbit']);
+      const phase = runFixtureCheck('ready-service', [
+        '--target-phase',
+        'orbit',
+      ]);
       expect(phase.status).toBe(2);
       expect(phase.stderr).toContain(
         "unknown phase 'orbit' for --target-phase; program fixture-adoption has pilot, expand, enforce",
       );
       const format = runFixtureCheck('ready-service', ['--format', 'html']);
       expect(format.status).toBe(2);
-      expect(format.stderr).toContain("unknown format 'html'; expected one of text, json, junit, sarif, markdown");
+      expect(format.stderr).toContain(
+        "unknown format 'html'; expected one of text, json, junit, sarif, markdown",
+      );
       const program = runCli([
         'check',
         '-c',
@@ -163,7 +180,9 @@ describe('mesh-readiness check', () => {
     });
 
     it('names a missing manifest file', () => {
-      const run = runFixtureCheck('ready-service', ['src/__fixtures__/ready-service/k8s/gone.yaml']);
+      const run = runFixtureCheck('ready-service', [
+        'src/__fixtures__/ready-service/k8s/gone.yaml',
+      ]);
       expect(run.status).toBe(2);
       expect(run.stderr).toBe(
         "mesh-readiness: cannot read manifest file 'src/__fixtures__/ready-service/k8s/gone.yaml': no such file\n",
@@ -171,15 +190,23 @@ describe('mesh-readiness check', () => {
     });
 
     it('says when a glob matches no manifest', () => {
-      const run = runFixtureCheck('ready-service', ['--manifests', 'src/__fixtures__/ready-service/**/*.json']);
+      const run = runFixtureCheck('ready-service', [
+        '--manifests',
+        'src/__fixtures__/ready-service/**/*.json',
+      ]);
       expect(run.status).toBe(2);
-      expect(run.stderr).toContain("no manifest file matches 'src/__fixtures__/ready-service/**/*.json'");
+      expect(run.stderr).toContain(
+        "no manifest file matches 'src/__fixtures__/ready-service/**/*.json'",
+      );
     });
 
     it('fails the cat.manifests check for a manifest that does not parse, with file and line', () => {
       const dir = mkdtempSync(join(tmpdir(), 'mesh-readiness-cli-'));
       try {
-        writeFileSync(join(dir, 'broken.yaml'), 'apiVersion: v1\nkind: Service\nmetadata: [oops\n');
+        writeFileSync(
+          join(dir, 'broken.yaml'),
+          'apiVersion: v1\nkind: Service\nmetadata: [oops\n',
+        );
         const run = runFixtureCheck('ready-service', [
           '--root',
           dir,
@@ -189,11 +216,16 @@ describe('mesh-readiness check', () => {
         ]);
         expect(run.status).toBe(1);
         const result = JSON.parse(run.stdout).runs[0].results.find(
-          (candidate: { ruleId: string }) => candidate.ruleId === 'cat.manifests',
+          (candidate: { ruleId: string }) =>
+            candidate.ruleId === 'cat.manifests',
         );
         expect(result.message.text).toContain('invalid YAML');
-        expect(result.locations[0].physicalLocation.artifactLocation.uri).toBe('broken.yaml');
-        expect(result.locations[0].physicalLocation.region.startLine).toBeGreaterThanOrEqual(3);
+        expect(result.locations[0].physicalLocation.artifactLocation.uri).toBe(
+          'broken.yaml',
+        );
+        expect(
+          result.locations[0].physicalLocation.region.startLine,
+        ).toBeGreaterThanOrEqual(3);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
@@ -202,11 +234,20 @@ describe('mesh-readiness check', () => {
     it('warns about unparsable manifests when the program has no cat.manifests check', () => {
       const dir = mkdtempSync(join(tmpdir(), 'mesh-readiness-cli-'));
       try {
-        const program = readFileSync(resolve(PACKAGE_DIR, FIXTURE_PROGRAM), 'utf8');
+        const program = readFileSync(
+          resolve(PACKAGE_DIR, FIXTURE_PROGRAM),
+          'utf8',
+        );
         const start = program.indexOf('    - id: cat.manifests');
         const end = program.indexOf('    - id: k8s.pod.uid');
-        writeFileSync(join(dir, 'program.yaml'), program.slice(0, start) + program.slice(end));
-        writeFileSync(join(dir, 'broken.yaml'), 'apiVersion: v1\nkind: Service\nmetadata: [oops\n');
+        writeFileSync(
+          join(dir, 'program.yaml'),
+          program.slice(0, start) + program.slice(end),
+        );
+        writeFileSync(
+          join(dir, 'broken.yaml'),
+          'apiVersion: v1\nkind: Service\nmetadata: [oops\n',
+        );
         const run = runFixtureCheck('ready-service', [
           '--program',
           join(dir, 'program.yaml'),
@@ -214,16 +255,24 @@ describe('mesh-readiness check', () => {
           dir,
           join(dir, 'broken.yaml'),
         ]);
-        expect(run.stderr).toMatch(/^warning: broken\.yaml:\d+:\d+: invalid YAML/);
+        expect(run.stderr).toMatch(
+          /^warning: broken\.yaml:\d+:\d+: invalid YAML/,
+        );
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
     });
 
     it('picks an entity with --entity and rejects one the file does not hold', () => {
-      const picked = runFixtureCheck('ready-service', ['--entity', 'component:default/ready-service']);
+      const picked = runFixtureCheck('ready-service', [
+        '--entity',
+        'component:default/ready-service',
+      ]);
       expect(picked.status).toBe(0);
-      const missing = runFixtureCheck('ready-service', ['--entity', 'component:default/other']);
+      const missing = runFixtureCheck('ready-service', [
+        '--entity',
+        'component:default/other',
+      ]);
       expect(missing.status).toBe(2);
       expect(missing.stderr).toContain(
         "entity 'component:default/other' is not in src/__fixtures__/ready-service/catalog-info.yaml; it holds group:default/payments-team, component:default/ready-service",
@@ -236,7 +285,10 @@ describe('mesh-readiness check', () => {
       const run = runFixtureCheck('failing-service', ['--format', 'json']);
       expect(run.status).toBe(1);
       const expected = serializeScorecard(
-        evaluate(fixtureProgram(), fixtureFacts('failing-service', ['k8s/deployment.yaml'])),
+        evaluate(
+          fixtureProgram(),
+          fixtureFacts('failing-service', ['k8s/deployment.yaml']),
+        ),
       );
       expect(run.stdout).toBe(`${expected}\n`);
       const scorecard = JSON.parse(run.stdout);
@@ -250,7 +302,10 @@ describe('mesh-readiness check', () => {
       const expected = serializeScorecard(
         evaluate(
           fixtureProgram(),
-          fixtureFacts('ready-service', ['k8s/deployment.yaml', 'k8s/service.yaml']),
+          fixtureFacts('ready-service', [
+            'k8s/deployment.yaml',
+            'k8s/service.yaml',
+          ]),
         ),
       );
       expect(run.stdout).toBe(`${expected}\n`);
@@ -263,7 +318,9 @@ describe('mesh-readiness check', () => {
       expect(sarif.version).toBe('2.1.0');
       const [sarifRun] = sarif.runs;
       expect(sarifRun.tool.driver.name).toBe('mesh-readiness');
-      expect(sarifRun.tool.driver.rules.map((rule: { id: string }) => rule.id)).toContain('k8s.pod.uid');
+      expect(
+        sarifRun.tool.driver.rules.map((rule: { id: string }) => rule.id),
+      ).toContain('k8s.pod.uid');
       expect(sarifRun.results.length).toBeGreaterThan(0);
       for (const result of sarifRun.results) {
         const location = result.locations[0].physicalLocation;
@@ -276,7 +333,9 @@ describe('mesh-readiness check', () => {
         locations: [
           {
             physicalLocation: {
-              artifactLocation: { uri: 'src/__fixtures__/failing-service/k8s/deployment.yaml' },
+              artifactLocation: {
+                uri: 'src/__fixtures__/failing-service/k8s/deployment.yaml',
+              },
               region: { startLine: 19 },
             },
           },
@@ -301,13 +360,25 @@ describe('mesh-readiness check', () => {
           ].join('\n'),
         );
         const run = runCli(
-          ['check', '--program', resolve(PACKAGE_DIR, FIXTURE_PROGRAM), '--now', FIXED_NOW, '--format', 'sarif'],
+          [
+            'check',
+            '--program',
+            resolve(PACKAGE_DIR, FIXTURE_PROGRAM),
+            '--now',
+            FIXED_NOW,
+            '--format',
+            'sarif',
+          ],
           { cwd: dir },
         );
         expect(run.status).toBe(1);
-        expect(run.stderr).toContain('has no mesh-readiness.io/manifests annotation');
+        expect(run.stderr).toContain(
+          'has no mesh-readiness.io/manifests annotation',
+        );
         const results = JSON.parse(run.stdout).runs[0].results;
-        const owner = results.find((result: { ruleId: string }) => result.ruleId === 'cat.owner');
+        const owner = results.find(
+          (result: { ruleId: string }) => result.ruleId === 'cat.owner',
+        );
         expect(owner.locations[0].physicalLocation).toEqual({
           artifactLocation: { uri: 'catalog-info.yaml' },
           region: { startLine: 1 },
@@ -339,9 +410,16 @@ describe('mesh-readiness check', () => {
       const run = runFixtureCheck('failing-service', ['--format', 'junit']);
       expect(run.status).toBe(1);
       const xml = run.stdout;
-      expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites')).toBe(true);
-      const checkSuite = xml.slice(xml.indexOf('<testsuite '), xml.indexOf('</testsuite>'));
-      expect(checkSuite.match(/<testcase /g)).toHaveLength(fixtureProgram().spec.checks.length);
+      expect(
+        xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites'),
+      ).toBe(true);
+      const checkSuite = xml.slice(
+        xml.indexOf('<testsuite '),
+        xml.indexOf('</testsuite>'),
+      );
+      expect(checkSuite.match(/<testcase /g)).toHaveLength(
+        fixtureProgram().spec.checks.length,
+      );
       expect(checkSuite).toMatch(
         /<testcase classname="mesh-readiness\.pilot" name="k8s\.pod\.uid: No container runs as UID 1337">\s*<failure message="[^"]+" type="required">src\/__fixtures__\/failing-service\/k8s\/deployment\.yaml:19: /,
       );
@@ -349,7 +427,9 @@ describe('mesh-readiness check', () => {
       // Balanced elements: every opened test case is closed.
       const opened = (xml.match(/<testcase [^>]*[^/]>/g) ?? []).length;
       expect((xml.match(/<\/testcase>/g) ?? []).length).toBe(opened);
-      expect((xml.match(/<testsuite /g) ?? []).length).toBe((xml.match(/<\/testsuite>/g) ?? []).length);
+      expect((xml.match(/<testsuite /g) ?? []).length).toBe(
+        (xml.match(/<\/testsuite>/g) ?? []).length,
+      );
     });
 
     it('markdown has the verdict and a table of failing checks with file:line and playbook links', () => {
@@ -361,11 +441,19 @@ describe('mesh-readiness check', () => {
       ]);
       expect(run.status).toBe(1);
       const markdown = run.stdout;
-      expect(markdown).toContain('### Mesh readiness: `component:default/failing-service` — ❌ target not reached');
-      expect(markdown).toContain('| Status | Check | Phase | Where | Finding | Fix |');
-      const row = markdown.split('\n').find(line => line.startsWith('| ❌ fail | `k8s.pod.uid`'));
+      expect(markdown).toContain(
+        '### Mesh readiness: `component:default/failing-service` — ❌ target not reached',
+      );
+      expect(markdown).toContain(
+        '| Status | Check | Phase | Where | Finding | Fix |',
+      );
+      const row = markdown
+        .split('\n')
+        .find(line => line.startsWith('| ❌ fail | `k8s.pod.uid`'));
       expect(row).toBeDefined();
-      expect(row).toContain('`src/__fixtures__/failing-service/k8s/deployment.yaml:19`');
+      expect(row).toContain(
+        '`src/__fixtures__/failing-service/k8s/deployment.yaml:19`',
+      );
       expect(row).toContain(
         '[Free UID 1337](https://portal.example.com/docs/default/component/mesh-readiness-playbooks/k8s-pod-uid/)',
       );
@@ -375,10 +463,17 @@ describe('mesh-readiness check', () => {
       const dir = mkdtempSync(join(tmpdir(), 'mesh-readiness-cli-'));
       try {
         const output = join(dir, 'report.md');
-        const run = runFixtureCheck('ready-service', ['--format', 'markdown', '--output', output]);
+        const run = runFixtureCheck('ready-service', [
+          '--format',
+          'markdown',
+          '--output',
+          output,
+        ]);
         expect(run.status).toBe(0);
         expect(run.stdout).toBe('');
-        expect(run.stderr).toContain('component:default/ready-service: phase expand, target expand reached');
+        expect(run.stderr).toContain(
+          'component:default/ready-service: phase expand, target expand reached',
+        );
         expect(readFileSync(output, 'utf8')).toContain('✅ target reached');
       } finally {
         rmSync(dir, { recursive: true, force: true });

@@ -14,9 +14,13 @@ describe('mesh-readiness explain', () => {
     expect(run.status).toBe(0);
     const text = run.stdout;
     expect(text).toContain('k8s.pod.uid — No container runs as UID 1337');
-    expect(text).toContain('Program fixture-adoption 1.2 (istio); phase pilot, required');
+    expect(text).toContain(
+      'Program fixture-adoption 1.2 (istio); phase pilot, required',
+    );
     expect(text).toContain('Evidence: manifests');
-    expect(text).toMatch(/Analyzer: k8s\.pod\.uid — .+ \(meshes: istio, linkerd\)/);
+    expect(text).toMatch(
+      /Analyzer: k8s\.pod\.uid — .+ \(meshes: istio, linkerd\)/,
+    );
     expect(text).toContain('Upstream rules: IST0144');
     expect(text).toContain('Why\n  UID 1337 is reserved for the proxy.');
     expect(text).toContain('How to fix\n  Change runAsUser to another UID.');
@@ -31,7 +35,12 @@ describe('mesh-readiness explain', () => {
   });
 
   it('keeps relative playbook links relative without a portal URL', () => {
-    const run = runCli(['explain', 'cat.manifests', '--program', FIXTURE_PROGRAM]);
+    const run = runCli([
+      'explain',
+      'cat.manifests',
+      '--program',
+      FIXTURE_PROGRAM,
+    ]);
     expect(run.status).toBe(0);
     expect(run.stdout).toContain(
       'Playbook: Declare the manifests — /docs/default/component/mesh-readiness-playbooks/cat-manifests/',
@@ -39,7 +48,12 @@ describe('mesh-readiness explain', () => {
   });
 
   it('explains checklist items too', () => {
-    const run = runCli(['explain', 'security-review', '--program', FIXTURE_PROGRAM]);
+    const run = runCli([
+      'explain',
+      'security-review',
+      '--program',
+      FIXTURE_PROGRAM,
+    ]);
     expect(run.status).toBe(0);
     expect(run.stdout).toContain(
       'security-review — Security posture review (checklist item, attested in the portal)',
@@ -48,7 +62,12 @@ describe('mesh-readiness explain', () => {
   });
 
   it('exits 2 for an unknown id and lists the near matches', () => {
-    const run = runCli(['explain', 'k8s.pod.uuid', '--program', FIXTURE_PROGRAM]);
+    const run = runCli([
+      'explain',
+      'k8s.pod.uuid',
+      '--program',
+      FIXTURE_PROGRAM,
+    ]);
     expect(run.status).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe(
@@ -62,9 +81,18 @@ describe('mesh-readiness explain', () => {
   });
 
   it('lists the known ids when nothing is close', () => {
-    const run = runCli(['explain', 'completely-different', '--program', FIXTURE_PROGRAM]);
+    const run = runCli([
+      'explain',
+      'completely-different',
+      '--program',
+      FIXTURE_PROGRAM,
+    ]);
     expect(run.status).toBe(2);
-    expect(run.stderr).toContain("unknown check 'completely-different' in fixture-adoption");
-    expect(run.stderr).toContain('known ids: cat.manifests, cat.owner, k8s.inject.present');
+    expect(run.stderr).toContain(
+      "unknown check 'completely-different' in fixture-adoption",
+    );
+    expect(run.stderr).toContain(
+      'known ids: cat.manifests, cat.owner, k8s.inject.present',
+    );
   });
 });

@@ -15,7 +15,9 @@ try {
   // Not an input problem: a defect. Show the stack, and exit 2 so that a
   // pipeline never reads it as "not ready".
   process.stderr.write(
-    `mesh-readiness: internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`,
+    `mesh-readiness: internal error: ${
+      error instanceof Error ? error.stack ?? error.message : String(error)
+    }\n`,
   );
   process.exitCode = 2;
 }

@@ -42,7 +42,9 @@ export function runCli(argv: string[], io: CommandIo): number {
         io.err(USAGE);
         return EXIT_BAD_INPUT;
       default:
-        throw new InputError(`unknown command '${command}'; expected check, validate or explain`);
+        throw new InputError(
+          `unknown command '${command}'; expected check, validate or explain`,
+        );
     }
   } catch (error) {
     if (error instanceof InputError) {

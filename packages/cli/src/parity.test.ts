@@ -81,15 +81,23 @@ const scenarios: Scenario[] = [
 function programText(scenario: Scenario): string {
   if (scenario.builtInProgram) {
     const commonDir = dirname(
-      require.resolve('@mesh-readiness/plugin-mesh-readiness-common/package.json'),
+      require.resolve(
+        '@mesh-readiness/plugin-mesh-readiness-common/package.json',
+      ),
     );
-    return readFileSync(join(commonDir, 'programs', `${scenario.builtInProgram}.yaml`), 'utf8');
+    return readFileSync(
+      join(commonDir, 'programs', `${scenario.builtInProgram}.yaml`),
+      'utf8',
+    );
   }
   return readFileSync(resolve(PACKAGE_DIR, FIXTURE_PROGRAM), 'utf8');
 }
 
 function componentOf(service: string) {
-  const text = readFileSync(join(FIXTURES_DIR, service, 'catalog-info.yaml'), 'utf8');
+  const text = readFileSync(
+    join(FIXTURES_DIR, service, 'catalog-info.yaml'),
+    'utf8',
+  );
   return parseAllDocuments(text)
     .map(document => document.toJS())
     .find(value => value.kind === 'Component');
@@ -104,7 +112,10 @@ describe('parity of check --format json with POST /evaluate', () => {
       features: [
         meshReadinessPlugin,
         catalogServiceMock.factory({
-          entities: [componentOf('ready-service'), componentOf('failing-service')],
+          entities: [
+            componentOf('ready-service'),
+            componentOf('failing-service'),
+          ],
         }),
         mockServices.rootConfig.factory({
           data: { meshReadiness: { evaluation: { enabled: false } } },
@@ -123,7 +134,10 @@ describe('parity of check --format json with POST /evaluate', () => {
     const entity = componentOf(scenario.service);
     const exported = scenario.exportFile
       ? parseAllDocuments(
-          readFileSync(join(FIXTURES_DIR, scenario.service, scenario.exportFile), 'utf8'),
+          readFileSync(
+            join(FIXTURES_DIR, scenario.service, scenario.exportFile),
+            'utf8',
+          ),
         )[0].toJS()
       : { attestations: [], waivers: [] };
     const entityRef = `component:default/${entity.metadata.name}`;
@@ -141,7 +155,10 @@ describe('parity of check --format json with POST /evaluate', () => {
       '--format',
       'json',
       ...(scenario.exportFile
-        ? ['--attestations', `src/__fixtures__/${scenario.service}/${scenario.exportFile}`]
+        ? [
+            '--attestations',
+            `src/__fixtures__/${scenario.service}/${scenario.exportFile}`,
+          ]
         : []),
     ]);
     expect(cli.stderr).toBe('');
@@ -154,7 +171,10 @@ describe('parity of check --format json with POST /evaluate', () => {
         entity,
         manifests: scenario.manifests.map(file => ({
           path: `src/__fixtures__/${scenario.service}/${file}`,
-          content: readFileSync(join(FIXTURES_DIR, scenario.service, file), 'utf8'),
+          content: readFileSync(
+            join(FIXTURES_DIR, scenario.service, file),
+            'utf8',
+          ),
         })),
         program: programText(scenario),
         attestations: forEntity(exported.attestations),

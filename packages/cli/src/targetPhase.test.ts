@@ -19,9 +19,27 @@ const program = {
     playbooks: [],
     templates: [],
     waves: [
-      { id: 'w1', title: 'W1', targetPhase: 'pilot', dueDate: '2027-03-31', groups: ['group:default/team-a'] },
-      { id: 'w2', title: 'W2', targetPhase: 'enforce', dueDate: '2027-09-30', groups: ['team-a'] },
-      { id: 'w3', title: 'W3', targetPhase: 'expand', dueDate: '2027-06-30', entities: ['component:default/solo'] },
+      {
+        id: 'w1',
+        title: 'W1',
+        targetPhase: 'pilot',
+        dueDate: '2027-03-31',
+        groups: ['group:default/team-a'],
+      },
+      {
+        id: 'w2',
+        title: 'W2',
+        targetPhase: 'enforce',
+        dueDate: '2027-09-30',
+        groups: ['team-a'],
+      },
+      {
+        id: 'w3',
+        title: 'W3',
+        targetPhase: 'expand',
+        dueDate: '2027-06-30',
+        entities: ['component:default/solo'],
+      },
     ],
   },
 } as Program;
@@ -35,35 +53,71 @@ const entity = (name: string, owner?: string) => ({
 
 describe('resolveTargetPhase', () => {
   it('takes the nearest wave not yet due among the owner group waves', () => {
-    expect(resolveTargetPhase(program, entity('svc', 'team-a'), '2027-01-01T00:00:00Z')).toMatchObject({
+    expect(
+      resolveTargetPhase(
+        program,
+        entity('svc', 'team-a'),
+        '2027-01-01T00:00:00Z',
+      ),
+    ).toMatchObject({
       phase: 'pilot',
       reason: 'wave w1, due 2027-03-31',
     });
-    expect(resolveTargetPhase(program, entity('svc', 'group:team-a'), '2027-04-01T00:00:00Z').phase).toBe(
-      'enforce',
-    );
+    expect(
+      resolveTargetPhase(
+        program,
+        entity('svc', 'group:team-a'),
+        '2027-04-01T00:00:00Z',
+      ).phase,
+    ).toBe('enforce');
   });
 
   it('keeps the last wave once every wave is past due', () => {
-    expect(resolveTargetPhase(program, entity('svc', 'team-a'), '2028-01-01T00:00:00Z').phase).toBe('enforce');
+    expect(
+      resolveTargetPhase(
+        program,
+        entity('svc', 'team-a'),
+        '2028-01-01T00:00:00Z',
+      ).phase,
+    ).toBe('enforce');
   });
 
   it('finds waves listing the entity itself', () => {
-    expect(resolveTargetPhase(program, entity('solo'), '2027-01-01T00:00:00Z').phase).toBe('expand');
+    expect(
+      resolveTargetPhase(program, entity('solo'), '2027-01-01T00:00:00Z').phase,
+    ).toBe('expand');
   });
 
   it('falls back to the first phase outside any wave', () => {
-    expect(resolveTargetPhase(program, entity('svc', 'team-b'), '2027-01-01T00:00:00Z')).toEqual({
+    expect(
+      resolveTargetPhase(
+        program,
+        entity('svc', 'team-b'),
+        '2027-01-01T00:00:00Z',
+      ),
+    ).toEqual({
       phase: 'pilot',
       reason: 'the first phase; the entity is in no wave',
     });
   });
 
   it('prefers --target-phase and rejects unknown phases', () => {
-    expect(resolveTargetPhase(program, entity('svc'), '2027-01-01T00:00:00Z', 'enforce').phase).toBe('enforce');
-    expect(() => resolveTargetPhase(program, entity('svc'), '2027-01-01T00:00:00Z', 'sustain')).toThrow(
-      InputError,
-    );
+    expect(
+      resolveTargetPhase(
+        program,
+        entity('svc'),
+        '2027-01-01T00:00:00Z',
+        'enforce',
+      ).phase,
+    ).toBe('enforce');
+    expect(() =>
+      resolveTargetPhase(
+        program,
+        entity('svc'),
+        '2027-01-01T00:00:00Z',
+        'sustain',
+      ),
+    ).toThrow(InputError);
   });
 });
 

@@ -32,14 +32,20 @@ export function resolveTargetPhase(
   if (option !== undefined) {
     if (!phaseIds.includes(option)) {
       throw new InputError(
-        `unknown phase '${option}' for --target-phase; program ${program.metadata.name} has ${phaseIds.join(', ')}`,
+        `unknown phase '${option}' for --target-phase; program ${
+          program.metadata.name
+        } has ${phaseIds.join(', ')}`,
       );
     }
     return { phase: option, reason: '--target-phase' };
   }
-  const waves = wavesOf(program, entity).sort((a, b) => a.dueDate.localeCompare(b.dueDate));
+  const waves = wavesOf(program, entity).sort((a, b) =>
+    a.dueDate.localeCompare(b.dueDate),
+  );
   const today = now.slice(0, 10);
-  const wave = waves.find(candidate => candidate.dueDate >= today) ?? waves[waves.length - 1];
+  const wave =
+    waves.find(candidate => candidate.dueDate >= today) ??
+    waves[waves.length - 1];
   if (wave) {
     return {
       phase: wave.targetPhase,
@@ -47,18 +53,26 @@ export function resolveTargetPhase(
       wave,
     };
   }
-  return { phase: phaseIds[0], reason: 'the first phase; the entity is in no wave' };
+  return {
+    phase: phaseIds[0],
+    reason: 'the first phase; the entity is in no wave',
+  };
 }
 
 function wavesOf(program: Program, entity: CatalogEntity): ProgramWave[] {
   const ref = stringifyRef(entity).toLocaleLowerCase('en-US');
-  const owner = typeof entity.spec?.owner === 'string' && entity.spec.owner !== ''
-    ? safeRef(entity.spec.owner, 'group')
-    : undefined;
+  const owner =
+    typeof entity.spec?.owner === 'string' && entity.spec.owner !== ''
+      ? safeRef(entity.spec.owner, 'group')
+      : undefined;
   return program.spec.waves.filter(wave => {
-    const entities = (wave.entities ?? []).map(member => safeRef(member, 'component'));
+    const entities = (wave.entities ?? []).map(member =>
+      safeRef(member, 'component'),
+    );
     const groups = (wave.groups ?? []).map(member => safeRef(member, 'group'));
-    return entities.includes(ref) || (owner !== undefined && groups.includes(owner));
+    return (
+      entities.includes(ref) || (owner !== undefined && groups.includes(owner))
+    );
   });
 }
 
@@ -71,7 +85,11 @@ function safeRef(text: string, defaultKind: string): string | undefined {
 }
 
 /** Whether `phase` is `target` or beyond, in the program's phase order. */
-export function phaseReached(program: Program, phase: string, target: string): boolean {
+export function phaseReached(
+  program: Program,
+  phase: string,
+  target: string,
+): boolean {
   const order = program.spec.phases.map(candidate => candidate.id);
   const reached = phase === NOT_STARTED_PHASE ? -1 : order.indexOf(phase);
   return reached >= order.indexOf(target);

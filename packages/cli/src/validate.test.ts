@@ -2,7 +2,10 @@ import { runCli } from './__testUtils__/runCli';
 
 describe('mesh-readiness validate', () => {
   it('exits 0 and summarises a valid program', () => {
-    const run = runCli(['validate', 'src/__fixtures__/programs/fixture-program.yaml']);
+    const run = runCli([
+      'validate',
+      'src/__fixtures__/programs/fixture-program.yaml',
+    ]);
     expect(run.status).toBe(0);
     expect(run.stdout).toBe(
       'src/__fixtures__/programs/fixture-program.yaml: valid — fixture-adoption 1.2 (istio): 3 phases, 6 checks, 1 checklist item\n',
@@ -10,7 +13,10 @@ describe('mesh-readiness validate', () => {
   });
 
   it('exits 1 and prints file:line:column: message (path) for a broken program', () => {
-    const run = runCli(['validate', 'src/__fixtures__/programs/broken-program.yaml']);
+    const run = runCli([
+      'validate',
+      'src/__fixtures__/programs/broken-program.yaml',
+    ]);
     expect(run.status).toBe(1);
     expect(run.stdout).toBe(
       [
@@ -22,7 +28,10 @@ describe('mesh-readiness validate', () => {
   });
 
   it('reports a YAML syntax error with its position', () => {
-    const run = runCli(['validate', 'src/__fixtures__/programs/bad-yaml-program.yaml']);
+    const run = runCli([
+      'validate',
+      'src/__fixtures__/programs/bad-yaml-program.yaml',
+    ]);
     expect(run.status).toBe(1);
     expect(run.stdout).toMatch(
       /^src\/__fixtures__\/programs\/bad-yaml-program\.yaml:\d+:\d+: YAML syntax error: /,

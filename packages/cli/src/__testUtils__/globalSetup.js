@@ -15,9 +15,13 @@ module.exports = async function buildCliBundle() {
   const packageDir = path.resolve(__dirname, '../..');
   rmSync(path.join(packageDir, 'dist', 'mesh-readiness.cjs'), { force: true });
   try {
-    execFileSync(process.execPath, [path.join(packageDir, 'scripts/build.mjs')], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    execFileSync(
+      process.execPath,
+      [path.join(packageDir, 'scripts/build.mjs')],
+      {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
   } catch (error) {
     process.stderr.write(
       `\n@mesh-readiness/cli: building the bundle failed, the CLI tests will fail: ${error.message}\n`,

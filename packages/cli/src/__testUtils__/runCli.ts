@@ -33,7 +33,11 @@ export function runCli(args: string[], options: { cwd?: string } = {}): CliRun {
   if (result.error) {
     throw result.error;
   }
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return {
+    status: result.status,
+    stdout: result.stdout,
+    stderr: result.stderr,
+  };
 }
 
 /** `check` on a fixture service with the fixture program and clock. */

@@ -23,7 +23,9 @@ export function compileDefaultPrograms(): CompiledPrograms {
     if (result.ok) {
       programs[id] = JSON.stringify(result.program);
     } else {
-      skipped.push(`${id}: ${result.problems.length} problem(s), loaded at run time instead`);
+      skipped.push(
+        `${id}: ${result.problems.length} problem(s), loaded at run time instead`,
+      );
     }
   }
   return { programs, skipped };

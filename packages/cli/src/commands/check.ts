@@ -18,7 +18,11 @@ import {
   repositoryPath,
   resolveManifestPaths,
 } from '../inputs/manifests';
-import { defaultProgramFor, formatProblem, loadProgramOption } from '../inputs/programs';
+import {
+  defaultProgramFor,
+  formatProblem,
+  loadProgramOption,
+} from '../inputs/programs';
 import { phaseReached, resolveTargetPhase } from '../targetPhase';
 import { CLI_VERSION } from '../version';
 import type { CommandIo } from './io';
@@ -86,15 +90,20 @@ export function runCheck(args: string[], io: CommandIo): number {
   if (!programAppliesTo(loaded.program, document.entity)) {
     const { kinds, types, lifecycles } = loaded.program.spec.appliesTo;
     throw new InputError(
-      `program ${loaded.program.metadata.name} does not apply to ${document.ref} (it applies to kinds ${kinds.join(
-        ', ',
-      ) || 'any'}${types?.length ? `, types ${types.join(', ')}` : ''}${
-        lifecycles?.length ? `, lifecycles ${lifecycles.join(', ')}` : ''
-      })`,
+      `program ${loaded.program.metadata.name} does not apply to ${
+        document.ref
+      } (it applies to kinds ${kinds.join(', ') || 'any'}${
+        types?.length ? `, types ${types.join(', ')}` : ''
+      }${lifecycles?.length ? `, lifecycles ${lifecycles.join(', ')}` : ''})`,
       { location: { file: document.file, line: document.line } },
     );
   }
-  const target = resolveTargetPhase(loaded.program, document.entity, now, values['target-phase']);
+  const target = resolveTargetPhase(
+    loaded.program,
+    document.entity,
+    now,
+    values['target-phase'],
+  );
 
   const patterns = manifestPatterns(
     [...(values.manifests ?? []), ...positionals],
@@ -140,11 +149,17 @@ export function runCheck(args: string[], io: CommandIo): number {
       writeFileSync(resolve(io.cwd, values.output), rendered);
     } catch (error) {
       throw new InputError(
-        `cannot write the report to '${values.output}': ${error instanceof Error ? error.message : String(error)}`,
+        `cannot write the report to '${values.output}': ${
+          error instanceof Error ? error.message : String(error)
+        }`,
       );
     }
     io.err(
-      `${scorecard.entityRef}: phase ${scorecard.phase}, target ${target.phase} ${reached ? 'reached' : 'not reached'}; ${format} report written to ${values.output}\n`,
+      `${scorecard.entityRef}: phase ${scorecard.phase}, target ${
+        target.phase
+      } ${reached ? 'reached' : 'not reached'}; ${format} report written to ${
+        values.output
+      }\n`,
     );
   } else {
     io.out(rendered);
@@ -191,7 +206,11 @@ function warnAboutUnreportedManifestProblems(
   manifests: ManifestFile[],
   io: CommandIo,
 ): void {
-  if (program.spec.checks.some(check => check.analyzer === MANIFESTS_CHECK_ANALYZER)) {
+  if (
+    program.spec.checks.some(
+      check => check.analyzer === MANIFESTS_CHECK_ANALYZER,
+    )
+  ) {
     return;
   }
   for (const problem of parseManifests(manifests).problems) {
@@ -205,7 +224,9 @@ function parseNow(value: string | undefined): string {
   }
   const time = Date.parse(value);
   if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(time)) {
-    throw new InputError(`--now '${value}' is not an ISO date-time (e.g. 2027-01-31T12:00:00Z)`);
+    throw new InputError(
+      `--now '${value}' is not an ISO date-time (e.g. 2027-01-31T12:00:00Z)`,
+    );
   }
   return new Date(time).toISOString();
 }

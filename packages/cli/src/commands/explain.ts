@@ -74,27 +74,42 @@ export function runExplain(args: string[], io: CommandIo): number {
       ),
     ];
     const near = nearMatches(id, known);
-    const where = programs.map(loaded => loaded.program.metadata.name).join(', ');
+    const where = programs
+      .map(loaded => loaded.program.metadata.name)
+      .join(', ');
     throw new InputError(
       `unknown check '${id}' in ${where}${
         near.length > 0 ? `; did you mean: ${near.join(', ')}?` : ''
       }`,
-      { details: near.length > 0 ? [] : [`known ids: ${known.sort().join(', ')}`] },
+      {
+        details:
+          near.length > 0 ? [] : [`known ids: ${known.sort().join(', ')}`],
+      },
     );
   }
   io.out(sections.join('\n'));
   return EXIT_OK;
 }
 
-function explainCheck(program: Program, check: ProgramCheck, portalUrl?: string): string {
-  const analyzer = listAnalyzers().find(candidate => candidate.id === check.analyzer);
+function explainCheck(
+  program: Program,
+  check: ProgramCheck,
+  portalUrl?: string,
+): string {
+  const analyzer = listAnalyzers().find(
+    candidate => candidate.id === check.analyzer,
+  );
   const lines = [
     `${check.id} — ${check.title}`,
     `Program ${program.metadata.name} ${program.metadata.version} (${program.spec.mesh}); phase ${check.phase}, ${check.severity}`,
     '',
     'What it looks at',
     `  Evidence: ${check.evidence.join(', ')}`,
-    `  Analyzer: ${check.analyzer}${analyzer ? ` — ${analyzer.title} (meshes: ${analyzer.mesh.join(', ')})` : ''}`,
+    `  Analyzer: ${check.analyzer}${
+      analyzer
+        ? ` — ${analyzer.title} (meshes: ${analyzer.mesh.join(', ')})`
+        : ''
+    }`,
   ];
   if (analyzer && analyzer.upstream.length > 0) {
     lines.push(`  Upstream rules: ${analyzer.upstream.join(', ')}`);
@@ -102,7 +117,14 @@ function explainCheck(program: Program, check: ProgramCheck, portalUrl?: string)
   if (check.params && Object.keys(check.params).length > 0) {
     lines.push(`  Parameters: ${JSON.stringify(check.params)}`);
   }
-  lines.push('', 'Why', indent(check.rationale), '', 'How to fix', indent(check.remediation));
+  lines.push(
+    '',
+    'Why',
+    indent(check.rationale),
+    '',
+    'How to fix',
+    indent(check.remediation),
+  );
   lines.push(...templateLines(program, check.template));
   lines.push(...linkLines(program, check.playbook, portalUrl));
   return `${lines.join('\n')}\n`;
@@ -119,8 +141,12 @@ function explainChecklistItem(
     '',
     'What it asks',
     indent(item.description),
-    `  Attested by: ${item.roles.join(' or ')}${item.expiresAfter ? `; expires after ${item.expiresAfter}` : ''}${
-      item.resetOn && item.resetOn.length > 0 ? `; reset when ${item.resetOn.join(', ')} change` : ''
+    `  Attested by: ${item.roles.join(' or ')}${
+      item.expiresAfter ? `; expires after ${item.expiresAfter}` : ''
+    }${
+      item.resetOn && item.resetOn.length > 0
+        ? `; reset when ${item.resetOn.join(', ')} change`
+        : ''
     }`,
   ];
   lines.push(...templateLines(program, item.template));
@@ -128,12 +154,21 @@ function explainChecklistItem(
   return `${lines.join('\n')}\n`;
 }
 
-function templateLines(program: Program, templateId: string | undefined): string[] {
-  const template = program.spec.templates.find(candidate => candidate.id === templateId);
+function templateLines(
+  program: Program,
+  templateId: string | undefined,
+): string[] {
+  const template = program.spec.templates.find(
+    candidate => candidate.id === templateId,
+  );
   if (!template) {
     return [];
   }
-  const lines = [`  Template: ${template.title}${template.templateRef ? ` (${template.templateRef})` : ''}`];
+  const lines = [
+    `  Template: ${template.title}${
+      template.templateRef ? ` (${template.templateRef})` : ''
+    }`,
+  ];
   if (template.description) {
     lines.push(indent(template.description, 4));
   }
@@ -143,8 +178,14 @@ function templateLines(program: Program, templateId: string | undefined): string
   return lines;
 }
 
-function linkLines(program: Program, playbookId: string | undefined, portalUrl?: string): string[] {
-  const playbook = program.spec.playbooks.find(candidate => candidate.id === playbookId);
+function linkLines(
+  program: Program,
+  playbookId: string | undefined,
+  portalUrl?: string,
+): string[] {
+  const playbook = program.spec.playbooks.find(
+    candidate => candidate.id === playbookId,
+  );
   if (!playbook) {
     return [];
   }

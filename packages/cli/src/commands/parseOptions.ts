@@ -17,7 +17,10 @@ export function parseOptions<T extends Options>(
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new InputError(
-      `${message.replace(/\. To specify a positional argument.*$/s, '')}; see 'mesh-readiness ${command} --help'`,
+      `${message.replace(
+        /\. To specify a positional argument.*$/s,
+        '',
+      )}; see 'mesh-readiness ${command} --help'`,
     );
   }
 }
@@ -33,7 +36,9 @@ export function oneOf<T extends string>(
     return fallback;
   }
   if (!(allowed as readonly string[]).includes(value)) {
-    throw new InputError(`unknown ${option} '${value}'; expected one of ${allowed.join(', ')}`);
+    throw new InputError(
+      `unknown ${option} '${value}'; expected one of ${allowed.join(', ')}`,
+    );
   }
   return value as T;
 }

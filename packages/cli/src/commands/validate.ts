@@ -24,7 +24,9 @@ export function runValidate(args: string[], io: CommandIo): number {
     return EXIT_OK;
   }
   if (positionals.length === 0) {
-    throw new InputError("no program file given; see 'mesh-readiness validate --help'");
+    throw new InputError(
+      "no program file given; see 'mesh-readiness validate --help'",
+    );
   }
   let unreadable = 0;
   let invalid = 0;
@@ -45,7 +47,15 @@ export function runValidate(args: string[], io: CommandIo): number {
     if (result.ok) {
       const { program } = result;
       io.out(
-        `${file}: valid — ${program.metadata.name} ${program.metadata.version} (${program.spec.mesh}): ${plural(program.spec.phases.length, 'phase')}, ${plural(program.spec.checks.length, 'check')}, ${plural(program.spec.checklist.length, 'checklist item')}\n`,
+        `${file}: valid — ${program.metadata.name} ${
+          program.metadata.version
+        } (${program.spec.mesh}): ${plural(
+          program.spec.phases.length,
+          'phase',
+        )}, ${plural(program.spec.checks.length, 'check')}, ${plural(
+          program.spec.checklist.length,
+          'checklist item',
+        )}\n`,
       );
     } else {
       invalid++;
@@ -53,7 +63,9 @@ export function runValidate(args: string[], io: CommandIo): number {
         io.out(`${formatProblem(problem)}\n`);
       }
       io.out(
-        `${file}: ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}\n`,
+        `${file}: ${result.problems.length} problem${
+          result.problems.length === 1 ? '' : 's'
+        }\n`,
       );
     }
   }

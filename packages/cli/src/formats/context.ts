@@ -21,4 +21,10 @@ export interface CheckReport {
 
 export type ReportFormat = 'text' | 'json' | 'junit' | 'sarif' | 'markdown';
 
-export const REPORT_FORMATS: ReportFormat[] = ['text', 'json', 'junit', 'sarif', 'markdown'];
+export const REPORT_FORMATS: ReportFormat[] = [
+  'text',
+  'json',
+  'junit',
+  'sarif',
+  'markdown',
+];

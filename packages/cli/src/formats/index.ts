@@ -8,7 +8,10 @@ import { renderText } from './text';
 export type { CheckReport, ReportFormat } from './context';
 export { REPORT_FORMATS } from './context';
 
-export function renderReport(format: ReportFormat, report: CheckReport): string {
+export function renderReport(
+  format: ReportFormat,
+  report: CheckReport,
+): string {
   switch (format) {
     case 'json':
       // Exactly the engine's canonical JSON, as the backend's POST /evaluate

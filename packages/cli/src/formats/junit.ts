@@ -9,7 +9,12 @@ import { findingLocation, gapFindings } from './summary';
 interface TestCase {
   classname: string;
   name: string;
-  outcome?: { element: 'failure' | 'error' | 'skipped'; message: string; type?: string; body?: string };
+  outcome?: {
+    element: 'failure' | 'error' | 'skipped';
+    message: string;
+    type?: string;
+    body?: string;
+  };
   systemOut?: string;
 }
 
@@ -21,18 +26,27 @@ interface TestCase {
 export function renderJunit(report: CheckReport): string {
   const { scorecard } = report;
   const checks = scorecard.checks.map(check => checkCase(report, check));
-  const checklist = scorecard.checklist.map(item => checklistCase(report, item));
+  const checklist = scorecard.checklist.map(item =>
+    checklistCase(report, item),
+  );
   const suites = [
-    suite(`${scorecard.entityRef} checks (${scorecard.programId} ${scorecard.programVersion})`, checks),
-    suite(`${scorecard.entityRef} checklist (${scorecard.programId} ${scorecard.programVersion})`, checklist),
+    suite(
+      `${scorecard.entityRef} checks (${scorecard.programId} ${scorecard.programVersion})`,
+      checks,
+    ),
+    suite(
+      `${scorecard.entityRef} checklist (${scorecard.programId} ${scorecard.programVersion})`,
+      checklist,
+    ),
   ];
   const all = [...checks, ...checklist];
-  const count = (element: string) => all.filter(test => test.outcome?.element === element).length;
+  const count = (element: string) =>
+    all.filter(test => test.outcome?.element === element).length;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="mesh-readiness" tests="${all.length}" failures="${count('failure')}" errors="${count(
-      'error',
-    )}" skipped="${count('skipped')}">`,
+    `<testsuites name="mesh-readiness" tests="${all.length}" failures="${count(
+      'failure',
+    )}" errors="${count('error')}" skipped="${count('skipped')}">`,
     ...suites,
     '</testsuites>',
     '',
@@ -45,11 +59,14 @@ function checkCase(report: CheckReport, check: CheckResult): TestCase {
   const details = [
     ...gapFindings(check).map(finding => {
       const where = findingLocation(finding);
-      return `${where ? `${where}: ` : ''}${finding.message}${finding.code ? ` (${finding.code})` : ''}`;
+      return `${where ? `${where}: ` : ''}${finding.message}${
+        finding.code ? ` (${finding.code})` : ''
+      }`;
     }),
     `fix: ${check.remediation}`,
   ];
-  const playbook = check.playbook && displayLink(check.playbook.url, report.portalUrl);
+  const playbook =
+    check.playbook && displayLink(check.playbook.url, report.portalUrl);
   if (playbook) {
     details.push(`playbook: ${playbook}`);
   }
@@ -58,15 +75,35 @@ function checkCase(report: CheckReport, check: CheckResult): TestCase {
       return {
         classname,
         name,
-        outcome: { element: 'failure', message: check.summary, type: check.severity, body: details.join('\n') },
+        outcome: {
+          element: 'failure',
+          message: check.summary,
+          type: check.severity,
+          body: details.join('\n'),
+        },
       };
     case 'unknown':
-      return { classname, name, outcome: { element: 'error', message: check.summary, type: 'unknown' } };
+      return {
+        classname,
+        name,
+        outcome: { element: 'error', message: check.summary, type: 'unknown' },
+      };
     case 'not-applicable':
     case 'not-evaluated':
-      return { classname, name, outcome: { element: 'skipped', message: `${check.status}: ${check.summary}` } };
+      return {
+        classname,
+        name,
+        outcome: {
+          element: 'skipped',
+          message: `${check.status}: ${check.summary}`,
+        },
+      };
     case 'warn':
-      return { classname, name, systemOut: `warn: ${check.summary}\n${details.join('\n')}` };
+      return {
+        classname,
+        name,
+        systemOut: `warn: ${check.summary}\n${details.join('\n')}`,
+      };
     case 'waived':
       return {
         classname,
@@ -86,8 +123,11 @@ function checklistCase(report: CheckReport, item: ChecklistResult): TestCase {
   if (item.status === 'attested' || item.status === 'waived') {
     return { classname, name, systemOut: item.status };
   }
-  const playbook = item.playbook && displayLink(item.playbook.url, report.portalUrl);
-  const message = `${item.status}: attest in the portal (by ${item.roles.join(' or ')})`;
+  const playbook =
+    item.playbook && displayLink(item.playbook.url, report.portalUrl);
+  const message = `${item.status}: attest in the portal (by ${item.roles.join(
+    ' or ',
+  )})`;
   if (item.severity !== 'required') {
     return { classname, name, systemOut: message };
   }
@@ -98,20 +138,28 @@ function checklistCase(report: CheckReport, item: ChecklistResult): TestCase {
       element: 'failure',
       message,
       type: item.severity,
-      body: [item.description, ...(playbook ? [`playbook: ${playbook}`] : [])].join('\n'),
+      body: [
+        item.description,
+        ...(playbook ? [`playbook: ${playbook}`] : []),
+      ].join('\n'),
     },
   };
 }
 
 function suite(name: string, cases: TestCase[]): string {
-  const count = (element: string) => cases.filter(test => test.outcome?.element === element).length;
+  const count = (element: string) =>
+    cases.filter(test => test.outcome?.element === element).length;
   const lines = [
-    `  <testsuite name="${attr(name)}" tests="${cases.length}" failures="${count('failure')}" errors="${count(
+    `  <testsuite name="${attr(name)}" tests="${
+      cases.length
+    }" failures="${count('failure')}" errors="${count(
       'error',
     )}" skipped="${count('skipped')}">`,
   ];
   for (const test of cases) {
-    const open = `    <testcase classname="${attr(test.classname)}" name="${attr(test.name)}"`;
+    const open = `    <testcase classname="${attr(
+      test.classname,
+    )}" name="${attr(test.name)}"`;
     if (!test.outcome && !test.systemOut) {
       lines.push(`${open}/>`);
       continue;
@@ -119,7 +167,9 @@ function suite(name: string, cases: TestCase[]): string {
     lines.push(`${open}>`);
     if (test.outcome) {
       const { element, message, type, body } = test.outcome;
-      const attributes = `message="${attr(message)}"${type ? ` type="${attr(type)}"` : ''}`;
+      const attributes = `message="${attr(message)}"${
+        type ? ` type="${attr(type)}"` : ''
+      }`;
       lines.push(
         body
           ? `      <${element} ${attributes}>${text(body)}</${element}>`

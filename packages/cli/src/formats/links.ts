@@ -4,7 +4,10 @@
  * still never a vector for `javascript:` and the like). Relative links are
  * TechDocs paths of the portal: with a portal URL they become absolute.
  */
-export function displayLink(url: string, portalUrl?: string): string | undefined {
+export function displayLink(
+  url: string,
+  portalUrl?: string,
+): string | undefined {
   const trimmed = url.trim();
   if (/^https?:\/\//i.test(trimmed)) {
     return trimmed;
@@ -20,7 +23,10 @@ export function displayLink(url: string, portalUrl?: string): string | undefined
 }
 
 /** Like {@link displayLink}, but only absolute URLs (SARIF `helpUri` needs one). */
-export function absoluteLink(url: string, portalUrl?: string): string | undefined {
+export function absoluteLink(
+  url: string,
+  portalUrl?: string,
+): string | undefined {
   const link = displayLink(url, portalUrl);
   return link && /^https?:\/\//i.test(link) ? link : undefined;
 }

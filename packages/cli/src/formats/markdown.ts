@@ -12,20 +12,30 @@ import {
 export function renderMarkdown(report: CheckReport): string {
   const { scorecard, target } = report;
   const out: string[] = [];
-  const verdict = report.reached ? '✅ target reached' : '❌ target not reached';
+  const verdict = report.reached
+    ? '✅ target reached'
+    : '❌ target not reached';
   out.push(`### Mesh readiness: \`${scorecard.entityRef}\` — ${verdict}`);
   out.push('');
   out.push(`| | |`);
   out.push(`|---|---|`);
   out.push(`| Phase | **${cell(phaseTitle(scorecard, scorecard.phase))}** |`);
-  out.push(`| Target | ${cell(phaseTitle(scorecard, target.phase))} (${cell(target.reason)}) |`);
+  out.push(
+    `| Target | ${cell(phaseTitle(scorecard, target.phase))} (${cell(
+      target.reason,
+    )}) |`,
+  );
   if (scorecard.nextPhase) {
     out.push(
-      `| Next phase | ${cell(phaseTitle(scorecard, scorecard.nextPhase))}: ${scorecard.progress.passed}/${scorecard.progress.total} required items pass |`,
+      `| Next phase | ${cell(phaseTitle(scorecard, scorecard.nextPhase))}: ${
+        scorecard.progress.passed
+      }/${scorecard.progress.total} required items pass |`,
     );
   }
   out.push(
-    `| Program | ${cell(scorecard.programId)} ${cell(scorecard.programVersion)} (${scorecard.mesh}) |`,
+    `| Program | ${cell(scorecard.programId)} ${cell(
+      scorecard.programVersion,
+    )} (${scorecard.mesh}) |`,
   );
   out.push(
     `| Checks | ${statusCounts(scorecard)
@@ -34,7 +44,9 @@ export function renderMarkdown(report: CheckReport): string {
   );
   if (scorecard.notConnected.length > 0) {
     out.push(
-      `| Not evaluated | checks reading ${scorecard.notConnected.join(' and ')} evidence (not connected in CI) |`,
+      `| Not evaluated | checks reading ${scorecard.notConnected.join(
+        ' and ',
+      )} evidence (not connected in CI) |`,
     );
   }
 
@@ -46,9 +58,12 @@ export function renderMarkdown(report: CheckReport): string {
     out.push('| Status | Check | Phase | Where | Finding | Fix |');
     out.push('|---|---|---|---|---|---|');
     for (const check of needingWork) {
-      const playbook = check.playbook && displayLink(check.playbook.url, report.portalUrl);
+      const playbook =
+        check.playbook && displayLink(check.playbook.url, report.portalUrl);
       const fix = playbook
-        ? `${cell(check.remediation)} [${cell(check.playbook!.title)}](${playbook})`
+        ? `${cell(check.remediation)} [${cell(
+            check.playbook!.title,
+          )}](${playbook})`
         : cell(check.remediation);
       const findings = gapFindings(check);
       const rows = findings.length > 0 ? findings : [undefined];
@@ -59,10 +74,14 @@ export function renderMarkdown(report: CheckReport): string {
           : check.summary;
         const head =
           index === 0
-            ? `${statusLabel(check.status)} | \`${check.checkId}\` ${cell(check.title)} | ${cell(check.phase)}, ${check.severity}`
+            ? `${statusLabel(check.status)} | \`${check.checkId}\` ${cell(
+                check.title,
+              )} | ${cell(check.phase)}, ${check.severity}`
             : ' | ↳ | ';
         out.push(
-          `| ${head} | ${where ? `\`${cell(where)}\`` : ''} | ${cell(what)} | ${index === 0 ? fix : ''} |`,
+          `| ${head} | ${where ? `\`${cell(where)}\`` : ''} | ${cell(what)} | ${
+            index === 0 ? fix : ''
+          } |`,
         );
       });
     }
@@ -73,12 +92,17 @@ export function renderMarkdown(report: CheckReport): string {
   );
   if (openItems.length > 0) {
     out.push('');
-    out.push('<details><summary>Checklist items to attest in the portal</summary>');
+    out.push(
+      '<details><summary>Checklist items to attest in the portal</summary>',
+    );
     out.push('');
     for (const item of openItems) {
-      const playbook = item.playbook && displayLink(item.playbook.url, report.portalUrl);
+      const playbook =
+        item.playbook && displayLink(item.playbook.url, report.portalUrl);
       out.push(
-        `- **${cell(item.title)}** (\`${item.itemId}\`, ${item.phase}, ${item.severity}): ${item.status}${
+        `- **${cell(item.title)}** (\`${item.itemId}\`, ${item.phase}, ${
+          item.severity
+        }): ${item.status}${
           playbook ? ` — [${cell(item.playbook!.title)}](${playbook})` : ''
         }`,
       );
@@ -87,7 +111,11 @@ export function renderMarkdown(report: CheckReport): string {
     out.push('</details>');
   }
   out.push('');
-  out.push(`<sub>mesh-readiness ${report.cliVersion} · facts ${scorecard.factsHash.slice(0, 12)}</sub>`);
+  out.push(
+    `<sub>mesh-readiness ${
+      report.cliVersion
+    } · facts ${scorecard.factsHash.slice(0, 12)}</sub>`,
+  );
   return `${out.join('\n')}\n`;
 }
 

@@ -18,7 +18,9 @@ type SarifLevel = 'error' | 'warning' | 'note';
 export function renderSarif(report: CheckReport): string {
   const { scorecard, program } = report;
   const rules = program.spec.checks.map(check => {
-    const playbook = program.spec.playbooks.find(candidate => candidate.id === check.playbook);
+    const playbook = program.spec.playbooks.find(
+      candidate => candidate.id === check.playbook,
+    );
     const helpUri = playbook && absoluteLink(playbook.url, report.portalUrl);
     return {
       id: check.id,
@@ -27,7 +29,9 @@ export function renderSarif(report: CheckReport): string {
       fullDescription: { text: check.rationale },
       help: { text: check.remediation },
       ...(helpUri ? { helpUri } : {}),
-      defaultConfiguration: { level: check.severity === 'required' ? 'error' : 'warning' },
+      defaultConfiguration: {
+        level: check.severity === 'required' ? 'error' : 'warning',
+      },
       properties: {
         phase: check.phase,
         severity: check.severity,
@@ -40,15 +44,22 @@ export function renderSarif(report: CheckReport): string {
 
   const results = [];
   for (const check of scorecard.checks) {
-    if (check.status !== 'fail' && check.status !== 'warn' && check.status !== 'waived') {
+    if (
+      check.status !== 'fail' &&
+      check.status !== 'warn' &&
+      check.status !== 'waived'
+    ) {
       continue;
     }
     const findings = gapFindings(check);
-    const sources: Array<Finding | undefined> = findings.length > 0 ? findings : [undefined];
+    const sources: Array<Finding | undefined> =
+      findings.length > 0 ? findings : [undefined];
     for (const finding of sources) {
       results.push({
         ruleId: check.checkId,
-        ...(ruleIndex.has(check.checkId) ? { ruleIndex: ruleIndex.get(check.checkId) } : {}),
+        ...(ruleIndex.has(check.checkId)
+          ? { ruleIndex: ruleIndex.get(check.checkId) }
+          : {}),
         level: levelOf(check, finding),
         message: { text: messageOf(check, finding) },
         locations: [locationOf(report, finding)],
@@ -105,7 +116,9 @@ function levelOf(check: CheckResult, finding: Finding | undefined): SarifLevel {
 function messageOf(check: CheckResult, finding: Finding | undefined): string {
   const what = finding ? finding.message : check.summary;
   const code = finding?.code ? ` (${finding.code})` : '';
-  return `${check.title}: ${what}${code}. Fix: ${finding?.remediation ?? check.remediation}`;
+  return `${check.title}: ${what}${code}. Fix: ${
+    finding?.remediation ?? check.remediation
+  }`;
 }
 
 function locationOf(report: CheckReport, finding: Finding | undefined) {

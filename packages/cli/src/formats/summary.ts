@@ -16,7 +16,9 @@ const STATUS_ORDER: CheckStatus[] = [
 ];
 
 /** Counts of check results per status, in a fixed order, zero counts left out. */
-export function statusCounts(scorecard: Scorecard): Array<[CheckStatus, number]> {
+export function statusCounts(
+  scorecard: Scorecard,
+): Array<[CheckStatus, number]> {
   const counts = new Map<CheckStatus, number>();
   for (const check of scorecard.checks) {
     counts.set(check.status, (counts.get(check.status) ?? 0) + 1);
@@ -29,7 +31,11 @@ export function statusCounts(scorecard: Scorecard): Array<[CheckStatus, number]>
 
 /** Checks that need attention: failing, unknown, then warnings. */
 export function checksNeedingWork(scorecard: Scorecard): CheckResult[] {
-  const rank: Partial<Record<CheckStatus, number>> = { fail: 0, unknown: 1, warn: 2 };
+  const rank: Partial<Record<CheckStatus, number>> = {
+    fail: 0,
+    unknown: 1,
+    warn: 2,
+  };
   return scorecard.checks
     .filter(check => rank[check.status] !== undefined)
     .sort((a, b) => rank[a.status]! - rank[b.status]!);
@@ -37,7 +43,9 @@ export function checksNeedingWork(scorecard: Scorecard): CheckResult[] {
 
 /** The findings that explain a gap (fail / warn), or none. */
 export function gapFindings(check: CheckResult): Finding[] {
-  return check.findings.filter(finding => finding.level === 'fail' || finding.level === 'warn');
+  return check.findings.filter(
+    finding => finding.level === 'fail' || finding.level === 'warn',
+  );
 }
 
 /** `file:line` of a finding, or undefined when it points at no file. */
@@ -49,7 +57,10 @@ export function findingLocation(finding: Finding): string | undefined {
 }
 
 /** The phase title of an id, falling back to the id. */
-export function phaseTitle(scorecard: Scorecard, id: string | undefined): string {
+export function phaseTitle(
+  scorecard: Scorecard,
+  id: string | undefined,
+): string {
   if (!id) {
     return '';
   }

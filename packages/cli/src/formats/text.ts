@@ -16,18 +16,23 @@ export function renderText(report: CheckReport): string {
     `${scorecard.entityRef} — program ${scorecard.programId} ${scorecard.programVersion} (${scorecard.mesh})`,
   );
   lines.push(
-    `Phase: ${phaseTitle(scorecard, scorecard.phase)}; target: ${phaseTitle(scorecard, target.phase)} (${target.reason}) — ${
-      report.reached ? 'REACHED' : 'NOT REACHED'
-    }`,
+    `Phase: ${phaseTitle(scorecard, scorecard.phase)}; target: ${phaseTitle(
+      scorecard,
+      target.phase,
+    )} (${target.reason}) — ${report.reached ? 'REACHED' : 'NOT REACHED'}`,
   );
   if (scorecard.nextPhase) {
     lines.push(
-      `Next phase: ${phaseTitle(scorecard, scorecard.nextPhase)} — ${scorecard.progress.passed} of ${scorecard.progress.total} required items pass`,
+      `Next phase: ${phaseTitle(scorecard, scorecard.nextPhase)} — ${
+        scorecard.progress.passed
+      } of ${scorecard.progress.total} required items pass`,
     );
   }
   if (scorecard.notConnected.length > 0) {
     lines.push(
-      `Not evaluated here: checks reading ${scorecard.notConnected.join(' and ')} evidence (not connected)`,
+      `Not evaluated here: checks reading ${scorecard.notConnected.join(
+        ' and ',
+      )} evidence (not connected)`,
     );
   }
   lines.push(
@@ -41,18 +46,23 @@ export function renderText(report: CheckReport): string {
     lines.push('');
     for (const check of needingWork) {
       lines.push(
-        `${check.status.toUpperCase()} ${check.checkId} [${check.phase}, ${check.severity}] ${check.title}`,
+        `${check.status.toUpperCase()} ${check.checkId} [${check.phase}, ${
+          check.severity
+        }] ${check.title}`,
       );
       lines.push(`    ${check.summary}`);
       for (const finding of gapFindings(check)) {
         const where = findingLocation(finding);
         const code = finding.code ? ` (${finding.code})` : '';
-        lines.push(`    - ${where ? `${where}: ` : ''}${finding.message}${code}`);
+        lines.push(
+          `    - ${where ? `${where}: ` : ''}${finding.message}${code}`,
+        );
       }
       if (check.status !== 'unknown') {
         lines.push(`    fix: ${check.remediation}`);
       }
-      const playbook = check.playbook && displayLink(check.playbook.url, report.portalUrl);
+      const playbook =
+        check.playbook && displayLink(check.playbook.url, report.portalUrl);
       if (playbook) {
         lines.push(`    playbook: ${playbook}`);
       }
@@ -76,7 +86,9 @@ export function renderText(report: CheckReport): string {
     lines.push('Checklist items to attest in the portal:');
     for (const item of openItems) {
       lines.push(
-        `  ${item.status.toUpperCase()} ${item.itemId} [${item.phase}, ${item.severity}] ${item.title} (by ${item.roles.join(' or ')})`,
+        `  ${item.status.toUpperCase()} ${item.itemId} [${item.phase}, ${
+          item.severity
+        }] ${item.title} (by ${item.roles.join(' or ')})`,
       );
     }
   }

@@ -13,10 +13,30 @@ export interface AttestationExport {
 }
 
 const ROLES = ['owner', 'security', 'platform'];
-const WAIVER_STATES = ['requested', 'approved', 'rejected', 'revoked', 'expired'];
+const WAIVER_STATES = [
+  'requested',
+  'approved',
+  'rejected',
+  'revoked',
+  'expired',
+];
 
-const ATTESTATION_FIELDS = ['id', 'entityRef', 'programId', 'itemId', 'attestedBy', 'role', 'attestedAt'];
-const OPTIONAL_ATTESTATION_FIELDS = ['evidenceUrl', 'comment', 'expiresAt', 'revokedAt', 'factsFingerprint'];
+const ATTESTATION_FIELDS = [
+  'id',
+  'entityRef',
+  'programId',
+  'itemId',
+  'attestedBy',
+  'role',
+  'attestedAt',
+];
+const OPTIONAL_ATTESTATION_FIELDS = [
+  'evidenceUrl',
+  'comment',
+  'expiresAt',
+  'revokedAt',
+  'factsFingerprint',
+];
 const WAIVER_FIELDS = [
   'id',
   'entityRef',
@@ -28,7 +48,12 @@ const WAIVER_FIELDS = [
   'requestedAt',
   'expiresAt',
 ];
-const OPTIONAL_WAIVER_FIELDS = ['compensatingControl', 'decidedBy', 'decidedAt', 'decisionComment'];
+const OPTIONAL_WAIVER_FIELDS = [
+  'compensatingControl',
+  'decidedBy',
+  'decidedAt',
+  'decisionComment',
+];
 
 /**
  * Reads the attestations and waivers exported from the portal: one YAML or
@@ -49,29 +74,52 @@ export function readAttestationExport(file: string): AttestationExport {
   const [document] = documents;
   const root = document.value;
   const fail = (message: string, path: Array<string | number>): never => {
-    throw new InputError(message, { location: { file, ...document.locate(path) } });
+    throw new InputError(message, {
+      location: { file, ...document.locate(path) },
+    });
   };
   if (!isRecord(root)) {
-    return fail("expected a mapping with 'attestations' and 'waivers' lists", []);
+    return fail(
+      "expected a mapping with 'attestations' and 'waivers' lists",
+      [],
+    );
   }
   for (const key of Object.keys(root)) {
     if (key !== 'attestations' && key !== 'waivers') {
-      fail(`unknown key '${key}'; expected 'attestations' and 'waivers'`, [key]);
+      fail(`unknown key '${key}'; expected 'attestations' and 'waivers'`, [
+        key,
+      ]);
     }
   }
   return {
-    attestations: readList(document, root, 'attestations', ATTESTATION_FIELDS, OPTIONAL_ATTESTATION_FIELDS, fail, entry => {
-      if (!ROLES.includes(entry.role as string)) {
-        return ['role', `role must be one of ${ROLES.join(', ')}`];
-      }
-      return undefined;
-    }) as unknown as Attestation[],
-    waivers: readList(document, root, 'waivers', WAIVER_FIELDS, OPTIONAL_WAIVER_FIELDS, fail, entry => {
-      if (!WAIVER_STATES.includes(entry.state as string)) {
-        return ['state', `state must be one of ${WAIVER_STATES.join(', ')}`];
-      }
-      return undefined;
-    }) as unknown as Waiver[],
+    attestations: readList(
+      document,
+      root,
+      'attestations',
+      ATTESTATION_FIELDS,
+      OPTIONAL_ATTESTATION_FIELDS,
+      fail,
+      entry => {
+        if (!ROLES.includes(entry.role as string)) {
+          return ['role', `role must be one of ${ROLES.join(', ')}`];
+        }
+        return undefined;
+      },
+    ) as unknown as Attestation[],
+    waivers: readList(
+      document,
+      root,
+      'waivers',
+      WAIVER_FIELDS,
+      OPTIONAL_WAIVER_FIELDS,
+      fail,
+      entry => {
+        if (!WAIVER_STATES.includes(entry.state as string)) {
+          return ['state', `state must be one of ${WAIVER_STATES.join(', ')}`];
+        }
+        return undefined;
+      },
+    ) as unknown as Waiver[],
   };
 }
 
@@ -97,12 +145,20 @@ function readList(
     }
     for (const field of required) {
       if (typeof entry[field] !== 'string' || entry[field] === '') {
-        fail(`${key}[${index}].${field} is required (a non-empty string)`, [key, index, field]);
+        fail(`${key}[${index}].${field} is required (a non-empty string)`, [
+          key,
+          index,
+          field,
+        ]);
       }
     }
     for (const [field, value] of Object.entries(entry)) {
       if (!required.includes(field) && !optional.includes(field)) {
-        fail(`${key}[${index}] has an unknown field '${field}'`, [key, index, field]);
+        fail(`${key}[${index}] has an unknown field '${field}'`, [
+          key,
+          index,
+          field,
+        ]);
       }
       if (typeof value !== 'string') {
         fail(`${key}[${index}].${field} must be a string`, [key, index, field]);
@@ -117,7 +173,10 @@ function readList(
 }
 
 /** The entries that concern one entity (an export may hold many). */
-export function forEntity(data: AttestationExport, entityRef: string): AttestationExport {
+export function forEntity(
+  data: AttestationExport,
+  entityRef: string,
+): AttestationExport {
   const ref = entityRef.toLocaleLowerCase('en-US');
   const same = (other: string) => other.toLocaleLowerCase('en-US') === ref;
   return {

@@ -27,7 +27,12 @@ export function readCatalogFile(file: string): CatalogFile {
       continue;
     }
     const entity = checkEntityShape(document, file);
-    documents.push({ entity, ref: stringifyRef(entity), file, line: document.line });
+    documents.push({
+      entity,
+      ref: stringifyRef(entity),
+      file,
+      line: document.line,
+    });
   }
   if (documents.length === 0) {
     throw new InputError('the catalog file holds no entity', {
@@ -56,12 +61,22 @@ function checkEntityShape(document: YamlDocument, file: string): CatalogEntity {
     }
   }
   const metadata = value.metadata;
-  if (!isRecord(metadata) || typeof metadata.name !== 'string' || !metadata.name) {
-    throw new InputError('the entity has no metadata.name (a non-empty string)', {
-      location: where(['metadata', 'name']),
-    });
+  if (
+    !isRecord(metadata) ||
+    typeof metadata.name !== 'string' ||
+    !metadata.name
+  ) {
+    throw new InputError(
+      'the entity has no metadata.name (a non-empty string)',
+      {
+        location: where(['metadata', 'name']),
+      },
+    );
   }
-  if (metadata.namespace !== undefined && typeof metadata.namespace !== 'string') {
+  if (
+    metadata.namespace !== undefined &&
+    typeof metadata.namespace !== 'string'
+  ) {
     throw new InputError('metadata.namespace must be a string', {
       location: where(['metadata', 'namespace']),
     });
@@ -82,7 +97,9 @@ function checkEntityShape(document: YamlDocument, file: string): CatalogEntity {
     }
   }
   if (value.spec !== undefined && !isRecord(value.spec)) {
-    throw new InputError('spec must be a mapping', { location: where(['spec']) });
+    throw new InputError('spec must be a mapping', {
+      location: where(['spec']),
+    });
   }
   return value as unknown as CatalogEntity;
 }
@@ -90,7 +107,9 @@ function checkEntityShape(document: YamlDocument, file: string): CatalogEntity {
 /** `kind:namespace/name` with the kind lower-cased, as Backstage writes refs. */
 export function stringifyRef(entity: CatalogEntity): string {
   const namespace = entity.metadata.namespace ?? 'default';
-  return `${entity.kind.toLocaleLowerCase('en-US')}:${namespace}/${entity.metadata.name}`;
+  return `${entity.kind.toLocaleLowerCase('en-US')}:${namespace}/${
+    entity.metadata.name
+  }`;
 }
 
 /**
@@ -112,7 +131,10 @@ export function parseRef(text: string, defaultKind: string): string {
  * Picks the entity to check: the one named by `--entity`, else the first
  * Component of the file.
  */
-export function selectEntity(catalog: CatalogFile, wanted?: string): CatalogDocument {
+export function selectEntity(
+  catalog: CatalogFile,
+  wanted?: string,
+): CatalogDocument {
   if (wanted !== undefined) {
     const ref = parseRef(wanted, 'component').toLocaleLowerCase('en-US');
     const found = catalog.documents.find(

@@ -25,7 +25,10 @@ describe('expandGlob', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('matches one segment with * and braces, skipping dot files', () => {
-    expect(expandGlob('k8s/*.{yaml,yml}', dir)).toEqual(['k8s/deployment.yaml', 'k8s/service.yml']);
+    expect(expandGlob('k8s/*.{yaml,yml}', dir)).toEqual([
+      'k8s/deployment.yaml',
+      'k8s/service.yml',
+    ]);
   });
 
   it('matches any depth with ** but not into node_modules', () => {

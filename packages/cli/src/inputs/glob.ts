@@ -19,7 +19,9 @@ export function hasGlobMagic(pattern: string): boolean {
  * matching files as paths relative to `baseDir` (`/`-separated), sorted.
  */
 export function expandGlob(pattern: string, baseDir: string): string[] {
-  const segments = pattern.split('/').filter((segment, index) => segment !== '' || index === 0);
+  const segments = pattern
+    .split('/')
+    .filter((segment, index) => segment !== '' || index === 0);
   // An absolute pattern starts with an empty segment: walk from the root.
   const absolute = segments[0] === '';
   const parts = absolute ? segments.slice(1) : segments;
@@ -29,7 +31,12 @@ export function expandGlob(pattern: string, baseDir: string): string[] {
   return [...matches].sort();
 }
 
-function walk(baseDir: string, prefix: string, parts: string[], out: Set<string>): void {
+function walk(
+  baseDir: string,
+  prefix: string,
+  parts: string[],
+  out: Set<string>,
+): void {
   if (parts.length === 0) {
     if (isFile(resolvePath(baseDir, prefix))) {
       out.add(prefix);

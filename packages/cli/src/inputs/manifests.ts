@@ -42,7 +42,10 @@ export function manifestPatterns(
     .split(',')
     .map(pattern => pattern.trim())
     .filter(Boolean);
-  const remote = patterns.find(pattern => /^[a-z][a-z0-9+.-]*:\/\//i.test(pattern) || pattern.startsWith('url:'));
+  const remote = patterns.find(
+    pattern =>
+      /^[a-z][a-z0-9+.-]*:\/\//i.test(pattern) || pattern.startsWith('url:'),
+  );
   if (remote) {
     throw new InputError(
       `the ${MANIFESTS_ANNOTATION} annotation of ${document.ref} points at '${remote}', which is not a local file; pass the manifest paths as arguments (or with --manifests)`,
@@ -66,7 +69,9 @@ export function resolveManifestPaths(input: ManifestPatterns): string[] {
       const matches = expandGlob(pattern, input.baseDir);
       if (matches.length === 0) {
         throw new InputError(
-          `no manifest file matches '${rawPattern}' (in ${displayPath(input.baseDir)}${describeOrigin(input)})`,
+          `no manifest file matches '${rawPattern}' (in ${displayPath(
+            input.baseDir,
+          )}${describeOrigin(input)})`,
         );
       }
       matches.forEach(match => found.add(resolve(input.baseDir, match)));
@@ -78,14 +83,18 @@ export function resolveManifestPaths(input: ManifestPatterns): string[] {
       directory = statSync(path).isDirectory();
     } catch (error) {
       throw new InputError(
-        `cannot read manifest file '${displayPath(path)}'${describeOrigin(input)}: ${describeFsError(error)}`,
+        `cannot read manifest file '${displayPath(path)}'${describeOrigin(
+          input,
+        )}: ${describeFsError(error)}`,
       );
     }
     if (directory) {
       const matches = expandGlob('**/*.{yaml,yml}', path);
       if (matches.length === 0) {
         throw new InputError(
-          `the manifest folder '${displayPath(path)}' holds no .yaml or .yml file`,
+          `the manifest folder '${displayPath(
+            path,
+          )}' holds no .yaml or .yml file`,
         );
       }
       matches.forEach(match => found.add(resolve(path, match)));
@@ -100,7 +109,10 @@ export function resolveManifestPaths(input: ManifestPatterns): string[] {
  * Reads the manifest files. Paths in the facts (and so in every finding,
  * SARIF location and the facts hash) are relative to `root`, `/`-separated.
  */
-export function readManifestFiles(paths: string[], root: string): ManifestFile[] {
+export function readManifestFiles(
+  paths: string[],
+  root: string,
+): ManifestFile[] {
   if (paths.length > DEFAULT_MANIFEST_LIMITS.maxFiles) {
     throw new InputError(
       `${paths.length} manifest files were given; the limit is ${DEFAULT_MANIFEST_LIMITS.maxFiles}`,
@@ -112,19 +124,30 @@ export function readManifestFiles(paths: string[], root: string): ManifestFile[]
       size = statSync(path).size;
     } catch (error) {
       throw new InputError(
-        `cannot read manifest file '${displayPath(path)}': ${describeFsError(error)}`,
+        `cannot read manifest file '${displayPath(path)}': ${describeFsError(
+          error,
+        )}`,
       );
     }
     if (size > DEFAULT_MANIFEST_LIMITS.maxFileBytes) {
       throw new InputError(
-        `manifest file '${displayPath(path)}' is ${size} bytes long; the limit is ${DEFAULT_MANIFEST_LIMITS.maxFileBytes}`,
+        `manifest file '${displayPath(
+          path,
+        )}' is ${size} bytes long; the limit is ${
+          DEFAULT_MANIFEST_LIMITS.maxFileBytes
+        }`,
       );
     }
     try {
-      return { path: repositoryPath(path, root), content: readFileSync(path, 'utf8') };
+      return {
+        path: repositoryPath(path, root),
+        content: readFileSync(path, 'utf8'),
+      };
     } catch (error) {
       throw new InputError(
-        `cannot read manifest file '${displayPath(path)}': ${describeFsError(error)}`,
+        `cannot read manifest file '${displayPath(path)}': ${describeFsError(
+          error,
+        )}`,
       );
     }
   });
@@ -141,9 +164,13 @@ export function repositoryPath(path: string, root: string): string {
 
 function displayPath(path: string): string {
   const fromCwd = relative(process.cwd(), path);
-  return fromCwd && !fromCwd.startsWith('..') && !isAbsolute(fromCwd) ? fromCwd : path;
+  return fromCwd && !fromCwd.startsWith('..') && !isAbsolute(fromCwd)
+    ? fromCwd
+    : path;
 }
 
 function describeOrigin(input: ManifestPatterns): string {
-  return input.origin === 'annotation' ? `, from the ${MANIFESTS_ANNOTATION} annotation` : '';
+  return input.origin === 'annotation'
+    ? `, from the ${MANIFESTS_ANNOTATION} annotation`
+    : '';
 }

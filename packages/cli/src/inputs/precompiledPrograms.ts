@@ -6,7 +6,9 @@ import type { Program } from '@mesh-readiness/plugin-mesh-readiness-common';
  * substitutes this constant, program id → JSON text). Outside the bundle
  * the constant does not exist and the YAML is loaded at run time.
  */
-declare const MESH_READINESS_PRECOMPILED_PROGRAMS: Record<string, string> | undefined;
+declare const MESH_READINESS_PRECOMPILED_PROGRAMS:
+  | Record<string, string>
+  | undefined;
 
 export function precompiledProgram(id: string): Program | undefined {
   const table =

@@ -40,7 +40,9 @@ export function loadProgramText(text: string, file: string): Program {
         result.problems.length === 1 ? '' : 's'
       })`,
       {
-        location: first ? { file, line: first.line, column: first.column } : { file },
+        location: first
+          ? { file, line: first.line, column: first.column }
+          : { file },
         details: result.problems.map(formatProblem),
       },
     );
@@ -53,7 +55,9 @@ export function loadDefaultProgram(id: string): LoadedProgram {
   const text = DEFAULT_PROGRAM_TEXTS[id];
   if (text === undefined) {
     throw new InputError(
-      `unknown program '${id}': give a program file or one of ${defaultProgramIds().join(', ')}`,
+      `unknown program '${id}': give a program file or one of ${defaultProgramIds().join(
+        ', ',
+      )}`,
     );
   }
   // Validated when the bundle was built: skip parsing and validating the
@@ -70,9 +74,15 @@ export function loadProgramOption(value: string): LoadedProgram {
   if (DEFAULT_PROGRAM_TEXTS[value] !== undefined && !existsSync(value)) {
     return loadDefaultProgram(value);
   }
-  if (!existsSync(value) && !/\.(ya?ml|json)$/i.test(value) && !value.includes('/')) {
+  if (
+    !existsSync(value) &&
+    !/\.(ya?ml|json)$/i.test(value) &&
+    !value.includes('/')
+  ) {
     throw new InputError(
-      `unknown program '${value}': give a program file or one of ${defaultProgramIds().join(', ')}`,
+      `unknown program '${value}': give a program file or one of ${defaultProgramIds().join(
+        ', ',
+      )}`,
     );
   }
   const text = readTextFile(value, 'program file');
@@ -103,7 +113,8 @@ export function defaultProgramFor(entity: CatalogEntity): LoadedProgram {
     // Try the conventionally named program first, so that usually only one
     // program is parsed and validated.
     const candidates = defaultProgramIds().sort(
-      (a, b) => Number(!a.startsWith(`${mesh}-`)) - Number(!b.startsWith(`${mesh}-`)),
+      (a, b) =>
+        Number(!a.startsWith(`${mesh}-`)) - Number(!b.startsWith(`${mesh}-`)),
     );
     for (const id of candidates) {
       const loaded = loadDefaultProgram(id);

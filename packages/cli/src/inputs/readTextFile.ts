@@ -21,7 +21,9 @@ export function readTextFile(path: string, what: string): string {
     if (error instanceof InputError) {
       throw error;
     }
-    throw new InputError(`cannot read ${what} '${path}': ${describeFsError(error)}`);
+    throw new InputError(
+      `cannot read ${what} '${path}': ${describeFsError(error)}`,
+    );
   }
   if (size > MAX_INPUT_BYTES) {
     throw new InputError(
@@ -31,7 +33,9 @@ export function readTextFile(path: string, what: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
-    throw new InputError(`cannot read ${what} '${path}': ${describeFsError(error)}`);
+    throw new InputError(
+      `cannot read ${what} '${path}': ${describeFsError(error)}`,
+    );
   }
 }
 

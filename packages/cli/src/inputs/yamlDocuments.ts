@@ -8,7 +8,10 @@ export interface YamlDocument {
   /** 1-based line where the document's content starts. */
   line: number;
   /** Finds the 1-based line and column of a node path in this document. */
-  locate(path: ReadonlyArray<string | number>): { line: number; column: number };
+  locate(path: ReadonlyArray<string | number>): {
+    line: number;
+    column: number;
+  };
 }
 
 /** Aliases are not needed in catalog files or exports; cap their expansion. */
@@ -44,7 +47,9 @@ export function parseYamlDocuments(text: string, file: string): YamlDocument[] {
       const start = document.contents?.range?.[0] ?? 0;
       const { line, col } = lineCounter.linePos(start);
       throw new InputError(
-        `invalid YAML: ${error instanceof Error ? error.message : String(error)}`,
+        `invalid YAML: ${
+          error instanceof Error ? error.message : String(error)
+        }`,
         { location: { file, line, column: col } },
       );
     }
