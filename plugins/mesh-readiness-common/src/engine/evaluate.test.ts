@@ -393,6 +393,19 @@ describe('evaluate', () => {
     });
   });
 
+  it('never takes the built-in manifests source as not connected', () => {
+    const p = program([check('a', 'ok', 'pilot')]);
+    const withFiles = run(p, facts({ sources: {} }));
+    expect(withFiles.checks[0].status).toBe('pass');
+    const withoutFiles = run(p, facts({ sources: {}, manifests: undefined }));
+    expect(withoutFiles.checks[0]).toMatchObject({
+      status: 'unknown',
+      summary:
+        'manifests evidence unavailable: no manifests were collected for this entity',
+    });
+    expect(withoutFiles.notConnected).toEqual([]);
+  });
+
   it('applies checks to the program mesh only and survives analyzer errors', () => {
     const card = run(
       program([

@@ -11,8 +11,12 @@
  * installation should not block a phase because another of its sources had
  * a transient failure.
  *
- * The catalog entity is always part of the facts, so the catalog counts as
- * connected unless `facts.sources.catalog` says otherwise.
+ * Only cluster and metrics are optional sources (DESIGN.md "Evidence
+ * coverage"). The catalog and the manifests are built in, so when the facts
+ * give them no status they are never taken as not connected: the catalog
+ * counts as `ok` (the entity is part of the facts), the manifests as `ok`
+ * when files were given and as `failed` when none were read — otherwise a
+ * missing manifests provider would silently pass every manifest check.
  */
 import type { AnalyzerOutcome, CheckAnalyzer } from '../checks/types';
 import { ManifestSet } from '../manifests';
@@ -54,7 +58,19 @@ export function sourceStatus(
   if (status) {
     return status;
   }
-  return source === 'catalog' ? { status: 'ok' } : { status: 'not-connected' };
+  switch (source) {
+    case 'catalog':
+      return { status: 'ok' };
+    case 'manifests':
+      return facts.manifests
+        ? { status: 'ok' }
+        : {
+            status: 'failed',
+            reason: 'no manifests were collected for this entity',
+          };
+    default:
+      return { status: 'not-connected' };
+  }
 }
 
 type Verdict = Pick<CheckResult, 'status' | 'summary' | 'findings'>;
