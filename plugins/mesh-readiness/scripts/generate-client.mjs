@@ -15,6 +15,7 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
+import prettier from 'prettier';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const pluginDir = resolve(here, '..');
@@ -40,5 +41,11 @@ const header = `/* eslint-disable */
 // ******************************************************************
 `;
 await mkdir(dirname(outPath), { recursive: true });
-await writeFile(outPath, header + astToString(ast));
+// Formatted with the repository's prettier config so that regenerating an
+// unchanged spec gives an unchanged file.
+const formatted = await prettier.format(header + astToString(ast), {
+  ...(await prettier.resolveConfig(outPath)),
+  filepath: outPath,
+});
+await writeFile(outPath, formatted);
 process.stdout.write(`Generated ${relative(pluginDir, outPath)}\n`);

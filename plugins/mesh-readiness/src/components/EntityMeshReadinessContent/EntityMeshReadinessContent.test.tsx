@@ -113,11 +113,16 @@ describe('EntityMeshReadinessContent', () => {
 
   it('attests a checklist item from a labelled, keyboard-usable dialog', async () => {
     let attested = false;
+    let readsAfterAttest = 0;
     const posted: any[] = [];
     serveEntity(server, {
       scorecard: () => {
         const stored = storedScorecard();
-        if (attested) {
+        // The backend re-evaluates in the background: the first read after
+        // the attestation still returns the previous scorecard.
+        if (attested && ++readsAfterAttest > 1) {
+          stored.checkedAt = '2026-11-20T12:00:01.000Z';
+          stored.scorecard.evaluatedAt = '2026-11-20T12:00:01.000Z';
           stored.scorecard.phase = 'expand';
           stored.scorecard.nextPhase = 'enforce';
           stored.scorecard.checklist[0] = {
@@ -171,7 +176,9 @@ describe('EntityMeshReadinessContent', () => {
     const evidence = within(dialog).getByLabelText('Evidence link');
 
     // A javascript: link is refused before anything is sent.
-    await user().type(evidence, ['javascript', 'alert(1)'].join(':'));
+    const u = user();
+    await u.click(evidence);
+    await u.paste(['javascript', 'alert(1)'].join(':'));
     expect(
       within(dialog).getByText(
         'Use an http(s) URL or a portal path starting with /.',
@@ -179,14 +186,12 @@ describe('EntityMeshReadinessContent', () => {
     ).toBeInTheDocument();
     expect(within(dialog).getByRole('button', { name: 'Attest' })).toBeDisabled();
 
-    await user().clear(evidence);
-    await user().type(evidence, 'https://tickets.example.com/SEC-42');
-    await user().type(
-      within(dialog).getByLabelText('Comment'),
-      'Reviewed with the security team',
-    );
+    await u.clear(evidence);
+    await u.paste('https://tickets.example.com/SEC-42');
+    await u.click(within(dialog).getByLabelText('Comment'));
+    await u.paste('Reviewed with the security team');
     // Enter in a single-line field submits the form.
-    await user().type(evidence, '{enter}');
+    await u.type(evidence, '{enter}');
 
     await waitFor(() => expect(posted).toHaveLength(1));
     expect(posted[0]).toEqual({
@@ -301,6 +306,10 @@ describe('EntityMeshReadinessContent', () => {
   it('lets approvers approve a requested waiver', async () => {
     let decided = false;
     serveEntity(server, {
+      scorecard: () =>
+        storedScorecard(
+          decided ? { checkedAt: '2026-11-20T12:00:00.000Z' } : {},
+        ),
       waivers: () =>
         decided
           ? [{ ...waivers[0], state: 'approved', decidedBy: 'user:default/mia' }]

@@ -19,6 +19,7 @@ import {
   meshReadinessApiRef,
 } from '../../api/MeshReadinessApi';
 import { useEntityPermissions } from '../../hooks/useEntityPermissions';
+import { waitForReEvaluation } from '../../hooks/waitForReEvaluation';
 import { entityRefOf } from '../shared/entityRefOf';
 import { formatDateTime } from '../shared/formatDate';
 import {
@@ -89,9 +90,11 @@ export function EntityMeshReadinessContent(
     return titles;
   }, [scorecard]);
 
-  const reloadAll = () => {
-    setRefreshed(undefined);
-    scorecardState.retry();
+  // Attestations and waiver decisions are re-evaluated by the backend in
+  // the background: wait for the new scorecard, then show it.
+  const reloadAfterChange = async () => {
+    const latest = await waitForReEvaluation(api, entityRef, stored);
+    setRefreshed(latest);
     waiversState.retry();
     historyState.retry();
   };
@@ -135,7 +138,7 @@ export function EntityMeshReadinessContent(
       display: 'transient',
     });
     setAttestItem(undefined);
-    reloadAll();
+    await reloadAfterChange();
   };
 
   const handleRequestWaiver = async (input: WaiverInput) => {
@@ -176,7 +179,7 @@ export function EntityMeshReadinessContent(
         severity: 'success',
         display: 'transient',
       });
-      reloadAll();
+      await reloadAfterChange();
     } catch (e) {
       alertApi.post({
         message: `Could not ${decision} the waiver: ${errorMessage(e)}`,

@@ -609,6 +609,8 @@ export interface components {
       factsHash: string;
       factsTimestamp: string;
       evaluatedAt: string;
+      /** @description The earliest instant at which the same facts give another verdict (a waiver or attestation in use expires). */
+      validUntil?: string;
     };
     /** @description The stored, current scorecard of an entity under a program. When an evidence source failed at the last evaluation the scorecard is the last good one, `stale` is true and `staleReason` says why. */
     StoredScorecard: {
