@@ -5,6 +5,14 @@
  */
 import { runCli } from './main';
 
+// `mesh-readiness check | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') {
+    process.exit(process.exitCode ?? 0);
+  }
+  throw error;
+});
+
 try {
   process.exitCode = runCli(process.argv.slice(2), {
     out: text => process.stdout.write(text),
