@@ -81,6 +81,7 @@ exports.up = async function up(knex) {
       'mesh_readiness_history_entity_idx',
     );
     table.index(['program_id', 'at'], 'mesh_readiness_history_at_idx');
+    table.index(['owner', 'at'], 'mesh_readiness_history_owner_idx');
   });
 };
 

@@ -10,7 +10,11 @@ import type {
   Waiver,
   WaiverState,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
-import { decodeScorecard, encodeScorecard } from './scorecardCodec';
+import {
+  decodeScorecard,
+  encodeScorecard,
+  type ProgramLookup,
+} from './scorecardCodec';
 import type {
   AttestationFilter,
   HistoryFilter,
@@ -173,7 +177,10 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, m => `\\${m}`);
 }
 
-function toScorecardRow(record: ScorecardRecord): ScorecardRow {
+function toScorecardRow(
+  record: ScorecardRecord,
+  programs?: ProgramLookup,
+): ScorecardRow {
   const s = record.scorecard;
   return {
     entity_ref: record.entityRef,
@@ -202,11 +209,14 @@ function toScorecardRow(record: ScorecardRecord): ScorecardRow {
     evaluated_at: s.evaluatedAt,
     valid_until: s.validUntil ?? null,
     checked_at: record.checkedAt,
-    scorecard: encodeScorecard(s),
+    scorecard: encodeScorecard(s, programs?.(s.programId)),
   };
 }
 
-function fromScorecardRow(row: ScorecardRow): ScorecardRecord {
+function fromScorecardRow(
+  row: ScorecardRow,
+  programs?: ProgramLookup,
+): ScorecardRecord {
   return {
     entityRef: row.entity_ref,
     programId: row.program_id,
@@ -219,7 +229,7 @@ function fromScorecardRow(row: ScorecardRow): ScorecardRecord {
     staleReason: orUndefined(row.stale_reason),
     staleSince: orUndefined(row.stale_since),
     checkedAt: row.checked_at,
-    scorecard: decodeScorecard(row.scorecard),
+    scorecard: decodeScorecard(row.scorecard, programs),
   };
 }
 
@@ -241,8 +251,10 @@ function fromSummaryRow(row: ScorecardRow): ScorecardSummaryRecord {
     staleReason: orUndefined(row.stale_reason),
     factsTimestamp: row.facts_timestamp,
     evaluatedAt: row.evaluated_at,
-    checkStatuses: decodeCheckStatuses(row.check_statuses),
     failingSince: JSON.parse(row.failing_since),
+    get checkStatuses() {
+      return decodeCheckStatuses(row.check_statuses);
+    },
   };
 }
 
@@ -269,7 +281,7 @@ function fromHistoryRow(row: HistoryRow): HistoryRecord {
     at: row.at,
     phase: row.phase,
     previousPhase: orUndefined(row.previous_phase),
-    changes: JSON.parse(row.changes),
+    changes: row.changes ? JSON.parse(row.changes) : [],
   };
 }
 
@@ -312,15 +324,23 @@ function fromWaiverRow(row: WaiverRow): Waiver {
 export class DatabaseStore implements Store {
   static async create(options: {
     database: DatabaseService;
+    programs?: ProgramLookup;
   }): Promise<DatabaseStore> {
     const knex = await options.database.getClient();
     if (!options.database.migrations?.skip) {
       await migrateDatabase(knex);
     }
-    return new DatabaseStore(knex);
+    return new DatabaseStore(knex, options.programs);
   }
 
-  constructor(private readonly db: Knex) {}
+  /**
+   * @param programs - the programs in force, used to store scorecards
+   *   without the texts their program already holds (see scorecardCodec)
+   */
+  constructor(
+    private readonly db: Knex,
+    private readonly programs?: ProgramLookup,
+  ) {}
 
   async getScorecardStates(
     entityRefs: string[],
@@ -371,7 +391,9 @@ export class DatabaseStore implements Store {
       query.where('program_id', programId);
     }
     const row = await query;
-    return row ? fromScorecardRow(row as ScorecardRow) : undefined;
+    return row
+      ? fromScorecardRow(row as ScorecardRow, this.programs)
+      : undefined;
   }
 
   async getScorecards(
@@ -388,7 +410,7 @@ export class DatabaseStore implements Store {
         query.where('program_id', programId);
       }
       for (const row of await query) {
-        records.push(fromScorecardRow(row as ScorecardRow));
+        records.push(fromScorecardRow(row as ScorecardRow, this.programs));
       }
     }
     return records;
@@ -463,7 +485,9 @@ export class DatabaseStore implements Store {
     if (writes.length === 0) {
       return;
     }
-    const scorecardRows = writes.map(w => toScorecardRow(w.record));
+    const scorecardRows = writes.map(w =>
+      toScorecardRow(w.record, this.programs),
+    );
     const historyRows = writes.flatMap(w =>
       w.history ? [toHistoryRow(w.history)] : [],
     );
@@ -508,12 +532,16 @@ export class DatabaseStore implements Store {
   private historyQuery(filter: HistoryFilter, refs?: string[]) {
     const query = this.db<HistoryRow>(HISTORY);
     if (refs) query.whereIn('entity_ref', refs);
+    if (filter.owners) query.whereIn('owner', filter.owners);
     if (filter.programId) query.where('program_id', filter.programId);
     if (filter.since) query.where('at', '>=', filter.since);
     if (filter.phaseChangesOnly) {
       query.where(q =>
         q.whereNull('previous_phase').orWhereRaw('previous_phase <> phase'),
       );
+    }
+    if (filter.phaseTransitionsOnly) {
+      query.whereNotNull('previous_phase').whereRaw('previous_phase <> phase');
     }
     return query;
   }
@@ -548,7 +576,20 @@ export class DatabaseStore implements Store {
     const result: HistoryRecord[] = [];
     for (const refs of batches) {
       const rows = await this.historyQuery(filter, refs)
-        .select('*')
+        .select(
+          filter.withoutChanges
+            ? [
+                'id',
+                'entity_ref',
+                'program_id',
+                'program_version',
+                'owner',
+                'at',
+                'phase',
+                'previous_phase',
+              ]
+            : '*',
+        )
         .orderBy([
           { column: 'at', order: 'asc' },
           { column: 'id', order: 'asc' },

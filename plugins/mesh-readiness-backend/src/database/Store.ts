@@ -56,8 +56,8 @@ export interface ScorecardSummaryRecord {
   staleReason?: string;
   factsTimestamp: string;
   evaluatedAt: string;
-  /** Check id -> status, from the indexed text column. */
-  checkStatuses: Record<string, CheckStatus>;
+  /** Check id -> status, decoded on first use from the text column. */
+  readonly checkStatuses: Record<string, CheckStatus>;
   failingSince: Record<string, string>;
   progress: { passed: number; total: number; ratio: number };
   nextPhase?: string;
@@ -103,11 +103,17 @@ export interface ScorecardWrite {
 
 export interface HistoryFilter {
   entityRefs?: string[];
+  /** Rows of entities owned (at the time) by any of these refs. */
+  owners?: string[];
   programId?: string;
   /** Only rows at or after this ISO time. */
   since?: string;
-  /** Only rows whose phase changed. */
+  /** Only rows whose phase changed (including the first row of an entity). */
   phaseChangesOnly?: boolean;
+  /** Only rows that moved from one phase to another (not first rows). */
+  phaseTransitionsOnly?: boolean;
+  /** Leave out the per-item changes (faster when only phases matter). */
+  withoutChanges?: boolean;
 }
 
 export interface Page<T> {

@@ -1,20 +1,196 @@
-import { deflateRawSync, inflateRawSync, constants } from 'node:zlib';
-import type { Scorecard } from '@mesh-readiness/plugin-mesh-readiness-common';
+import { constants, deflateRawSync, inflateRawSync } from 'node:zlib';
+import type {
+  Program,
+  Scorecard,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
 
 /*
- * Scorecards are stored deflate-compressed. A scorecard repeats the same
- * titles, remediation texts, playbooks and templates for every entity, so
- * compression shrinks it about tenfold, which keeps the current-scorecards
- * table within the storage target at 10,000 entities. A fast level is used
- * because compression sits on the evaluation hot path.
+ * How scorecards are stored. A scorecard repeats, for every check and
+ * checklist item, what the program already says: titles, phases,
+ * severities, remediation texts, playbooks and templates (with inline policy
+ * fragments). Storing that for every entity would make the scorecards table
+ * several times larger than the verdicts themselves. So before storing, each
+ * field that equals what the program of the same version says is left out,
+ * and put back from the program when read. A field that differs (or a
+ * program that is not at hand) is stored as is, so decoding always gives
+ * back the scorecard the engine produced. The result is then
+ * deflate-compressed at a fast level (compression sits on the evaluation
+ * hot path).
  */
 
-export function encodeScorecard(scorecard: Scorecard): Buffer {
-  return deflateRawSync(Buffer.from(JSON.stringify(scorecard), 'utf8'), {
+type Item = Record<string, unknown>;
+
+const FORMAT = 1;
+
+interface StoredForm {
+  /** Format of this encoding. */
+  f: number;
+  /** Program version whose fields were left out; absent: nothing left out. */
+  v?: string;
+  s: Scorecard;
+}
+
+/** Looks a program up by id (the programs in force). */
+export type ProgramLookup = (programId: string) => Program | undefined;
+
+function derivedFields(program: Program) {
+  const playbooks = new Map(program.spec.playbooks.map(p => [p.id, p]));
+  const templates = new Map(program.spec.templates.map(t => [t.id, t]));
+  const withLinks = (fields: Item, playbook?: string, template?: string) => {
+    const p = playbook ? playbooks.get(playbook) : undefined;
+    const t = template ? templates.get(template) : undefined;
+    if (p) fields.playbook = p;
+    if (t) fields.template = t;
+    return fields;
+  };
+  const checks = new Map<string, Item>();
+  for (const c of program.spec.checks) {
+    checks.set(
+      c.id,
+      withLinks(
+        {
+          title: c.title,
+          phase: c.phase,
+          severity: c.severity,
+          evidence: c.evidence,
+          remediation: c.remediation,
+        },
+        c.playbook,
+        c.template,
+      ),
+    );
+  }
+  const checklist = new Map<string, Item>();
+  for (const i of program.spec.checklist) {
+    checklist.set(
+      i.id,
+      withLinks(
+        {
+          title: i.title,
+          description: i.description,
+          phase: i.phase,
+          severity: i.severity,
+          roles: i.roles,
+        },
+        i.playbook,
+        i.template,
+      ),
+    );
+  }
+  return { checks, checklist };
+}
+
+/** Equal values; most fields are the program's own strings and objects. */
+function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || !a || !b) return false;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Leaves out the fields equal to `derived`; notes derived keys it lacks. */
+function strip(item: Item, derived: Item | undefined): Item {
+  if (!derived) return item;
+  const out: Item = {};
+  const absent: string[] = [];
+  for (const [key, value] of Object.entries(item)) {
+    if (!(key in derived) || !same(value, derived[key])) out[key] = value;
+  }
+  for (const key of Object.keys(derived)) {
+    if (!(key in item)) absent.push(key);
+  }
+  if (absent.length > 0) out.$absent = absent;
+  return out;
+}
+
+function restore(item: Item, derived: Item | undefined): Item {
+  if (!derived) return item;
+  const { $absent, ...rest } = item as Item & { $absent?: string[] };
+  const out: Item = { ...derived, ...rest };
+  for (const key of $absent ?? []) delete out[key];
+  return out;
+}
+
+function nextStepDerived(
+  kind: string,
+  derived: Item | undefined,
+): Item | undefined {
+  if (!derived) return undefined;
+  const fields: Item = {
+    title: derived.title,
+    phase: derived.phase,
+    severity: derived.severity,
+  };
+  if (kind === 'check') fields.remediation = derived.remediation;
+  if (derived.playbook) fields.playbook = derived.playbook;
+  if (derived.template) fields.template = derived.template;
+  return fields;
+}
+
+function transform(
+  scorecard: Scorecard,
+  program: Program,
+  fn: (item: Item, derived: Item | undefined) => Item,
+): Scorecard {
+  const { checks, checklist } = derivedFields(program);
+  return {
+    ...scorecard,
+    checks: scorecard.checks.map(
+      c => fn(c as unknown as Item, checks.get(c.checkId)) as any,
+    ),
+    checklist: scorecard.checklist.map(
+      i => fn(i as unknown as Item, checklist.get(i.itemId)) as any,
+    ),
+    nextSteps: scorecard.nextSteps.map(
+      s =>
+        fn(
+          s as unknown as Item,
+          nextStepDerived(
+            s.kind,
+            (s.kind === 'check' ? checks : checklist).get(s.itemId),
+          ),
+        ) as any,
+    ),
+  };
+}
+
+export function encodeScorecard(
+  scorecard: Scorecard,
+  program?: Program,
+): Buffer {
+  const usable =
+    program &&
+    program.metadata.name === scorecard.programId &&
+    program.metadata.version === scorecard.programVersion;
+  const stored: StoredForm = usable
+    ? {
+        f: FORMAT,
+        v: program.metadata.version,
+        s: transform(scorecard, program, strip),
+      }
+    : { f: FORMAT, s: scorecard };
+  return deflateRawSync(Buffer.from(JSON.stringify(stored), 'utf8'), {
     level: constants.Z_BEST_SPEED,
   });
 }
 
-export function decodeScorecard(stored: Buffer | Uint8Array): Scorecard {
-  return JSON.parse(inflateRawSync(stored).toString('utf8')) as Scorecard;
+/**
+ * Decodes a stored scorecard. Fields left out are put back from the program
+ * in force; when its version moved on since, the current texts are used
+ * (the entity is re-evaluated against the new version on the next run).
+ */
+export function decodeScorecard(
+  stored: Buffer | Uint8Array,
+  programs?: ProgramLookup,
+): Scorecard {
+  const form = JSON.parse(
+    inflateRawSync(stored).toString('utf8'),
+  ) as StoredForm;
+  if (form.v === undefined) {
+    return form.s;
+  }
+  const program = programs?.(form.s.programId);
+  if (!program) {
+    return form.s;
+  }
+  return transform(form.s, program, restore);
 }

@@ -22,15 +22,6 @@ import { EvaluationService } from './EvaluationService';
 
 jest.setTimeout(60_000);
 
-function testProgram(version = '1.0.0'): Program {
-  const loaded = loadProgram(
-    TEST_PROGRAM_YAML.replace("version: '1.0.0'", `version: '${version}'`),
-    'test.yaml',
-  );
-  if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
-  return loaded.program;
-}
-
 describe('EvaluationService', () => {
   const databases = createTestDatabases();
 
@@ -55,7 +46,6 @@ describe('EvaluationService', () => {
       options: { providers?: EvidenceProvider[]; clock?: () => Date } = {},
     ) {
       const { entities, repoA, programFile } = sampleOrganisation();
-      const store = new DatabaseStore(knex);
       const catalog = catalogServiceMock({ entities });
       const auth = mockServices.auth();
       const logger = mockServices.logger.mock();
@@ -64,6 +54,7 @@ describe('EvaluationService', () => {
         mockServices.urlReader.mock(),
         logger,
       );
+      const store = new DatabaseStore(knex, id => programs.get(id));
       const snapshot = new CatalogSnapshot(catalog, auth, store);
       const service = new EvaluationService({
         store,

@@ -218,15 +218,17 @@ export class ReadinessQueries {
       this.clock().getTime() - REGRESSION_WINDOW_DAYS * DAY_MS,
     ).toISOString();
     const entityRefs = rows.map(r => r.entityRef);
-    const phaseChanges =
-      entityRefs.length > 0
-        ? await this.store.listAllHistory({
-            entityRefs,
-            programId,
-            since,
-            phaseChangesOnly: true,
-          })
-        : [];
+    const current = new Set(entityRefs);
+    // By owner at the time of the change: one indexed range per group.
+    const phaseChanges = (
+      await this.store.listAllHistory({
+        owners: group.groups,
+        programId,
+        since,
+        phaseTransitionsOnly: true,
+        withoutChanges: true,
+      })
+    ).filter(h => current.has(h.entityRef));
     const regressions = phaseChanges
       .filter(
         h =>
@@ -282,6 +284,7 @@ export class ReadinessQueries {
       programId,
       since: firstDay.toISOString(),
       phaseChangesOnly: true,
+      withoutChanges: true,
     });
     const phaseOf = new Map(
       rows.map(r => [`${r.entityRef}\u0000${r.programId}`, r.phase]),

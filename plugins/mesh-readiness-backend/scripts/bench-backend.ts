@@ -1,0 +1,458 @@
+/*
+ * Benchmark of the Mesh Readiness backend (DESIGN.md section 7 targets).
+ *
+ *   yarn --cwd plugins/mesh-readiness-backend bench [--entities 10000] [--days 30] [--db sqlite|postgres|both]
+ *
+ * 10,000 synthetic services in an in-memory catalog (the catalog client's
+ * own in-memory implementation), manifests from memory through an evidence
+ * provider, the real evaluation service, store and read models on SQLite
+ * (a file, so its size can be measured) and on PostgreSQL (the server named
+ * by BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING; skipped when
+ * unset). Prints:
+ *   - full evaluation time and ms/entity, SQL statements per entity
+ *   - unchanged re-evaluation ms/entity
+ *   - scorecard read p50/p95 (store read + decode + API shaping)
+ *   - group rollup p95 for a 1,000-service group
+ *   - database size after N simulated days with 2% of entities changing daily
+ *   - peak RSS
+ */
+import type { Entity } from '@backstage/catalog-model';
+import { InMemoryCatalogClient } from '@backstage/catalog-client/testUtils';
+import {
+  DEFAULT_PROGRAM_IDS,
+  loadProgram,
+  type Program,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
+import type { EvidenceProvider } from '@mesh-readiness/plugin-mesh-readiness-node';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import knexFactory, { type Knex } from 'knex';
+import { DatabaseStore, migrateDatabase } from '../src/database/DatabaseStore';
+import { CatalogEntityProvider } from '../src/evidence/CatalogEntityProvider';
+import { CatalogSnapshot } from '../src/evidence/CatalogSnapshot';
+import {
+  defaultProgramPath,
+  ProgramRegistry,
+} from '../src/programs/ProgramRegistry';
+import { EvaluationService } from '../src/service/EvaluationService';
+import {
+  ReadinessQueries,
+  toStoredScorecard,
+} from '../src/service/ReadinessQueries';
+import { TEST_PROGRAM_YAML } from '../src/testUtils/fixtures';
+
+function arg(name: string, fallback: string): string {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? process.argv[index + 1] : fallback;
+}
+
+const ENTITIES = Number(arg('entities', '10000'));
+const DAYS = Number(arg('days', '30'));
+const DB = arg('db', 'both');
+const DAILY_CHANGE = 0.02;
+const GROUPS = 40;
+const BIG_GROUP_SERVICES = 1000;
+
+/** Deterministic PRNG so that runs are comparable. */
+function prng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[
+    Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))
+  ];
+}
+
+const fmt = (n: number, digits = 3) => n.toFixed(digits);
+
+function manifestsFor(name: string, variant: number) {
+  // Variants flip check outcomes: protocol declared or not, probes, limits.
+  const protocol = variant % 2 === 0 ? '\n      appProtocol: http' : '';
+  const probes =
+    variant % 3 !== 1
+      ? `
+          readinessProbe:
+            httpGet: { path: /ready, port: 8080 }
+          livenessProbe:
+            httpGet: { path: /live, port: 8080 }`
+      : '';
+  return [
+    {
+      path: 'k8s/deployment.yaml',
+      content: `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+  namespace: ${name}
+  labels: { app: ${name}, version: v1 }
+spec:
+  replicas: ${2 + (variant % 3)}
+  selector:
+    matchLabels: { app: ${name} }
+  template:
+    metadata:
+      labels: { app: ${name}, version: v1 }
+    spec:
+      serviceAccountName: ${name}
+      containers:
+        - name: ${name}
+          image: registry.example.com/${name}:1.${variant}.0
+          ports:
+            - containerPort: 8080
+              name: http${probes}
+          resources:
+            requests: { cpu: 100m, memory: 128Mi }
+            limits: { memory: 256Mi }
+`,
+    },
+    {
+      path: 'k8s/service.yaml',
+      content: `apiVersion: v1
+kind: Service
+metadata:
+  name: ${name}
+  namespace: ${name}
+  labels: { app: ${name} }
+spec:
+  selector: { app: ${name} }
+  ports:
+    - name: web
+      port: 80
+      targetPort: 8080${protocol}
+`,
+    },
+    {
+      path: 'k8s/namespace.yaml',
+      content: `apiVersion: v1
+kind: Namespace
+metadata:
+  name: ${name}
+  labels: { istio-injection: enabled }
+`,
+    },
+    {
+      path: 'k8s/serviceaccount.yaml',
+      content: `apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: ${name}
+  namespace: ${name}
+`,
+    },
+  ];
+}
+
+function syntheticCatalog(): {
+  entities: Entity[];
+  variants: Map<string, number>;
+} {
+  const entities: Entity[] = [];
+  const variants = new Map<string, number>();
+  const groupName = (g: number) => (g === 0 ? 'big-team' : `team-${g}`);
+  for (let g = 0; g < GROUPS; g++) {
+    entities.push({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Group',
+      metadata: {
+        name: groupName(g),
+        namespace: 'default',
+        annotations: {
+          'mesh-readiness.io/mentor': `user:default/mentor-${g % 5}`,
+        },
+      },
+      spec: { type: 'team', children: [] },
+      relations: [],
+    });
+  }
+  for (let i = 0; i < ENTITIES; i++) {
+    const name = `svc-${String(i).padStart(5, '0')}`;
+    const group =
+      i < BIG_GROUP_SERVICES
+        ? 0
+        : 1 + ((i - BIG_GROUP_SERVICES) % (GROUPS - 1));
+    entities.push({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: {
+        name,
+        namespace: 'default',
+        annotations: {
+          'mesh-readiness.io/mesh': 'istio',
+          'mesh-readiness.io/manifests': 'k8s/*.yaml',
+          'backstage.io/kubernetes-id': name,
+        },
+      },
+      spec: {
+        type: 'service',
+        lifecycle: 'production',
+        owner: groupName(group),
+      },
+      relations: [
+        { type: 'ownedBy', targetRef: `group:default/${groupName(group)}` },
+      ],
+    });
+    variants.set(`component:default/${name}`, i % 6);
+  }
+  return { entities, variants };
+}
+
+function benchProgramLocation(): { location: string; note: string } {
+  const shipped = defaultProgramPath(DEFAULT_PROGRAM_IDS[0]);
+  const loaded = loadProgram(fs.readFileSync(shipped, 'utf8'), shipped);
+  if (loaded.ok) {
+    return {
+      location: shipped,
+      note: `shipped ${loaded.program.metadata.name} ${loaded.program.metadata.version} (${loaded.program.spec.checks.length} checks, ${loaded.program.spec.checklist.length} checklist items)`,
+    };
+  }
+  const file = path.join(
+    fs.mkdtempSync(path.join(os.tmpdir(), 'mr-bench-')),
+    'program.yaml',
+  );
+  fs.writeFileSync(file, TEST_PROGRAM_YAML);
+  return {
+    location: file,
+    note: `test program (6 checks): the shipped program does not load yet (${loaded.problems.length} problems, first: ${loaded.problems[0]?.message})`,
+  };
+}
+
+const silentLogger: any = {
+  info() {},
+  warn() {},
+  error(message: string) {
+    process.stderr.write(`${message}\n`);
+  },
+  debug() {},
+  child() {
+    return silentLogger;
+  },
+};
+
+async function databaseSize(
+  knex: Knex,
+  kind: 'sqlite' | 'postgres',
+  file?: string,
+) {
+  if (kind === 'sqlite') {
+    return fs.statSync(file!).size;
+  }
+  const [row] = (
+    await knex.raw('select pg_database_size(current_database()) as size')
+  ).rows;
+  return Number(row.size);
+}
+
+async function runOn(kind: 'sqlite' | 'postgres', programLocation: string) {
+  let knex: Knex;
+  let file: string | undefined;
+  let dropDatabase: (() => Promise<void>) | undefined;
+  if (kind === 'sqlite') {
+    file = path.join(
+      fs.mkdtempSync(path.join(os.tmpdir(), 'mr-bench-')),
+      'bench.sqlite',
+    );
+    knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: file },
+      useNullAsDefault: true,
+    });
+  } else {
+    const connection =
+      process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING!;
+    const name = `mesh_readiness_bench_${Date.now()}`;
+    const admin = knexFactory({ client: 'pg', connection });
+    await admin.raw(`create database ${name}`);
+    const url = new URL(connection);
+    url.pathname = `/${name}`;
+    knex = knexFactory({
+      client: 'pg',
+      connection: url.toString(),
+      pool: { min: 1, max: 10 },
+    });
+    dropDatabase = async () => {
+      await admin.raw(`drop database ${name}`);
+      await admin.destroy();
+    };
+  }
+  await migrateDatabase(knex);
+  const programs = new ProgramRegistry(
+    [programLocation],
+    {} as any,
+    silentLogger,
+  );
+  await programs.reload();
+  const store = new DatabaseStore(knex, id => programs.get(id));
+  const { entities, variants } = syntheticCatalog();
+  const catalog = new InMemoryCatalogClient({ entities }) as any;
+  const auth: any = { getOwnServiceCredentials: async () => ({}) };
+
+  let clock = new Date('2026-11-01T06:00:00.000Z');
+  const manifestsProvider: EvidenceProvider = {
+    id: 'bench-memory-manifests',
+    source: 'manifests',
+    async collect(entity) {
+      const ref = `component:default/${entity.metadata.name}`;
+      return {
+        status: 'ok',
+        facts: {
+          manifests: manifestsFor(entity.metadata.name, variants.get(ref) ?? 0),
+        },
+        fetchedAt: clock.toISOString(),
+      };
+    },
+  };
+  const snapshot = new CatalogSnapshot(catalog, auth, store, 60 * 60 * 1000);
+  const evaluation = new EvaluationService({
+    store,
+    programs,
+    providers: [new CatalogEntityProvider(snapshot), manifestsProvider],
+    catalog,
+    auth,
+    logger: silentLogger,
+    pageSize: 500,
+    // Daily runs re-evaluate only what changed (no max-age re-evaluation).
+    maxAgeMs: 365 * 24 * 60 * 60 * 1000,
+    clock: () => clock,
+  });
+  const queries = new ReadinessQueries(store, programs, snapshot, () => clock);
+
+  let statements = 0;
+  knex.on('query', () => {
+    statements += 1;
+  });
+  let peakRss = process.memoryUsage().rss;
+  const rssTimer = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }, 50);
+
+  const out: Record<string, string> = {};
+  let t = performance.now();
+  const full = await evaluation.evaluateAll();
+  const fullMs = performance.now() - t;
+  out['full evaluation'] = `${fmt(fullMs / 1000, 2)} s for ${
+    full.evaluated
+  } entities = ${fmt(fullMs / full.evaluated)} ms/entity`;
+  out['SQL statements per evaluated entity'] = fmt(
+    statements / full.evaluated,
+    3,
+  );
+
+  statements = 0;
+  t = performance.now();
+  const unchanged = await evaluation.evaluateAll();
+  const unchangedMs = performance.now() - t;
+  out['unchanged re-evaluation'] = `${fmt(unchangedMs / 1000, 2)} s, ${
+    unchanged.unchanged
+  } unchanged = ${fmt(unchangedMs / ENTITIES)} ms/entity (${fmt(
+    statements / ENTITIES,
+    3,
+  )} statements/entity)`;
+
+  const rand = prng(42);
+  const reads: number[] = [];
+  for (let i = 0; i < 2000; i++) {
+    const ref = `component:default/svc-${String(
+      Math.floor(rand() * ENTITIES),
+    ).padStart(5, '0')}`;
+    const s = performance.now();
+    const record = await store.getScorecard(ref);
+    JSON.stringify(toStoredScorecard(record!));
+    reads.push(performance.now() - s);
+  }
+  out['scorecard read'] = `p50 ${fmt(percentile(reads, 50))} ms, p95 ${fmt(
+    percentile(reads, 95),
+  )} ms`;
+
+  const rollups: number[] = [];
+  let services = 0;
+  for (let i = 0; i < 40; i++) {
+    const s = performance.now();
+    const rollup = await queries.groupRollup('group:default/big-team');
+    JSON.stringify(rollup);
+    rollups.push(performance.now() - s);
+    services = rollup!.services.length;
+  }
+  out['group rollup'] = `${services} services: p50 ${fmt(
+    percentile(rollups, 50),
+    1,
+  )} ms, p95 ${fmt(percentile(rollups, 95), 1)} ms`;
+
+  const sizeBefore = await databaseSize(knex, kind, file);
+  let changedTotal = 0;
+  const dayTimes: number[] = [];
+  for (let day = 1; day <= DAYS; day++) {
+    clock = new Date(clock.getTime() + 24 * 60 * 60 * 1000);
+    const refs = [...variants.keys()];
+    const changes = Math.round(ENTITIES * DAILY_CHANGE);
+    for (let c = 0; c < changes; c++) {
+      const ref = refs[Math.floor(rand() * refs.length)];
+      variants.set(ref, (variants.get(ref)! + 1) % 6);
+    }
+    changedTotal += changes;
+    const s = performance.now();
+    await evaluation.evaluateAll();
+    dayTimes.push(performance.now() - s);
+  }
+  if (kind === 'sqlite') await knex.raw('pragma wal_checkpoint(truncate)');
+  const sizeAfter = await databaseSize(knex, kind, file);
+  const [{ count: historyRows }] = await knex('mesh_readiness_history').count({
+    count: '*',
+  });
+  out[`database after ${DAYS} days (${changedTotal} changes)`] = `${fmt(
+    sizeAfter / 1048576,
+    1,
+  )} MB (after first run ${fmt(sizeBefore / 1048576, 1)} MB, growth ${fmt(
+    (sizeAfter - sizeBefore) / 1048576,
+    1,
+  )} MB), ${historyRows} history rows, daily run p50 ${fmt(
+    percentile(dayTimes, 50) / 1000,
+    2,
+  )} s`;
+
+  clearInterval(rssTimer);
+  out['peak RSS (process)'] = `${fmt(peakRss / 1048576, 0)} MB`;
+
+  await knex.destroy();
+  await dropDatabase?.();
+  return out;
+}
+
+async function main() {
+  const { location, note } = benchProgramLocation();
+  console.log(
+    `Mesh Readiness backend benchmark: ${ENTITIES} entities, ${DAYS} days, program: ${note}`,
+  );
+  console.log(`machine: ${os.cpus().length} cores, node ${process.version}`);
+  const kinds: Array<'sqlite' | 'postgres'> = [];
+  if (DB === 'sqlite' || DB === 'both') kinds.push('sqlite');
+  if (DB === 'postgres' || DB === 'both') {
+    if (process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING)
+      kinds.push('postgres');
+    else
+      console.log(
+        'PostgreSQL skipped: BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is not set',
+      );
+  }
+  for (const kind of kinds) {
+    const out = await runOn(kind, location);
+    console.log(`\n== ${kind}`);
+    for (const [key, value] of Object.entries(out)) {
+      console.log(`${key.padEnd(44)} ${value}`);
+    }
+  }
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});
