@@ -7,7 +7,12 @@ import {
 import type { Finding } from '../types';
 import type { CheckAnalyzer } from './types';
 import { defineAnalyzer } from './support/defineAnalyzer';
-import { notApplicable, objectFinding, outcomeFrom } from './support/findings';
+import {
+  compareText,
+  notApplicable,
+  objectFinding,
+  outcomeFrom,
+} from './support/findings';
 import { istioFinding, istioMessages } from './support/istioMessages';
 import {
   ISTIO_DATAPLANE_MODE_LABEL,
@@ -26,7 +31,7 @@ function workloadsByNamespace(manifests: ManifestSet): Map<string, Workload[]> {
     list.push(workload);
     groups.set(workload.object.namespace, list);
   }
-  return new Map([...groups].sort(([a], [b]) => a.localeCompare(b)));
+  return new Map([...groups].sort(([a], [b]) => compareText(a, b)));
 }
 
 function namespaceLabel(name: string): string {

@@ -1,6 +1,7 @@
 import type { EvidenceSource, MeshFlavour } from '../types';
 import type { CheckAnalyzer } from './types';
 import { catalogAnalyzers } from './catalog';
+import { compareText } from './support/findings';
 import { liveEvidenceAnalyzers } from './liveEvidence';
 import { injectionAnalyzers } from './injection';
 import { podAnalyzers } from './pod';
@@ -51,7 +52,7 @@ export interface AnalyzerDescription {
 /** The catalogue of analyzers, sorted by id. */
 export function listAnalyzers(): AnalyzerDescription[] {
   return [...ANALYZERS]
-    .sort((a, b) => a.id.localeCompare(b.id))
+    .sort((a, b) => compareText(a.id, b.id))
     .map(analyzer => ({
       id: analyzer.id,
       title: analyzer.title,

@@ -14,6 +14,7 @@ import type { Finding, MeshFlavour } from '../types';
 import type { CheckAnalyzer } from './types';
 import { defineAnalyzer } from './support/defineAnalyzer';
 import {
+  compareText,
   count,
   notApplicable,
   objectFinding,
@@ -374,7 +375,7 @@ export const mtlsCallers = defineAnalyzer({
       );
     }
     const findings = [...callers]
-      .sort((a, b) => a.entityRef.localeCompare(b.entityRef))
+      .sort((a, b) => compareText(a.entityRef, b.entityRef))
       .map(caller =>
         caller.meshed
           ? plainFinding(
@@ -430,7 +431,7 @@ function istioAuthzFindings(manifests: ManifestSet): Finding[] {
     ]);
   }
   for (const [namespace, workloads] of [...namespaces].sort(([a], [b]) =>
-    a.localeCompare(b),
+    compareText(a, b),
   )) {
     const allowNothing = policies.find(
       p =>

@@ -95,14 +95,20 @@ const LEVEL_ORDER: Record<Finding['level'], number> = {
   pass: 3,
 };
 
+/** Code-unit order: locale-independent (deterministic) and fast. */
+export function compareText(a: string, b: string): number {
+  if (a < b) return -1;
+  return a > b ? 1 : 0;
+}
+
 /** Failures first, then by file, line and message. */
 export function sortFindings(findings: Finding[]): Finding[] {
   return [...findings].sort(
     (a, b) =>
       LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] ||
-      (a.file ?? '').localeCompare(b.file ?? '') ||
+      compareText(a.file ?? '', b.file ?? '') ||
       (a.line ?? 0) - (b.line ?? 0) ||
-      a.message.localeCompare(b.message),
+      compareText(a.message, b.message),
   );
 }
 

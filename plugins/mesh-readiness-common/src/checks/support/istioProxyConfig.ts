@@ -4,6 +4,24 @@ import { isPlainObject } from '../../manifests';
 import { ISTIO_PROXY_CONFIG_ANNOTATION } from './istioConventions';
 
 /**
+ * Parsed annotations by text, bounded in entries and text size so memory
+ * stays flat whatever the manifests hold.
+ */
+const MAX_CACHED_CONFIGS = 1000;
+const MAX_CACHED_TEXT = 4096;
+const parsedConfigs = new Map<string, Record<string, unknown> | undefined>();
+
+function parseProxyConfig(text: string): Record<string, unknown> | undefined {
+  try {
+    const value = parse(text, { maxAliasCount: 10 });
+    if (value === null) return {};
+    return isPlainObject(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * The pod's `proxy.istio.io/config` annotation (a ProxyConfig in YAML or
  * JSON): `{}` when absent, `undefined` when it does not parse.
  */
@@ -12,13 +30,14 @@ export function istioProxyConfig(
 ): Record<string, unknown> | undefined {
   const text = workload.podAnnotations[ISTIO_PROXY_CONFIG_ANNOTATION];
   if (text === undefined) return {};
-  try {
-    const value = parse(text, { maxAliasCount: 10 });
-    if (value === null) return {};
-    return isPlainObject(value) ? value : undefined;
-  } catch {
-    return undefined;
+  // Several checks read the same annotation; parse each text once.
+  if (parsedConfigs.has(text)) return parsedConfigs.get(text);
+  const config = parseProxyConfig(text);
+  if (text.length <= MAX_CACHED_TEXT) {
+    if (parsedConfigs.size >= MAX_CACHED_CONFIGS) parsedConfigs.clear();
+    parsedConfigs.set(text, config);
   }
+  return config;
 }
 
 const UNIT_SECONDS: Record<string, number> = {
