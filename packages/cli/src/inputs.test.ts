@@ -1,0 +1,158 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FIXED_NOW, runCli, runFixtureCheck } from './__testUtils__/runCli';
+
+/** A catalog file with one Component and the given annotations. */
+function writeCatalog(
+  dir: string,
+  annotations: Record<string, string>,
+): string {
+  const lines = [
+    'apiVersion: backstage.io/v1alpha1',
+    'kind: Component',
+    'metadata:',
+    '  name: picked-service',
+    '  annotations:',
+    ...Object.entries(annotations).map(
+      ([key, value]) => `    ${key}: ${value}`,
+    ),
+    'spec:',
+    '  type: service',
+    '  owner: group:default/payments-team',
+    '',
+  ];
+  const file = join(dir, 'catalog-info.yaml');
+  writeFileSync(file, lines.join('\n'));
+  return file;
+}
+
+describe('mesh-readiness check inputs', () => {
+  let dir: string;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'mesh-readiness-inputs-'));
+  });
+
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.each([
+    [{ 'mesh-readiness.io/mesh': 'linkerd' }, 'linkerd-adoption'],
+    [{ 'mesh-readiness.io/mesh': 'istio' }, 'istio-adoption'],
+    [{ 'mesh-readiness.io/program': 'linkerd-adoption' }, 'linkerd-adoption'],
+    [{ 'backstage.io/kubernetes-id': 'picked-service' }, 'istio-adoption'],
+  ])(
+    'picks the built-in program from the annotations %j',
+    (annotations, program) => {
+      const catalog = writeCatalog(dir, annotations);
+      const run = runCli(['check', '--catalog', catalog, '--now', FIXED_NOW], {
+        cwd: dir,
+      });
+      expect([0, 1]).toContain(run.status);
+      expect(run.stdout.split('\n')[0]).toMatch(
+        new RegExp(`^component:default/picked-service — program ${program} `),
+      );
+    },
+  );
+
+  it('rejects a program annotation that names no built-in program', () => {
+    const catalog = writeCatalog(dir, {
+      'mesh-readiness.io/program': 'consul-adoption',
+    });
+    const run = runCli(['check', '--catalog', catalog], { cwd: dir });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(
+      "the mesh-readiness.io/program annotation names 'consul-adoption', which is not built in",
+    );
+  });
+
+  it('refuses a manifests annotation that points at a URL', () => {
+    const catalog = writeCatalog(dir, {
+      'mesh-readiness.io/manifests':
+        'https://git.example.com/repo/k8s/app.yaml',
+    });
+    const run = runCli(['check', '--catalog', catalog], { cwd: dir });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(
+      "points at 'https://git.example.com/repo/k8s/app.yaml', which is not a local file; pass the manifest paths as arguments",
+    );
+  });
+
+  it('reports a bad attestations export with file:line:column', () => {
+    const file = join(dir, 'export.yaml');
+    writeFileSync(
+      file,
+      [
+        'attestations:',
+        '  - id: att-1',
+        '    entityRef: component:default/ready-service',
+        '    programId: fixture-adoption',
+        '    itemId: security-review',
+        '    attestedBy: user:default/sam',
+        '    role: auditor',
+        "    attestedAt: '2027-01-10T09:00:00Z'",
+        '',
+      ].join('\n'),
+    );
+    const run = runFixtureCheck('ready-service', ['--attestations', file]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(
+      `mesh-readiness: ${file}:7:11: attestations[0]: role must be one of owner, security, platform\n`,
+    );
+  });
+
+  it('reports a missing field of a waiver where the waiver is', () => {
+    const file = join(dir, 'export.json');
+    writeFileSync(
+      file,
+      JSON.stringify(
+        {
+          waivers: [{ id: 'w1', entityRef: 'component:default/ready-service' }],
+        },
+        null,
+        2,
+      ),
+    );
+    const run = runFixtureCheck('ready-service', ['--attestations', file]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(
+      new RegExp(
+        `^mesh-readiness: ${file.replace(
+          /[.*+?^${}()|[\]\\]/g,
+          '\\$&',
+        )}:\\d+:\\d+: waivers\\[0\\]\\.programId is required`,
+      ),
+    );
+  });
+
+  it('rejects a --now that is not a date', () => {
+    const run = runCli(['check', '--now', 'yesterday']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("--now 'yesterday' is not an ISO date-time");
+  });
+
+  it('rejects a program that does not apply to the entity', () => {
+    const file = join(dir, 'catalog-info.yaml');
+    writeFileSync(
+      file,
+      'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: web\nspec:\n  type: website\n',
+    );
+    const run = runCli(
+      ['check', '--catalog', file, '--program', 'istio-adoption'],
+      { cwd: dir },
+    );
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(
+      /program istio-adoption does not apply to component:default\/web/,
+    );
+  });
+});
+
+describe('mesh-readiness explain with the built-in programs', () => {
+  it('explains a check of every built-in program that has it', () => {
+    const run = runCli(['explain', 'cat.owner']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('Program istio-adoption');
+    expect(run.stdout).toContain('Program linkerd-adoption');
+  });
+});
