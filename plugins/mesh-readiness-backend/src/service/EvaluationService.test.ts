@@ -1,9 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import {
-  loadProgram,
-  type Program,
-} from '@mesh-readiness/plugin-mesh-readiness-common';
 import type { EvidenceProvider } from '@mesh-readiness/plugin-mesh-readiness-node';
 import fs from 'node:fs';
 import path from 'node:path';
