@@ -40,7 +40,7 @@ import {
   ReadinessQueries,
   toStoredScorecard,
 } from '../src/service/ReadinessQueries';
-import { TEST_PROGRAM_YAML } from '../src/testUtils/fixtures';
+import { TEST_PROGRAM_YAML } from '../src/__testUtils__/fixtures';
 
 function arg(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);

@@ -15,13 +15,13 @@
 // @ts-check
 const fs = require('node:fs');
 const path = require('node:path');
-const yaml = require('js-yaml');
+const yaml = require('yaml');
 
 const packageDir = path.resolve(__dirname, '..');
 const specPath = path.join(packageDir, 'src/schema/openapi.yaml');
 const outputDir = path.join(packageDir, 'src/schema/openapi/generated');
 
-const spec = yaml.load(fs.readFileSync(specPath, 'utf8'));
+const spec = yaml.parse(fs.readFileSync(specPath, 'utf8'));
 fs.mkdirSync(outputDir, { recursive: true });
 fs.writeFileSync(
   path.join(outputDir, 'router.ts'),

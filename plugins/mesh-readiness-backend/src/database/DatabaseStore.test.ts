@@ -1,8 +1,8 @@
-import { createTestDatabases } from '../testUtils/databases';
+import { createTestDatabases } from '../__testUtils__/databases';
 import type { Knex } from 'knex';
 import { DatabaseStore, migrateDatabase } from './DatabaseStore';
 import type { ScorecardWrite } from './Store';
-import { makeScorecard } from '../testUtils/scorecards';
+import { makeScorecard } from '../__testUtils__/scorecards';
 
 jest.setTimeout(60_000);
 

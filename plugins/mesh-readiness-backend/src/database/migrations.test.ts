@@ -1,4 +1,4 @@
-import { createTestDatabases } from '../testUtils/databases';
+import { createTestDatabases } from '../__testUtils__/databases';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import fs from 'node:fs';
 import type { Knex } from 'knex';

@@ -6,7 +6,7 @@ import {
 import fs from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
 import { defaultProgramPath } from '../programs/ProgramRegistry';
-import { serviceManifests } from '../testUtils/fixtures';
+import { serviceManifests } from '../__testUtils__/fixtures';
 import { decodeScorecard, encodeScorecard } from './scorecardCodec';
 
 function shippedProgram() {

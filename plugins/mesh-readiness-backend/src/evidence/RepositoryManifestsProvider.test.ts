@@ -8,7 +8,11 @@ import type { Entity } from '@backstage/catalog-model';
 import { rest } from 'msw';
 import { setupServer } from 'msw/node';
 import type { Program } from '@mesh-readiness/plugin-mesh-readiness-common';
-import { component, serviceManifests, writeTree } from '../testUtils/fixtures';
+import {
+  component,
+  serviceManifests,
+  writeTree,
+} from '../__testUtils__/fixtures';
 import {
   DEFAULT_MANIFEST_READ_LIMITS,
   RepositoryManifestsProvider,

@@ -277,9 +277,10 @@ export class RepositoryManifestsProvider implements EvidenceProvider {
       return {
         status: 'ok',
         facts: {
-          manifests: [...unique.values()].sort((a, b) =>
-            a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
-          ),
+          manifests: [...unique.values()].sort((a, b) => {
+            if (a.path === b.path) return 0;
+            return a.path < b.path ? -1 : 1;
+          }),
         },
       };
     } catch (error) {

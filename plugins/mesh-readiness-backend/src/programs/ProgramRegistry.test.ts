@@ -8,7 +8,7 @@ import { rest } from 'msw';
 import { setupServer } from 'msw/node';
 import fs from 'node:fs';
 import path from 'node:path';
-import { TEST_PROGRAM_YAML, writeTree } from '../testUtils/fixtures';
+import { TEST_PROGRAM_YAML, writeTree } from '../__testUtils__/fixtures';
 import { ProgramRegistry } from './ProgramRegistry';
 
 const HOST = 'programs.example.com';

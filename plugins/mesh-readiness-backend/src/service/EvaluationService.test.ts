@@ -12,8 +12,11 @@ import {
   RepositoryManifestsProvider,
 } from '../evidence/RepositoryManifestsProvider';
 import { ProgramRegistry } from '../programs/ProgramRegistry';
-import { createTestDatabases } from '../testUtils/databases';
-import { sampleOrganisation, TEST_PROGRAM_YAML } from '../testUtils/fixtures';
+import { createTestDatabases } from '../__testUtils__/databases';
+import {
+  sampleOrganisation,
+  TEST_PROGRAM_YAML,
+} from '../__testUtils__/fixtures';
 import { EvaluationService } from './EvaluationService';
 
 jest.setTimeout(60_000);

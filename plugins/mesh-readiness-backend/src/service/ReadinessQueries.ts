@@ -164,9 +164,7 @@ export class ReadinessQueries {
         });
       }
     }
-    return waves.sort((a, b) =>
-      a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : 0,
-    );
+    return waves.sort((a, b) => a.dueDate.localeCompare(b.dueDate));
   }
 
   private checkInfo(programs: Program[], checkId: string) {
@@ -258,13 +256,12 @@ export class ReadinessQueries {
           entityRefs: b.entityRefs.sort(),
           failingSince: b.failingSince,
         }))
-        .sort((a, b) =>
-          a.failingSince !== b.failingSince
-            ? a.failingSince < b.failingSince
-              ? -1
-              : 1
-            : b.entityRefs.length - a.entityRefs.length ||
-              (a.checkId < b.checkId ? -1 : 1),
+        // Failing longest first; then the most services; then by id.
+        .sort(
+          (a, b) =>
+            a.failingSince.localeCompare(b.failingSince) ||
+            b.entityRefs.length - a.entityRefs.length ||
+            a.checkId.localeCompare(b.checkId),
         )
         .slice(0, MAX_BLOCKERS),
       regressions,

@@ -281,12 +281,10 @@ export class ReadinessWorkflows {
   }): Promise<Waiver[]> {
     const now = this.now();
     // `expired` is derived from `approved` + expiry, so query by the stored state.
-    const states: WaiverState[] | undefined =
-      filter.state === 'expired'
-        ? ['approved']
-        : filter.state
-        ? [filter.state]
-        : undefined;
+    let states: WaiverState[] | undefined;
+    if (filter.state) {
+      states = filter.state === 'expired' ? ['approved'] : [filter.state];
+    }
     const waivers = (
       await this.store.listWaivers({
         entityRef: filter.entityRef,

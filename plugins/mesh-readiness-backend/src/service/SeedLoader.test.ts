@@ -1,8 +1,8 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import path from 'node:path';
 import { DatabaseStore, migrateDatabase } from '../database/DatabaseStore';
-import { createTestDatabases } from '../testUtils/databases';
-import { writeTree } from '../testUtils/fixtures';
+import { createTestDatabases } from '../__testUtils__/databases';
+import { writeTree } from '../__testUtils__/fixtures';
 import { loadSeed, parseSeed } from './SeedLoader';
 
 jest.setTimeout(60_000);

@@ -11,7 +11,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import knexFactory, { type Knex } from 'knex';
 import request from 'supertest';
 import { meshReadinessPlugin } from '../plugin';
-import { sampleOrganisation } from '../testUtils/fixtures';
+import { sampleOrganisation } from '../__testUtils__/fixtures';
 
 /*
  * Two backend replicas on one PostgreSQL database, as in production. Runs

@@ -3,6 +3,110 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+/**
+ * A small program for the backend's tests, written against analyzers the
+ * engine ships (so the tests do not depend on the shipped programs' size).
+ */
+export const TEST_PROGRAM_YAML = `apiVersion: mesh-readiness.io/v1alpha1
+kind: Program
+metadata:
+  name: istio-adoption
+  title: Istio adoption (test)
+  version: '1.0.0'
+spec:
+  mesh: istio
+  appliesTo:
+    kinds: [Component]
+    types: [service]
+  phases:
+    - id: pilot
+      title: Pilot
+    - id: expand
+      title: Expand
+    - id: enforce
+      title: Enforce
+    - id: sustain
+      title: Sustain
+  checks:
+    - id: cat.owner
+      title: The service has an owning group
+      rationale: Someone must be accountable.
+      phase: pilot
+      severity: required
+      evidence: [catalog]
+      analyzer: cat.owner
+      remediation: Set spec.owner.
+    - id: cat.manifests
+      title: The service says where its manifests are
+      rationale: Static checks need the manifests.
+      phase: pilot
+      severity: required
+      evidence: [catalog, manifests]
+      analyzer: cat.manifests
+      remediation: Add the mesh-readiness.io/manifests annotation.
+    - id: k8s.svc.protocol
+      title: Service ports declare their protocol
+      rationale: An explicit protocol avoids protocol sniffing.
+      phase: pilot
+      severity: required
+      evidence: [manifests]
+      analyzer: k8s.svc.protocol
+      remediation: Name each Service port or set appProtocol.
+    - id: k8s.probes
+      title: Readiness and liveness probes exist
+      rationale: Rollouts rely on readiness.
+      phase: expand
+      severity: required
+      evidence: [manifests]
+      analyzer: k8s.probes
+      remediation: Add readinessProbe and livenessProbe.
+    - id: k8s.resources
+      title: Resources are requested
+      rationale: The proxy needs room.
+      phase: expand
+      severity: required
+      evidence: [manifests]
+      analyzer: k8s.resources
+      remediation: Set requests and limits.
+    - id: sec.mtls.observed
+      title: Traffic is mTLS
+      rationale: Enforcement needs proof.
+      phase: enforce
+      severity: required
+      evidence: [metrics]
+      analyzer: sec.mtls.observed
+      remediation: Fix plaintext callers.
+  checklist:
+    - id: manual.on-call
+      title: On-call rotation and owner
+      description: The service has an on-call rotation.
+      phase: pilot
+      severity: required
+      roles: [owner]
+      expiresAfter: P180D
+    - id: manual.dependency-map
+      title: Dependency map reviewed
+      description: The catalog dependencies were compared with observed traffic.
+      phase: expand
+      severity: required
+      roles: [owner, platform]
+      resetOn: [catalog]
+    - id: manual.security-review
+      title: Security posture review
+      description: A threat model was reviewed.
+      phase: enforce
+      severity: required
+      roles: [security]
+  playbooks: []
+  templates: []
+  waves:
+    - id: pilot-wave
+      title: Pilot wave
+      targetPhase: pilot
+      dueDate: '2027-03-31'
+      groups: [group:default/team-a]
+`;
+
 /** A Deployment + Service pair the Istio program can read. */
 export function serviceManifests(name: string): Record<string, string> {
   return {
@@ -197,107 +301,3 @@ export function sampleOrganisation() {
   );
   return { entities, repoA, repoB, programFile };
 }
-
-/**
- * A small program for the backend's tests, written against analyzers the
- * engine ships (so the tests do not depend on the shipped programs' size).
- */
-export const TEST_PROGRAM_YAML = `apiVersion: mesh-readiness.io/v1alpha1
-kind: Program
-metadata:
-  name: istio-adoption
-  title: Istio adoption (test)
-  version: '1.0.0'
-spec:
-  mesh: istio
-  appliesTo:
-    kinds: [Component]
-    types: [service]
-  phases:
-    - id: pilot
-      title: Pilot
-    - id: expand
-      title: Expand
-    - id: enforce
-      title: Enforce
-    - id: sustain
-      title: Sustain
-  checks:
-    - id: cat.owner
-      title: The service has an owning group
-      rationale: Someone must be accountable.
-      phase: pilot
-      severity: required
-      evidence: [catalog]
-      analyzer: cat.owner
-      remediation: Set spec.owner.
-    - id: cat.manifests
-      title: The service says where its manifests are
-      rationale: Static checks need the manifests.
-      phase: pilot
-      severity: required
-      evidence: [catalog, manifests]
-      analyzer: cat.manifests
-      remediation: Add the mesh-readiness.io/manifests annotation.
-    - id: k8s.svc.protocol
-      title: Service ports declare their protocol
-      rationale: An explicit protocol avoids protocol sniffing.
-      phase: pilot
-      severity: required
-      evidence: [manifests]
-      analyzer: k8s.svc.protocol
-      remediation: Name each Service port or set appProtocol.
-    - id: k8s.probes
-      title: Readiness and liveness probes exist
-      rationale: Rollouts rely on readiness.
-      phase: expand
-      severity: required
-      evidence: [manifests]
-      analyzer: k8s.probes
-      remediation: Add readinessProbe and livenessProbe.
-    - id: k8s.resources
-      title: Resources are requested
-      rationale: The proxy needs room.
-      phase: expand
-      severity: required
-      evidence: [manifests]
-      analyzer: k8s.resources
-      remediation: Set requests and limits.
-    - id: sec.mtls.observed
-      title: Traffic is mTLS
-      rationale: Enforcement needs proof.
-      phase: enforce
-      severity: required
-      evidence: [metrics]
-      analyzer: sec.mtls.observed
-      remediation: Fix plaintext callers.
-  checklist:
-    - id: manual.on-call
-      title: On-call rotation and owner
-      description: The service has an on-call rotation.
-      phase: pilot
-      severity: required
-      roles: [owner]
-      expiresAfter: P180D
-    - id: manual.dependency-map
-      title: Dependency map reviewed
-      description: The catalog dependencies were compared with observed traffic.
-      phase: expand
-      severity: required
-      roles: [owner, platform]
-      resetOn: [catalog]
-    - id: manual.security-review
-      title: Security posture review
-      description: A threat model was reviewed.
-      phase: enforce
-      severity: required
-      roles: [security]
-  playbooks: []
-  templates: []
-  waves:
-    - id: pilot-wave
-      title: Pilot wave
-      targetPhase: pilot
-      dueDate: '2027-03-31'
-      groups: [group:default/team-a]
-`;
