@@ -573,6 +573,57 @@ describe('loadProgram', () => {
     );
   });
 
+  it('follows anchors and aliases', () => {
+    const text = edit(
+      edit(
+        BASE,
+        'evidence: [manifests]',
+        'evidence: &manifestsOnly [manifests]',
+      ),
+      '      remediation: Name the port or set appProtocol.\n',
+      [
+        '      remediation: Name the port or set appProtocol.',
+        '    - id: k8s.svc.target',
+        '      title: Target ports exist',
+        '      rationale: Routing breaks otherwise.',
+        '      phase: pilot',
+        '      severity: required',
+        '      evidence: *manifestsOnly',
+        '      analyzer: k8s.svc.target',
+        '      remediation: Fix the port.',
+        '',
+      ].join('\n'),
+    );
+    const result = load(text);
+    expect(result.ok && result.program.spec.checks[1].evidence).toEqual([
+      'manifests',
+    ]);
+    expectOnly(
+      text.replace('evidence: *manifestsOnly', 'evidence: *nowhere'),
+      33,
+      17,
+      'spec.checks[1].evidence',
+      /^the alias \*nowhere has no anchor$/,
+    );
+  });
+
+  it('rejects a document that is not a mapping', () => {
+    expectOnly(
+      '- a\n- b\n',
+      1,
+      1,
+      '',
+      /^must be a mapping of fields, found a list$/,
+    );
+    expectOnly(
+      'just text\n',
+      1,
+      1,
+      '',
+      /^must be a mapping of fields, found the string "just text"$/,
+    );
+  });
+
   it('reports every problem of a broken program at once, in file order', () => {
     let text = BASE;
     text = edit(text, 'analyzer: k8s.svc.protocol', 'analyzer: nope');
