@@ -65,6 +65,9 @@ describe('mesh-readiness check', () => {
       expect(run.stdout).toMatch(
         /Phase: Expand; target: Expand \(wave payments-wave, due 2027-03-31\) — REACHED/,
       );
+      expect(run.stdout).toContain(
+        'Phases: Pilot 4/4 complete, Expand 1/1 complete (1 not evaluated), Enforce 0/1',
+      );
     });
 
     it('exits 1 when the target phase is not reached, naming the failing finding', () => {
@@ -146,18 +149,40 @@ describe('mesh-readiness check', () => {
 
   describe('bad input', () => {
     it('reports invalid YAML in the catalog file with file:line:column', () => {
-      const run = runCli([
-        'check',
-        '-c',
-        'src/__fixtures__/bad-yaml/catalog-info.yaml',
-        '--program',
-        FIXTURE_PROGRAM,
-      ]);
-      expect(run.status).toBe(2);
-      expect(run.stdout).toBe('');
-      expect(run.stderr).toMatch(
-        /^mesh-readiness: src\/__fixtures__\/bad-yaml\/catalog-info\.yaml:\d+:\d+: invalid YAML: /,
-      );
+      // Written at test time: a broken YAML file in the repository would
+      // trip the formatters that read every YAML file.
+      const dir = mkdtempSync(join(tmpdir(), 'mesh-readiness-cli-'));
+      try {
+        const catalog = join(dir, 'catalog-info.yaml');
+        writeFileSync(
+          catalog,
+          [
+            'apiVersion: backstage.io/v1alpha1',
+            'kind: Component',
+            'metadata:',
+            '  name: bad-yaml-service',
+            '  annotations: {mesh-readiness.io/manifests: k8s/*.yaml',
+            'spec:',
+            '  type: service',
+            '',
+          ].join('\n'),
+        );
+        const run = runCli([
+          'check',
+          '-c',
+          catalog,
+          '--program',
+          FIXTURE_PROGRAM,
+        ]);
+        expect(run.status).toBe(2);
+        expect(run.stdout).toBe('');
+        expect(run.stderr).toMatch(
+          /^mesh-readiness: .+catalog-info\.yaml:\d+:\d+: invalid YAML: /,
+        );
+        expect(run.stderr.startsWith(`mesh-readiness: ${catalog}:`)).toBe(true);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('reports an invalid program with every problem', () => {

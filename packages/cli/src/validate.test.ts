@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runCli } from './__testUtils__/runCli';
 
 describe('mesh-readiness validate', () => {
@@ -28,14 +31,22 @@ describe('mesh-readiness validate', () => {
   });
 
   it('reports a YAML syntax error with its position', () => {
-    const run = runCli([
-      'validate',
-      'src/__fixtures__/programs/bad-yaml-program.yaml',
-    ]);
-    expect(run.status).toBe(1);
-    expect(run.stdout).toMatch(
-      /^src\/__fixtures__\/programs\/bad-yaml-program\.yaml:\d+:\d+: YAML syntax error: /,
-    );
+    const dir = mkdtempSync(join(tmpdir(), 'mesh-readiness-validate-'));
+    try {
+      const file = join(dir, 'bad-yaml-program.yaml');
+      writeFileSync(
+        file,
+        'apiVersion: mesh-readiness.io/v1alpha1\nkind: Program\nmetadata:\n  name: bad-yaml\n  title: [unclosed\n',
+      );
+      const run = runCli(['validate', file]);
+      expect(run.status).toBe(1);
+      expect(run.stdout.startsWith(`${file}:`)).toBe(true);
+      expect(run.stdout).toMatch(
+        /^.+bad-yaml-program\.yaml:\d+:\d+: YAML syntax error: /,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('validates every file and exits 1 when one of several is invalid', () => {

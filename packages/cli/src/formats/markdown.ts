@@ -4,6 +4,7 @@ import {
   checksNeedingWork,
   findingLocation,
   gapFindings,
+  phaseLines,
   phaseTitle,
   statusCounts,
 } from './summary';
@@ -32,6 +33,7 @@ export function renderMarkdown(report: CheckReport): string {
       }/${scorecard.progress.total} required items pass |`,
     );
   }
+  out.push(`| Phases | ${cell(phaseLines(scorecard).join(', '))} |`);
   out.push(
     `| Program | ${cell(scorecard.programId)} ${cell(
       scorecard.programVersion,

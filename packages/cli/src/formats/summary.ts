@@ -66,3 +66,17 @@ export function phaseTitle(
   }
   return scorecard.phases.find(phase => phase.id === id)?.title ?? id;
 }
+
+/**
+ * Each phase with its required items passed / total, e.g.
+ * `Pilot 14/14 (2 not evaluated)`, in program order.
+ */
+export function phaseLines(scorecard: Scorecard): string[] {
+  return scorecard.phases.map(phase => {
+    const notEvaluated =
+      phase.notEvaluated > 0 ? ` (${phase.notEvaluated} not evaluated)` : '';
+    return `${phase.title} ${phase.requiredPassed}/${phase.requiredTotal}${
+      phase.complete ? ' complete' : ''
+    }${notEvaluated}`;
+  });
+}

@@ -4,6 +4,7 @@ import {
   checksNeedingWork,
   findingLocation,
   gapFindings,
+  phaseLines,
   phaseTitle,
   statusCounts,
 } from './summary';
@@ -28,6 +29,7 @@ export function renderText(report: CheckReport): string {
       } of ${scorecard.progress.total} required items pass`,
     );
   }
+  lines.push(`Phases: ${phaseLines(scorecard).join(', ')}`);
   if (scorecard.notConnected.length > 0) {
     lines.push(
       `Not evaluated here: checks reading ${scorecard.notConnected.join(
