@@ -1,4 +1,4 @@
-export { getAnalyzer, listAnalyzers } from './registry';
+export { getAnalyzer, listAnalyzers, validateAnalyzerParams } from './registry';
 export type { AnalyzerDescription } from './registry';
 export type * from './types';
 export type {

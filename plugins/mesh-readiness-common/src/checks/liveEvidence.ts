@@ -7,7 +7,26 @@
  */
 import type { Finding, MeshFlavour } from '../types';
 import type { CheckAnalyzer } from './types';
-import { defineAnalyzer, numberParam } from './support/defineAnalyzer';
+import { defineAnalyzer, param } from './support/defineAnalyzer';
+import type { AnalyzerParameter } from './types';
+
+const windowDays = (what: string): AnalyzerParameter & { default: number } => ({
+  type: 'number',
+  default: 7,
+  description: `days of ${what} the gate needs`,
+});
+const MTLS_DAYS = windowDays('observed traffic');
+const DRY_RUN_DAYS = windowDays('dry-run / audit mode');
+const SUCCESS_RATE: AnalyzerParameter & { default: number } = {
+  type: 'number',
+  default: 0.99,
+  description: 'success-rate SLO as a ratio (0.99 = 99%)',
+};
+const MIN_STITCHED: AnalyzerParameter & { default: number } = {
+  type: 'number',
+  default: 0.95,
+  description: "share of server spans that must continue their caller's trace",
+};
 import {
   readAnnotationProblems,
   readAuthzDryRun,
@@ -160,11 +179,12 @@ export const mtlsObserved = defineAnalyzer({
     'istio_requests_total{connection_security_policy}',
     'linkerd request_total{tls}',
   ],
+  parameters: { days: MTLS_DAYS },
   analyze({ facts, params }) {
     const traffic = readMtlsTraffic(facts.metrics);
     if (!traffic)
       return unknownOutcome('the metrics facts have no mTLS traffic figures');
-    const days = numberParam(params, 'days', 7);
+    const days = param(params, MTLS_DAYS, 'days');
     const findings: Finding[] = [];
     if (traffic.windowDays < days) {
       findings.push(
@@ -217,11 +237,12 @@ export const authzDryRun = defineAnalyzer({
   evidence: ['metrics'],
   mesh: BOTH,
   upstream: ['istio.io/dry-run', 'linkerd audit policy'],
+  parameters: { days: DRY_RUN_DAYS },
   analyze({ facts, params, mesh }) {
     const dryRun = readAuthzDryRun(facts.metrics);
     if (!dryRun)
       return unknownOutcome('the metrics facts have no dry-run results');
-    const days = numberParam(params, 'days', 7);
+    const days = param(params, DRY_RUN_DAYS, 'days');
     const mode = mesh === 'istio' ? 'dry-run' : 'audit-mode';
     const findings: Finding[] = [];
     if (dryRun.policies === 0) {
@@ -278,11 +299,12 @@ export const goldenSignals = defineAnalyzer({
   evidence: ['metrics'],
   mesh: BOTH,
   upstream: ['istio standard metrics', 'linkerd proxy metrics'],
+  parameters: { successRate: SUCCESS_RATE },
   analyze({ facts, params }) {
     const golden = readGolden(facts.metrics);
     if (!golden)
       return unknownOutcome('the metrics facts have no golden signals');
-    const slo = numberParam(params, 'successRate', 0.99);
+    const slo = param(params, SUCCESS_RATE, 'successRate');
     let finding: Finding;
     if (!golden.proxyMetricsPresent) {
       finding = plainFinding(
@@ -328,6 +350,7 @@ export const tracePropagation = defineAnalyzer({
   evidence: ['metrics'],
   mesh: BOTH,
   upstream: ['istio tracing FAQ'],
+  parameters: { minStitchedRatio: MIN_STITCHED },
   analyze({ facts, params }) {
     const tracing = readTracing(facts.metrics);
     if (!tracing)
@@ -341,7 +364,7 @@ export const tracePropagation = defineAnalyzer({
         },
       );
     }
-    const minimum = numberParam(params, 'minStitchedRatio', 0.95);
+    const minimum = param(params, MIN_STITCHED, 'minStitchedRatio');
     const ratio = tracing.spansWithParent / tracing.serverSpans;
     const message = `${percent(ratio)} of ${
       tracing.serverSpans

@@ -15,7 +15,15 @@ import {
   ISTIO_PROXY_PORT_RANGE,
   ISTIO_PROXY_UID,
 } from './support/istioConventions';
-import { booleanParam, defineAnalyzer } from './support/defineAnalyzer';
+import { defineAnalyzer, param } from './support/defineAnalyzer';
+import type { AnalyzerParameter } from './types';
+
+const TOKEN_PROJECTION: AnalyzerParameter & { default: boolean } = {
+  type: 'boolean',
+  default: true,
+  description:
+    "Linkerd's identity.serviceAccountTokenProjection: the proxy mounts its own projected token",
+};
 import { count, objectFinding } from './support/findings';
 import { istioFinding, istioMessages } from './support/istioMessages';
 import {
@@ -260,11 +268,12 @@ export const podServiceAccountToken = defineAnalyzer({
   evidence: ['manifests'],
   mesh: ['linkerd'],
   upstream: ['disabled_automount_service_account_token_account'],
+  parameters: { serviceAccountTokenProjection: TOKEN_PROJECTION },
   analyze({ manifests, params }) {
-    const projection = booleanParam(
+    const projection = param(
       params,
+      TOKEN_PROJECTION,
       'serviceAccountTokenProjection',
-      true,
     );
     return judgeWorkloads(
       manifests,

@@ -1,5 +1,6 @@
 import type { EvidenceSource, MeshFlavour } from '../types';
-import type { CheckAnalyzer } from './types';
+import type { AnalyzerParameter, CheckAnalyzer } from './types';
+import { parameterProblem } from './support/defineAnalyzer';
 import { catalogAnalyzers } from './catalog';
 import { compareText } from './support/findings';
 import { liveEvidenceAnalyzers } from './liveEvidence';
@@ -47,6 +48,8 @@ export interface AnalyzerDescription {
   evidence: EvidenceSource[];
   mesh: MeshFlavour[];
   upstream: string[];
+  /** Parameters a program may set on the check, by name. */
+  parameters: Record<string, AnalyzerParameter>;
 }
 
 /** The catalogue of analyzers, sorted by id. */
@@ -59,5 +62,36 @@ export function listAnalyzers(): AnalyzerDescription[] {
       evidence: [...analyzer.evidence],
       mesh: [...analyzer.mesh],
       upstream: [...(analyzer.upstream ?? [])],
+      parameters: { ...(analyzer.parameters ?? {}) },
     }));
+}
+
+/**
+ * Problems with a program's `params` for a check: unknown names and values
+ * of the wrong type, each as `<name>: <message>`. Empty when they fit (or
+ * when the analyzer is unknown, which program validation reports itself).
+ */
+export function validateAnalyzerParams(
+  id: string,
+  params: Record<string, unknown>,
+): string[] {
+  const analyzer = BY_ID.get(id);
+  if (!analyzer) return [];
+  const declared = analyzer.parameters ?? {};
+  const problems: string[] = [];
+  for (const name of Object.keys(params).sort()) {
+    const parameter = declared[name];
+    if (!parameter) {
+      const known = Object.keys(declared).sort();
+      problems.push(
+        `${name}: ${id} has no parameter "${name}"${
+          known.length ? ` (known: ${known.join(', ')})` : ''
+        }`,
+      );
+      continue;
+    }
+    const problem = parameterProblem(parameter, params[name]);
+    if (problem) problems.push(`${name}: ${problem}`);
+  }
+  return problems;
 }

@@ -11,8 +11,8 @@ import {
   LINKERD_DEFAULT_INBOUND_POLICY_ANNOTATION,
 } from '../linkerd';
 import type { Finding, MeshFlavour } from '../types';
-import type { CheckAnalyzer } from './types';
-import { defineAnalyzer } from './support/defineAnalyzer';
+import type { AnalyzerParameter, CheckAnalyzer } from './types';
+import { defineAnalyzer, param } from './support/defineAnalyzer';
 import {
   compareText,
   count,
@@ -31,6 +31,7 @@ import {
 import { ISTIO_ROOT_NAMESPACE } from './support/istioConventions';
 import {
   inboundPorts,
+  DEFAULT_INBOUND_POLICY_PARAMETER,
   defaultPolicyField,
   linkerdDefaultPolicy,
   linkerdPolicyObjects,
@@ -43,10 +44,20 @@ import { judgeWorkloads, workloadName } from './support/workloadChecks';
 const BOTH: MeshFlavour[] = ['istio', 'linkerd'];
 
 function clusterDefaultPolicy(params: Record<string, unknown>): string {
-  return typeof params.defaultInboundPolicy === 'string'
-    ? params.defaultInboundPolicy
-    : 'all-unauthenticated';
+  return param(
+    params,
+    DEFAULT_INBOUND_POLICY_PARAMETER,
+    'defaultInboundPolicy',
+  );
 }
+
+const MESH_WIDE_MODE: AnalyzerParameter & { default: string } = {
+  type: 'string',
+  default: 'PERMISSIVE',
+  values: ['STRICT', 'PERMISSIVE', 'DISABLE'],
+  description:
+    'mode of the mesh-wide PeerAuthentication in istio-system when it is not among the manifests',
+};
 
 // ---------------------------------------------------------------------------
 // sec.mtls.strict
@@ -85,11 +96,11 @@ function modeOf(pa: ManifestObject): string | undefined {
 function istioStrictFindings(
   manifests: ManifestSet,
   workload: Workload,
-  meshWide: string | undefined,
+  meshWide: string,
 ): Finding[] {
   const chain = peerAuthentications(manifests, workload);
   const decisive = chain.find(pa => modeOf(pa) !== undefined);
-  const mode = decisive ? modeOf(decisive)! : meshWide ?? 'PERMISSIVE';
+  const mode = decisive ? modeOf(decisive)! : meshWide;
   const findings: Finding[] = [];
   if (mode !== 'STRICT') {
     findings.push(
@@ -315,9 +326,12 @@ export const mtlsStrict = defineAnalyzer({
   evidence: ['manifests'],
   mesh: BOTH,
   upstream: ['KIA0207', 'KIA0208', 'KIA0501', 'KIA0505', 'KIA0506'],
+  parameters: {
+    meshWideMode: MESH_WIDE_MODE,
+    defaultInboundPolicy: DEFAULT_INBOUND_POLICY_PARAMETER,
+  },
   analyze({ manifests, mesh, params }) {
-    const meshWide =
-      typeof params.meshWideMode === 'string' ? params.meshWideMode : undefined;
+    const meshWide = param(params, MESH_WIDE_MODE, 'meshWideMode');
     return judgeWorkloads(
       manifests,
       workload =>
@@ -713,6 +727,7 @@ export const authzDeny = defineAnalyzer({
   evidence: ['manifests'],
   mesh: BOTH,
   upstream: ['IST0127', 'IST0101', 'KIA0101', 'KIA0104', 'KIA0106', 'KIA1301'],
+  parameters: { defaultInboundPolicy: DEFAULT_INBOUND_POLICY_PARAMETER },
   analyze({ manifests, mesh, params }) {
     if (manifests.workloads().length === 0)
       return notApplicable('no workloads in the manifests');

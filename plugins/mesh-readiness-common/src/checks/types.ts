@@ -37,6 +37,16 @@ export interface AnalyzerOutcome {
   findings: Finding[];
 }
 
+/** A parameter a program may set on a check (`params` in the program). */
+export interface AnalyzerParameter {
+  type: 'number' | 'boolean' | 'string';
+  /** Value used when the program does not set the parameter. */
+  default?: number | boolean | string;
+  /** Allowed values of a string parameter. */
+  values?: string[];
+  description: string;
+}
+
 /**
  * A named rule of the engine. Programs refer to analyzers by id; the
  * analyzer decides pass / fail from the facts. Analyzers are pure.
@@ -55,5 +65,7 @@ export interface CheckAnalyzer {
   mesh: MeshFlavour[];
   /** Upstream rules the analyzer corresponds to (ISTxxxx, KIAxxxx, linkerd report ids). */
   upstream?: string[];
+  /** Parameters the analyzer reads from the program, by name. */
+  parameters?: Record<string, AnalyzerParameter>;
   analyze(context: AnalyzerContext): AnalyzerOutcome;
 }

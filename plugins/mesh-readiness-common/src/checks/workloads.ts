@@ -14,11 +14,10 @@ import {
 } from '../linkerd';
 import type { Finding, MeshFlavour } from '../types';
 import type { CheckAnalyzer } from './types';
-import {
-  booleanParam,
-  defineAnalyzer,
-  numberParam,
-} from './support/defineAnalyzer';
+import { defineAnalyzer, param } from './support/defineAnalyzer';
+import { DEFAULT_INBOUND_POLICY_PARAMETER } from './support/linkerdPolicy';
+import type { AnalyzerParameter } from './types';
+
 import { count, objectFinding } from './support/findings';
 import {
   ISTIO_DEFAULT_DRAIN_SECONDS,
@@ -42,6 +41,34 @@ import {
 import { judgeWorkloads, workloadName } from './support/workloadChecks';
 
 const BOTH: MeshFlavour[] = ['istio', 'linkerd'];
+
+const flag = (
+  description: string,
+): AnalyzerParameter & { default: boolean } => ({
+  type: 'boolean',
+  default: false,
+  description,
+});
+const HOLD_MESH_WIDE = flag(
+  'meshConfig.defaultConfig.holdApplicationUntilProxyStarts is true for the whole mesh',
+);
+const NATIVE_SIDECARS = flag(
+  'the proxy runs as a native sidecar (Kubernetes ≥ 1.29), which starts before the application',
+);
+const DRAIN_SECONDS: AnalyzerParameter & { default: number } = {
+  type: 'number',
+  default: ISTIO_DEFAULT_DRAIN_SECONDS,
+  description: 'the mesh-wide terminationDrainDuration in seconds (Istio)',
+};
+const SIDECAR_DEFAULTS = flag(
+  "the mesh's global proxy resources are accepted for pods that do not size their sidecar",
+);
+const MIN_REPLICAS: AnalyzerParameter & { default: number } = {
+  type: 'number',
+  default: 2,
+  description:
+    'replicas (or HPA minReplicas) needed to stay available while pods restart',
+};
 const PROXY_NAMES: ReadonlySet<string> = new Set([
   ISTIO_PROXY_CONTAINER,
   ...ISTIO_INIT_CONTAINERS,
@@ -425,11 +452,13 @@ export const workloadMeshProbes = defineAnalyzer({
   evidence: ['manifests'],
   mesh: BOTH,
   upstream: ['istio health checks', 'linkerd default authorizations'],
+  parameters: { defaultInboundPolicy: DEFAULT_INBOUND_POLICY_PARAMETER },
   analyze({ manifests, mesh, params }) {
-    const clusterDefault =
-      typeof params.defaultInboundPolicy === 'string'
-        ? params.defaultInboundPolicy
-        : 'all-unauthenticated';
+    const clusterDefault = param(
+      params,
+      DEFAULT_INBOUND_POLICY_PARAMETER,
+      'defaultInboundPolicy',
+    );
     return judgeWorkloads(
       manifests,
       workload => {
@@ -505,10 +534,14 @@ export const workloadStartup = defineAnalyzer({
   evidence: ['manifests'],
   mesh: BOTH,
   upstream: ['istio holdApplicationUntilProxyStarts', 'linkerd proxy-await'],
+  parameters: {
+    holdApplicationUntilProxyStarts: HOLD_MESH_WIDE,
+    nativeSidecars: NATIVE_SIDECARS,
+  },
   analyze({ manifests, mesh, params }) {
     const meshWide =
-      booleanParam(params, 'holdApplicationUntilProxyStarts', false) ||
-      booleanParam(params, 'nativeSidecars', false);
+      param(params, HOLD_MESH_WIDE, 'holdApplicationUntilProxyStarts') ||
+      param(params, NATIVE_SIDECARS, 'nativeSidecars');
     return judgeWorkloads(
       manifests,
       workload => {
@@ -593,12 +626,9 @@ export const workloadShutdown = defineAnalyzer({
   evidence: ['manifests'],
   mesh: BOTH,
   upstream: ['istio terminationDrainDuration', 'linkerd wait-before-exit'],
+  parameters: { terminationDrainSeconds: DRAIN_SECONDS },
   analyze({ manifests, mesh, params }) {
-    const meshDrain = numberParam(
-      params,
-      'terminationDrainSeconds',
-      ISTIO_DEFAULT_DRAIN_SECONDS,
-    );
+    const meshDrain = param(params, DRAIN_SECONDS, 'terminationDrainSeconds');
     return judgeWorkloads(
       manifests,
       workload => {
@@ -669,8 +699,9 @@ export const workloadResources = defineAnalyzer({
   title: 'Requests and limits set (app and sidecar)',
   evidence: ['manifests'],
   mesh: BOTH,
+  parameters: { sidecarDefaults: SIDECAR_DEFAULTS },
   analyze({ manifests, mesh, params }) {
-    const sidecarDefaults = booleanParam(params, 'sidecarDefaults', false);
+    const sidecarDefaults = param(params, SIDECAR_DEFAULTS, 'sidecarDefaults');
     const sidecarKeys =
       mesh === 'istio'
         ? ISTIO_PROXY_RESOURCE_ANNOTATIONS
@@ -764,8 +795,9 @@ export const workloadAvailability = defineAnalyzer({
   title: 'Replicas and a PodDisruptionBudget',
   evidence: ['manifests'],
   mesh: BOTH,
+  parameters: { minReplicas: MIN_REPLICAS },
   analyze({ manifests, params }) {
-    const minimum = numberParam(params, 'minReplicas', 2);
+    const minimum = param(params, MIN_REPLICAS, 'minReplicas');
     return judgeWorkloads(
       manifests,
       workload => {

@@ -1,4 +1,9 @@
-import type { AnalyzerContext, AnalyzerOutcome, CheckAnalyzer } from '../types';
+import type {
+  AnalyzerContext,
+  AnalyzerOutcome,
+  AnalyzerParameter,
+  CheckAnalyzer,
+} from '../types';
 import { notApplicable } from './findings';
 
 /**
@@ -20,22 +25,39 @@ export function defineAnalyzer(analyzer: CheckAnalyzer): CheckAnalyzer {
   };
 }
 
-/** Reads a numeric program parameter, falling back to a default. */
-export function numberParam(
+/**
+ * The value of a declared parameter: the program's value when it has the
+ * declared type (and, for strings, one of the allowed values), otherwise
+ * the declared default. Programs are validated against the declarations
+ * (see `validateAnalyzerParams`), so the fallback only guards direct calls.
+ */
+export function param<T extends number | boolean | string>(
   params: Record<string, unknown>,
+  declared: AnalyzerParameter & { default: T },
   name: string,
-  fallback: number,
-): number {
+): T {
   const value = params[name];
-  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+  return parameterProblem(declared, value) === undefined && value !== undefined
+    ? (value as T)
+    : declared.default;
 }
 
-/** Reads a boolean program parameter, falling back to a default. */
-export function booleanParam(
-  params: Record<string, unknown>,
-  name: string,
-  fallback: boolean,
-): boolean {
-  const value = params[name];
-  return typeof value === 'boolean' ? value : fallback;
+/** Why a value does not fit a parameter's declaration, or undefined. */
+export function parameterProblem(
+  declared: AnalyzerParameter,
+  value: unknown,
+): string | undefined {
+  if (value === undefined) return undefined;
+  if (declared.type === 'number') {
+    return typeof value === 'number' && Number.isFinite(value)
+      ? undefined
+      : 'must be a number';
+  }
+  if (declared.type === 'boolean') {
+    return typeof value === 'boolean' ? undefined : 'must be true or false';
+  }
+  if (typeof value !== 'string') return 'must be a string';
+  return declared.values && !declared.values.includes(value)
+    ? `must be one of ${declared.values.join(', ')}`
+    : undefined;
 }

@@ -9,7 +9,22 @@ import {
   LINKERD_POLICY_GROUP,
   matchesLabelSelector,
 } from '../../manifests';
-import { LINKERD_DEFAULT_INBOUND_POLICY_ANNOTATION } from '../../linkerd';
+import {
+  LINKERD_DEFAULT_INBOUND_POLICY_ANNOTATION,
+  LINKERD_INBOUND_POLICIES,
+} from '../../linkerd';
+import type { AnalyzerParameter } from '../types';
+
+/** The cluster's default inbound policy, which manifests cannot show. */
+export const DEFAULT_INBOUND_POLICY_PARAMETER: AnalyzerParameter & {
+  default: string;
+} = {
+  type: 'string',
+  default: 'all-unauthenticated',
+  values: [...LINKERD_INBOUND_POLICIES],
+  description:
+    "Linkerd's cluster-wide default inbound policy (proxy.defaultInboundPolicy), used where neither the pod nor the namespace sets one",
+};
 import { workloadPorts } from './podSpec';
 
 /*
