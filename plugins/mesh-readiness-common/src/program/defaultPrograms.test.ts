@@ -16,6 +16,8 @@ const SAMPLE_TEMPLATES = [
   'linkerd-namespace-injection',
   'linkerd-server-authorization',
   'k8s-poddisruptionbudget',
+  'istio-sidecar-egress',
+  'istio-virtualservice-timeouts',
 ];
 
 /** Check ids of shared/checks.md, with the meshes each row applies to. */
