@@ -11,6 +11,12 @@ export const FIXED_NOW = '2027-02-01T00:00:00.000Z';
 
 const LAUNCHER = resolve(PACKAGE_DIR, 'bin/mesh-readiness');
 
+/**
+ * The Node that runs the CLI: the test runner's own, or the one named by
+ * MESH_READINESS_TEST_NODE (e.g. a Node 20, the oldest the CLI supports).
+ */
+const CLI_NODE = process.env.MESH_READINESS_TEST_NODE || process.execPath;
+
 export interface CliRun {
   status: number | null;
   stdout: string;
@@ -24,7 +30,7 @@ export function runCli(args: string[], options: { cwd?: string } = {}): CliRun {
       'dist/mesh-readiness.cjs is missing: the bundle did not build (see the error printed before the tests)',
     );
   }
-  const result = spawnSync(process.execPath, [LAUNCHER, ...args], {
+  const result = spawnSync(CLI_NODE, [LAUNCHER, ...args], {
     cwd: options.cwd ?? PACKAGE_DIR,
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1' },
