@@ -191,7 +191,7 @@ export function OverviewTab(props: OverviewTabProps) {
             style={{ minWidth: 240 }}
             SelectProps={{ id: 'mesh-readiness-program-select' }}
           >
-            <MenuItem value="">Default program</MenuItem>
+            <MenuItem value="">All programs</MenuItem>
             {(programs.value ?? []).map(p => (
               <MenuItem key={p.id} value={p.id}>
                 {p.title ?? p.id}
