@@ -477,16 +477,20 @@ function istioAuthzFindings(manifests: ManifestSet): Finding[] {
       );
     }
     for (const workload of workloads) {
+      // The policy-to-workload relation of the manifests: same namespace
+      // (or mesh-wide from the root namespace), matched by selector.
       const allows = policies.filter(p => {
         const spec = p.body.spec ?? {};
-        if (p.namespace !== namespace || (spec.action ?? 'ALLOW') !== 'ALLOW')
-          return false;
+        if ((spec.action ?? 'ALLOW') !== 'ALLOW') return false;
         if (!Array.isArray(spec.rules) || spec.rules.length === 0) return false;
         const labels = spec.selector?.matchLabels;
-        return (
-          !isPlainObject(labels) ||
-          matchesEqualitySelector(stringMap(labels), workload.podLabels)
-        );
+        return manifests
+          .workloadsForIstioPolicy(
+            p,
+            isPlainObject(labels) ? stringMap(labels) : undefined,
+            ISTIO_ROOT_NAMESPACE,
+          )
+          .includes(workload);
       });
       findings.push(
         allows.length > 0
