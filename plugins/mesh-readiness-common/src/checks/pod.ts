@@ -43,6 +43,18 @@ function ownProxyContainers(mesh: MeshFlavour): ReadonlySet<string> {
     : new Set([LINKERD_PROXY_CONTAINER, 'linkerd-init']);
 }
 
+/**
+ * Linkerd decides with its inject report; Istio's injector skips the same
+ * pods (`hostNetwork: true`).
+ */
+function usesHostNetwork(workload: Workload, mesh: MeshFlavour): boolean {
+  return mesh === 'linkerd'
+    ? linkerdInjectReport(workload.object.body, {
+        origin: 'cli',
+      }).reasons.includes('host_network_enabled')
+    : workload.podSpec.hostNetwork === true;
+}
+
 /** k8s.pod.hostnet: injectors skip pods on the host network. */
 export const podHostNetwork = defineAnalyzer({
   id: 'k8s.pod.hostnet',
@@ -54,7 +66,7 @@ export const podHostNetwork = defineAnalyzer({
     return judgeWorkloads(
       manifests,
       workload =>
-        workload.podSpec.hostNetwork === true
+        usesHostNetwork(workload, mesh)
           ? [
               objectFinding(
                 workload.object,
