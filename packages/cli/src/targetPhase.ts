@@ -1,10 +1,11 @@
 import {
+  entityRefOf,
   NOT_STARTED_PHASE,
   Program,
   ProgramWave,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { InputError } from './errors';
-import { CatalogEntity, parseRef, stringifyRef } from './inputs/catalog';
+import { CatalogEntity, parseRef } from './inputs/catalog';
 
 export interface TargetPhase {
   phase: string;
@@ -60,7 +61,7 @@ export function resolveTargetPhase(
 }
 
 function wavesOf(program: Program, entity: CatalogEntity): ProgramWave[] {
-  const ref = stringifyRef(entity).toLocaleLowerCase('en-US');
+  const ref = entityRefOf(entity).toLocaleLowerCase('en-US');
   const owner =
     typeof entity.spec?.owner === 'string' && entity.spec.owner !== ''
       ? safeRef(entity.spec.owner, 'group')

@@ -1,4 +1,7 @@
-import type { EntityFacts } from '@mesh-readiness/plugin-mesh-readiness-common';
+import {
+  entityRefOf,
+  EntityFacts,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
 import { InputError } from '../errors';
 import { readTextFile } from './readTextFile';
 import { parseYamlDocuments, YamlDocument } from './yamlDocuments';
@@ -29,7 +32,7 @@ export function readCatalogFile(file: string): CatalogFile {
     const entity = checkEntityShape(document, file);
     documents.push({
       entity,
-      ref: stringifyRef(entity),
+      ref: entityRefOf(entity),
       file,
       line: document.line,
     });
@@ -102,14 +105,6 @@ function checkEntityShape(document: YamlDocument, file: string): CatalogEntity {
     });
   }
   return value as unknown as CatalogEntity;
-}
-
-/** `kind:namespace/name` with the kind lower-cased, as Backstage writes refs. */
-export function stringifyRef(entity: CatalogEntity): string {
-  const namespace = entity.metadata.namespace ?? 'default';
-  return `${entity.kind.toLocaleLowerCase('en-US')}:${namespace}/${
-    entity.metadata.name
-  }`;
 }
 
 /**
