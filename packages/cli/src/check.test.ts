@@ -484,6 +484,45 @@ describe('mesh-readiness check', () => {
       );
     });
 
+    it('markdown lists at most ten findings per check and counts the rest', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'mesh-readiness-cli-'));
+      try {
+        const deployments = Array.from({ length: 12 }, (_, index) =>
+          [
+            'apiVersion: apps/v1',
+            'kind: Deployment',
+            'metadata:',
+            `  name: worker-${index}`,
+            '  namespace: payments',
+            'spec:',
+            '  template:',
+            '    spec:',
+            '      containers:',
+            '        - name: app',
+            '          image: registry.invalid/worker:1.0',
+            '          securityContext:',
+            '            runAsUser: 1337',
+          ].join('\n'),
+        ).join('\n---\n');
+        writeFileSync(join(dir, 'workers.yaml'), `${deployments}\n`);
+        const run = runFixtureCheck('ready-service', [
+          '--format',
+          'markdown',
+          '--root',
+          dir,
+          join(dir, 'workers.yaml'),
+        ]);
+        expect(run.status).toBe(1);
+        const rows = run.stdout
+          .split('\n')
+          .filter(line => line.includes('`workers.yaml:'));
+        expect(rows).toHaveLength(10);
+        expect(run.stdout).toContain('2 more findings: see the full report');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
     it('writes the report to --output and a one-line verdict to stderr', () => {
       const dir = mkdtempSync(join(tmpdir(), 'mesh-readiness-cli-'));
       try {

@@ -9,6 +9,12 @@ import {
   statusCounts,
 } from './summary';
 
+/**
+ * Findings listed per check. Code hosts cap comment sizes (GitHub at 65,536
+ * characters); a service with hundreds of findings still gets a comment.
+ */
+const MAX_FINDINGS_PER_CHECK = 10;
+
 /** A pull-request comment: verdict, then a table of what to fix and where. */
 export function renderMarkdown(report: CheckReport): string {
   const { scorecard, target } = report;
@@ -68,7 +74,10 @@ export function renderMarkdown(report: CheckReport): string {
           )}](${playbook})`
         : cell(check.remediation);
       const findings = gapFindings(check);
-      const rows = findings.length > 0 ? findings : [undefined];
+      const rows =
+        findings.length > 0
+          ? findings.slice(0, MAX_FINDINGS_PER_CHECK)
+          : [undefined];
       rows.forEach((finding, index) => {
         const where = finding && findingLocation(finding);
         const what = finding
@@ -86,6 +95,13 @@ export function renderMarkdown(report: CheckReport): string {
           } |`,
         );
       });
+      if (findings.length > MAX_FINDINGS_PER_CHECK) {
+        out.push(
+          `|  | ↳ |  |  | ${
+            findings.length - MAX_FINDINGS_PER_CHECK
+          } more findings: see the full report (\`--format text\` or \`sarif\`) |  |`,
+        );
+      }
     }
   }
 
