@@ -99,6 +99,10 @@ describe('cluster-evidence analyzers', () => {
         },
       ).status,
     ).toBe('pass');
+    expect(
+      run(podNetAdmin, {}, { facts: { cluster: { cni: { istio: false } } } })
+        .status,
+    ).toBe('unknown');
   });
 
   it('ops.drift compares proxy versions with the control plane and reports annotation problems', () => {

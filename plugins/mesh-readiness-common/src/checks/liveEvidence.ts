@@ -130,9 +130,14 @@ export const podNetAdmin = defineAnalyzer({
       });
     }
     const levels = readPodSecurity(facts.cluster);
-    if (cni === undefined && !levels) {
+    // Without the CNI plugin, the verdict rests on the Pod Security level
+    // of each namespace; a namespace missing from the facts is assumed
+    // unrestricted (Kubernetes' default), but no levels at all is no answer.
+    if (!levels) {
       return unknownOutcome(
-        'the cluster facts say nothing about CNI or Pod Security',
+        cni === undefined
+          ? 'the cluster facts say nothing about CNI or Pod Security'
+          : `${cniName} is not installed and the cluster facts have no Pod Security levels`,
       );
     }
     const namespaces = new Set<string>(
@@ -144,7 +149,7 @@ export const podNetAdmin = defineAnalyzer({
     if (namespaces.size === 0)
       return unknownOutcome("the entity's namespaces are not known");
     const findings = [...namespaces].sort().map(namespace => {
-      const level = levels?.[namespace] ?? 'privileged';
+      const level = levels[namespace] ?? 'privileged';
       return level === 'privileged'
         ? plainFinding(
             'pass',
