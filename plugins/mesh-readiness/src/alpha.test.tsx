@@ -2,16 +2,17 @@ import {
   createExtensionTester,
   renderInTestApp,
 } from '@backstage/frontend-test-utils';
-import { MockFetchApi, mockApis, registerMswTestHooks } from '@backstage/test-utils';
+import {
+  MockFetchApi,
+  mockApis,
+  registerMswTestHooks,
+} from '@backstage/test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { coreExtensionData } from '@backstage/frontend-plugin-api';
 import { screen, within } from '@testing-library/react';
 import { rest } from 'msw';
 import { setupServer } from 'msw/node';
-import plugin, {
-  meshReadinessEntityCard,
-  meshReadinessPage,
-} from './alpha';
+import plugin, { meshReadinessEntityCard, meshReadinessPage } from './alpha';
 import { meshReadinessApiRef } from './api/MeshReadinessApi';
 import { MeshReadinessClient } from './api/MeshReadinessClient';
 import {
@@ -19,6 +20,9 @@ import {
   componentEntity,
   storedScorecard,
 } from './__testUtils__/fixtures';
+
+// Rendering a test app is slow on small, busy CI machines.
+jest.setTimeout(30_000);
 
 describe('mesh-readiness plugin (new frontend system)', () => {
   const server = setupServer();
@@ -52,8 +56,9 @@ describe('mesh-readiness plugin (new frontend system)', () => {
 
   it('renders the entity card with its configuration', async () => {
     server.use(
-      rest.get(`${BASE_URL}/scorecards/:kind/:namespace/:name`, (_req, res, ctx) =>
-        res(ctx.json(storedScorecard())),
+      rest.get(
+        `${BASE_URL}/scorecards/:kind/:namespace/:name`,
+        (_req, res, ctx) => res(ctx.json(storedScorecard())),
       ),
     );
     const tester = createExtensionTester(meshReadinessEntityCard, {

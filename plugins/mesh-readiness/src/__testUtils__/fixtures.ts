@@ -396,7 +396,11 @@ export const programs: ProgramStatus[] = [
     program: {
       apiVersion: 'mesh-readiness.io/v1alpha1',
       kind: 'Program',
-      metadata: { name: 'istio-adoption', title: 'Istio adoption', version: '1.2.0' },
+      metadata: {
+        name: 'istio-adoption',
+        title: 'Istio adoption',
+        version: '1.2.0',
+      },
       spec: {
         mesh: 'istio',
         appliesTo: { kinds: ['Component'] },

@@ -1,10 +1,7 @@
 import { ReactElement } from 'react';
 import type { RenderResult } from '@testing-library/react';
 import type { Entity } from '@backstage/catalog-model';
-import {
-  alertApiRef,
-  identityApiRef,
-} from '@backstage/core-plugin-api';
+import { alertApiRef, identityApiRef } from '@backstage/core-plugin-api';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import {
@@ -25,7 +22,10 @@ import { MeshReadinessClient } from '../api/MeshReadinessClient';
 export interface RenderPluginViewOptions {
   entity?: Entity;
   /** Permission decision for every request, or a function of the permission name. */
-  authorize?: AuthorizeResult.ALLOW | AuthorizeResult.DENY | ((name: string) => AuthorizeResult.ALLOW | AuthorizeResult.DENY);
+  authorize?:
+    | AuthorizeResult.ALLOW
+    | AuthorizeResult.DENY
+    | ((name: string) => AuthorizeResult.ALLOW | AuthorizeResult.DENY);
   catalogEntities?: Entity[];
   userEntityRef?: string;
 }

@@ -1,4 +1,8 @@
-import { MockFetchApi, mockApis, registerMswTestHooks } from '@backstage/test-utils';
+import {
+  MockFetchApi,
+  mockApis,
+  registerMswTestHooks,
+} from '@backstage/test-utils';
 import { ResponseError } from '@backstage/errors';
 import { rest } from 'msw';
 import { setupServer } from 'msw/node';
@@ -25,14 +29,20 @@ describe('MeshReadinessClient', () => {
   it('reads an entity scorecard from its kind/namespace/name path', async () => {
     let seenUrl = '';
     server.use(
-      rest.get(`${BASE_URL}/scorecards/:kind/:namespace/:name`, (req, res, ctx) => {
-        seenUrl = req.url.toString();
-        return res(ctx.json(storedScorecard()));
-      }),
+      rest.get(
+        `${BASE_URL}/scorecards/:kind/:namespace/:name`,
+        (req, res, ctx) => {
+          seenUrl = req.url.toString();
+          return res(ctx.json(storedScorecard()));
+        },
+      ),
     );
-    const result = await client.getEntityScorecard('Component:default/payments', {
-      programId: 'istio-adoption',
-    });
+    const result = await client.getEntityScorecard(
+      'Component:default/payments',
+      {
+        programId: 'istio-adoption',
+      },
+    );
     expect(result?.scorecard.phase).toBe('pilot');
     expect(seenUrl).toBe(
       `${BASE_URL}/scorecards/component/default/payments?programId=istio-adoption`,
@@ -41,8 +51,13 @@ describe('MeshReadinessClient', () => {
 
   it('answers undefined when the entity has no scorecard', async () => {
     server.use(
-      rest.get(`${BASE_URL}/scorecards/:kind/:namespace/:name`, (_req, res, ctx) =>
-        res(ctx.status(404), ctx.json({ error: { name: 'NotFoundError', message: 'none' } })),
+      rest.get(
+        `${BASE_URL}/scorecards/:kind/:namespace/:name`,
+        (_req, res, ctx) =>
+          res(
+            ctx.status(404),
+            ctx.json({ error: { name: 'NotFoundError', message: 'none' } }),
+          ),
       ),
     );
     await expect(
@@ -130,12 +145,25 @@ describe('MeshReadinessClient', () => {
     const calls: string[] = [];
     server.use(
       rest.post(`${BASE_URL}/waivers/:id/:decision`, async (req, res, ctx) => {
-        calls.push(`${req.params.decision} ${req.params.id} ${JSON.stringify(await req.json())}`);
-        return res(ctx.json({ ...waivers[0], state: req.params.decision === 'approve' ? 'approved' : 'rejected' }));
+        calls.push(
+          `${req.params.decision} ${req.params.id} ${JSON.stringify(
+            await req.json(),
+          )}`,
+        );
+        return res(
+          ctx.json({
+            ...waivers[0],
+            state: req.params.decision === 'approve' ? 'approved' : 'rejected',
+          }),
+        );
       }),
     );
-    await expect(client.approveWaiver('w 1', 'ok')).resolves.toMatchObject({ state: 'approved' });
-    await expect(client.rejectWaiver('w-2')).resolves.toMatchObject({ state: 'rejected' });
+    await expect(client.approveWaiver('w 1', 'ok')).resolves.toMatchObject({
+      state: 'approved',
+    });
+    await expect(client.rejectWaiver('w-2')).resolves.toMatchObject({
+      state: 'rejected',
+    });
     expect(calls).toEqual(['approve w 1 {"comment":"ok"}', 'reject w-2 {}']);
   });
 
@@ -146,24 +174,38 @@ describe('MeshReadinessClient', () => {
         queries.push(req.url.search);
         return res(ctx.json({ items: waivers }));
       }),
-      rest.get(`${BASE_URL}/programs`, (_req, res, ctx) => res(ctx.json({ items: programs }))),
-      rest.get(`${BASE_URL}/history/component/default/payments`, (req, res, ctx) => {
-        queries.push(req.url.search);
-        return res(ctx.json(history));
-      }),
+      rest.get(`${BASE_URL}/programs`, (_req, res, ctx) =>
+        res(ctx.json({ items: programs })),
+      ),
+      rest.get(
+        `${BASE_URL}/history/component/default/payments`,
+        (req, res, ctx) => {
+          queries.push(req.url.search);
+          return res(ctx.json(history));
+        },
+      ),
       rest.get(`${BASE_URL}/groups/default/team-a/rollup`, (_req, res, ctx) =>
         res(ctx.json(groupRollup)),
       ),
     );
-    expect(await client.listWaivers({ entityRef: 'component:default/payments' })).toHaveLength(1);
+    expect(
+      await client.listWaivers({ entityRef: 'component:default/payments' }),
+    ).toHaveLength(1);
     expect((await client.listPrograms())[0].id).toBe('istio-adoption');
     expect(
-      (await client.getEntityHistory('component:default/payments', { limit: 5 })).items,
+      (
+        await client.getEntityHistory('component:default/payments', {
+          limit: 5,
+        })
+      ).items,
     ).toHaveLength(2);
-    expect((await client.getGroupRollup('group:default/team-a')).mentors).toEqual([
-      'user:default/mia',
+    expect(
+      (await client.getGroupRollup('group:default/team-a')).mentors,
+    ).toEqual(['user:default/mia']);
+    expect(queries).toEqual([
+      '?entityRef=component%3Adefault%2Fpayments',
+      '?limit=5',
     ]);
-    expect(queries).toEqual(['?entityRef=component%3Adefault%2Fpayments', '?limit=5']);
   });
 
   it('encodes the mentor user ref and reads the CSV export as text', async () => {
@@ -174,27 +216,48 @@ describe('MeshReadinessClient', () => {
         return res(ctx.json({ userRef: 'user:default/mia', teams: [] }));
       }),
       rest.get(`${BASE_URL}/export.csv`, (_req, res, ctx) =>
-        res(ctx.set('Content-Type', 'text/csv'), ctx.body('entityRef,phase\ncomponent:default/payments,pilot\n')),
+        res(
+          ctx.set('Content-Type', 'text/csv'),
+          ctx.body('entityRef,phase\ncomponent:default/payments,pilot\n'),
+        ),
       ),
       rest.get(`${BASE_URL}/summary`, (req, res, ctx) =>
-        res(ctx.json({ ...orgSummary, programId: req.url.searchParams.get('programId') })),
+        res(
+          ctx.json({
+            ...orgSummary,
+            programId: req.url.searchParams.get('programId'),
+          }),
+        ),
       ),
     );
     await client.getMentorTeams('user:default/mia');
-    expect(mentorPath).toBe('/api/mesh-readiness/mentors/user%3Adefault%2Fmia/teams');
-    expect(await client.exportCsv()).toContain('component:default/payments,pilot');
-    expect((await client.getOrgSummary({ programId: 'linkerd-adoption', days: 7 })).programId).toBe(
-      'linkerd-adoption',
+    expect(mentorPath).toBe(
+      '/api/mesh-readiness/mentors/user%3Adefault%2Fmia/teams',
     );
+    expect(await client.exportCsv()).toContain(
+      'component:default/payments,pilot',
+    );
+    expect(
+      (await client.getOrgSummary({ programId: 'linkerd-adoption', days: 7 }))
+        .programId,
+    ).toBe('linkerd-adoption');
   });
 
   it('re-evaluates an entity with a POST', async () => {
     server.use(
-      rest.post(`${BASE_URL}/scorecards/component/default/payments/refresh`, (_req, res, ctx) =>
-        res(ctx.json(storedScorecard({ checkedAt: '2026-11-21T00:00:00.000Z' }))),
+      rest.post(
+        `${BASE_URL}/scorecards/component/default/payments/refresh`,
+        (_req, res, ctx) =>
+          res(
+            ctx.json(
+              storedScorecard({ checkedAt: '2026-11-21T00:00:00.000Z' }),
+            ),
+          ),
       ),
     );
-    const result = await client.refreshEntityScorecard('component:default/payments');
+    const result = await client.refreshEntityScorecard(
+      'component:default/payments',
+    );
     expect(result.checkedAt).toBe('2026-11-21T00:00:00.000Z');
   });
 });

@@ -11,6 +11,9 @@ import {
 import { renderPluginView } from '../../__testUtils__/renderPluginView';
 import { EntityMeshReadinessCard } from './EntityMeshReadinessCard';
 
+// Rendering a test app is slow on small, busy CI machines.
+jest.setTimeout(30_000);
+
 const scorecardPath = `${BASE_URL}/scorecards/:kind/:namespace/:name`;
 
 describe('EntityMeshReadinessCard', () => {
@@ -21,12 +24,24 @@ describe('EntityMeshReadinessCard', () => {
     const stored = storedScorecard();
     stored.scorecard.nextSteps = [
       ...stored.scorecard.nextSteps,
-      { ...stored.scorecard.nextSteps[1], itemId: 'x.three', title: 'Third step' },
-      { ...stored.scorecard.nextSteps[1], itemId: 'x.four', title: 'Fourth step' },
+      {
+        ...stored.scorecard.nextSteps[1],
+        itemId: 'x.three',
+        title: 'Third step',
+      },
+      {
+        ...stored.scorecard.nextSteps[1],
+        itemId: 'x.four',
+        title: 'Fourth step',
+      },
     ];
-    server.use(rest.get(scorecardPath, (_req, res, ctx) => res(ctx.json(stored))));
+    server.use(
+      rest.get(scorecardPath, (_req, res, ctx) => res(ctx.json(stored))),
+    );
 
-    await renderPluginView(<EntityMeshReadinessCard />, { entity: componentEntity });
+    await renderPluginView(<EntityMeshReadinessCard />, {
+      entity: componentEntity,
+    });
 
     expect(await screen.findByText('Mesh readiness')).toBeInTheDocument();
     expect(screen.getByLabelText('Phase: Pilot')).toHaveTextContent('Pilot');
@@ -36,7 +51,10 @@ describe('EntityMeshReadinessCard', () => {
     expect(
       screen.getByText('Progress to Expand: 1 of 3 required items'),
     ).toBeInTheDocument();
-    expect(screen.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '33');
+    expect(screen.getByRole('progressbar')).toHaveAttribute(
+      'aria-valuenow',
+      '33',
+    );
 
     const steps = screen.getByRole('list', { name: 'Next steps' });
     expect(within(steps).getAllByRole('listitem')).toHaveLength(3);
@@ -68,7 +86,9 @@ describe('EntityMeshReadinessCard', () => {
         ),
       ),
     );
-    await renderPluginView(<EntityMeshReadinessCard />, { entity: componentEntity });
+    await renderPluginView(<EntityMeshReadinessCard />, {
+      entity: componentEntity,
+    });
     expect(await screen.findByRole('status')).toHaveTextContent(
       /Stale: this is the last good result.*The repository host did not answer \(timeout\)\./,
     );
@@ -78,7 +98,10 @@ describe('EntityMeshReadinessCard', () => {
   it('tells the owner how to add the manifests annotation', async () => {
     server.use(
       rest.get(scorecardPath, (_req, res, ctx) =>
-        res(ctx.status(404), ctx.json({ error: { name: 'NotFoundError', message: 'none' } })),
+        res(
+          ctx.status(404),
+          ctx.json({ error: { name: 'NotFoundError', message: 'none' } }),
+        ),
       ),
     );
     await renderPluginView(<EntityMeshReadinessCard />, {
@@ -97,7 +120,9 @@ describe('EntityMeshReadinessCard', () => {
     server.use(
       rest.get(scorecardPath, (_req, res, ctx) => res(ctx.status(404))),
     );
-    await renderPluginView(<EntityMeshReadinessCard />, { entity: componentEntity });
+    await renderPluginView(<EntityMeshReadinessCard />, {
+      entity: componentEntity,
+    });
     expect(
       await screen.findByText(/has not been evaluated yet/),
     ).toBeInTheDocument();
@@ -105,11 +130,11 @@ describe('EntityMeshReadinessCard', () => {
 
   it('shows a progress indicator while loading', async () => {
     server.use(
-      rest.get(scorecardPath, (_req, res, ctx) =>
-        res(ctx.delay('infinite')),
-      ),
+      rest.get(scorecardPath, (_req, res, ctx) => res(ctx.delay('infinite'))),
     );
-    await renderPluginView(<EntityMeshReadinessCard />, { entity: componentEntity });
+    await renderPluginView(<EntityMeshReadinessCard />, {
+      entity: componentEntity,
+    });
     expect(await screen.findByTestId('progress')).toBeInTheDocument();
   });
 
@@ -125,7 +150,9 @@ describe('EntityMeshReadinessCard', () => {
         ),
       ),
     );
-    await renderPluginView(<EntityMeshReadinessCard />, { entity: componentEntity });
+    await renderPluginView(<EntityMeshReadinessCard />, {
+      entity: componentEntity,
+    });
     expect(
       (await screen.findAllByText(/Request failed with 500/)).length,
     ).toBeGreaterThan(0);

@@ -22,7 +22,7 @@ const scorecardPath = `${BASE_URL}/scorecards/:kind/:namespace/:name`;
 const user = () => userEvent.setup({ delay: null });
 
 // Rendering MUI dialogs and typing is slow on small CI machines.
-jest.setTimeout(30_000);
+jest.setTimeout(60_000);
 
 /** Serves the entity endpoints; returns what the frontend posted. */
 function serveEntity(
@@ -75,9 +75,13 @@ describe('EntityMeshReadinessContent', () => {
       'href',
       'https://git.example.com/pay/blob/main/deploy/service.yaml#L12',
     );
-    expect(within(evidence).getByText(/Service pay\/payments/)).toBeInTheDocument();
+    expect(
+      within(evidence).getByText(/Service pay\/payments/),
+    ).toBeInTheDocument();
     // An unsafe URL is shown as text, never as a link.
-    expect(within(evidence).getByText('deploy/other.yaml:3')).toBeInTheDocument();
+    expect(
+      within(evidence).getByText('deploy/other.yaml:3'),
+    ).toBeInTheDocument();
     expect(
       within(evidence).queryByRole('link', { name: /deploy\/other\.yaml:3/ }),
     ).not.toBeInTheDocument();
@@ -158,9 +162,12 @@ describe('EntityMeshReadinessContent', () => {
         );
       }),
     );
-    const { alertApi } = await renderPluginView(<EntityMeshReadinessContent />, {
-      entity: componentEntity,
-    });
+    const { alertApi } = await renderPluginView(
+      <EntityMeshReadinessContent />,
+      {
+        entity: componentEntity,
+      },
+    );
 
     await user().click(
       await screen.findByRole('button', {
@@ -184,7 +191,9 @@ describe('EntityMeshReadinessContent', () => {
         'Use an http(s) URL or a portal path starting with /.',
       ),
     ).toBeInTheDocument();
-    expect(within(dialog).getByRole('button', { name: 'Attest' })).toBeDisabled();
+    expect(
+      within(dialog).getByRole('button', { name: 'Attest' }),
+    ).toBeDisabled();
 
     await u.clear(evidence);
     await u.paste('https://tickets.example.com/SEC-42');
@@ -312,7 +321,13 @@ describe('EntityMeshReadinessContent', () => {
         ),
       waivers: () =>
         decided
-          ? [{ ...waivers[0], state: 'approved', decidedBy: 'user:default/mia' }]
+          ? [
+              {
+                ...waivers[0],
+                state: 'approved',
+                decidedBy: 'user:default/mia',
+              },
+            ]
           : waivers,
     });
     server.use(
@@ -371,7 +386,9 @@ describe('EntityMeshReadinessContent', () => {
         name: 'Request waiver for Service ports declare a protocol',
       }),
     ).toBeEnabled();
-    expect(screen.getByRole('button', { name: 'Re-evaluate now' })).toBeEnabled();
+    expect(
+      screen.getByRole('button', { name: 'Re-evaluate now' }),
+    ).toBeEnabled();
   });
 
   it('re-evaluates now and shows the new scorecard', async () => {

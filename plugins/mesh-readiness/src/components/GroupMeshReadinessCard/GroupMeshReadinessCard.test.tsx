@@ -11,6 +11,9 @@ import {
 import { renderPluginView } from '../../__testUtils__/renderPluginView';
 import { GroupMeshReadinessCard } from './GroupMeshReadinessCard';
 
+// Rendering a test app is slow on small, busy CI machines.
+jest.setTimeout(30_000);
+
 const rollupPath = `${BASE_URL}/groups/default/team-a/rollup`;
 const historyPath = `${BASE_URL}/groups/default/team-a/history`;
 
@@ -101,7 +104,14 @@ describe('GroupMeshReadinessCard', () => {
   it('says when no service of the team has a scorecard', async () => {
     server.use(
       rest.get(rollupPath, (_req, res, ctx) =>
-        res(ctx.json({ ...groupRollup, services: [], blockers: [], regressions: [] })),
+        res(
+          ctx.json({
+            ...groupRollup,
+            services: [],
+            blockers: [],
+            regressions: [],
+          }),
+        ),
       ),
       rest.get(historyPath, (_req, res, ctx) =>
         res(ctx.json({ items: [], totalCount: 0, offset: 0, limit: 500 })),
@@ -109,7 +119,9 @@ describe('GroupMeshReadinessCard', () => {
     );
     await renderPluginView(<GroupMeshReadinessCard />, { entity: groupEntity });
     expect(
-      await screen.findByText(/No service of this team has a mesh readiness scorecard yet/),
+      await screen.findByText(
+        /No service of this team has a mesh readiness scorecard yet/,
+      ),
     ).toBeInTheDocument();
   });
 

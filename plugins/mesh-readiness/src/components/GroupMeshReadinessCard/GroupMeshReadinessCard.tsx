@@ -48,8 +48,8 @@ export function GroupMeshReadinessCard(props: GroupMeshReadinessCardProps) {
   } else if (!value || value.rollup.services.length === 0) {
     content = (
       <Typography variant="body2">
-        No service of this team has a mesh readiness scorecard yet. Services
-        get one once they carry the <code>mesh-readiness.io/manifests</code>{' '}
+        No service of this team has a mesh readiness scorecard yet. Services get
+        one once they carry the <code>mesh-readiness.io/manifests</code>{' '}
         annotation.
       </Typography>
     );

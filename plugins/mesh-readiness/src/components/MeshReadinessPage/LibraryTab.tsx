@@ -19,10 +19,7 @@ import {
 import { useApi } from '@backstage/core-plugin-api';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import useAsync from 'react-use/esm/useAsync';
-import {
-  ProgramStatus,
-  meshReadinessApiRef,
-} from '../../api/MeshReadinessApi';
+import { ProgramStatus, meshReadinessApiRef } from '../../api/MeshReadinessApi';
 import { SafeLink } from '../SafeLink';
 import { formatDateTime } from '../shared/formatDate';
 import { templatePath } from '../shared/templates';
@@ -274,7 +271,11 @@ export function LibraryTab() {
   return (
     <Grid container spacing={3}>
       {value.map(program => (
-        <Grid item xs={12} key={`${program.status.id}/${program.status.location}`}>
+        <Grid
+          item
+          xs={12}
+          key={`${program.status.id}/${program.status.location}`}
+        >
           <ProgramLibrary program={program} />
         </Grid>
       ))}

@@ -16,7 +16,7 @@ import { MeshReadinessPage } from './MeshReadinessPage';
 import { MyTeamsTab } from './MyTeamsTab';
 import { OverviewTab } from './OverviewTab';
 
-jest.setTimeout(30_000);
+jest.setTimeout(60_000);
 
 const errorBody = (statusCode: number, message: string) => ({
   error: { name: 'Error', message },
@@ -89,7 +89,9 @@ describe('Mesh Readiness page', () => {
         'Wave 1: 1 of 2 at Expand by',
       );
 
-      await userEvent.click(screen.getByRole('button', { name: 'Download CSV' }));
+      await userEvent.click(
+        screen.getByRole('button', { name: 'Download CSV' }),
+      );
       await waitFor(() => expect(createObjectURL).toHaveBeenCalled());
       expect(revokeObjectURL).toHaveBeenCalledWith('blob:csv');
     });
@@ -116,7 +118,9 @@ describe('Mesh Readiness page', () => {
       expect(
         await screen.findByText('No team has a service with a scorecard yet.'),
       ).toBeInTheDocument();
-      expect(screen.getByText('No required check is failing.')).toBeInTheDocument();
+      expect(
+        screen.getByText('No required check is failing.'),
+      ).toBeInTheDocument();
       expect(screen.getByText('No trend recorded yet.')).toBeInTheDocument();
       expect(screen.getByText('No waves.')).toBeInTheDocument();
     });
@@ -175,7 +179,9 @@ describe('Mesh Readiness page', () => {
       expect(
         within(gaps).getByText('Owner is a group (catalog.owner)'),
       ).toBeInTheDocument();
-      expect(within(gaps).getByText('no playbook, no template')).toBeInTheDocument();
+      expect(
+        within(gaps).getByText('no playbook, no template'),
+      ).toBeInTheDocument();
 
       const broken = screen.getByRole('list', { name: 'Broken references' });
       expect(
@@ -287,7 +293,9 @@ describe('Mesh Readiness page', () => {
       expect(teamsPath).toBe(
         '/api/mesh-readiness/mentors/user%3Adefault%2Fmia/teams',
       );
-      expect(screen.getByText('Teams mentored by user:default/mia')).toBeInTheDocument();
+      expect(
+        screen.getByText('Teams mentored by user:default/mia'),
+      ).toBeInTheDocument();
       const stuck = await screen.findByRole('list', { name: 'Stuck items' });
       expect(
         within(stuck).getByText('Service ports declare a protocol (Expand)'),
@@ -314,7 +322,9 @@ describe('Mesh Readiness page', () => {
           res(ctx.json({ userRef: 'user:default/bob', teams: [] })),
         ),
       );
-      await renderPluginView(<MyTeamsTab />, { userEntityRef: 'user:default/bob' });
+      await renderPluginView(<MyTeamsTab />, {
+        userEntityRef: 'user:default/bob',
+      });
       expect(
         await screen.findByText('You (user:default/bob) mentor no teams.'),
       ).toBeInTheDocument();

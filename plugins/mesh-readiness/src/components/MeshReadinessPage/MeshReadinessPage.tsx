@@ -1,4 +1,9 @@
-import { Content, Header, Page, TabbedLayout } from '@backstage/core-components';
+import {
+  Content,
+  Header,
+  Page,
+  TabbedLayout,
+} from '@backstage/core-components';
 import { LibraryTab } from './LibraryTab';
 import { MyTeamsTab } from './MyTeamsTab';
 import { OverviewTab } from './OverviewTab';

@@ -41,7 +41,8 @@ function StuckItems(props: {
   now: number;
 }) {
   const stuck = props.blockers.filter(
-    b => props.now - Date.parse(b.failingSince) >= props.stuckAfterDays * DAY_MS,
+    b =>
+      props.now - Date.parse(b.failingSince) >= props.stuckAfterDays * DAY_MS,
   );
   if (stuck.length === 0) {
     return (
@@ -116,9 +117,9 @@ function TeamNotes(props: { groupRef: string }) {
             <ListItem key={note.id} disableGutters>
               <ListItemText
                 primary={note.body}
-                secondary={`${note.author} · ${formatDateTime(
-                  note.createdAt,
-                )}${note.entityRef ? ` · ${note.entityRef}` : ''}`}
+                secondary={`${note.author} · ${formatDateTime(note.createdAt)}${
+                  note.entityRef ? ` · ${note.entityRef}` : ''
+                }`}
               />
             </ListItem>
           ))}
@@ -246,8 +247,8 @@ export function MyTeamsTab(props: MyTeamsTabProps) {
         </Typography>
         <Typography variant="body2" color="textSecondary">
           Mentors are named on a Group with the{' '}
-          <code>mesh-readiness.io/mentor</code> annotation (comma-separated
-          user refs).
+          <code>mesh-readiness.io/mentor</code> annotation (comma-separated user
+          refs).
         </Typography>
       </Box>
     );

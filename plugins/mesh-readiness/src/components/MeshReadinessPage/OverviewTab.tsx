@@ -199,10 +199,9 @@ export function OverviewTab(props: OverviewTabProps) {
             ))}
           </TextField>
           <Typography variant="body1">
-            {org.totalEntities} services · {org.staleEntities} stale ·
-            waivers: {org.waivers.requested} requested, {org.waivers.approved}{' '}
-            approved, {org.waivers.expiringWithin30Days} expiring within 30
-            days
+            {org.totalEntities} services · {org.staleEntities} stale · waivers:{' '}
+            {org.waivers.requested} requested, {org.waivers.approved} approved,{' '}
+            {org.waivers.expiringWithin30Days} expiring within 30 days
           </Typography>
           <Button
             variant="outlined"
@@ -247,8 +246,8 @@ export function OverviewTab(props: OverviewTabProps) {
               />
               {teams.value.truncated && (
                 <Typography variant="caption" color="textSecondary">
-                  Showing the first {teams.value.items.length} services; use
-                  the CSV export for all.
+                  Showing the first {teams.value.items.length} services; use the
+                  CSV export for all.
                 </Typography>
               )}
             </>

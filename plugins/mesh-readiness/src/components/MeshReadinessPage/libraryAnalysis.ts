@@ -47,9 +47,9 @@ export interface LibraryAnalysis {
 function techDocsEntityRef(url: string): string | undefined {
   const match = /^\/docs\/([^/]+)\/([^/]+)\/([^/?#]+)/.exec(url);
   return match
-    ? `${decodeURIComponent(match[2]).toLocaleLowerCase('en-US')}:${decodeURIComponent(
-        match[1],
-      )}/${decodeURIComponent(match[3])}`
+    ? `${decodeURIComponent(match[2]).toLocaleLowerCase(
+        'en-US',
+      )}:${decodeURIComponent(match[1])}/${decodeURIComponent(match[3])}`
     : undefined;
 }
 

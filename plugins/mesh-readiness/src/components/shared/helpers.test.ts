@@ -56,9 +56,9 @@ describe('historySeries', () => {
       // Now (20 Nov): as the current scorecard says.
       ['pilot', 1, 1],
     ]);
-    expect(points.map(p => new Date(p.time).toISOString().slice(0, 10))).toEqual(
-      ['2026-11-01', '2026-11-15', '2026-11-20'],
-    );
+    expect(
+      points.map(p => new Date(p.time).toISOString().slice(0, 10)),
+    ).toEqual(['2026-11-01', '2026-11-15', '2026-11-20']);
   });
 
   it('gives the current point alone without history', () => {
@@ -76,14 +76,55 @@ describe('serviceTrends', () => {
   it('marks reported regressions down, other phase changes up, the rest flat', () => {
     const trends = serviceTrends(
       [
-        { ...base, id: '3', entityRef: 'a', at: '2026-11-20T00:00:00Z', phase: 'pilot', previousPhase: 'expand' },
-        { ...base, id: '2', entityRef: 'b', at: '2026-11-19T00:00:00Z', phase: 'expand', previousPhase: 'pilot' },
-        { ...base, id: '1', entityRef: 'a', at: '2026-11-18T00:00:00Z', phase: 'expand', previousPhase: 'pilot' },
-        { ...base, id: '0', entityRef: 'c', at: '2026-11-17T00:00:00Z', phase: 'pilot', changes: [] },
-        { ...base, id: '-1', entityRef: 'd', at: '2026-01-01T00:00:00Z', phase: 'expand', previousPhase: 'pilot' },
+        {
+          ...base,
+          id: '3',
+          entityRef: 'a',
+          at: '2026-11-20T00:00:00Z',
+          phase: 'pilot',
+          previousPhase: 'expand',
+        },
+        {
+          ...base,
+          id: '2',
+          entityRef: 'b',
+          at: '2026-11-19T00:00:00Z',
+          phase: 'expand',
+          previousPhase: 'pilot',
+        },
+        {
+          ...base,
+          id: '1',
+          entityRef: 'a',
+          at: '2026-11-18T00:00:00Z',
+          phase: 'expand',
+          previousPhase: 'pilot',
+        },
+        {
+          ...base,
+          id: '0',
+          entityRef: 'c',
+          at: '2026-11-17T00:00:00Z',
+          phase: 'pilot',
+          changes: [],
+        },
+        {
+          ...base,
+          id: '-1',
+          entityRef: 'd',
+          at: '2026-01-01T00:00:00Z',
+          phase: 'expand',
+          previousPhase: 'pilot',
+        },
       ],
       [
-        { entityRef: 'a', programId: 'p', fromPhase: 'expand', toPhase: 'pilot', at: '2026-11-20T00:00:00Z' },
+        {
+          entityRef: 'a',
+          programId: 'p',
+          fromPhase: 'expand',
+          toPhase: 'pilot',
+          at: '2026-11-20T00:00:00Z',
+        },
       ],
       Date.parse('2026-10-21T00:00:00Z'),
     );
