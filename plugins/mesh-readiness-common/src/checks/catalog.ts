@@ -1,7 +1,12 @@
 import type { CheckAnalyzer } from './types';
 import type { Finding } from '../types';
 import { defineAnalyzer } from './support/defineAnalyzer';
-import { objectFinding, outcomeFrom, plainFinding } from './support/findings';
+import {
+  objectFinding,
+  outcomeFrom,
+  outcomeOf,
+  plainFinding,
+} from './support/findings';
 
 export const MANIFESTS_ANNOTATION = 'mesh-readiness.io/manifests';
 export const KUBERNETES_ID_ANNOTATION = 'backstage.io/kubernetes-id';
@@ -23,14 +28,9 @@ export const catalogOwner = defineAnalyzer({
     const owner = entity.spec?.owner;
     const remediation = 'set `spec.owner` to the owning Group';
     if (typeof owner !== 'string' || owner.trim() === '') {
-      return outcomeFrom(
-        [
-          plainFinding('fail', 'the entity has no `spec.owner`', {
-            remediation,
-          }),
-        ],
-        { pass: '', fail: () => 'no owner' },
-      );
+      return outcomeOf('fail', 'no owner', [
+        plainFinding('fail', 'the entity has no `spec.owner`', { remediation }),
+      ]);
     }
     const resolved = facts.catalog?.ownerIsGroup;
     const kind = owner.includes(':')
@@ -73,18 +73,15 @@ export const catalogKubernetesLink = defineAnalyzer({
     const id = annotations[KUBERNETES_ID_ANNOTATION];
     const selector = annotations[KUBERNETES_SELECTOR_ANNOTATION];
     if (!id && !selector) {
-      return outcomeFrom(
-        [
-          plainFinding(
-            'fail',
-            `neither ${KUBERNETES_ID_ANNOTATION} nor ${KUBERNETES_SELECTOR_ANNOTATION} is set`,
-            {
-              remediation: `add the annotation ${KUBERNETES_ID_ANNOTATION}: ${entity.metadata.name}`,
-            },
-          ),
-        ],
-        { pass: '', fail: () => 'no link to Kubernetes workloads' },
-      );
+      return outcomeOf('fail', 'no link to Kubernetes workloads', [
+        plainFinding(
+          'fail',
+          `neither ${KUBERNETES_ID_ANNOTATION} nor ${KUBERNETES_SELECTOR_ANNOTATION} is set`,
+          {
+            remediation: `add the annotation ${KUBERNETES_ID_ANNOTATION}: ${entity.metadata.name}`,
+          },
+        ),
+      ]);
     }
     const findings: Finding[] = [
       plainFinding(
@@ -110,7 +107,6 @@ export const catalogKubernetesLink = defineAnalyzer({
     }
     return outcomeFrom(findings, {
       pass: id ? `kubernetes-id ${id}` : `label selector ${selector}`,
-      fail: () => '',
     });
   },
 });
@@ -127,18 +123,15 @@ export const catalogManifests = defineAnalyzer({
   analyze({ entity, manifests }) {
     const location = entity.metadata.annotations?.[MANIFESTS_ANNOTATION];
     if (!location) {
-      return outcomeFrom(
-        [
-          plainFinding(
-            'fail',
-            `the annotation ${MANIFESTS_ANNOTATION} is not set`,
-            {
-              remediation: `add ${MANIFESTS_ANNOTATION} with the path or URL of the manifests`,
-            },
-          ),
-        ],
-        { pass: '', fail: () => 'manifests not declared' },
-      );
+      return outcomeOf('fail', 'manifests not declared', [
+        plainFinding(
+          'fail',
+          `the annotation ${MANIFESTS_ANNOTATION} is not set`,
+          {
+            remediation: `add ${MANIFESTS_ANNOTATION} with the path or URL of the manifests`,
+          },
+        ),
+      ]);
     }
     const findings: Finding[] = manifests.problems.map(problem =>
       plainFinding('fail', problem.message, {

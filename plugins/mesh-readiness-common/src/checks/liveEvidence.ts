@@ -42,6 +42,7 @@ import {
   count,
   notApplicable,
   outcomeFrom,
+  outcomeOf,
   plainFinding,
   unknownOutcome,
 } from './support/findings';
@@ -124,10 +125,9 @@ export const podNetAdmin = defineAnalyzer({
     const cni = readCni(facts.cluster, mesh);
     const cniName = mesh === 'istio' ? 'istio-cni' : 'linkerd-cni';
     if (cni === true) {
-      return outcomeFrom([plainFinding('pass', `${cniName} is installed`)], {
-        pass: `${cniName} installed`,
-        fail: () => '',
-      });
+      return outcomeOf('pass', `${cniName} installed`, [
+        plainFinding('pass', `${cniName} is installed`),
+      ]);
     }
     const levels = readPodSecurity(facts.cluster);
     // Without the CNI plugin, the verdict rests on the Pod Security level
@@ -361,13 +361,9 @@ export const tracePropagation = defineAnalyzer({
     if (!tracing)
       return unknownOutcome('the metrics facts have no tracing figures');
     if (tracing.serverSpans === 0) {
-      return outcomeFrom(
-        [plainFinding('fail', 'no server spans received for the entity')],
-        {
-          pass: '',
-          fail: () => 'no spans',
-        },
-      );
+      return outcomeOf('fail', 'no spans', [
+        plainFinding('fail', 'no server spans received for the entity'),
+      ]);
     }
     const minimum = param(params, MIN_STITCHED, 'minStitchedRatio');
     const ratio = tracing.spansWithParent / tracing.serverSpans;

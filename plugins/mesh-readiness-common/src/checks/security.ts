@@ -19,6 +19,7 @@ import {
   notApplicable,
   objectFinding,
   outcomeFrom,
+  outcomeOf,
   plainFinding,
   unknownOutcome,
 } from './support/findings';
@@ -380,13 +381,9 @@ export const mtlsCallers = defineAnalyzer({
         'the callers of the entity were not resolved from the catalog',
       );
     if (callers.length === 0) {
-      return outcomeFrom(
-        [plainFinding('pass', 'the catalog lists no callers of this service')],
-        {
-          pass: 'no known callers',
-          fail: () => '',
-        },
-      );
+      return outcomeOf('pass', 'no known callers', [
+        plainFinding('pass', 'the catalog lists no callers of this service'),
+      ]);
     }
     const findings = [...callers]
       .sort((a, b) => compareText(a.entityRef, b.entityRef))

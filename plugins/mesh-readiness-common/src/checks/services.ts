@@ -65,7 +65,7 @@ function judgeServices(
   gapsOf: (service: ManifestObject) => Finding[],
   passMessage: (service: ManifestObject) => string,
   wording: {
-    fail: (n: number) => string;
+    fail?: (n: number) => string;
     warn?: (n: number) => string;
     pass: (n: number) => string;
   },
@@ -518,7 +518,6 @@ export const serviceHeadless = defineAnalyzer({
       service => `Service ${service.name} has a cluster IP`,
       {
         pass: n => `${count(n, 'Service')} with a cluster IP`,
-        fail: n => `${n}`,
         warn: n => `${count(n, 'headless Service')}`,
       },
     );

@@ -47,8 +47,11 @@ export function plainFinding(
 export interface OutcomeWording {
   /** Summary when nothing failed or warned. */
   pass: string;
-  /** Summary when at least one finding failed (receives the fail count). */
-  fail: (failures: number) => string;
+  /**
+   * Summary when at least one finding failed (receives the fail count);
+   * rules whose findings never fail leave it out.
+   */
+  fail?: (failures: number) => string;
   /** Summary when findings only warn (receives the warning count). */
   warn?: (warnings: number) => string;
 }
@@ -68,7 +71,7 @@ export function outcomeFrom(
   if (failures > 0) {
     return {
       status: 'fail',
-      summary: wording.fail(failures),
+      summary: wording.fail ? wording.fail(failures) : count(failures, 'gap'),
       findings: ordered,
     };
   }
@@ -82,6 +85,15 @@ export function outcomeFrom(
     };
   }
   return { status: 'pass', summary: wording.pass, findings: ordered };
+}
+
+/** An outcome decided in one step, with the findings that show why. */
+export function outcomeOf(
+  status: 'pass' | 'fail',
+  summary: string,
+  findings: Finding[],
+): AnalyzerOutcome {
+  return { status, summary, findings: sortFindings(findings) };
 }
 
 export function notApplicable(summary: string): AnalyzerOutcome {
