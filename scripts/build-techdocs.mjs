@@ -32,7 +32,6 @@ const repoRoot = path.resolve(
 );
 const BACKEND_DIR = path.join(repoRoot, 'packages', 'backend');
 const DEFAULT_ENTITY = 'default/component/mesh-readiness-playbooks';
-const STYLESHEET = 'assets/stylesheets/playbooks.css';
 
 class BuildError extends Error {
   constructor(problems) {
@@ -271,7 +270,7 @@ ${items}
 </nav>`;
 }
 
-function renderPage({ site, url, page, nav }) {
+function renderPage({ site, url, page, nav, stylesheet }) {
   const toRoot = relativeHref(url, '');
   return `<!doctype html>
 <html lang="en">
@@ -280,7 +279,7 @@ function renderPage({ site, url, page, nav }) {
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="description" content="${escapeHtml(site.description)}">
 <title>${escapeHtml(page.title)} - ${escapeHtml(site.name)}</title>
-<link rel="stylesheet" href="${toRoot}${STYLESHEET}">
+<link rel="stylesheet" href="${toRoot}${stylesheet}">
 </head>
 <body dir="ltr">
 <div class="md-container" data-md-component="container">
@@ -357,13 +356,22 @@ async function buildSite(args) {
   if (!mkdocs.nav)
     nav = files.map(file => ({ title: pageUrl(file) || 'Home', file }));
 
+  // The TechDocs reader keeps only stylesheets named like mkdocs-material's
+  // bundle (main.<8 hex>.min.css) and drops every other <link>.
+  const stylesheet = `assets/stylesheets/main.${createHash('sha256')
+    .update(STYLES)
+    .digest('hex')
+    .slice(0, 8)}.min.css`;
   const output = new Map(); // relative path -> content
   const searchDocs = [];
   for (const file of files) {
     const source = await fs.readFile(path.join(docsDir, file), 'utf8');
     const page = renderMarkdown(file, source, files, problems);
     const url = pageUrl(file);
-    output.set(`${url}index.html`, renderPage({ site, url, page, nav }));
+    output.set(
+      `${url}index.html`,
+      renderPage({ site, url, page, nav, stylesheet }),
+    );
     searchDocs.push({
       location: url,
       title: page.title,
@@ -375,7 +383,7 @@ async function buildSite(args) {
   }
   if (problems.length) throw new BuildError(problems);
 
-  output.set(STYLESHEET, STYLES);
+  output.set(stylesheet, STYLES);
   output.set(
     'search/search_index.json',
     JSON.stringify({
