@@ -188,3 +188,38 @@ describe('evaluate with the default Istio program', () => {
     expect(serializeScorecard(evaluate(program, reordered))).toBe(first);
   });
 });
+
+describe('evaluate with the default Linkerd program', () => {
+  const program = defaultProgram('linkerd-adoption');
+
+  it('scores a pilot-ready service at pilot, without live evidence', () => {
+    const linkerdFacts = facts();
+    linkerdFacts.manifests![0].content = NAMESPACE.replace(
+      '  labels:\n    istio-injection: enabled\n',
+      '  annotations:\n    linkerd.io/inject: enabled\n',
+    );
+    linkerdFacts.manifests![1].content = WORKLOAD.replace(
+      '      targetPort: 8080\n',
+      '      targetPort: 8080\n      appProtocol: http\n',
+    );
+    linkerdFacts.attestations = linkerdFacts.attestations.map(a => ({
+      ...a,
+      programId: 'linkerd-adoption',
+    }));
+    const card = evaluate(program, linkerdFacts);
+    const pilotBlockers = card.checks.filter(
+      c =>
+        c.phase === 'pilot' &&
+        c.severity === 'required' &&
+        !['pass', 'not-evaluated', 'not-applicable'].includes(c.status),
+    );
+    expect(pilotBlockers.map(c => `${c.checkId}: ${c.summary}`)).toEqual([]);
+    expect(card).toMatchObject({
+      mesh: 'linkerd',
+      phase: 'pilot',
+      nextPhase: 'expand',
+    });
+    expect(card.checks.map(c => c.checkId)).toContain('k8s.pod.satoken');
+    expect(card.checks.map(c => c.checkId)).not.toContain('mesh.dr.valid');
+  });
+});
