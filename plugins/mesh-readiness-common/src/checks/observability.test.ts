@@ -1,5 +1,5 @@
 import { metricsExposed } from './observability';
-import { deploymentYaml, gaps, run, yamlDocs } from './testUtils';
+import { deploymentYaml, gaps, lineOf, run, yamlDocs } from './testUtils';
 
 const FILE = 'k8s/app.yaml';
 
@@ -23,9 +23,17 @@ describe('obs.metrics', () => {
   });
 
   it('fails unscraped workloads, and annotations without Istio metrics merging', () => {
-    expect(
-      gaps(run(metricsExposed, { [FILE]: deploymentYaml({}) }))[0],
-    ).toMatchObject({ kind: 'Deployment', level: 'fail' });
+    const plain = deploymentYaml({});
+    expect(gaps(run(metricsExposed, { [FILE]: plain }))).toEqual([
+      {
+        level: 'fail',
+        kind: 'Deployment',
+        name: 'cart',
+        file: FILE,
+        line: lineOf(plain, 'labels:', 'template:'), // the pod template's metadata
+        code: undefined,
+      },
+    ]);
     const unmerged = deploymentYaml({
       annotations: {
         'prometheus.io/scrape': 'true',

@@ -212,10 +212,16 @@ describe('mesh.vs.valid', () => {
     );
     const outcome = run(virtualServiceValid, { [FILE]: yaml });
     expect(outcome.status).toBe('fail');
-    expect(gaps(outcome)[0]).toMatchObject({
-      kind: 'VirtualService',
-      code: 'IST0101',
-    });
+    expect(gaps(outcome)).toEqual([
+      {
+        level: 'fail',
+        kind: 'VirtualService',
+        name: 'cart',
+        file: FILE,
+        line: lineOf(yaml, 'host: nowhere'),
+        code: 'IST0101',
+      },
+    ]);
     const ok = yamlDocs(
       service,
       virtualService(

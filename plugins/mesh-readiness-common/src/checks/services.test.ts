@@ -151,8 +151,15 @@ describe('k8s.svc.multi', () => {
     );
     const outcome = run(serviceMulti, { [FILE]: yaml });
     expect(outcome.status).toBe('fail');
-    expect(gaps(outcome).map(g => [g.kind, g.name, g.code])).toEqual([
-      ['Deployment', 'cart', 'IST0116'],
+    expect(gaps(outcome)).toEqual([
+      {
+        level: 'fail',
+        kind: 'Deployment',
+        name: 'cart',
+        file: FILE,
+        line: lineOf(yaml, 'name: cart'),
+        code: 'IST0116',
+      },
     ]);
     const linkerd = run(serviceMulti, { [FILE]: yaml }, { mesh: 'linkerd' });
     expect(gaps(linkerd).map(g => g.code)).toEqual([undefined]);

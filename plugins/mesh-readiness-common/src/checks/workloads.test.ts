@@ -249,6 +249,9 @@ describe('k8s.resources', () => {
     const yaml = deploymentYaml({});
     expect(gaps(run(workloadResources, { [FILE]: yaml }))[0]).toMatchObject({
       level: 'fail',
+      kind: 'Deployment',
+      file: FILE,
+      line: lineOf(yaml, '- name: cart'),
     });
     const app = deploymentYaml({ container: resources });
     expect(run(workloadResources, { [FILE]: app }).status).toBe('warn');
