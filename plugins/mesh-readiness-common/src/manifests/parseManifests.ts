@@ -10,6 +10,7 @@ import { CLUSTER_SCOPED_KINDS } from './kinds';
 import { DEFAULT_MANIFEST_LIMITS, ManifestLimits } from './limits';
 import type { FieldPath, ManifestObject } from './ManifestObject';
 import { ManifestSet } from './ManifestSet';
+import { parseFast } from './fastYaml';
 import { isPlainObject, stringMap } from './isPlainObject';
 
 export interface ParseManifestsOptions {
@@ -70,6 +71,39 @@ export function parseManifests(
     }
     totalBytes += size;
 
+    const fast = parseFast(file.content);
+    if (fast) {
+      let documentIndex = -1;
+      for (const doc of fast) {
+        documentIndex++;
+        // An empty document: between `---` separators, or after a
+        // trailing `---`.
+        if (doc.value === null || doc.value === undefined) continue;
+        documents++;
+        if (documents > bounds.maxDocuments) {
+          problems.push({
+            file: file.path,
+            line: doc.lineAt([]) ?? 1,
+            column: 1,
+            path: '',
+            message: `more than ${bounds.maxDocuments} YAML documents; the rest were not read`,
+          });
+          return finish(pending, problems, options);
+        }
+        collectObjects(
+          doc.value,
+          doc.lineAt,
+          file,
+          documentIndex,
+          [],
+          pending,
+          problems,
+        );
+      }
+      continue;
+    }
+
+    // The careful path: precise errors for broken files, alias limits.
     const lineCounter = new LineCounter();
     const parsed = parseAllDocuments(file.content, {
       lineCounter,
@@ -125,8 +159,7 @@ export function parseManifests(
       }
       collectObjects(
         value,
-        doc,
-        lineCounter,
+        documentLocator(doc, lineCounter),
         file,
         documentIndex,
         [],
@@ -144,26 +177,30 @@ interface PendingObject {
   declaredNamespace: boolean;
 }
 
+/** Line of a field, by its path from the document root. */
+type LineLocator = (path: FieldPath) => number | undefined;
+
+/** The careful path's locator: the `yaml` library's syntax tree. */
+function documentLocator(doc: Document, lineCounter: LineCounter): LineLocator {
+  return (path: FieldPath) => {
+    const node = path.length === 0 ? doc.contents : doc.getIn(path, true);
+    const range = (node as { range?: [number, number, number] } | undefined)
+      ?.range;
+    return range === undefined
+      ? undefined
+      : lineCounter.linePos(range[0]).line;
+  };
+}
+
 function collectObjects(
   value: unknown,
-  doc: Document,
-  lineCounter: LineCounter,
+  lineAt: LineLocator,
   file: ManifestFile,
   documentIndex: number,
   basePath: FieldPath,
   pending: PendingObject[],
   problems: SourceProblem[],
 ) {
-  const offsetOf = (path: FieldPath): number | undefined => {
-    const node = path.length === 0 ? doc.contents : doc.getIn(path, true);
-    const range = (node as { range?: [number, number, number] } | undefined)
-      ?.range;
-    return range?.[0];
-  };
-  const lineAt = (path: FieldPath) => {
-    const offset = offsetOf(path);
-    return offset === undefined ? undefined : lineCounter.linePos(offset).line;
-  };
   const place = lineAt(basePath) ?? 1;
 
   if (!isPlainObject(value)) {
@@ -195,8 +232,7 @@ function collectObjects(
       value.items.forEach((item: unknown, index: number) =>
         collectObjects(
           item,
-          doc,
-          lineCounter,
+          lineAt,
           file,
           documentIndex,
           [...basePath, 'items', index],
