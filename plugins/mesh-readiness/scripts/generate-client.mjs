@@ -41,9 +41,18 @@ const header = `/* eslint-disable */
 // ******************************************************************
 `;
 await mkdir(dirname(outPath), { recursive: true });
+// The generated declarations are part of the package's public API (the
+// client's types are built from them): tag them for the API report.
+// openapi-typescript's JSDoc tags that TSDoc does not define become text.
+const tagged = astToString(ast)
+  .replace(/^export (interface|type) /gm, '/** @public */\nexport $1 ')
+  .replace(/\* @description /g, '* ')
+  .replace(/\* @enum \{[^}]*\}/g, '* One of the listed values.')
+  .replace(/\* @default (.*)$/gm, '* Default: $1.');
+
 // Formatted with the repository's prettier config so that regenerating an
 // unchanged spec gives an unchanged file.
-const formatted = await prettier.format(header + astToString(ast), {
+const formatted = await prettier.format(header + tagged, {
   ...(await prettier.resolveConfig(outPath)),
   filepath: outPath,
 });

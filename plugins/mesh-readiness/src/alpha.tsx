@@ -26,7 +26,11 @@ import { rootRouteRef } from './routes';
 
 const rootRoute = convertLegacyRouteRef(rootRouteRef);
 
-/** `api:mesh-readiness` — the backend client. */
+/**
+ * `api:mesh-readiness` — the backend client.
+ *
+ * @alpha
+ */
 export const meshReadinessApi = ApiBlueprint.make({
   params: defineParams =>
     defineParams({
@@ -37,7 +41,11 @@ export const meshReadinessApi = ApiBlueprint.make({
     }),
 });
 
-/** `page:mesh-readiness` — the Mesh Readiness page, in the sidebar. */
+/**
+ * `page:mesh-readiness` — the Mesh Readiness page, in the sidebar.
+ *
+ * @alpha
+ */
 export const meshReadinessPage = PageBlueprint.makeWithOverrides({
   configSchema: {
     trendDays: z.number().int().min(1).max(365).optional(),
@@ -64,7 +72,11 @@ export const meshReadinessPage = PageBlueprint.makeWithOverrides({
   },
 });
 
-/** `entity-card:mesh-readiness/overview` — phase, progress, next steps. */
+/**
+ * `entity-card:mesh-readiness/overview` — phase, progress, next steps.
+ *
+ * @alpha
+ */
 export const meshReadinessEntityCard = EntityCardBlueprint.makeWithOverrides({
   name: 'overview',
   configSchema: {
@@ -82,7 +94,11 @@ export const meshReadinessEntityCard = EntityCardBlueprint.makeWithOverrides({
   },
 });
 
-/** `entity-content:mesh-readiness/scorecard` — the "Mesh readiness" tab. */
+/**
+ * `entity-content:mesh-readiness/scorecard` — the "Mesh readiness" tab.
+ *
+ * @alpha
+ */
 export const meshReadinessEntityContent =
   EntityContentBlueprint.makeWithOverrides({
     name: 'scorecard',
@@ -102,7 +118,11 @@ export const meshReadinessEntityContent =
     },
   });
 
-/** `entity-card:mesh-readiness/group` — the team view on Group pages. */
+/**
+ * `entity-card:mesh-readiness/group` — the team view on Group pages.
+ *
+ * @alpha
+ */
 export const meshReadinessGroupCard = EntityCardBlueprint.makeWithOverrides({
   name: 'group',
   configSchema: {

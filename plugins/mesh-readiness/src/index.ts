@@ -15,6 +15,11 @@ export {
 } from './plugin';
 export { rootRouteRef } from './routes';
 export * from './api/MeshReadinessApi';
+export type {
+  components as MeshReadinessApiComponents,
+  paths as MeshReadinessApiPaths,
+  operations as MeshReadinessApiOperations,
+} from './schema/openapi/generated/types';
 export { MeshReadinessClient } from './api/MeshReadinessClient';
 export { isMeshReadinessAvailable } from './isMeshReadinessAvailable';
 export type { EntityMeshReadinessCardProps } from './components/EntityMeshReadinessCard';

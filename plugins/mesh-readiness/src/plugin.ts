@@ -9,6 +9,10 @@ import {
 import { meshReadinessApiRef } from './api/MeshReadinessApi';
 import { MeshReadinessClient } from './api/MeshReadinessClient';
 import { rootRouteRef } from './routes';
+import type { EntityMeshReadinessCardProps } from './components/EntityMeshReadinessCard';
+import type { EntityMeshReadinessContentProps } from './components/EntityMeshReadinessContent';
+import type { GroupMeshReadinessCardProps } from './components/GroupMeshReadinessCard';
+import type { MeshReadinessPageProps } from './components/MeshReadinessPage';
 
 /**
  * The Mesh Readiness frontend plugin for apps on the legacy frontend system.
@@ -35,21 +39,24 @@ export const meshReadinessPlugin = createPlugin({
  *
  * @public
  */
-export const MeshReadinessPage = meshReadinessPlugin.provide(
-  createRoutableExtension({
-    name: 'MeshReadinessPage',
-    component: () =>
-      import('./components/MeshReadinessPage').then(m => m.MeshReadinessPage),
-    mountPoint: rootRouteRef,
-  }),
-);
+export const MeshReadinessPage: (props: MeshReadinessPageProps) => JSX.Element =
+  meshReadinessPlugin.provide(
+    createRoutableExtension({
+      name: 'MeshReadinessPage',
+      component: () =>
+        import('./components/MeshReadinessPage').then(m => m.MeshReadinessPage),
+      mountPoint: rootRouteRef,
+    }),
+  );
 
 /**
  * The overview card of a Component: phase, progress and next steps.
  *
  * @public
  */
-export const EntityMeshReadinessCard = meshReadinessPlugin.provide(
+export const EntityMeshReadinessCard: (
+  props: EntityMeshReadinessCardProps,
+) => JSX.Element | null = meshReadinessPlugin.provide(
   createComponentExtension({
     name: 'EntityMeshReadinessCard',
     component: {
@@ -66,7 +73,9 @@ export const EntityMeshReadinessCard = meshReadinessPlugin.provide(
  *
  * @public
  */
-export const EntityMeshReadinessContent = meshReadinessPlugin.provide(
+export const EntityMeshReadinessContent: (
+  props: EntityMeshReadinessContentProps,
+) => JSX.Element | null = meshReadinessPlugin.provide(
   createComponentExtension({
     name: 'EntityMeshReadinessContent',
     component: {
@@ -83,7 +92,9 @@ export const EntityMeshReadinessContent = meshReadinessPlugin.provide(
  *
  * @public
  */
-export const GroupMeshReadinessCard = meshReadinessPlugin.provide(
+export const GroupMeshReadinessCard: (
+  props: GroupMeshReadinessCardProps,
+) => JSX.Element | null = meshReadinessPlugin.provide(
   createComponentExtension({
     name: 'GroupMeshReadinessCard',
     component: {

@@ -1,64 +1,71 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import type { components } from '../schema/openapi/generated/types';
 
-type Schemas = components['schemas'];
+/**
+ * The schemas of the Mesh Readiness REST API, generated from its OpenAPI spec.
+ *
+ * @public
+ */
+export type MeshReadinessApiSchemas = components['schemas'];
 
 // The wire types of the REST API, generated from the backend's OpenAPI spec
 // (src/schema/openapi/generated); re-exported under the names the UI uses.
 /** @public */
-export type Scorecard = Schemas['Scorecard'];
+export type Scorecard = MeshReadinessApiSchemas['Scorecard'];
 /** @public */
-export type CheckResult = Schemas['CheckResult'];
+export type CheckResult = MeshReadinessApiSchemas['CheckResult'];
 /** @public */
-export type ChecklistResult = Schemas['ChecklistResult'];
+export type ChecklistResult = MeshReadinessApiSchemas['ChecklistResult'];
 /** @public */
-export type NextStep = Schemas['NextStep'];
+export type NextStep = MeshReadinessApiSchemas['NextStep'];
 /** @public */
-export type Finding = Schemas['Finding'];
+export type Finding = MeshReadinessApiSchemas['Finding'];
 /** @public */
-export type StoredScorecard = Schemas['StoredScorecard'];
+export type StoredScorecard = MeshReadinessApiSchemas['StoredScorecard'];
 /** @public */
-export type ScorecardSummary = Schemas['ScorecardSummary'];
+export type ScorecardSummary = MeshReadinessApiSchemas['ScorecardSummary'];
 /** @public */
-export type ScorecardPage = Schemas['ScorecardPage'];
+export type ScorecardPage = MeshReadinessApiSchemas['ScorecardPage'];
 /** @public */
-export type HistoryEntry = Schemas['HistoryEntry'];
+export type HistoryEntry = MeshReadinessApiSchemas['HistoryEntry'];
 /** @public */
-export type HistoryPage = Schemas['HistoryPage'];
+export type HistoryPage = MeshReadinessApiSchemas['HistoryPage'];
 /** @public */
-export type Attestation = Schemas['Attestation'];
+export type Attestation = MeshReadinessApiSchemas['Attestation'];
 /** @public */
-export type CreateAttestationRequest = Schemas['CreateAttestationRequest'];
+export type CreateAttestationRequest =
+  MeshReadinessApiSchemas['CreateAttestationRequest'];
 /** @public */
-export type Waiver = Schemas['Waiver'];
+export type Waiver = MeshReadinessApiSchemas['Waiver'];
 /** @public */
-export type WaiverState = Schemas['WaiverState'];
+export type WaiverState = MeshReadinessApiSchemas['WaiverState'];
 /** @public */
-export type CreateWaiverRequest = Schemas['CreateWaiverRequest'];
+export type CreateWaiverRequest =
+  MeshReadinessApiSchemas['CreateWaiverRequest'];
 /** @public */
-export type GroupRollup = Schemas['GroupRollup'];
+export type GroupRollup = MeshReadinessApiSchemas['GroupRollup'];
 /** @public */
-export type PhaseCount = Schemas['PhaseCount'];
+export type PhaseCount = MeshReadinessApiSchemas['PhaseCount'];
 /** @public */
-export type WaveProgress = Schemas['WaveProgress'];
+export type WaveProgress = MeshReadinessApiSchemas['WaveProgress'];
 /** @public */
-export type Blocker = Schemas['Blocker'];
+export type Blocker = MeshReadinessApiSchemas['Blocker'];
 /** @public */
-export type Regression = Schemas['Regression'];
+export type Regression = MeshReadinessApiSchemas['Regression'];
 /** @public */
-export type OrgSummary = Schemas['OrgSummary'];
+export type OrgSummary = MeshReadinessApiSchemas['OrgSummary'];
 /** @public */
-export type ProgramStatus = Schemas['ProgramStatus'];
+export type ProgramStatus = MeshReadinessApiSchemas['ProgramStatus'];
 /** @public */
-export type Program = Schemas['Program'];
+export type Program = MeshReadinessApiSchemas['Program'];
 /** @public */
-export type MentorTeams = Schemas['MentorTeams'];
+export type MentorTeams = MeshReadinessApiSchemas['MentorTeams'];
 /** @public */
-export type MentorTeam = Schemas['MentorTeam'];
+export type MentorTeam = MeshReadinessApiSchemas['MentorTeam'];
 /** @public */
-export type Mentor = Schemas['Mentor'];
+export type Mentor = MeshReadinessApiSchemas['Mentor'];
 /** @public */
-export type MentorNote = Schemas['MentorNote'];
+export type MentorNote = MeshReadinessApiSchemas['MentorNote'];
 
 /** Filters of {@link MeshReadinessApi.listScorecards}. @public */
 export interface ListScorecardsQuery {
@@ -67,7 +74,7 @@ export interface ListScorecardsQuery {
   owner?: string;
   kind?: string;
   checkId?: string;
-  checkStatus?: Schemas['CheckStatus'];
+  checkStatus?: MeshReadinessApiSchemas['CheckStatus'];
   stale?: boolean;
   offset?: number;
   limit?: number;

@@ -17,7 +17,11 @@ import { NextSteps } from '../shared/NextSteps';
 import { PhaseHeadline } from '../shared/PhaseHeadline';
 import { StaleNotice } from '../shared/StaleNotice';
 
-/** Props of {@link EntityMeshReadinessCard}. */
+/**
+ * Props of the entity overview card.
+ *
+ * @public
+ */
 export interface EntityMeshReadinessCardProps {
   /** How many next steps to list (default 3). */
   maxNextSteps?: number;

@@ -38,7 +38,11 @@ import { WaiverInput, WaiverRequestDialog } from './WaiverRequestDialog';
 import { WaiverList } from './WaiverList';
 import { errorMessage } from '../shared/errorMessage';
 
-/** Props of {@link EntityMeshReadinessContent}. */
+/**
+ * Props of the entity tab content.
+ *
+ * @public
+ */
 export interface EntityMeshReadinessContentProps {
   /** How many history changes to chart (default 200). */
   historyLimit?: number;

@@ -20,7 +20,11 @@ import { WaveProgressList } from '../shared/WaveProgressList';
 
 const TREND_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
 
-/** Props of {@link GroupMeshReadinessCard}. */
+/**
+ * Props of the group card.
+ *
+ * @public
+ */
 export interface GroupMeshReadinessCardProps {
   /** How many blockers to list (default 5). */
   maxBlockers?: number;

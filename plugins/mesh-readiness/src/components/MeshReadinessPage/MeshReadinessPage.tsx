@@ -8,7 +8,11 @@ import { LibraryTab } from './LibraryTab';
 import { MyTeamsTab } from './MyTeamsTab';
 import { OverviewTab } from './OverviewTab';
 
-/** Props of {@link MeshReadinessPage}. */
+/**
+ * Props of the Mesh Readiness page.
+ *
+ * @public
+ */
 export interface MeshReadinessPageProps {
   /** Page title (default "Mesh Readiness"). */
   title?: string;

@@ -6,6 +6,8 @@
  * tools we do not control. Only `http:`, `https:` and relative links are
  * rendered as links, so that a `javascript:` or `data:` URL can never become
  * clickable in the portal.
+ *
+ * @public
  */
 export function safeHref(url: string | undefined | null): string | undefined {
   if (!url) {

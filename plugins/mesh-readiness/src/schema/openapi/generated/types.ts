@@ -4,6 +4,7 @@
 // * Source: ../mesh-readiness-backend/src/schema/openapi.yaml (API version 1)
 // * Generator: scripts/generate-client.mjs (openapi-typescript)
 // ******************************************************************
+/** @public */
 export interface paths {
   '/scorecards': {
     parameters: {
@@ -12,7 +13,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** @description Lists current scorecards, filtered and paginated (offset + total). */
+    /** Lists current scorecards, filtered and paginated (offset + total). */
     get: operations['ListScorecards'];
     put?: never;
     post?: never;
@@ -47,7 +48,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** @description Collects the evidence and re-evaluates the entity now. */
+    /** Collects the evidence and re-evaluates the entity now. */
     post: operations['RefreshEntityScorecard'];
     delete?: never;
     options?: never;
@@ -78,7 +79,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** @description Services owned by the group and its child groups: phase distribution, progress to the wave target, blockers (required checks failing longest), regressions (last 30 days) and mentors. */
+    /** Services owned by the group and its child groups: phase distribution, progress to the wave target, blockers (required checks failing longest), regressions (last 30 days) and mentors. */
     get: operations['GetGroupRollup'];
     put?: never;
     post?: never;
@@ -113,7 +114,7 @@ export interface paths {
     };
     get: operations['ListMentorNotes'];
     put?: never;
-    /** @description Adds a note; only a mentor of the group may write one. */
+    /** Adds a note; only a mentor of the group may write one. */
     post: operations['CreateMentorNote'];
     delete?: never;
     options?: never;
@@ -144,7 +145,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** @description The organisation view as CSV, one row per entity and program. */
+    /** The organisation view as CSV, one row per entity and program. */
     get: operations['ExportScorecardsCsv'];
     put?: never;
     post?: never;
@@ -195,7 +196,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** @description Re-reads every program location now (program admins). */
+    /** Re-reads every program location now (program admins). */
     post: operations['ReloadPrograms'];
     delete?: never;
     options?: never;
@@ -308,7 +309,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** @description Evaluates an entity with the given manifests (and optional program, attestations and waivers) and returns the scorecard without storing anything. Gives the same JSON as the CLI for the same inputs. */
+    /** Evaluates an entity with the given manifests (and optional program, attestations and waivers) and returns the scorecard without storing anything. Gives the same JSON as the CLI for the same inputs. */
     post: operations['EvaluateStateless'];
     delete?: never;
     options?: never;
@@ -349,7 +350,9 @@ export interface paths {
     trace?: never;
   };
 }
+/** @public */
 export type webhooks = Record<string, never>;
+/** @public */
 export interface components {
   schemas: {
     Error: {
@@ -373,15 +376,15 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
-    /** @enum {string} */
+    /** One of the listed values. */
     EvidenceSource: 'catalog' | 'manifests' | 'cluster' | 'metrics';
-    /** @enum {string} */
+    /** One of the listed values. */
     MeshFlavour: 'istio' | 'linkerd';
-    /** @enum {string} */
+    /** One of the listed values. */
     Severity: 'required' | 'recommended';
-    /** @enum {string} */
+    /** One of the listed values. */
     AttestorRole: 'owner' | 'security' | 'platform';
-    /** @enum {string} */
+    /** One of the listed values. */
     CheckStatus:
       | 'pass'
       | 'fail'
@@ -390,9 +393,9 @@ export interface components {
       | 'waived'
       | 'not-applicable'
       | 'not-evaluated';
-    /** @enum {string} */
+    /** One of the listed values. */
     ChecklistStatus: 'attested' | 'missing' | 'expired' | 'reset' | 'waived';
-    /** @enum {string} */
+    /** One of the listed values. */
     WaiverState: 'requested' | 'approved' | 'rejected' | 'revoked' | 'expired';
     SourceProblem: {
       file: string;
@@ -454,7 +457,7 @@ export interface components {
       playbook?: string;
       template?: string;
     };
-    /** @description Program-as-code (apiVersion mesh-readiness.io/v1alpha1, kind Program). */
+    /** Program-as-code (apiVersion mesh-readiness.io/v1alpha1, kind Program). */
     Program: {
       apiVersion: string;
       kind: string;
@@ -479,26 +482,26 @@ export interface components {
         waves: components['schemas']['ProgramWave'][];
       };
     };
-    /** @description A configured program location and its validation status. When the latest read failed validation, `problems` lists every error and `program` is the last good version still in force (if any). */
+    /** A configured program location and its validation status. When the latest read failed validation, `problems` lists every error and `program` is the last good version still in force (if any). */
     ProgramStatus: {
-      /** @description Program id (metadata.name), or the location when never loaded. */
+      /** Program id (metadata.name), or the location when never loaded. */
       id: string;
       location: string;
-      /** @enum {string} */
+      /** One of the listed values. */
       status: 'valid' | 'invalid' | 'unreadable';
       title?: string;
       version?: string;
       mesh?: components['schemas']['MeshFlavour'];
-      /** @description Whether a (last good) version of this program is used for evaluation. */
+      /** Whether a (last good) version of this program is used for evaluation. */
       inForce: boolean;
       /**
        * Format: date-time
-       * @description When the version in force was loaded.
+       * When the version in force was loaded.
        */
       loadedAt?: string;
       /**
        * Format: date-time
-       * @description When the location was last read.
+       * When the location was last read.
        */
       checkedAt: string;
       problems: components['schemas']['SourceProblem'][];
@@ -514,7 +517,7 @@ export interface components {
       apiVersion?: string;
     };
     Finding: {
-      /** @enum {string} */
+      /** One of the listed values. */
       level: 'pass' | 'fail' | 'warn' | 'info';
       message: string;
       resource?: components['schemas']['ResourceRef'];
@@ -574,13 +577,13 @@ export interface components {
       notEvaluated: number;
     };
     NextStep: {
-      /** @enum {string} */
+      /** One of the listed values. */
       kind: 'check' | 'checklist';
       itemId: string;
       title: string;
       phase: string;
       severity: components['schemas']['Severity'];
-      /** @description A CheckStatus or a ChecklistStatus. */
+      /** A CheckStatus or a ChecklistStatus. */
       status: string;
       remediation?: string;
       playbook?: components['schemas']['ProgramPlaybook'];
@@ -591,13 +594,13 @@ export interface components {
       total: number;
       ratio: number;
     };
-    /** @description The engine's verdict for one entity under one program. */
+    /** The engine's verdict for one entity under one program. */
     Scorecard: {
       entityRef: string;
       programId: string;
       programVersion: string;
       mesh: components['schemas']['MeshFlavour'];
-      /** @description Highest complete phase id, or `not-started`. */
+      /** Highest complete phase id, or `not-started`. */
       phase: string;
       nextPhase?: string;
       progress: components['schemas']['Progress'];
@@ -609,10 +612,10 @@ export interface components {
       factsHash: string;
       factsTimestamp: string;
       evaluatedAt: string;
-      /** @description The earliest instant at which the same facts give another verdict (a waiver or attestation in use expires). */
+      /** The earliest instant at which the same facts give another verdict (a waiver or attestation in use expires). */
       validUntil?: string;
     };
-    /** @description The stored, current scorecard of an entity under a program. When an evidence source failed at the last evaluation the scorecard is the last good one, `stale` is true and `staleReason` says why. */
+    /** The stored, current scorecard of an entity under a program. When an evidence source failed at the last evaluation the scorecard is the last good one, `stale` is true and `staleReason` says why. */
     StoredScorecard: {
       entityRef: string;
       programId: string;
@@ -623,7 +626,7 @@ export interface components {
       staleSince?: string;
       /**
        * Format: date-time
-       * @description When the evaluation service last looked at the entity.
+       * When the evaluation service last looked at the entity.
        */
       checkedAt: string;
       scorecard: components['schemas']['Scorecard'];
@@ -637,7 +640,7 @@ export interface components {
       phase: string;
       nextPhase?: string;
       progress: components['schemas']['Progress'];
-      /** @description Required checks failing or unknown. */
+      /** Required checks failing or unknown. */
       failingChecks: number;
       stale: boolean;
       staleReason?: string;
@@ -660,13 +663,13 @@ export interface components {
       programId: string;
       targetPhase: string;
       dueDate: string;
-      /** @description Entities in the wave (within the scope asked for). */
+      /** Entities in the wave (within the scope asked for). */
       total: number;
-      /** @description Entities at or beyond the target phase. */
+      /** Entities at or beyond the target phase. */
       atTarget: number;
       ratio: number;
     };
-    /** @description A required check failing for services, ordered by how long it fails. */
+    /** A required check failing for services, ordered by how long it fails. */
     Blocker: {
       checkId: string;
       title: string;
@@ -674,7 +677,7 @@ export interface components {
       entityRefs: string[];
       /**
        * Format: date-time
-       * @description The earliest moment one of the services started failing it.
+       * The earliest moment one of the services started failing it.
        */
       failingSince: string;
     };
@@ -688,7 +691,7 @@ export interface components {
     };
     GroupRollup: {
       groupRef: string;
-      /** @description The group and all its child groups (transitively). */
+      /** The group and all its child groups (transitively). */
       groups: string[];
       mentors: string[];
       services: components['schemas']['ScorecardSummary'][];
@@ -704,7 +707,7 @@ export interface components {
       count: number;
     };
     TrendPoint: {
-      /** @description ISO date (UTC day). */
+      /** ISO date (UTC day). */
       date: string;
       phases: components['schemas']['PhaseCount'][];
     };
@@ -712,9 +715,9 @@ export interface components {
       programId?: string;
       totalEntities: number;
       staleEntities: number;
-      /** @description Entities per phase, in phase order (not-started first). */
+      /** Entities per phase, in phase order (not-started first). */
       funnel: components['schemas']['PhaseCount'][];
-      /** @description Entities per phase at the end of each day. */
+      /** Entities per phase at the end of each day. */
       trend: components['schemas']['TrendPoint'][];
       topFailingChecks: components['schemas']['FailingCheck'][];
       waves: components['schemas']['WaveProgress'][];
@@ -738,7 +741,7 @@ export interface components {
       revokedAt?: string;
       factsFingerprint?: string;
     };
-    /** @description An attestation as passed to the stateless evaluation. */
+    /** An attestation as passed to the stateless evaluation. */
     AttestationInput: {
       id: string;
       entityRef: string;
@@ -785,7 +788,7 @@ export interface components {
     CreateWaiverRequest: {
       entityRef: string;
       programId: string;
-      /** @description A check id or a checklist item id. */
+      /** A check id or a checklist item id. */
       itemId: string;
       justification: string;
       compensatingControl?: string;
@@ -797,11 +800,11 @@ export interface components {
     };
     HistoryChange: {
       itemId: string;
-      /** @description Previous status; absent for a new check. */
+      /** Previous status; absent for a new check. */
       from?: string;
       to: string;
     };
-    /** @description One change of an entity's phase or of a check's status. */
+    /** One change of an entity's phase or of a check's status. */
     HistoryEntry: {
       id: string;
       entityRef: string;
@@ -825,7 +828,7 @@ export interface components {
       url?: string;
     };
     EvaluateRequest: {
-      /** @description A catalog entity (apiVersion, kind, metadata.name required). */
+      /** A catalog entity (apiVersion, kind, metadata.name required). */
       entity: {
         apiVersion: string;
         kind: string;
@@ -848,15 +851,15 @@ export interface components {
         [key: string]: unknown;
       };
       manifests: components['schemas']['ManifestFile'][];
-      /** @description A configured program; default is the one selected for the entity. */
+      /** A configured program; default is the one selected for the entity. */
       programId?: string;
-      /** @description Program YAML text to evaluate against instead of a configured one. */
+      /** Program YAML text to evaluate against instead of a configured one. */
       program?: string;
       attestations?: components['schemas']['AttestationInput'][];
       waivers?: components['schemas']['Waiver'][];
       /**
        * Format: date-time
-       * @description Evaluation clock; fixes the result for comparison with the CLI.
+       * Evaluation clock; fixes the result for comparison with the CLI.
        */
       now?: string;
     };
@@ -895,7 +898,7 @@ export interface components {
     };
   };
   responses: {
-    /** @description An error, in the Backstage error format. */
+    /** An error, in the Backstage error format. */
     ErrorResponse: {
       headers: {
         [name: string]: unknown;
@@ -906,11 +909,11 @@ export interface components {
     };
   };
   parameters: {
-    /** @description Entity kind, e.g. `component`. */
+    /** Entity kind, e.g. `component`. */
     kind: string;
     namespace: string;
     name: string;
-    /** @description Program id; defaults to the program selected for the entity. */
+    /** Program id; defaults to the program selected for the entity. */
     programIdQuery: string;
     offset: number;
     limit: number;
@@ -920,19 +923,21 @@ export interface components {
   headers: never;
   pathItems: never;
 }
+/** @public */
 export type $defs = Record<string, never>;
+/** @public */
 export interface operations {
   ListScorecards: {
     parameters: {
       query?: {
-        /** @description Program id; defaults to the program selected for the entity. */
+        /** Program id; defaults to the program selected for the entity. */
         programId?: components['parameters']['programIdQuery'];
         phase?: string;
-        /** @description Owner entity ref, e.g. `group:default/team-a`. */
+        /** Owner entity ref, e.g. `group:default/team-a`. */
         owner?: string;
         kind?: string;
         checkId?: string;
-        /** @description With `checkId`, only entities whose check has this status. */
+        /** With `checkId`, only entities whose check has this status. */
         checkStatus?: components['schemas']['CheckStatus'];
         stale?: boolean;
         offset?: components['parameters']['offset'];
@@ -944,7 +949,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description A page of scorecard summaries. */
+      /** A page of scorecard summaries. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -961,12 +966,12 @@ export interface operations {
   GetEntityScorecard: {
     parameters: {
       query?: {
-        /** @description Program id; defaults to the program selected for the entity. */
+        /** Program id; defaults to the program selected for the entity. */
         programId?: components['parameters']['programIdQuery'];
       };
       header?: never;
       path: {
-        /** @description Entity kind, e.g. `component`. */
+        /** Entity kind, e.g. `component`. */
         kind: components['parameters']['kind'];
         namespace: components['parameters']['namespace'];
         name: components['parameters']['name'];
@@ -975,7 +980,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The current scorecard of the entity. */
+      /** The current scorecard of the entity. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -992,12 +997,12 @@ export interface operations {
   RefreshEntityScorecard: {
     parameters: {
       query?: {
-        /** @description Program id; defaults to the program selected for the entity. */
+        /** Program id; defaults to the program selected for the entity. */
         programId?: components['parameters']['programIdQuery'];
       };
       header?: never;
       path: {
-        /** @description Entity kind, e.g. `component`. */
+        /** Entity kind, e.g. `component`. */
         kind: components['parameters']['kind'];
         namespace: components['parameters']['namespace'];
         name: components['parameters']['name'];
@@ -1006,7 +1011,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The scorecard after re-evaluation. */
+      /** The scorecard after re-evaluation. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1024,14 +1029,14 @@ export interface operations {
   GetEntityHistory: {
     parameters: {
       query?: {
-        /** @description Program id; defaults to the program selected for the entity. */
+        /** Program id; defaults to the program selected for the entity. */
         programId?: components['parameters']['programIdQuery'];
         offset?: components['parameters']['offset'];
         limit?: components['parameters']['limit'];
       };
       header?: never;
       path: {
-        /** @description Entity kind, e.g. `component`. */
+        /** Entity kind, e.g. `component`. */
         kind: components['parameters']['kind'];
         namespace: components['parameters']['namespace'];
         name: components['parameters']['name'];
@@ -1040,7 +1045,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Changes of the entity, newest first. */
+      /** Changes of the entity, newest first. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1057,7 +1062,7 @@ export interface operations {
   GetGroupRollup: {
     parameters: {
       query?: {
-        /** @description Program id; defaults to the program selected for the entity. */
+        /** Program id; defaults to the program selected for the entity. */
         programId?: components['parameters']['programIdQuery'];
       };
       header?: never;
@@ -1069,7 +1074,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The group rollup. */
+      /** The group rollup. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1086,7 +1091,7 @@ export interface operations {
   GetGroupHistory: {
     parameters: {
       query?: {
-        /** @description Program id; defaults to the program selected for the entity. */
+        /** Program id; defaults to the program selected for the entity. */
         programId?: components['parameters']['programIdQuery'];
         offset?: components['parameters']['offset'];
         limit?: components['parameters']['limit'];
@@ -1100,7 +1105,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Changes of the group's services, newest first. */
+      /** Changes of the group's services, newest first. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1126,7 +1131,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Mentor notes on the group, newest first. */
+      /** Mentor notes on the group, newest first. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1156,7 +1161,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The note. */
+      /** The note. */
       201: {
         headers: {
           [name: string]: unknown;
@@ -1174,9 +1179,9 @@ export interface operations {
   GetOrgSummary: {
     parameters: {
       query?: {
-        /** @description Program id; defaults to the program selected for the entity. */
+        /** Program id; defaults to the program selected for the entity. */
         programId?: components['parameters']['programIdQuery'];
-        /** @description Length of the trend in days. */
+        /** Length of the trend in days. */
         days?: number;
       };
       header?: never;
@@ -1185,7 +1190,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Funnel, trend, top failing checks, waves and waivers. */
+      /** Funnel, trend, top failing checks, waves and waivers. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1202,7 +1207,7 @@ export interface operations {
   ExportScorecardsCsv: {
     parameters: {
       query?: {
-        /** @description Program id; defaults to the program selected for the entity. */
+        /** Program id; defaults to the program selected for the entity. */
         programId?: components['parameters']['programIdQuery'];
       };
       header?: never;
@@ -1211,7 +1216,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description CSV with a header row. */
+      /** CSV with a header row. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1233,7 +1238,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every configured program with its validation status. */
+      /** Every configured program with its validation status. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1257,7 +1262,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The program with its validation status. */
+      /** The program with its validation status. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1280,7 +1285,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every configured program with its validation status. */
+      /** Every configured program with its validation status. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1297,7 +1302,7 @@ export interface operations {
     parameters: {
       query?: {
         entityRef?: string;
-        /** @description Program id; defaults to the program selected for the entity. */
+        /** Program id; defaults to the program selected for the entity. */
         programId?: components['parameters']['programIdQuery'];
         includeRevoked?: boolean;
       };
@@ -1307,7 +1312,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Attestations, newest first. */
+      /** Attestations, newest first. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1334,7 +1339,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The stored attestation. */
+      /** The stored attestation. */
       201: {
         headers: {
           [name: string]: unknown;
@@ -1360,7 +1365,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The revoked attestation. */
+      /** The revoked attestation. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1379,7 +1384,7 @@ export interface operations {
     parameters: {
       query?: {
         entityRef?: string;
-        /** @description Program id; defaults to the program selected for the entity. */
+        /** Program id; defaults to the program selected for the entity. */
         programId?: components['parameters']['programIdQuery'];
         state?: components['schemas']['WaiverState'];
       };
@@ -1389,7 +1394,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Waivers, newest first; approved waivers past their expiry are reported as `expired`. */
+      /** Waivers, newest first; approved waivers past their expiry are reported as `expired`. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1416,7 +1421,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The requested waiver. */
+      /** The requested waiver. */
       201: {
         headers: {
           [name: string]: unknown;
@@ -1446,7 +1451,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The approved waiver. */
+      /** The approved waiver. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1477,7 +1482,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The rejected waiver. */
+      /** The rejected waiver. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1508,7 +1513,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The revoked waiver. */
+      /** The revoked waiver. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1537,7 +1542,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The scorecard. */
+      /** The scorecard. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1560,7 +1565,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every mentor named on a Group with the groups they mentor. */
+      /** Every mentor named on a Group with the groups they mentor. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1576,19 +1581,19 @@ export interface operations {
   GetMentorTeams: {
     parameters: {
       query?: {
-        /** @description Program id; defaults to the program selected for the entity. */
+        /** Program id; defaults to the program selected for the entity. */
         programId?: components['parameters']['programIdQuery'];
       };
       header?: never;
       path: {
-        /** @description User entity ref, URL-encoded (e.g. `user%3Adefault%2Falice`), or `me`. */
+        /** User entity ref, URL-encoded (e.g. `user%3Adefault%2Falice`), or `me`. */
         userRef: string;
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
-      /** @description The teams the user mentors with their phase distribution. */
+      /** The teams the user mentors with their phase distribution. */
       200: {
         headers: {
           [name: string]: unknown;
