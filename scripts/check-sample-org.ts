@@ -12,7 +12,7 @@
  * manifest, the seed, a program or an analyzer, and this script says which
  * service moved and what now blocks it.
  *
- * Usage: node -r sucrase/register/ts scripts/check-sample-org.ts
+ * Usage: yarn check:sample-org
  * Exit code 0 when every phase matches, 1 otherwise, 2 on bad input.
  */
 import fs from 'node:fs';
