@@ -55,6 +55,30 @@ describe('mesh-readiness check inputs', () => {
     },
   );
 
+  it('checks the first of several Components and says so', () => {
+    const file = join(dir, 'catalog-info.yaml');
+    const component = (name: string) =>
+      `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${name}\nspec:\n  type: service\n  owner: team-a\n`;
+    writeFileSync(file, `${component('first')}---\n${component('second')}`);
+    const run = runCli(['check', '--catalog', file, '--now', FIXED_NOW], {
+      cwd: dir,
+    });
+    expect(run.stdout.split('\n')[0]).toMatch(/^component:default\/first — /);
+    expect(run.stderr).toContain(
+      `note: ${file} holds 2 Components; checking the first, component:default/first (pick another with --entity)`,
+    );
+    const second = runCli(
+      ['check', '--catalog', file, '--entity', 'second', '--now', FIXED_NOW],
+      {
+        cwd: dir,
+      },
+    );
+    expect(second.stdout.split('\n')[0]).toMatch(
+      /^component:default\/second — /,
+    );
+    expect(second.stderr).not.toContain('holds 2 Components');
+  });
+
   it('rejects a program annotation that names no built-in program', () => {
     const catalog = writeCatalog(dir, {
       'mesh-readiness.io/program': 'consul-adoption',

@@ -83,6 +83,15 @@ export function runCheck(args: string[], io: CommandIo): number {
   // Read as given, so that messages name the file the way the user wrote it.
   const catalog = readCatalogFile(values.catalog ?? 'catalog-info.yaml');
   const document = selectEntity(catalog, values.entity);
+  const components = catalog.documents.filter(
+    candidate =>
+      candidate.entity.kind.toLocaleLowerCase('en-US') === 'component',
+  );
+  if (values.entity === undefined && components.length > 1) {
+    io.err(
+      `note: ${catalog.file} holds ${components.length} Components; checking the first, ${document.ref} (pick another with --entity)\n`,
+    );
+  }
 
   const loaded = values.program
     ? loadProgramOption(values.program)
