@@ -133,7 +133,7 @@ export const meshReadinessPlugin = createBackendPlugin({
               `Mesh Readiness: re-evaluation of ${entityRef} failed: ${error.message}`,
             ),
         });
-        lifecycle.addShutdownHook(() => workflows.settle());
+        lifecycle.addShutdownHook(() => workflows.shutdown());
 
         permissionsRegistry.addResourceType({
           resourceRef: meshReadinessEntityResourceRef,

@@ -226,17 +226,21 @@ describe('DatabaseStore', () => {
       ]);
     });
 
-    it('touches unchanged rows and deletes rows of vanished entities', async () => {
+    it('lists keys and deletes the rows of vanished entities', async () => {
       await store.writeScorecards([
         write('component:default/a'),
         write('component:default/b'),
       ]);
-      await store.touchScorecards(
-        [{ entityRef: 'component:default/a', programId: 'istio-adoption' }],
-        '2026-11-05T00:00:00.000Z',
-      );
+      const keys = await store.listScorecardKeys();
+      expect(keys.map(k => k.entityRef).sort()).toEqual([
+        'component:default/a',
+        'component:default/b',
+      ]);
       expect(
-        await store.deleteScorecardsCheckedBefore('2026-11-05T00:00:00.000Z'),
+        await store.deleteScorecards([
+          { entityRef: 'component:default/b', programId: 'istio-adoption' },
+          { entityRef: 'component:default/b', programId: 'other-program' },
+        ]),
       ).toBe(1);
       const rest = await store.listAllScorecards({});
       expect(rest.map(r => r.entityRef)).toEqual(['component:default/a']);

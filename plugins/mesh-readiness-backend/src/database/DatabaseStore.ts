@@ -504,29 +504,36 @@ export class DatabaseStore implements Store {
     });
   }
 
-  async touchScorecards(
-    keys: Array<{ entityRef: string; programId: string }>,
-    checkedAt: string,
-  ): Promise<void> {
-    // Grouped by program so that one `IN` list per program suffices.
-    const byProgram = new Map<string, string[]>();
-    for (const key of keys) {
-      const refs = byProgram.get(key.programId) ?? [];
-      refs.push(key.entityRef);
-      byProgram.set(key.programId, refs);
-    }
-    for (const [programId, refs] of byProgram) {
-      for (const part of chunk(refs, IN_CHUNK)) {
-        await this.db(SCORECARDS)
-          .where('program_id', programId)
-          .whereIn('entity_ref', part)
-          .update({ checked_at: checkedAt });
-      }
-    }
+  async listScorecardKeys(): Promise<
+    Array<{ entityRef: string; programId: string }>
+  > {
+    const rows = await this.db(SCORECARDS).select('entity_ref', 'program_id');
+    return rows.map(row => ({
+      entityRef: row.entity_ref,
+      programId: row.program_id,
+    }));
   }
 
-  async deleteScorecardsCheckedBefore(before: string): Promise<number> {
-    return this.db(SCORECARDS).where('checked_at', '<', before).delete();
+  async deleteScorecards(
+    keys: Array<{ entityRef: string; programId: string }>,
+  ): Promise<number> {
+    const byProgram = new Map<string, string[]>();
+    for (const key of keys) {
+      byProgram.set(key.programId, [
+        ...(byProgram.get(key.programId) ?? []),
+        key.entityRef,
+      ]);
+    }
+    let deleted = 0;
+    for (const [programId, refs] of byProgram) {
+      for (const part of chunk(refs, IN_CHUNK)) {
+        deleted += await this.db(SCORECARDS)
+          .where('program_id', programId)
+          .whereIn('entity_ref', part)
+          .delete();
+      }
+    }
+    return deleted;
   }
 
   private historyQuery(filter: HistoryFilter, refs?: string[]) {

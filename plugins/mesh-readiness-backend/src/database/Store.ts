@@ -25,7 +25,7 @@ export interface ScorecardRecord {
   stale: boolean;
   staleReason?: string;
   staleSince?: string;
-  /** When an evaluation run last looked at the entity. */
+  /** When the evaluation service last wrote this row (evaluated or marked stale). */
   checkedAt: string;
   scorecard: Scorecard;
 }
@@ -169,13 +169,12 @@ export interface Store {
   /** Every summary matching the filter (roll-ups, summary, CSV). */
   listAllScorecards(filter: ScorecardFilter): Promise<ScorecardSummaryRecord[]>;
   writeScorecards(writes: ScorecardWrite[]): Promise<void>;
-  /** Marks unchanged scorecards as looked at (one statement per call). */
-  touchScorecards(
+  /** The keys of every stored scorecard (to find entities that left). */
+  listScorecardKeys(): Promise<Array<{ entityRef: string; programId: string }>>;
+  /** Deletes the scorecards of these keys; returns how many. */
+  deleteScorecards(
     keys: Array<{ entityRef: string; programId: string }>,
-    checkedAt: string,
-  ): Promise<void>;
-  /** Deletes scorecards not looked at since `before` (entities gone). */
-  deleteScorecardsCheckedBefore(before: string): Promise<number>;
+  ): Promise<number>;
 
   listHistory(
     filter: HistoryFilter,

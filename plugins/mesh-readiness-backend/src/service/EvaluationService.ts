@@ -167,7 +167,8 @@ export class EvaluationService {
   /** Walks the whole catalog in pages; see the class comment. */
   async evaluateAll(): Promise<EvaluationRunStats> {
     const started = Date.now();
-    const runStart = this.clock().toISOString();
+    // Keys of the scorecards this walk met.
+    const seen = new Set<string>();
     const stats: EvaluationRunStats = {
       seen: 0,
       evaluated: 0,
@@ -199,11 +200,9 @@ export class EvaluationService {
           stats.skipped += 1;
           continue;
         }
-        candidates.push({
-          entity,
-          entityRef: stringifyEntityRef(entity),
-          program,
-        });
+        const entityRef = stringifyEntityRef(entity);
+        seen.add(`${entityRef}\u0000${program.metadata.name}`);
+        candidates.push({ entity, entityRef, program });
       }
       const pageStats = await this.evaluateCandidates(candidates, {
         force: false,
@@ -213,9 +212,13 @@ export class EvaluationService {
       stats.stale += pageStats.stale;
       stats.failed += pageStats.failed;
     }
-    // Rows not looked at in this complete walk belong to entities that left
-    // the catalog (or that no program applies to any more).
-    stats.deleted = await this.store.deleteScorecardsCheckedBefore(runStart);
+    // Rows not met in this complete walk belong to entities that left the
+    // catalog (or that their program no longer applies to).
+    const gone = (await this.store.listScorecardKeys()).filter(
+      key => !seen.has(`${key.entityRef}\u0000${key.programId}`),
+    );
+    stats.deleted =
+      gone.length > 0 ? await this.store.deleteScorecards(gone) : 0;
     stats.durationMs = Date.now() - started;
     this.logger.info(
       `Mesh Readiness evaluation: ${stats.seen} entities seen, ${stats.evaluated} evaluated, ${stats.unchanged} unchanged, ${stats.stale} kept stale, ${stats.skipped} without program, ${stats.failed} failed, ${stats.deleted} removed in ${stats.durationMs} ms`,
@@ -398,10 +401,8 @@ export class EvaluationService {
         needPrevious.push(c);
       }
     }
+    // Unchanged rows are not written at all: no statement, no dead tuples.
     result.unchanged = unchanged.length;
-    if (unchanged.length > 0) {
-      await this.store.touchScorecards(unchanged, now);
-    }
     if (needPrevious.length === 0) {
       return result;
     }

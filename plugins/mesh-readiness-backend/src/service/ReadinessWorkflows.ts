@@ -57,6 +57,7 @@ function compact<T extends object>(value: T): T {
 export class ReadinessWorkflows {
   private readonly pendingRefresh = new Map<string, Promise<void>>();
   private readonly refreshAgain = new Set<string>();
+  private closing = false;
 
   constructor(
     private readonly store: Store,
@@ -88,6 +89,10 @@ export class ReadinessWorkflows {
    */
   scheduleRefresh(entityRef: string, program: Program): void {
     const key = `${entityRef}\u0000${program.metadata.name}`;
+    if (this.closing) {
+      // Shutting down: the next scheduled run picks the change up.
+      return;
+    }
     if (this.pendingRefresh.has(key)) {
       this.refreshAgain.add(key);
       return;
@@ -98,7 +103,7 @@ export class ReadinessWorkflows {
       } catch (error) {
         this.options.onRefreshError?.(entityRef, error as Error);
       }
-      if (this.refreshAgain.delete(key)) {
+      if (this.refreshAgain.delete(key) && !this.closing) {
         await run();
       }
     };
@@ -108,11 +113,17 @@ export class ReadinessWorkflows {
     );
   }
 
-  /** Waits for background re-evaluations (tests, shutdown). */
+  /** Waits for background re-evaluations (tests). */
   async settle(): Promise<void> {
     while (this.pendingRefresh.size > 0) {
       await Promise.all([...this.pendingRefresh.values()]);
     }
+  }
+
+  /** Stops starting re-evaluations and waits for the running ones. */
+  async shutdown(): Promise<void> {
+    this.closing = true;
+    await this.settle();
   }
 
   async createAttestation(

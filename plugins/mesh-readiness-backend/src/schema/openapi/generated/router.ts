@@ -1097,7 +1097,7 @@ export const spec = {
           "checkedAt": {
             "type": "string",
             "format": "date-time",
-            "description": "When the evaluation service last looked at the entity."
+            "description": "When the evaluation service last wrote this scorecard (evaluated, or marked stale). Runs that find the facts unchanged write nothing."
           },
           "scorecard": {
             "$ref": "#/components/schemas/Scorecard"
