@@ -298,7 +298,7 @@ export function EntityMeshReadinessContent(
           )}
         </InfoCard>
       </Grid>
-      <Grid item xs={12} lg={6}>
+      <Grid item xs={12}>
         <InfoCard title="Waivers">
           {waiversState.error && (
             <ResponseErrorPanel error={waiversState.error} />
@@ -315,7 +315,7 @@ export function EntityMeshReadinessContent(
           )}
         </InfoCard>
       </Grid>
-      <Grid item xs={12} lg={6}>
+      <Grid item xs={12}>
         <InfoCard title="History">
           {historyState.error && (
             <ResponseErrorPanel error={historyState.error} />

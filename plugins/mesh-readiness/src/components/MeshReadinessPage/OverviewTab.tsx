@@ -189,7 +189,11 @@ export function OverviewTab(props: OverviewTabProps) {
             value={programId}
             onChange={e => setProgramId(e.target.value)}
             style={{ minWidth: 240 }}
-            SelectProps={{ id: 'mesh-readiness-program-select' }}
+            InputLabelProps={{ shrink: true }}
+            SelectProps={{
+              id: 'mesh-readiness-program-select',
+              displayEmpty: true,
+            }}
           >
             <MenuItem value="">All programs</MenuItem>
             {(programs.value ?? []).map(p => (

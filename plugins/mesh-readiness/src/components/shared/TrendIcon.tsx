@@ -6,7 +6,12 @@ import { makeStyles } from '@material-ui/core/styles';
 import type { Trend } from './trends';
 
 const useStyles = makeStyles(theme => ({
-  root: { display: 'inline-flex', alignItems: 'center', gap: 4 },
+  root: {
+    display: 'inline-flex',
+    alignItems: 'center',
+    gap: 4,
+    whiteSpace: 'nowrap',
+  },
   up: { color: theme.palette.status.ok },
   down: { color: theme.palette.status.error },
   flat: { color: theme.palette.text.secondary },
