@@ -161,23 +161,33 @@ function ProgramLibrary(props: { program: AnalyzedProgram }) {
                   Every check has a playbook and a template.
                 </Typography>
               ) : (
-                <List dense disablePadding aria-label="Coverage gaps">
-                  {analysis.gaps.map(item => (
-                    <ListItem key={`${item.kind}:${item.id}`} disableGutters>
-                      <ListItemText
-                        primary={`${item.title} (${item.id})`}
-                        secondary={[
-                          !item.playbookId && 'no playbook',
-                          item.kind === 'check' &&
-                            !item.templateId &&
-                            'no template',
-                        ]
-                          .filter(Boolean)
-                          .join(', ')}
-                      />
-                    </ListItem>
-                  ))}
-                </List>
+                <Table size="small" aria-label="Coverage gaps">
+                  <TableHead>
+                    <TableRow>
+                      <TableCell>Item</TableCell>
+                      <TableCell>Id</TableCell>
+                      <TableCell>Missing</TableCell>
+                    </TableRow>
+                  </TableHead>
+                  <TableBody>
+                    {analysis.gaps.map(item => (
+                      <TableRow key={`${item.kind}:${item.id}`}>
+                        <TableCell>{item.title}</TableCell>
+                        <TableCell>{item.id}</TableCell>
+                        <TableCell>
+                          {[
+                            !item.playbookId && 'playbook',
+                            item.kind === 'check' &&
+                              !item.templateId &&
+                              'template',
+                          ]
+                            .filter(Boolean)
+                            .join(', ')}
+                        </TableCell>
+                      </TableRow>
+                    ))}
+                  </TableBody>
+                </Table>
               )}
             </Box>
             <Box>

@@ -175,13 +175,15 @@ describe('Mesh Readiness page', () => {
         screen.getByText(/the last good version stays in force/),
       ).toBeInTheDocument();
 
-      const gaps = screen.getByRole('list', { name: 'Coverage gaps' });
+      const gaps = screen.getByRole('table', { name: 'Coverage gaps' });
+      const gapRows = within(gaps).getAllByRole('row').slice(1);
       expect(
-        within(gaps).getByText('Owner is a group (catalog.owner)'),
-      ).toBeInTheDocument();
-      expect(
-        within(gaps).getByText('no playbook, no template'),
-      ).toBeInTheDocument();
+        gapRows.map(row =>
+          within(row)
+            .getAllByRole('cell')
+            .map(c => c.textContent),
+        ),
+      ).toEqual([['Owner is a group', 'catalog.owner', 'playbook, template']]);
 
       const broken = screen.getByRole('list', { name: 'Broken references' });
       expect(
