@@ -457,7 +457,15 @@ export const programs: ProgramStatus[] = [
           },
           { id: 'bad-link', title: 'Empty template' },
         ],
-        waves: [],
+        waves: [
+          {
+            id: 'wave-1',
+            title: 'Wave 1',
+            targetPhase: 'expand',
+            dueDate: '2027-03-31',
+            groups: ['team-a'],
+          },
+        ],
       },
     },
   },

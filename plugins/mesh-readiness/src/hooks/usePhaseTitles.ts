@@ -1,7 +1,6 @@
-import { useApi } from '@backstage/core-plugin-api';
-import useAsync from 'react-use/esm/useAsync';
-import { meshReadinessApiRef } from '../api/MeshReadinessApi';
 import { titleCase } from '../components/shared/phases';
+import type { ProgramStatus } from '../api/MeshReadinessApi';
+import { usePrograms } from './usePrograms';
 import { NOT_STARTED_PHASE } from '@mesh-readiness/plugin-mesh-readiness-common';
 
 /** Resolves a phase id of a program to the title the program gives it. */
@@ -13,13 +12,15 @@ export type PhaseTitleFn = (phase: string, programId?: string) => string;
  * program is unknown.
  */
 export function usePhaseTitles(): PhaseTitleFn {
-  const api = useApi(meshReadinessApiRef);
-  const { value } = useAsync(() => api.listPrograms(), [api]);
+  return phaseTitleFn(usePrograms());
+}
+
+/** Phase titles from already loaded programs. */
+export function phaseTitleFn(programs: ProgramStatus[]): PhaseTitleFn {
   return (phase, programId) => {
     if (phase === NOT_STARTED_PHASE) {
       return 'Not started';
     }
-    const programs = value ?? [];
     const candidates = programId
       ? programs.filter(p => p.id === programId)
       : programs;

@@ -80,6 +80,12 @@ describe('GroupMeshReadinessCard', () => {
     expect(within(rows[1]).getByText('Payments')).toBeInTheDocument();
     expect(within(rows[1]).getByText('1/3 to Expand')).toBeInTheDocument();
     expect(within(rows[1]).getByText('Improving')).toBeInTheDocument();
+    expect(
+      within(rows[1]).getByText(/^Expand by .*: 1 phase to go$/),
+    ).toBeInTheDocument();
+    expect(
+      within(rows[2]).getByText(/^Expand by .*: reached$/),
+    ).toBeInTheDocument();
     expect(within(rows[2]).getByText('Regressed')).toBeInTheDocument();
     expect(
       within(rows[2]).getByText('stale: repository host timed out'),

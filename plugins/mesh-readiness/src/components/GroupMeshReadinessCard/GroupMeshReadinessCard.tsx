@@ -9,7 +9,8 @@ import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLinks, useEntity } from '@backstage/plugin-catalog-react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { meshReadinessApiRef } from '../../api/MeshReadinessApi';
-import { usePhaseTitles } from '../../hooks/usePhaseTitles';
+import { phaseTitleFn } from '../../hooks/usePhaseTitles';
+import { usePrograms } from '../../hooks/usePrograms';
 import { BlockersList } from '../shared/BlockersList';
 import { entityRefOf } from '../shared/entityRefOf';
 import { PhaseDistribution } from '../shared/PhaseDistribution';
@@ -17,6 +18,7 @@ import { RegressionsList } from '../shared/RegressionsList';
 import { ServicesTable } from '../shared/ServicesTable';
 import { serviceTrends } from '../shared/trends';
 import { WaveProgressList } from '../shared/WaveProgressList';
+import { waveTargetFor } from '../shared/waveTargets';
 
 const TREND_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
 
@@ -35,7 +37,8 @@ export function GroupMeshReadinessCard(props: GroupMeshReadinessCardProps) {
   const { entity } = useEntity();
   const groupRef = entityRefOf(entity);
   const api = useApi(meshReadinessApiRef);
-  const phaseTitle = usePhaseTitles();
+  const programs = usePrograms();
+  const phaseTitle = phaseTitleFn(programs);
   const { value, loading, error } = useAsyncRetry(async () => {
     const [rollup, history] = await Promise.all([
       api.getGroupRollup(groupRef),
@@ -82,6 +85,7 @@ export function GroupMeshReadinessCard(props: GroupMeshReadinessCardProps) {
           services={rollup.services}
           phaseTitle={phaseTitle}
           trends={trends}
+          waveTarget={service => waveTargetFor(service, programs)}
           ariaLabel="Team services"
         />
         <Box>

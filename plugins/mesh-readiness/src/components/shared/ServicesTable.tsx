@@ -10,15 +10,19 @@ import type { PhaseTitleFn } from '../../hooks/usePhaseTitles';
 import { PhaseBadge } from './PhaseBadge';
 import { TrendIcon } from './TrendIcon';
 import type { Trend } from './trends';
+import { formatDate } from './formatDate';
+import type { WaveTarget } from './waveTargets';
 
 /** A team's services with phase, progress, failing checks and trend. */
 export function ServicesTable(props: {
   services: ScorecardSummary[];
   phaseTitle: PhaseTitleFn;
   trends: Map<string, Trend>;
+  /** The wave target of a service, when it belongs to a wave. */
+  waveTarget?: (service: ScorecardSummary) => WaveTarget | undefined;
   ariaLabel?: string;
 }) {
-  const { services, phaseTitle, trends } = props;
+  const { services, phaseTitle, trends, waveTarget } = props;
   if (services.length === 0) {
     return (
       <Typography variant="body2" color="textSecondary">
@@ -33,6 +37,7 @@ export function ServicesTable(props: {
           <TableCell>Service</TableCell>
           <TableCell>Phase</TableCell>
           <TableCell>Progress to next phase</TableCell>
+          {waveTarget && <TableCell>Wave target</TableCell>}
           <TableCell align="right">Failing checks</TableCell>
           <TableCell>Trend</TableCell>
         </TableRow>
@@ -69,6 +74,14 @@ export function ServicesTable(props: {
                   } to ${phaseTitle(service.nextPhase, service.programId)}`
                 : 'All phases reached'}
             </TableCell>
+            {waveTarget && (
+              <TableCell>
+                <WaveTargetText
+                  target={waveTarget(service)}
+                  phaseTitle={phase => phaseTitle(phase, service.programId)}
+                />
+              </TableCell>
+            )}
             <TableCell align="right">{service.failingChecks}</TableCell>
             <TableCell>
               <TrendIcon trend={trends.get(service.entityRef) ?? 'flat'} />
@@ -77,5 +90,30 @@ export function ServicesTable(props: {
         ))}
       </TableBody>
     </Table>
+  );
+}
+
+function WaveTargetText(props: {
+  target: WaveTarget | undefined;
+  phaseTitle: (phase: string) => string;
+}) {
+  const { target, phaseTitle } = props;
+  if (!target) {
+    return <>—</>;
+  }
+  let status = 'reached';
+  if (!target.reached) {
+    status =
+      target.phasesToGo === 1
+        ? '1 phase to go'
+        : `${target.phasesToGo} phases to go`;
+  }
+  return (
+    <>
+      {phaseTitle(target.targetPhase)} by {formatDate(target.dueDate)}: {status}
+      <Typography variant="caption" color="textSecondary" component="div">
+        {target.waveTitle}
+      </Typography>
+    </>
   );
 }
