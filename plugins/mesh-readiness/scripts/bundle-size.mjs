@@ -20,11 +20,11 @@ const pluginDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const distDir = join(pluginDir, 'dist');
 
 if (!process.argv.includes('--no-build')) {
-  const build = spawnSync(
-    'yarn',
-    ['backstage-cli', 'package', 'build'],
-    { cwd: pluginDir, stdio: 'inherit', shell: process.platform === 'win32' },
-  );
+  const build = spawnSync('yarn', ['backstage-cli', 'package', 'build'], {
+    cwd: pluginDir,
+    stdio: 'inherit',
+    shell: process.platform === 'win32',
+  });
   if (build.status !== 0) {
     process.stderr.write('bundle-size: the package build failed\n');
     process.exit(build.status ?? 1);

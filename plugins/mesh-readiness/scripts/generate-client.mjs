@@ -9,7 +9,8 @@
  * project reach the npm registry only, so the types are generated with
  * openapi-typescript instead and the thin fetch client in
  * src/api/MeshReadinessClient.ts is typed by them. Run again whenever the
- * spec changes: `yarn generate:client`.
+ * spec changes: `yarn generate:client`. With `--check` nothing is written;
+ * the script fails when the committed types differ from the spec.
  */
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
@@ -40,7 +41,6 @@ const header = `/* eslint-disable */
 // * Generator: scripts/generate-client.mjs (openapi-typescript)
 // ******************************************************************
 `;
-await mkdir(dirname(outPath), { recursive: true });
 // The generated declarations are part of the package's public API (the
 // client's types are built from them): tag them for the API report.
 // openapi-typescript's JSDoc tags that TSDoc does not define become text.
@@ -56,5 +56,20 @@ const formatted = await prettier.format(header + tagged, {
   ...(await prettier.resolveConfig(outPath)),
   filepath: outPath,
 });
-await writeFile(outPath, formatted);
-process.stdout.write(`Generated ${relative(pluginDir, outPath)}\n`);
+if (process.argv.includes('--check')) {
+  const committed = await readFile(outPath, 'utf8').catch(() => '');
+  if (committed !== formatted) {
+    process.stderr.write(
+      `${relative(
+        pluginDir,
+        outPath,
+      )} is out of date with the spec; run yarn generate:client\n`,
+    );
+    process.exit(1);
+  }
+  process.stdout.write(`${relative(pluginDir, outPath)} matches the spec\n`);
+} else {
+  await mkdir(dirname(outPath), { recursive: true });
+  await writeFile(outPath, formatted);
+  process.stdout.write(`Generated ${relative(pluginDir, outPath)}\n`);
+}

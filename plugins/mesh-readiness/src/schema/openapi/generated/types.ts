@@ -626,7 +626,7 @@ export interface components {
       staleSince?: string;
       /**
        * Format: date-time
-       * When the evaluation service last looked at the entity.
+       * When the evaluation service last wrote this scorecard (evaluated, or marked stale). Runs that find the facts unchanged write nothing.
        */
       checkedAt: string;
       scorecard: components['schemas']['Scorecard'];
