@@ -3,8 +3,8 @@
  *
  *   yarn --cwd plugins/mesh-readiness-backend bench [--entities 10000] [--days 30] [--db sqlite|postgres|both]
  *
- * 10,000 synthetic services in an in-memory catalog (the catalog client's
- * own in-memory implementation), manifests from memory through an evidence
+ * 10,000 synthetic services in a mock catalog service (in memory, entities
+ * parsed from JSON per page like a catalog response), manifests from memory through an evidence
  * provider, the real evaluation service, store and read models on SQLite
  * (a file, so its size can be measured) and on PostgreSQL (the server named
  * by BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING; skipped when
@@ -17,7 +17,7 @@
  *   - peak RSS
  */
 import type { Entity } from '@backstage/catalog-model';
-import { InMemoryCatalogClient } from '@backstage/catalog-client/testUtils';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   DEFAULT_PROGRAM_IDS,
   loadProgram,
@@ -226,6 +226,70 @@ function benchProgramLocation(): { location: string; note: string } {
   };
 }
 
+/** CPU profile of a section, written as a .cpuprofile file (for tuning). */
+async function startProfile() {
+  const inspector = await import('node:inspector/promises');
+  const session = new inspector.Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async (file: string) => {
+    const { profile } = await session.post('Profiler.stop');
+    fs.writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  };
+}
+
+/**
+ * The catalog as the backend sees it: pages of entities by kind, and
+ * entities by ref. Entities are copied out of their JSON text the way a
+ * catalog response is parsed. (The catalog client's own in-memory test
+ * double rebuilds its search index for every page, which would make this
+ * benchmark measure that double instead of the plugin.)
+ */
+class BenchCatalog {
+  private readonly texts = new Map<string, string>();
+  private readonly kinds = new Map<string, string[]>();
+
+  constructor(entities: Entity[]) {
+    for (const entity of entities) {
+      const ref = stringifyEntityRef(entity);
+      this.texts.set(ref, JSON.stringify(entity));
+      const kind = entity.kind.toLocaleLowerCase('en-US');
+      this.kinds.set(kind, [...(this.kinds.get(kind) ?? []), ref]);
+    }
+  }
+
+  async *streamEntities(request?: { filter?: any; pageSize?: number }) {
+    const wanted = request?.filter?.kind;
+    const kinds = (Array.isArray(wanted) ? wanted : [wanted ?? ''])
+      .filter(Boolean)
+      .map((k: string) => k.toLocaleLowerCase('en-US'));
+    const refs = kinds.length
+      ? kinds.flatMap((k: string) => this.kinds.get(k) ?? [])
+      : [...this.texts.keys()];
+    const size = request?.pageSize ?? 500;
+    for (let i = 0; i < refs.length; i += size) {
+      yield refs
+        .slice(i, i + size)
+        .map(ref => JSON.parse(this.texts.get(ref)!));
+    }
+  }
+
+  async getEntityByRef(ref: string) {
+    const text = this.texts.get(ref);
+    return text ? JSON.parse(text) : undefined;
+  }
+
+  async getEntitiesByRefs(request: { entityRefs: string[] }) {
+    return {
+      items: await Promise.all(
+        request.entityRefs.map(r => this.getEntityByRef(r)),
+      ),
+    };
+  }
+}
+
 const silentLogger: any = {
   info() {},
   warn() {},
@@ -293,7 +357,7 @@ async function runOn(kind: 'sqlite' | 'postgres', programLocation: string) {
   await programs.reload();
   const store = new DatabaseStore(knex, id => programs.get(id));
   const { entities, variants } = syntheticCatalog();
-  const catalog = new InMemoryCatalogClient({ entities }) as any;
+  const catalog = new BenchCatalog(entities) as any;
   const auth: any = { getOwnServiceCredentials: async () => ({}) };
 
   let clock = new Date('2026-11-01T06:00:00.000Z');
@@ -342,10 +406,14 @@ async function runOn(kind: 'sqlite' | 'postgres', programLocation: string) {
     const used = process.cpuUsage(since);
     return (used.user + used.system) / 1000;
   };
+  const fullProfile = process.env.MR_BENCH_PROFILE_FULL
+    ? await startProfile()
+    : undefined;
   let cpu = process.cpuUsage();
   let t = performance.now();
   const full = await evaluation.evaluateAll();
   const fullMs = performance.now() - t;
+  await fullProfile?.(process.env.MR_BENCH_PROFILE_FULL!);
   out['full evaluation'] = `${fmt(fullMs / 1000, 2)} s for ${
     full.evaluated
   } entities = ${fmt(fullMs / full.evaluated)} ms/entity wall, ${fmt(
@@ -357,10 +425,14 @@ async function runOn(kind: 'sqlite' | 'postgres', programLocation: string) {
   );
 
   statements = 0;
+  const profile = process.env.MR_BENCH_PROFILE_UNCHANGED
+    ? await startProfile()
+    : undefined;
   cpu = process.cpuUsage();
   t = performance.now();
   const unchanged = await evaluation.evaluateAll();
   const unchangedMs = performance.now() - t;
+  await profile?.(process.env.MR_BENCH_PROFILE_UNCHANGED!);
   out['unchanged re-evaluation'] = `${fmt(unchangedMs / 1000, 2)} s, ${
     unchanged.unchanged
   } unchanged = ${fmt(unchangedMs / ENTITIES)} ms/entity wall, ${fmt(

@@ -33,7 +33,19 @@ interface StoredForm {
 /** Looks a program up by id (the programs in force). */
 export type ProgramLookup = (programId: string) => Program | undefined;
 
+const derivedCache = new WeakMap<Program, ReturnType<typeof buildDerived>>();
+
+/** What the program says about each item; computed once per program. */
 function derivedFields(program: Program) {
+  let derived = derivedCache.get(program);
+  if (!derived) {
+    derived = buildDerived(program);
+    derivedCache.set(program, derived);
+  }
+  return derived;
+}
+
+function buildDerived(program: Program) {
   const playbooks = new Map(program.spec.playbooks.map(p => [p.id, p]));
   const templates = new Map(program.spec.templates.map(t => [t.id, t]));
   const withLinks = (fields: Item, playbook?: string, template?: string) => {
@@ -80,11 +92,23 @@ function derivedFields(program: Program) {
   return { checks, checklist };
 }
 
-/** Equal values; most fields are the program's own strings and objects. */
+/** Deep equality of JSON values (key order ignored). */
 function same(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || !a || !b) return false;
-  return JSON.stringify(a) === JSON.stringify(b);
+  if (Array.isArray(a)) {
+    return (
+      Array.isArray(b) &&
+      a.length === b.length &&
+      a.every((value, i) => same(value, b[i]))
+    );
+  }
+  if (Array.isArray(b)) return false;
+  const aKeys = Object.keys(a);
+  if (aKeys.length !== Object.keys(b).length) return false;
+  return aKeys.every(
+    key => key in (b as Item) && same((a as Item)[key], (b as Item)[key]),
+  );
 }
 
 /** Leaves out the fields equal to `derived`; notes derived keys it lacks. */
