@@ -123,6 +123,7 @@ export const meshReadinessPlugin = createBackendPlugin({
             60 *
             60 *
             1000,
+          beforePass: () => snapshot.invalidate(),
         });
         const queries = new ReadinessQueries(store, programs, snapshot);
         const workflows = new ReadinessWorkflows(store, programs, evaluation, {
@@ -211,7 +212,6 @@ export const meshReadinessPlugin = createBackendPlugin({
               initialDelay: { seconds: 15 },
             }),
             fn: async () => {
-              snapshot.invalidate();
               await evaluation.evaluateAll();
               const pruned = await store.pruneHistory(
                 new Date(Date.now() - retentionDays * DAY_MS).toISOString(),

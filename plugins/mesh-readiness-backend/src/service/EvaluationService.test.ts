@@ -42,9 +42,16 @@ describe('EvaluationService', () => {
     });
 
     function setup(
-      options: { providers?: EvidenceProvider[]; clock?: () => Date } = {},
+      options: {
+        providers?: EvidenceProvider[];
+        clock?: () => Date;
+        mutate?: (
+          entities: ReturnType<typeof sampleOrganisation>['entities'],
+        ) => void;
+      } = {},
     ) {
       const { entities, repoA, programFile } = sampleOrganisation();
+      options.mutate?.(entities);
       const catalog = catalogServiceMock({ entities });
       const auth = mockServices.auth();
       const logger = mockServices.logger.mock();
@@ -69,6 +76,7 @@ describe('EvaluationService', () => {
         auth,
         logger,
         clock: options.clock,
+        beforePass: () => snapshot.invalidate(),
       });
       return { service, store, programs, repoA, programFile, logger };
     }
@@ -83,6 +91,43 @@ describe('EvaluationService', () => {
       expect(second).toMatchObject({ evaluated: 0, unchanged: 2, deleted: 0 });
       const history = await store.listAllHistory({});
       expect(history).toHaveLength(2);
+    });
+
+    it('converges in one run when a caller changes phase', async () => {
+      const { service, store, programs } = setup({
+        mutate: entities => {
+          const svcA = entities.find(e => e.metadata.name === 'svc-a')!;
+          const svcB = entities.find(e => e.metadata.name === 'svc-b')!;
+          svcA.relations = [
+            ...(svcA.relations ?? []).filter(r => r.type !== 'dependencyOf'),
+            { type: 'dependsOn', targetRef: 'component:default/svc-b' },
+          ];
+          svcB.relations = [
+            ...(svcB.relations ?? []),
+            { type: 'dependencyOf', targetRef: 'component:default/svc-a' },
+          ];
+        },
+      });
+      await programs.reload();
+      // svc-a reaches pilot with its on-call attestation; it calls svc-b.
+      await store.createAttestation({
+        id: 'a-1',
+        entityRef: 'component:default/svc-a',
+        programId: 'istio-adoption',
+        itemId: 'manual.on-call',
+        attestedBy: 'user:default/alice',
+        role: 'owner',
+        attestedAt: '2026-10-01T00:00:00.000Z',
+      });
+      const first = await service.evaluateAll();
+      expect(
+        (await store.getScorecard('component:default/svc-a'))!.scorecard.phase,
+      ).toBe('pilot');
+      // svc-b was evaluated again once svc-a's phase was known ...
+      expect(first.evaluated).toBe(3);
+      // ... so the next run finds nothing to do.
+      const second = await service.evaluateAll();
+      expect(second).toMatchObject({ evaluated: 0, unchanged: 2 });
     });
 
     it('re-evaluates everything when the program version changes', async () => {

@@ -1,6 +1,9 @@
 import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  RELATION_DEPENDS_ON,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   computeFactsHash,
@@ -53,6 +56,13 @@ export interface EvaluationServiceOptions {
   maxAgeMs?: number;
   /** Evaluation clock, for tests. */
   clock?: () => Date;
+  /**
+   * Called before each pass over the catalog, to drop cached catalog facts
+   * (the callers' phases feed the facts of the services they call).
+   */
+  beforePass?: () => void;
+  /** Passes per run at most (see evaluateAll). Default: 3. */
+  maxPasses?: number;
 }
 
 interface Candidate {
@@ -135,6 +145,8 @@ export class EvaluationService {
   private readonly concurrency: number;
   private readonly maxAgeMs: number;
   private readonly clock: () => Date;
+  private readonly beforePass?: () => void;
+  private readonly maxPasses: number;
 
   constructor(options: EvaluationServiceOptions) {
     this.store = options.store;
@@ -147,6 +159,8 @@ export class EvaluationService {
     this.concurrency = options.concurrency ?? 8;
     this.maxAgeMs = options.maxAgeMs ?? DAY_MS;
     this.clock = options.clock ?? (() => new Date());
+    this.beforePass = options.beforePass;
+    this.maxPasses = options.maxPasses ?? 3;
   }
 
   /** Sources with at least one provider in this installation. */
@@ -164,9 +178,37 @@ export class EvaluationService {
     return { kind: [...kinds] };
   }
 
-  /** Walks the whole catalog in pages; see the class comment. */
+  /**
+   * Walks the whole catalog in pages; see the class comment. The phase of a
+   * service's callers is part of its facts, so when a pass changes the phase
+   * of a caller, another pass follows (unchanged entities cost only their
+   * hash), up to `maxPasses`: a new installation converges in one run.
+   */
   async evaluateAll(): Promise<EvaluationRunStats> {
+    let total: EvaluationRunStats | undefined;
+    for (let pass = 1; pass <= this.maxPasses; pass++) {
+      this.beforePass?.();
+      const { stats, callerPhaseChanges } = await this.walk();
+      total = total
+        ? {
+            ...stats,
+            evaluated: total.evaluated + stats.evaluated,
+            stale: total.stale + stats.stale,
+            failed: total.failed + stats.failed,
+            durationMs: total.durationMs + stats.durationMs,
+          }
+        : stats;
+      if (callerPhaseChanges === 0) break;
+    }
+    return total!;
+  }
+
+  private async walk(): Promise<{
+    stats: EvaluationRunStats;
+    callerPhaseChanges: number;
+  }> {
     const started = Date.now();
+    let callerPhaseChanges = 0;
     // Keys of the scorecards this walk met.
     const seen = new Set<string>();
     const stats: EvaluationRunStats = {
@@ -184,7 +226,7 @@ export class EvaluationService {
         'Mesh Readiness: no valid program in force; nothing evaluated',
       );
       stats.durationMs = Date.now() - started;
-      return stats;
+      return { stats, callerPhaseChanges };
     }
     const credentials = await this.auth.getOwnServiceCredentials();
     const filter = this.catalogFilter();
@@ -211,6 +253,7 @@ export class EvaluationService {
       stats.unchanged += pageStats.unchanged;
       stats.stale += pageStats.stale;
       stats.failed += pageStats.failed;
+      callerPhaseChanges += pageStats.callerPhaseChanges;
     }
     // Rows not met in this complete walk belong to entities that left the
     // catalog (or that their program no longer applies to).
@@ -223,7 +266,7 @@ export class EvaluationService {
     this.logger.info(
       `Mesh Readiness evaluation: ${stats.seen} entities seen, ${stats.evaluated} evaluated, ${stats.unchanged} unchanged, ${stats.stale} kept stale, ${stats.skipped} without program, ${stats.failed} failed, ${stats.deleted} removed in ${stats.durationMs} ms`,
     );
-    return stats;
+    return { stats, callerPhaseChanges };
   }
 
   /**
@@ -329,8 +372,15 @@ export class EvaluationService {
     unchanged: number;
     stale: number;
     failed: number;
+    callerPhaseChanges: number;
   }> {
-    const result = { evaluated: 0, unchanged: 0, stale: 0, failed: 0 };
+    const result = {
+      evaluated: 0,
+      unchanged: 0,
+      stale: 0,
+      failed: 0,
+      callerPhaseChanges: 0,
+    };
     if (candidates.length === 0) {
       return result;
     }
@@ -445,6 +495,13 @@ export class EvaluationService {
       }
       const changes = diffScorecards(previous?.scorecard, scorecard);
       const phaseChanged = previous?.scorecard.phase !== scorecard.phase;
+      if (
+        phaseChanged &&
+        (c.entity.relations ?? []).some(r => r.type === RELATION_DEPENDS_ON)
+      ) {
+        // It calls other services: their facts include its phase.
+        result.callerPhaseChanges += 1;
+      }
       const history: HistoryRecord | undefined =
         changes.length > 0 || phaseChanged
           ? {
