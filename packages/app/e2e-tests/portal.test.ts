@@ -7,10 +7,13 @@ import { expectNoErrorPanel, screenshot, signInAsGuest } from './signIn';
  */
 test('the catalog lists the sample organisation', async ({ page }) => {
   await signInAsGuest(page);
-  await page.goto('/catalog?filters[kind]=component');
-  await expect(page.getByRole('link', { name: 'checkout-api' })).toBeVisible();
+  // The sample portal mounts the catalog at the root.
+  await page.goto('/?filters[kind]=component');
   await expect(
-    page.getByRole('link', { name: 'payments-ledger' }),
+    page.getByRole('link', { name: 'Checkout service' }),
+  ).toBeVisible();
+  await expect(
+    page.getByRole('link', { name: 'Payments service' }),
   ).toBeVisible();
   await expectNoErrorPanel(page);
   await screenshot(page, 'catalog');
@@ -18,9 +21,9 @@ test('the catalog lists the sample organisation', async ({ page }) => {
 
 test('a sample service page renders without errors', async ({ page }) => {
   await signInAsGuest(page);
-  await page.goto('/catalog/default/component/checkout-api');
+  await page.goto('/catalog/default/component/checkout-service');
   await expect(
-    page.getByRole('heading', { name: 'checkout-api' }).first(),
+    page.getByRole('heading', { name: 'Checkout service' }).first(),
   ).toBeVisible();
   await expectNoErrorPanel(page);
   await screenshot(page, 'service-page');

@@ -8,8 +8,9 @@ export async function signInAsGuest(page: Page) {
   const enter = page.getByRole('button', { name: 'Enter' });
   await expect(enter).toBeVisible();
   await enter.click();
+  // The sidebar's Catalog link appears once the app has signed in.
   await expect(
-    page.getByRole('navigation', { name: 'sidebar nav' }),
+    page.getByRole('link', { name: 'Catalog', exact: true }).first(),
   ).toBeVisible();
 }
 
