@@ -115,7 +115,10 @@ class SourceText {
       if (!/^[\s-]*$/.test(prefix)) continue;
       const rest = text.slice(column);
       for (const quoted of [key, `"${key}"`, `'${key}'`]) {
-        if (rest.startsWith(quoted) && /^\s*:(\s|$)/.test(rest.slice(quoted.length))) {
+        if (
+          rest.startsWith(quoted) &&
+          /^\s*:(\s|$)/.test(rest.slice(quoted.length))
+        ) {
           return line;
         }
       }
@@ -132,7 +135,11 @@ class SourceText {
         i++;
       } else if (ch === '#') {
         while (i < text.length && text[i] !== '\n') i++;
-      } else if (ch === '-' && text.startsWith('---', i) && this.atLineStart(i)) {
+      } else if (
+        ch === '-' &&
+        text.startsWith('---', i) &&
+        this.atLineStart(i)
+      ) {
         i += 3; // a document marker before the root node
       } else {
         break;

@@ -186,9 +186,7 @@ function documentLocator(doc: Document, lineCounter: LineCounter): LineLocator {
     const node = path.length === 0 ? doc.contents : doc.getIn(path, true);
     const range = (node as { range?: [number, number, number] } | undefined)
       ?.range;
-    return range === undefined
-      ? undefined
-      : lineCounter.linePos(range[0]).line;
+    return range === undefined ? undefined : lineCounter.linePos(range[0]).line;
   };
 }
 
