@@ -32,63 +32,6 @@ interface Range {
   close: number;
 }
 
-export function parseFast(content: string): FastDocument[] | undefined {
-  if (ALIAS_TOKEN.test(content)) return undefined;
-
-  const ranges = new WeakMap<object, Range>();
-  const roots: Range[] = [];
-  const openedAt: number[] = [];
-  let values: unknown[];
-  try {
-    values = loadAll(content, undefined, {
-      schema: CORE_SCHEMA,
-      json: false,
-      listener(event, state) {
-        if (event === 'open') {
-          openedAt[state.depth] = state.position;
-          return;
-        }
-        const range = { open: openedAt[state.depth], close: state.position };
-        const result = state.result;
-        if (typeof result === 'object' && result !== null) {
-          ranges.set(result, range);
-        }
-        if (state.depth === 1) roots.push(range);
-      },
-    }) as unknown[];
-  } catch {
-    return undefined;
-  }
-  // One root node per document; anything else means the listener saw
-  // something this module does not understand, so take the careful path.
-  if (roots.length !== values.length) return undefined;
-
-  const source = new SourceText(content);
-  return values.map((value, index) => ({
-    value,
-    lineAt(path: FieldPath) {
-      let node: unknown = value;
-      let range: Range | undefined = roots[index];
-      for (const part of path) {
-        if (typeof node !== 'object' || node === null) return undefined;
-        const child: unknown = (node as any)[part];
-        if (child === undefined) return undefined;
-        if (typeof child === 'object' && child !== null) {
-          node = child;
-          range = ranges.get(child) ?? range;
-          continue;
-        }
-        // A scalar: find its key inside the parent mapping's range.
-        if (typeof part === 'string' && range && !Array.isArray(node)) {
-          return source.keyLine(range, part) ?? source.contentLine(range);
-        }
-        return range ? source.contentLine(range) : undefined;
-      }
-      return range ? source.contentLine(range) : undefined;
-    },
-  }));
-}
-
 /** Line arithmetic over one file's text, computed on first use. */
 class SourceText {
   private lineStarts?: number[];
@@ -183,4 +126,61 @@ class SourceText {
     const end = line < starts.length ? starts[line] - 1 : this.text.length;
     return this.text.slice(starts[line - 1], end).replace(/\r$/, '');
   }
+}
+
+export function parseFast(content: string): FastDocument[] | undefined {
+  if (ALIAS_TOKEN.test(content)) return undefined;
+
+  const ranges = new WeakMap<object, Range>();
+  const roots: Range[] = [];
+  const openedAt: number[] = [];
+  let values: unknown[];
+  try {
+    values = loadAll(content, undefined, {
+      schema: CORE_SCHEMA,
+      json: false,
+      listener(event, state) {
+        if (event === 'open') {
+          openedAt[state.depth] = state.position;
+          return;
+        }
+        const range = { open: openedAt[state.depth], close: state.position };
+        const result = state.result;
+        if (typeof result === 'object' && result !== null) {
+          ranges.set(result, range);
+        }
+        if (state.depth === 1) roots.push(range);
+      },
+    }) as unknown[];
+  } catch {
+    return undefined;
+  }
+  // One root node per document; anything else means the listener saw
+  // something this module does not understand, so take the careful path.
+  if (roots.length !== values.length) return undefined;
+
+  const source = new SourceText(content);
+  return values.map((value, index) => ({
+    value,
+    lineAt(path: FieldPath) {
+      let node: unknown = value;
+      let range: Range | undefined = roots[index];
+      for (const part of path) {
+        if (typeof node !== 'object' || node === null) return undefined;
+        const child: unknown = (node as any)[part];
+        if (child === undefined) return undefined;
+        if (typeof child === 'object' && child !== null) {
+          node = child;
+          range = ranges.get(child) ?? range;
+          continue;
+        }
+        // A scalar: find its key inside the parent mapping's range.
+        if (typeof part === 'string' && range && !Array.isArray(node)) {
+          return source.keyLine(range, part) ?? source.contentLine(range);
+        }
+        return range ? source.contentLine(range) : undefined;
+      }
+      return range ? source.contentLine(range) : undefined;
+    },
+  }));
 }

@@ -242,12 +242,11 @@ function collectObjects(
     }
   }
   const metadata = isPlainObject(value.metadata) ? value.metadata : {};
-  const name =
-    typeof metadata.name === 'string'
-      ? metadata.name
-      : typeof metadata.generateName === 'string'
-      ? metadata.generateName
-      : '';
+  let name = '';
+  if (typeof metadata.name === 'string') name = metadata.name;
+  else if (typeof metadata.generateName === 'string') {
+    name = metadata.generateName;
+  }
   const slash = apiVersion.indexOf('/');
   const declaredNamespace =
     typeof metadata.namespace === 'string' && metadata.namespace !== '';
@@ -337,8 +336,9 @@ function fileProblem(file: string, message: string): SourceProblem {
 
 function pathString(path: FieldPath): string {
   return path
-    .map((part, index) =>
-      typeof part === 'number' ? `[${part}]` : index === 0 ? part : `.${part}`,
-    )
+    .map((part, index) => {
+      if (typeof part === 'number') return `[${part}]`;
+      return index === 0 ? part : `.${part}`;
+    })
     .join('');
 }
