@@ -105,6 +105,31 @@ export function diffScorecards(
   return changes;
 }
 
+/** One write in flight; its failure surfaces at the next wait. */
+class PendingWrite {
+  private current?: Promise<void>;
+  private error?: unknown;
+
+  start(write: Promise<void>) {
+    this.current = write.then(
+      () => undefined,
+      error => {
+        this.error = error;
+      },
+    );
+  }
+
+  async wait() {
+    await this.current;
+    this.current = undefined;
+    if (this.error) {
+      const error = this.error;
+      this.error = undefined;
+      throw error;
+    }
+  }
+}
+
 /** Runs `fn` over `items` with at most `limit` in flight. */
 async function mapWithConcurrency<T, R>(
   items: T[],
@@ -230,6 +255,7 @@ export class EvaluationService {
     }
     const credentials = await this.auth.getOwnServiceCredentials();
     const filter = this.catalogFilter();
+    const writing = new PendingWrite();
     for await (const page of this.catalog.streamEntities(
       { ...(filter ? { filter } : {}), pageSize: this.pageSize },
       { credentials },
@@ -246,15 +272,21 @@ export class EvaluationService {
         seen.add(`${entityRef}\u0000${program.metadata.name}`);
         candidates.push({ entity, entityRef, program });
       }
-      const pageStats = await this.evaluateCandidates(candidates, {
-        force: false,
-      });
+      const { writes, ...pageStats } = await this.evaluateCandidates(
+        candidates,
+        { force: false },
+      );
       stats.evaluated += pageStats.evaluated;
       stats.unchanged += pageStats.unchanged;
       stats.stale += pageStats.stale;
       stats.failed += pageStats.failed;
       callerPhaseChanges += pageStats.callerPhaseChanges;
+      // The write of this page overlaps the evaluation of the next one: the
+      // database works while the engine computes. One write in flight at most.
+      await writing.wait();
+      writing.start(this.store.writeScorecards(writes));
     }
+    await writing.wait();
     // Rows not met in this complete walk belong to entities that left the
     // catalog (or that their program no longer applies to).
     const gone = (await this.store.listScorecardKeys()).filter(
@@ -289,12 +321,11 @@ export class EvaluationService {
       return { entity };
     }
     const ref = stringifyEntityRef(entity);
-    await this.evaluateCandidates(
+    const { writes } = await this.evaluateCandidates(
       [{ entity, entityRef: ref, program: chosen }],
-      {
-        force: true,
-      },
+      { force: true },
     );
+    await this.store.writeScorecards(writes);
     const record = await this.store.getScorecard(ref, chosen.metadata.name);
     return { record, entity, program: chosen };
   }
@@ -373,13 +404,16 @@ export class EvaluationService {
     stale: number;
     failed: number;
     callerPhaseChanges: number;
+    writes: ScorecardWrite[];
   }> {
+    const writes: ScorecardWrite[] = [];
     const result = {
       evaluated: 0,
       unchanged: 0,
       stale: 0,
       failed: 0,
       callerPhaseChanges: 0,
+      writes,
     };
     if (candidates.length === 0) {
       return result;
@@ -463,7 +497,6 @@ export class EvaluationService {
     const previousOf = new Map(
       previousRecords.map(r => [`${r.entityRef}\u0000${r.programId}`, r]),
     );
-    const writes: ScorecardWrite[] = [];
     for (const c of needPrevious) {
       const previous = previousOf.get(key(c));
       const owner = ownerRefOf(c.entity);
@@ -531,7 +564,6 @@ export class EvaluationService {
         history,
       });
     }
-    await this.store.writeScorecards(writes);
     return result;
   }
 
