@@ -139,7 +139,10 @@ export function parseFast(content: string): FastDocument[] | undefined {
     values = loadAll(content, undefined, {
       schema: CORE_SCHEMA,
       json: false,
-      listener(event, state) {
+      listener(event, listenerState) {
+        // js-yaml passes its loader state; its nesting depth is not in the
+        // published typings.
+        const state = listenerState as typeof listenerState & { depth: number };
         if (event === 'open') {
           openedAt[state.depth] = state.position;
           return;
