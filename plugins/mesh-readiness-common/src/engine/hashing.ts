@@ -1,12 +1,13 @@
 /*
- * Content hashes of facts. SHA-256 from @noble/hashes keeps the engine
- * isomorphic (no Node crypto in the browser) and synchronous.
+ * Content hashes of facts: SHA-256 (see sha256Hex.ts, isomorphic and
+ * synchronous) over canonical JSON.
  */
-import { sha256 } from '@noble/hashes/sha2';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
 import type { EntityFacts, EvidenceSource, Program } from '../types';
 import { canonicalJson } from './canonicalJson';
 import { compareStrings } from './compareStrings';
+import { sha256Hex } from './sha256Hex';
+
+export { sha256Hex };
 
 /** Bumped when the meaning of a stored scorecard changes. */
 export const SCORECARD_FORMAT_VERSION = 1;
@@ -17,10 +18,6 @@ const SOURCE_ORDER: readonly EvidenceSource[] = [
   'cluster',
   'metrics',
 ];
-
-export function sha256Hex(text: string): string {
-  return bytesToHex(sha256(utf8ToBytes(text)));
-}
 
 const programDigests = new WeakMap<Program, string>();
 
