@@ -65,18 +65,19 @@ export function evaluateWithAnalyzers(
   };
 
   const notConnected = new Set<EvidenceSource>();
+  const checkContext = {
+    program,
+    facts,
+    nowMs,
+    lookup,
+    manifests,
+    playbooks,
+    templates,
+    notConnected,
+    noteChangeAt,
+  };
   const checks = program.spec.checks.map(check =>
-    evaluateCheck(check, {
-      program,
-      facts,
-      nowMs,
-      lookup,
-      manifests,
-      playbooks,
-      templates,
-      notConnected,
-      noteChangeAt,
-    }),
+    evaluateCheck(check, checkContext),
   );
   const checklist = program.spec.checklist.map(item =>
     evaluateChecklistItem(item, {

@@ -53,14 +53,17 @@ class SourceText {
     const lastLine = this.lineOf(Math.max(start, range.close - 1));
     const column = start - this.starts()[firstLine - 1];
     for (let line = firstLine; line <= lastLine; line++) {
-      const text = this.lineText(line);
-      const prefix = text.slice(0, column);
-      if (!/^[\s-]*$/.test(prefix)) continue;
-      const rest = text.slice(column);
+      // Compared in place rather than on sliced line strings: findings ask
+      // for many lines and this loop runs over every line of the mapping.
+      const [from, to] = this.lineBounds(line);
+      const keyAt = Math.min(from + column, to);
+      if (!onlySpacesOrDashes(this.text, from, keyAt)) continue;
       for (const quoted of [key, `"${key}"`, `'${key}'`]) {
+        const after = keyAt + quoted.length;
         if (
-          rest.startsWith(quoted) &&
-          /^\s*:(\s|$)/.test(rest.slice(quoted.length))
+          after <= to &&
+          this.text.startsWith(quoted, keyAt) &&
+          colonFollows(this.text, after, to)
         ) {
           return line;
         }
@@ -121,17 +124,47 @@ class SourceText {
     return low + 1;
   }
 
-  private lineText(line: number): string {
+  /** Offsets of a line's text: its end excludes the newline and one `\r`. */
+  private lineBounds(line: number): [number, number] {
     const starts = this.starts();
-    const end = line < starts.length ? starts[line] - 1 : this.text.length;
-    return this.text.slice(starts[line - 1], end).replace(/\r$/, '');
+    let end = line < starts.length ? starts[line] - 1 : this.text.length;
+    if (end > starts[line - 1] && this.text[end - 1] === '\r') end--;
+    return [starts[line - 1], end];
   }
 }
 
-export function parseFast(content: string): FastDocument[] | undefined {
-  if (ALIAS_TOKEN.test(content)) return undefined;
+/** `\s` as regular expressions read it, without a regex for ASCII. */
+function isSpace(ch: string): boolean {
+  const code = ch.charCodeAt(0);
+  if (code === 32 || (code >= 9 && code <= 13)) return true;
+  return code >= 128 && /\s/.test(ch);
+}
 
-  const ranges = new WeakMap<object, Range>();
+/** Whether `text[from, to)` holds only whitespace and `-` (list markers). */
+function onlySpacesOrDashes(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const ch = text[i];
+    if (ch !== '-' && !isSpace(ch)) return false;
+  }
+  return true;
+}
+
+/** Whether `text[from, to)` starts with optional whitespace, `:`, then whitespace or its end. */
+function colonFollows(text: string, from: number, to: number): boolean {
+  let i = from;
+  while (i < to && isSpace(text[i])) i++;
+  if (i >= to || text[i] !== ':') return false;
+  return i + 1 === to || isSpace(text[i + 1]);
+}
+
+export function parseFast(content: string): FastDocument[] | undefined {
+  // Most manifests have no `*` at all; the search for one is much cheaper
+  // than the alias pattern.
+  if (content.includes('*') && ALIAS_TOKEN.test(content)) return undefined;
+
+  // A Map, not a WeakMap: it lives exactly as long as the documents it
+  // describes (through their `lineAt`), and Map operations are cheaper.
+  const ranges = new Map<object, Range>();
   const roots: Range[] = [];
   const openedAt: number[] = [];
   let values: unknown[];
@@ -147,11 +180,12 @@ export function parseFast(content: string): FastDocument[] | undefined {
           openedAt[state.depth] = state.position;
           return;
         }
-        const range = { open: openedAt[state.depth], close: state.position };
         const result = state.result;
-        if (typeof result === 'object' && result !== null) {
-          ranges.set(result, range);
-        }
+        const isCollection = typeof result === 'object' && result !== null;
+        // Most nodes are scalars below the root: nothing to keep for them.
+        if (!isCollection && state.depth !== 1) return;
+        const range = { open: openedAt[state.depth], close: state.position };
+        if (isCollection) ranges.set(result, range);
         if (state.depth === 1) roots.push(range);
       },
     }) as unknown[];

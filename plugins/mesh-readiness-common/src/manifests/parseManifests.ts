@@ -268,8 +268,14 @@ function collectObjects(
       lineOf: (path: FieldPath) => {
         // Walk up to the nearest ancestor that exists, so a finding about a
         // missing field points at the block where it should be added.
+        // Objects at the document root (most) need no path concatenation.
+        const fullPath = basePath.length === 0 ? path : [...basePath, ...path];
         for (let depth = path.length; depth >= 0; depth--) {
-          const line = lineAt([...basePath, ...path.slice(0, depth)]);
+          const line = lineAt(
+            depth === path.length
+              ? fullPath
+              : fullPath.slice(0, basePath.length + depth),
+          );
           if (line !== undefined) return line;
         }
         return place;

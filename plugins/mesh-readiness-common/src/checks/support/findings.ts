@@ -66,8 +66,12 @@ export function outcomeFrom(
   wording: OutcomeWording,
 ): AnalyzerOutcome {
   const ordered = sortFindings(findings);
-  const failures = ordered.filter(f => f.level === 'fail').length;
-  const warnings = ordered.filter(f => f.level === 'warn').length;
+  let failures = 0;
+  let warnings = 0;
+  for (const finding of ordered) {
+    if (finding.level === 'fail') failures++;
+    else if (finding.level === 'warn') warnings++;
+  }
   if (failures > 0) {
     return {
       status: 'fail',

@@ -31,7 +31,38 @@ export function podLabelPath(workload: Workload, key: string): FieldPath {
   return [...workload.templatePath, 'metadata', 'labels', key];
 }
 
+/*
+ * Many checks walk the same containers and ports of every workload. The
+ * lists are built once per workload (and per container) and shared: they
+ * are frozen, so a caller cannot change what the next check sees. Keys are
+ * the workload and container objects of one manifest set, so the memo goes
+ * away with the set.
+ */
+const containerLists = new WeakMap<
+  Workload,
+  { containers?: PodContainer[]; initContainers?: PodContainer[] }
+>();
+
 function listContainers(
+  workload: Workload,
+  field: 'containers' | 'initContainers',
+): PodContainer[] {
+  let lists = containerLists.get(workload);
+  if (!lists) {
+    lists = {};
+    containerLists.set(workload, lists);
+  }
+  let result = lists[field];
+  if (!result) {
+    result = Object.freeze(
+      buildContainerList(workload, field),
+    ) as PodContainer[];
+    lists[field] = result;
+  }
+  return result;
+}
+
+function buildContainerList(
   workload: Workload,
   field: 'containers' | 'initContainers',
 ): PodContainer[] {
@@ -78,7 +109,19 @@ export interface ContainerPort {
   name?: string;
 }
 
+const portLists = new WeakMap<PodContainer, ContainerPort[]>();
+
+/** The container's declared ports (built once per container, frozen). */
 export function containerPorts(container: PodContainer): ContainerPort[] {
+  let ports = portLists.get(container);
+  if (!ports) {
+    ports = Object.freeze(buildPortList(container)) as ContainerPort[];
+    portLists.set(container, ports);
+  }
+  return ports;
+}
+
+function buildPortList(container: PodContainer): ContainerPort[] {
   const ports = container.spec.ports;
   if (!Array.isArray(ports)) return [];
   const result: ContainerPort[] = [];
@@ -98,9 +141,18 @@ export function containerPorts(container: PodContainer): ContainerPort[] {
   return result;
 }
 
+const workloadPortLists = new WeakMap<Workload, ContainerPort[]>();
+
 /** Every port of the application containers (init containers excluded). */
 export function workloadPorts(workload: Workload): ContainerPort[] {
-  return appContainers(workload).flatMap(containerPorts);
+  let ports = workloadPortLists.get(workload);
+  if (!ports) {
+    ports = Object.freeze(
+      appContainers(workload).flatMap(container => containerPorts(container)),
+    ) as ContainerPort[];
+    workloadPortLists.set(workload, ports);
+  }
+  return ports;
 }
 
 /**

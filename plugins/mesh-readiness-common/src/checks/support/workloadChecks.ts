@@ -28,9 +28,10 @@ export function judgeWorkloads(
     none?: string;
   },
 ): AnalyzerOutcome {
-  const workloads = manifests
-    .workloads()
-    .filter(workload => options.applies?.(workload) ?? true);
+  const applies = options.applies;
+  const workloads = applies
+    ? manifests.workloads().filter(workload => applies(workload))
+    : manifests.workloads();
   if (workloads.length === 0) {
     return notApplicable(options.none ?? 'no workloads in the manifests');
   }
