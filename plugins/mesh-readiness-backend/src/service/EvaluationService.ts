@@ -330,6 +330,93 @@ export class EvaluationService {
     return { record, entity, program: chosen };
   }
 
+  /**
+   * The catalog facts of one entity, from the providers of the `catalog`
+   * source only (no repository reads): what the scheduled evaluation puts
+   * into `facts.catalog`.
+   */
+  async collectCatalogFacts(
+    entity: Entity,
+    program: Program,
+  ): Promise<NonNullable<EntityFacts['catalog']>> {
+    const entityRef = stringifyEntityRef(entity);
+    let catalogFacts: NonNullable<EntityFacts['catalog']> = {};
+    for (const provider of this.providers.filter(p => p.source === 'catalog')) {
+      const result = await provider.collect(entity, { entityRef, program });
+      if (result.status === 'failed') {
+        throw new Error(`${provider.id}: ${result.reason}`);
+      }
+      catalogFacts = { ...catalogFacts, ...result.facts.catalog };
+    }
+    return catalogFacts;
+  }
+
+  /**
+   * What a CI pipeline needs, beyond the repository, to evaluate the entity
+   * as this backend does: the attestations and waivers in force at `now`
+   * and the catalog facts.
+   * @returns undefined when the entity is unknown; `program` undefined when
+   * no program in force applies to it.
+   */
+  async exportCiFacts(
+    entityRef: string,
+    requested?: Program,
+  ): Promise<
+    | undefined
+    | { entity: Entity; program?: undefined }
+    | {
+        entity: Entity;
+        program: Program;
+        ciFacts: {
+          entityRef: string;
+          programId: string;
+          exportedAt: string;
+          attestations: Attestation[];
+          waivers: Waiver[];
+          catalog: NonNullable<EntityFacts['catalog']>;
+        };
+      }
+  > {
+    const credentials = await this.auth.getOwnServiceCredentials();
+    const entity = await this.catalog.getEntityByRef(entityRef, {
+      credentials,
+    });
+    if (!entity) {
+      return undefined;
+    }
+    const program = requested ?? this.programs.selectProgram(entity);
+    if (!program || !programAppliesTo(program, entity)) {
+      return { entity };
+    }
+    const ref = stringifyEntityRef(entity);
+    const programId = program.metadata.name;
+    const exportedAt = this.clock().toISOString();
+    const [attestations, waivers, catalogFacts] = await Promise.all([
+      this.store.listAttestations({ entityRef: ref, programId }),
+      this.store.listWaivers({
+        entityRef: ref,
+        programId,
+        states: ['approved'],
+      }),
+      this.collectCatalogFacts(entity, program),
+    ]);
+    // Timestamps are ISO UTC strings of the same format: they compare as text.
+    return {
+      entity,
+      program,
+      ciFacts: {
+        entityRef: ref,
+        programId,
+        exportedAt,
+        attestations: attestations.filter(
+          a => !a.revokedAt && (!a.expiresAt || a.expiresAt > exportedAt),
+        ),
+        waivers: waivers.filter(w => w.expiresAt > exportedAt),
+        catalog: catalogFacts,
+      },
+    };
+  }
+
   /** Collects every provider's evidence for one entity into facts. */
   async collectFacts(
     candidate: Candidate,
@@ -569,7 +656,7 @@ export class EvaluationService {
 
   /**
    * Evaluates without storing anything: the entity with the given manifests,
-   * attestations and waivers, every source answering. The CLI builds the
+   * attestations, waivers and catalog facts, every source answering. The CLI builds the
    * same facts from the same inputs, so both give the same scorecard.
    */
   evaluateStateless(input: {
@@ -578,6 +665,8 @@ export class EvaluationService {
     manifests: EntityFacts['manifests'];
     attestations?: Attestation[];
     waivers?: Waiver[];
+    /** Catalog facts, e.g. from the entity's CI facts export. */
+    catalog?: EntityFacts['catalog'];
     now?: string;
   }): Scorecard {
     const facts: EntityFacts = {
@@ -588,6 +677,9 @@ export class EvaluationService {
       waivers: input.waivers ?? [],
       now: input.now ?? this.clock().toISOString(),
     };
+    if (input.catalog) {
+      facts.catalog = input.catalog;
+    }
     return evaluate(input.program, facts);
   }
 }

@@ -569,6 +569,110 @@ describe('mesh-readiness API', () => {
     });
   });
 
+  describe('CI facts export', () => {
+    const svcA = 'component:default/svc-a';
+
+    it('exports the attestations and waivers in force and the catalog facts', async () => {
+      const attested = await api()
+        .post(`${BASE}/attestations`)
+        .set('Authorization', alice)
+        .send({
+          entityRef: svcA,
+          programId: 'istio-adoption',
+          itemId: 'manual.dependency-map',
+          role: 'owner',
+        });
+      expect(attested.status).toBe(201);
+      const revokedAttestation = await api()
+        .post(`${BASE}/attestations`)
+        .set('Authorization', alice)
+        .send({
+          entityRef: svcA,
+          programId: 'istio-adoption',
+          itemId: 'manual.on-call',
+          role: 'owner',
+        });
+      await api()
+        .post(`${BASE}/attestations/${revokedAttestation.body.id}/revoke`)
+        .set('Authorization', alice);
+      const waiverBody = {
+        entityRef: svcA,
+        programId: 'istio-adoption',
+        itemId: 'k8s.resources',
+        justification: 'Limits land with the next release',
+        expiresAt: new Date(Date.now() + 30 * 86400000).toISOString(),
+      };
+      const approved = await api()
+        .post(`${BASE}/waivers`)
+        .set('Authorization', alice)
+        .send(waiverBody);
+      await api()
+        .post(`${BASE}/waivers/${approved.body.id}/approve`)
+        .set('Authorization', lead)
+        .send({});
+      const pending = await api()
+        .post(`${BASE}/waivers`)
+        .set('Authorization', alice)
+        .send({ ...waiverBody, itemId: 'k8s.probes' });
+      expect(pending.status).toBe(201);
+
+      const res = await api().get(
+        `${BASE}/scorecards/component/default/svc-a/ci-facts`,
+      );
+      expect(res.status).toBe(200);
+      expect(res.body.entityRef).toBe(svcA);
+      expect(res.body.programId).toBe('istio-adoption');
+      expect(Date.parse(res.body.exportedAt)).not.toBeNaN();
+      expect(res.body.attestations.map((a: any) => a.id)).toEqual([
+        attested.body.id,
+      ]);
+      expect(res.body.waivers.map((w: any) => w.id)).toEqual([
+        approved.body.id,
+      ]);
+      expect(res.body.waivers[0].state).toBe('approved');
+      // svc-b depends on svc-a and has no manifests: not meshed.
+      expect(res.body.catalog).toEqual({
+        ownerIsGroup: true,
+        callers: [
+          {
+            entityRef: 'component:default/svc-b',
+            phase: 'not-started',
+            meshed: false,
+          },
+        ],
+      });
+
+      const withProgram = await api().get(
+        `${BASE}/scorecards/component/default/svc-b/ci-facts?programId=istio-adoption`,
+      );
+      expect(withProgram.status).toBe(200);
+      expect(withProgram.body.catalog).toEqual({
+        ownerIsGroup: true,
+        callers: [],
+      });
+      expect(withProgram.body.attestations).toEqual([]);
+      expect(withProgram.body.waivers).toEqual([]);
+    });
+
+    it('answers 404 for unknown entities and entities no program applies to, 400 for unknown programs', async () => {
+      const unknown = await api().get(
+        `${BASE}/scorecards/component/default/nope/ci-facts`,
+      );
+      expect(unknown.status).toBe(404);
+      expect(unknown.body.error.message).toMatch(/component:default\/nope/);
+      const library = await api().get(
+        `${BASE}/scorecards/component/default/lib-x/ci-facts`,
+      );
+      expect(library.status).toBe(404);
+      expect(library.body.error.message).toMatch(/no program/);
+      const badProgram = await api().get(
+        `${BASE}/scorecards/component/default/svc-a/ci-facts?programId=nope`,
+      );
+      expect(badProgram.status).toBe(400);
+      expect(badProgram.body.error.message).toMatch(/programId/);
+    });
+  });
+
   describe('stateless evaluation', () => {
     const entity = {
       apiVersion: 'backstage.io/v1alpha1',
@@ -618,6 +722,77 @@ describe('mesh-readiness API', () => {
       expect(res.body.checks.map((c: any) => c.checkId)).toContain(
         'k8s.svc.protocol',
       );
+    });
+
+    it('feeds catalog facts given in the request to the callers check', async () => {
+      const program = TEST_PROGRAM_YAML.replace(
+        '  checklist:\n',
+        `    - id: sec.mtls.callers
+      title: Every caller is meshed
+      rationale: STRICT mTLS breaks callers without a proxy.
+      phase: enforce
+      severity: required
+      evidence: [catalog]
+      analyzer: sec.mtls.callers
+      remediation: Onboard the callers first.
+  checklist:\n`,
+      );
+      const callersCheck = async (extra: Record<string, unknown>) => {
+        const res = await api()
+          .post(`${BASE}/evaluate`)
+          .send({
+            entity,
+            manifests,
+            program,
+            now: '2026-11-01T00:00:00.000Z',
+            ...extra,
+          });
+        expect(res.status).toBe(200);
+        return res.body.checks.find(
+          (c: any) => c.checkId === 'sec.mtls.callers',
+        );
+      };
+      expect((await callersCheck({})).status).toBe('unknown');
+      const meshed = await callersCheck({
+        catalog: {
+          ownerIsGroup: true,
+          callers: [
+            {
+              entityRef: 'component:default/web',
+              phase: 'expand',
+              meshed: true,
+            },
+          ],
+        },
+      });
+      expect(meshed.status).toBe('pass');
+      const notMeshed = await callersCheck({
+        catalog: {
+          callers: [
+            {
+              entityRef: 'component:default/web',
+              phase: 'expand',
+              meshed: true,
+            },
+            {
+              entityRef: 'component:default/batch',
+              phase: 'not-started',
+              meshed: false,
+            },
+          ],
+        },
+      });
+      expect(notMeshed.status).toBe('fail');
+      expect(JSON.stringify(notMeshed)).toContain('component:default/batch');
+      const badCatalog = await api()
+        .post(`${BASE}/evaluate`)
+        .send({
+          entity,
+          manifests,
+          catalog: { callers: [{ entityRef: 'component:default/web' }] },
+        });
+      expect(badCatalog.status).toBe(400);
+      expect(badCatalog.body.error.message).toMatch(/catalog/);
     });
 
     it('rejects bad bodies and invalid programs with 400', async () => {
@@ -759,6 +934,7 @@ describe('mesh-readiness API with permissions denied', () => {
   it.each([
     ['get', '/scorecards', undefined],
     ['get', '/scorecards/component/default/svc-a', undefined],
+    ['get', '/scorecards/component/default/svc-a/ci-facts', undefined],
     ['post', '/scorecards/component/default/svc-a/refresh', undefined],
     ['get', '/history/component/default/svc-a', undefined],
     ['get', '/groups/default/team-a/rollup', undefined],

@@ -214,6 +214,36 @@ export async function createRouter(options: RouterOptions) {
     res.json(toStoredScorecard(record) as any);
   });
 
+  router.get(
+    '/scorecards/:kind/:namespace/:name/ci-facts',
+    async (req, res) => {
+      await canRead(req);
+      const entityRef = entityRefFromPath(req.params);
+      const programId = req.query.programId;
+      let program: Program | undefined;
+      if (programId) {
+        program = programs.get(programId);
+        if (!program) {
+          throw new InputError(
+            `programId: no program "${programId}" is in force`,
+          );
+        }
+      }
+      const exported = await evaluation.exportCiFacts(entityRef, program);
+      if (!exported) {
+        throw new NotFoundError(`no entity ${entityRef} in the catalog`);
+      }
+      if (!exported.program) {
+        throw new NotFoundError(
+          `no program in force applies to ${entityRef}${
+            programId ? ` (asked for ${programId})` : ''
+          }`,
+        );
+      }
+      res.json(exported.ciFacts as any);
+    },
+  );
+
   router.post(
     '/scorecards/:kind/:namespace/:name/refresh',
     async (req, res) => {
@@ -606,6 +636,7 @@ export async function createRouter(options: RouterOptions) {
       manifests: body.manifests as EntityFacts['manifests'],
       attestations: body.attestations as Attestation[] | undefined,
       waivers: body.waivers as Waiver[] | undefined,
+      catalog: body.catalog as EntityFacts['catalog'],
       now: body.now,
     });
     res.json(scorecard as any);

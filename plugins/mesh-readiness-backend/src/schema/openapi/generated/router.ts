@@ -1858,6 +1858,81 @@ export const spec = {
           "content"
         ]
       },
+      "CatalogFacts": {
+        "type": "object",
+        "description": "What the catalog knows beyond the entity itself: whether its owner resolves to a Group, and its callers (entities with a `dependencyOf` relation to it) with their current phase.",
+        "additionalProperties": false,
+        "properties": {
+          "ownerIsGroup": {
+            "type": "boolean"
+          },
+          "callers": {
+            "type": "array",
+            "maxItems": 10000,
+            "items": {
+              "type": "object",
+              "additionalProperties": false,
+              "properties": {
+                "entityRef": {
+                  "type": "string",
+                  "minLength": 1
+                },
+                "phase": {
+                  "type": "string",
+                  "minLength": 1
+                },
+                "meshed": {
+                  "type": "boolean"
+                }
+              },
+              "required": [
+                "entityRef",
+                "phase",
+                "meshed"
+              ]
+            }
+          }
+        }
+      },
+      "CiFacts": {
+        "type": "object",
+        "description": "Everything the CLI needs beyond the repository to evaluate an entity as the portal does: the attestations and waivers in force and the catalog facts. Passed to `mesh-readiness check --ci-facts`.",
+        "properties": {
+          "entityRef": {
+            "type": "string"
+          },
+          "programId": {
+            "type": "string"
+          },
+          "exportedAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "attestations": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Attestation"
+            }
+          },
+          "waivers": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Waiver"
+            }
+          },
+          "catalog": {
+            "$ref": "#/components/schemas/CatalogFacts"
+          }
+        },
+        "required": [
+          "entityRef",
+          "programId",
+          "exportedAt",
+          "attestations",
+          "waivers",
+          "catalog"
+        ]
+      },
       "EvaluateRequest": {
         "type": "object",
         "additionalProperties": false,
@@ -1948,6 +2023,9 @@ export const spec = {
             "items": {
               "$ref": "#/components/schemas/Waiver"
             }
+          },
+          "catalog": {
+            "$ref": "#/components/schemas/CatalogFacts"
           },
           "now": {
             "type": "string",
@@ -2222,6 +2300,53 @@ export const spec = {
                 }
               }
             }
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/scorecards/{kind}/{namespace}/{name}/ci-facts": {
+      "get": {
+        "operationId": "GetEntityCiFacts",
+        "tags": [
+          "Scorecards"
+        ],
+        "description": "The facts a CI pipeline needs to evaluate the entity as the portal does: the attestations and waivers in force and the catalog facts (owner resolution, callers with their phase). Feed the JSON to `mesh-readiness check --ci-facts FILE`.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/kind"
+          },
+          {
+            "$ref": "#/components/parameters/namespace"
+          },
+          {
+            "$ref": "#/components/parameters/name"
+          },
+          {
+            "$ref": "#/components/parameters/programIdQuery"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The CI facts of the entity.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CiFacts"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
           "403": {
             "$ref": "#/components/responses/ErrorResponse"
