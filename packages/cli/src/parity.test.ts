@@ -32,7 +32,7 @@ interface Scenario {
   title: string;
   service: string;
   manifests: string[];
-  /** The export file given to the CLI with --attestations, if any. */
+  /** The export given to the CLI with --ci-facts, relative to the fixtures. */
   exportFile?: string;
   /** A built-in program id; the fixture program file otherwise. */
   builtInProgram?: string;
@@ -53,13 +53,13 @@ const scenarios: Scenario[] = [
     title: 'a failing check under an approved waiver',
     service: 'failing-service',
     manifests: ['k8s/deployment.yaml'],
-    exportFile: 'waivers.json',
+    exportFile: 'failing-service/waivers.json',
   },
   {
     title: 'a checklist item attested in the portal',
     service: 'ready-service',
     manifests: ['k8s/deployment.yaml', 'k8s/service.yaml'],
-    exportFile: 'attestations.yaml',
+    exportFile: 'ready-service/attestations.yaml',
   },
   {
     // The bundle embeds the built-in programs as validated at build time;
@@ -67,6 +67,15 @@ const scenarios: Scenario[] = [
     title: 'the built-in istio-adoption program',
     service: 'ready-service',
     manifests: ['k8s/deployment.yaml', 'k8s/service.yaml'],
+    builtInProgram: 'istio-adoption',
+  },
+  {
+    // Catalog facts from the portal's CI facts export: one caller is not
+    // meshed, so sec.mtls.callers fails instead of being unknown.
+    title: 'catalog callers from the CI facts export',
+    service: 'ready-service',
+    manifests: ['k8s/deployment.yaml', 'k8s/service.yaml'],
+    exportFile: 'ci-facts/ready-service.json',
     builtInProgram: 'istio-adoption',
   },
   {
@@ -134,12 +143,9 @@ describe('parity of check --format json with POST /evaluate', () => {
     const entity = componentOf(scenario.service);
     const exported = scenario.exportFile
       ? parseAllDocuments(
-          readFileSync(
-            join(FIXTURES_DIR, scenario.service, scenario.exportFile),
-            'utf8',
-          ),
+          readFileSync(join(FIXTURES_DIR, scenario.exportFile), 'utf8'),
         )[0].toJS()
-      : { attestations: [], waivers: [] };
+      : { attestations: [], waivers: [], catalog: undefined };
     const entityRef = `component:default/${entity.metadata.name}`;
     const forEntity = (items: Array<{ entityRef: string }>) =>
       items.filter(item => item.entityRef === entityRef);
@@ -155,10 +161,7 @@ describe('parity of check --format json with POST /evaluate', () => {
       '--format',
       'json',
       ...(scenario.exportFile
-        ? [
-            '--attestations',
-            `src/__fixtures__/${scenario.service}/${scenario.exportFile}`,
-          ]
+        ? ['--ci-facts', `src/__fixtures__/${scenario.exportFile}`]
         : []),
     ]);
     expect(cli.stderr).toBe('');
@@ -179,9 +182,20 @@ describe('parity of check --format json with POST /evaluate', () => {
         program: programText(scenario),
         attestations: forEntity(exported.attestations),
         waivers: forEntity(exported.waivers),
+        ...(exported.catalog ? { catalog: exported.catalog } : {}),
         now: FIXED_NOW,
       });
     expect(response.status).toBe(200);
+    if (exported.catalog) {
+      // The catalog facts reached the engine on both sides.
+      const callers = response.body.checks.find(
+        (check: { checkId: string }) => check.checkId === 'sec.mtls.callers',
+      );
+      expect(callers.status).toBe('fail');
+      expect(JSON.stringify(callers.findings)).toContain(
+        'component:default/batch-jobs',
+      );
+    }
 
     // Same canonical bytes, and the same value.
     expect(cli.stdout).toBe(`${serializeScorecard(response.body)}\n`);

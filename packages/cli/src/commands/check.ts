@@ -45,7 +45,9 @@ Options:
                            the entity's mesh-readiness.io/program or mesh-readiness.io/mesh)
   -t, --target-phase ID    phase to reach (default: the target of the entity's current wave,
                            else the program's first phase)
-  -a, --attestations FILE  attestations and waivers exported from the portal (YAML or JSON)
+      --ci-facts FILE      the entity's CI facts exported from the portal (JSON or YAML):
+                           attestations, waivers and catalog facts (callers, owner)
+  -a, --attestations FILE  the same as --ci-facts (its earlier name)
   -f, --format FORMAT      text | json | junit | sarif | markdown (default: text)
   -o, --output FILE        write the report to FILE instead of standard output
       --root DIR           paths in findings are relative to DIR (default: current folder)
@@ -60,6 +62,7 @@ const OPTIONS = {
   manifests: { type: 'string', short: 'm', multiple: true },
   program: { type: 'string', short: 'p' },
   'target-phase': { type: 'string', short: 't' },
+  'ci-facts': { type: 'string' },
   attestations: { type: 'string', short: 'a' },
   format: { type: 'string', short: 'f' },
   output: { type: 'string', short: 'o' },
@@ -79,6 +82,12 @@ export function runCheck(args: string[], io: CommandIo): number {
   const now = parseNow(values.now);
   const portalUrl = parsePortalUrl(values['portal-url']);
   const root = resolve(io.cwd, values.root ?? '.');
+  if (values['ci-facts'] !== undefined && values.attestations !== undefined) {
+    throw new InputError(
+      '--ci-facts and --attestations are the same option; give one of them',
+    );
+  }
+  const ciFactsFile = values['ci-facts'] ?? values.attestations;
 
   // Read as given, so that messages name the file the way the user wrote it.
   const catalog = readCatalogFile(values.catalog ?? 'catalog-info.yaml');
@@ -125,8 +134,8 @@ export function runCheck(args: string[], io: CommandIo): number {
     );
   }
   const manifests = readManifestFiles(resolveManifestPaths(patterns), root);
-  const exported = values.attestations
-    ? forEntity(readAttestationExport(values.attestations), document.ref)
+  const exported = ciFactsFile
+    ? forEntity(readAttestationExport(ciFactsFile), document.ref, ciFactsFile)
     : { attestations: [], waivers: [] };
 
   const facts = buildCliFacts({
@@ -134,6 +143,7 @@ export function runCheck(args: string[], io: CommandIo): number {
     manifests,
     attestations: exported.attestations,
     waivers: exported.waivers,
+    catalog: exported.catalog,
     now,
   });
   const scorecard = evaluate(loaded.program, facts);
@@ -181,17 +191,21 @@ export function runCheck(args: string[], io: CommandIo): number {
  * local files that were read successfully. No cluster or metrics provider
  * exists in CI: those sources are left out, which the engine reads as not
  * connected, so their checks are `not-evaluated` (shown as such, never as a
- * pass). These are the facts the backend's stateless `POST /evaluate` builds
- * from the same inputs, so both give the same scorecard and facts hash.
+ * pass). Catalog facts about other entities (the callers' phases, whether
+ * the owner is a Group) come only from the portal's CI facts export; without
+ * it they are absent and the checks that read them are `unknown`. These are
+ * the facts the backend's stateless `POST /evaluate` builds from the same
+ * inputs, so both give the same scorecard and facts hash.
  */
 export function buildCliFacts(input: {
   entity: EntityFacts['entity'];
   manifests: EntityFacts['manifests'];
   attestations: EntityFacts['attestations'];
   waivers: EntityFacts['waivers'];
+  catalog?: EntityFacts['catalog'];
   now: string;
 }): EntityFacts {
-  return {
+  const facts: EntityFacts = {
     entity: input.entity,
     manifests: input.manifests,
     sources: {
@@ -202,6 +216,10 @@ export function buildCliFacts(input: {
     waivers: input.waivers,
     now: input.now,
   };
+  if (input.catalog) {
+    facts.catalog = input.catalog;
+  }
+  return facts;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type {
   Attestation,
+  EntityFacts,
   Waiver,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { InputError } from '../errors';
@@ -7,10 +8,35 @@ import { isRecord } from './catalog';
 import { readTextFile } from './readTextFile';
 import { parseYamlDocuments, YamlDocument } from './yamlDocuments';
 
+/**
+ * The CI facts of an entity as the portal exports them
+ * (`GET /api/mesh-readiness/scorecards/{kind}/{namespace}/{name}/ci-facts`),
+ * or a hand-made file with only `attestations` and `waivers`.
+ */
 export interface AttestationExport {
+  /** The entity the export was made for; required with `catalog`. */
+  entityRef?: string;
+  programId?: string;
+  exportedAt?: string;
   attestations: Attestation[];
   waivers: Waiver[];
+  /** Catalog facts (owner resolution, callers), as the backend computes them. */
+  catalog?: NonNullable<EntityFacts['catalog']>;
 }
+
+const EXPORT_KEYS = [
+  'entityRef',
+  'programId',
+  'exportedAt',
+  'attestations',
+  'waivers',
+  'catalog',
+];
+const CALLER_FIELDS: Record<string, 'string' | 'boolean'> = {
+  entityRef: 'string',
+  phase: 'string',
+  meshed: 'boolean',
+};
 
 const ROLES = ['owner', 'security', 'platform'];
 const WAIVER_STATES = [
@@ -56,9 +82,11 @@ const OPTIONAL_WAIVER_FIELDS = [
 ];
 
 /**
- * Reads the attestations and waivers exported from the portal: one YAML or
- * JSON document `{ attestations: [...], waivers: [...] }`. Every entry is
- * checked; the first bad one is reported with file:line:column.
+ * Reads the CI facts exported from the portal: one YAML or JSON document
+ * `{ entityRef, programId, exportedAt, attestations, waivers, catalog }`, of
+ * which only `attestations` and `waivers` are needed (an older export holds
+ * nothing else). Every entry is checked; the first bad one is reported with
+ * file:line:column.
  */
 export function readAttestationExport(file: string): AttestationExport {
   const text = readTextFile(file, 'attestations file');
@@ -85,13 +113,35 @@ export function readAttestationExport(file: string): AttestationExport {
     );
   }
   for (const key of Object.keys(root)) {
-    if (key !== 'attestations' && key !== 'waivers') {
-      fail(`unknown key '${key}'; expected 'attestations' and 'waivers'`, [
-        key,
-      ]);
+    if (!EXPORT_KEYS.includes(key)) {
+      fail(`unknown key '${key}'; expected ${EXPORT_KEYS.join(', ')}`, [key]);
     }
   }
+  for (const key of ['entityRef', 'programId', 'exportedAt']) {
+    if (
+      root[key] !== undefined &&
+      (typeof root[key] !== 'string' || root[key] === '')
+    ) {
+      fail(`${key} must be a non-empty string`, [key]);
+    }
+  }
+  const catalog = readCatalogFacts(root.catalog, fail);
+  if (catalog && root.entityRef === undefined) {
+    fail("'catalog' needs 'entityRef': catalog facts belong to one entity", [
+      'catalog',
+    ]);
+  }
   return {
+    ...(root.entityRef !== undefined
+      ? { entityRef: root.entityRef as string }
+      : {}),
+    ...(root.programId !== undefined
+      ? { programId: root.programId as string }
+      : {}),
+    ...(root.exportedAt !== undefined
+      ? { exportedAt: root.exportedAt as string }
+      : {}),
+    ...(catalog ? { catalog } : {}),
     attestations: readList(
       document,
       root,
@@ -172,15 +222,104 @@ function readList(
   });
 }
 
-/** The entries that concern one entity (an export may hold many). */
+/**
+ * The `catalog` mapping: `ownerIsGroup` (boolean) and `callers`, a list of
+ * `{ entityRef, phase, meshed }`; both optional, nothing else allowed.
+ */
+function readCatalogFacts(
+  value: unknown,
+  fail: (message: string, path: Array<string | number>) => never,
+): AttestationExport['catalog'] {
+  if (value === undefined || value === null) {
+    return undefined;
+  }
+  if (!isRecord(value)) {
+    return fail("'catalog' must be a mapping", ['catalog']);
+  }
+  const facts: NonNullable<AttestationExport['catalog']> = {};
+  for (const [key, field] of Object.entries(value)) {
+    if (key === 'ownerIsGroup') {
+      if (typeof field !== 'boolean') {
+        fail('catalog.ownerIsGroup must be true or false', ['catalog', key]);
+      }
+      facts.ownerIsGroup = field as boolean;
+    } else if (key === 'callers') {
+      if (!Array.isArray(field)) {
+        return fail('catalog.callers must be a list', ['catalog', key]);
+      }
+      facts.callers = field.map((caller, index) =>
+        readCaller(caller, index, fail),
+      );
+    } else {
+      fail(
+        `catalog has an unknown key '${key}'; expected ownerIsGroup, callers`,
+        ['catalog', key],
+      );
+    }
+  }
+  return facts;
+}
+
+function readCaller(
+  caller: unknown,
+  index: number,
+  fail: (message: string, path: Array<string | number>) => never,
+): { entityRef: string; phase: string; meshed: boolean } {
+  const at = `catalog.callers[${index}]`;
+  const path = ['catalog', 'callers', index];
+  if (!isRecord(caller)) {
+    return fail(`${at} must be a mapping`, path);
+  }
+  for (const [field, type] of Object.entries(CALLER_FIELDS)) {
+    const value = caller[field];
+    if (value === undefined) {
+      fail(`${at}.${field} is required`, path);
+    }
+    if (typeof value !== type || value === '') {
+      fail(
+        `${at}.${field} must be ${
+          type === 'string' ? 'a non-empty string' : 'true or false'
+        }`,
+        [...path, field],
+      );
+    }
+  }
+  for (const field of Object.keys(caller)) {
+    if (!(field in CALLER_FIELDS)) {
+      fail(`${at} has an unknown field '${field}'`, [...path, field]);
+    }
+  }
+  return {
+    entityRef: caller.entityRef as string,
+    phase: caller.phase as string,
+    meshed: caller.meshed as boolean,
+  };
+}
+
+function sameRef(a: string, b: string): boolean {
+  return a.toLocaleLowerCase('en-US') === b.toLocaleLowerCase('en-US');
+}
+
+/**
+ * The entries that concern one entity (an export may hold many). An export
+ * made for another entity is an error: its catalog facts would be wrong.
+ */
 export function forEntity(
   data: AttestationExport,
   entityRef: string,
+  file: string,
 ): AttestationExport {
-  const ref = entityRef.toLocaleLowerCase('en-US');
-  const same = (other: string) => other.toLocaleLowerCase('en-US') === ref;
+  if (data.entityRef !== undefined && !sameRef(data.entityRef, entityRef)) {
+    throw new InputError(
+      `the export is for ${data.entityRef}, but the entity checked is ${entityRef}`,
+      { location: { file } },
+    );
+  }
   return {
-    attestations: data.attestations.filter(entry => same(entry.entityRef)),
-    waivers: data.waivers.filter(entry => same(entry.entityRef)),
+    ...data,
+    attestations: data.attestations.filter(entry =>
+      sameRef(entry.entityRef, entityRef),
+    ),
+    waivers: data.waivers.filter(entry => sameRef(entry.entityRef, entityRef)),
   };
 }
