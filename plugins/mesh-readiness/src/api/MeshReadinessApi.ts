@@ -66,6 +66,8 @@ export type MentorTeam = MeshReadinessApiSchemas['MentorTeam'];
 export type Mentor = MeshReadinessApiSchemas['Mentor'];
 /** @public */
 export type MentorNote = MeshReadinessApiSchemas['MentorNote'];
+/** @public */
+export type CiFacts = MeshReadinessApiSchemas['CiFacts'];
 
 /** Filters of {@link MeshReadinessApi.listScorecards}. @public */
 export interface ListScorecardsQuery {
@@ -108,6 +110,15 @@ export interface MeshReadinessApi {
   listScorecards(query?: ListScorecardsQuery): Promise<ScorecardPage>;
   /** Changes of the entity, newest first. */
   getEntityHistory(entityRef: string, query?: PageQuery): Promise<HistoryPage>;
+  /**
+   * What a CI pipeline needs to evaluate the entity as the portal does
+   * (attestations and waivers in force, catalog facts), for
+   * `mesh-readiness check --ci-facts`.
+   */
+  getEntityCiFacts(
+    entityRef: string,
+    options?: { programId?: string },
+  ): Promise<CiFacts>;
 
   createAttestation(request: CreateAttestationRequest): Promise<Attestation>;
   revokeAttestation(id: string): Promise<Attestation>;

@@ -4,6 +4,7 @@ import { ResponseError } from '@backstage/errors';
 import type { paths } from '../schema/openapi/generated/types';
 import type {
   Attestation,
+  CiFacts,
   CreateAttestationRequest,
   CreateWaiverRequest,
   GroupRollup,
@@ -88,6 +89,19 @@ export class MeshReadinessClient implements MeshReadinessApi {
       OkBody<'/scorecards/{kind}/{namespace}/{name}/refresh', 'post'>
     >(
       await this.send('post', `/scorecards/${entityPath(entityRef)}/refresh`, {
+        programId: options?.programId,
+      }),
+    );
+  }
+
+  async getEntityCiFacts(
+    entityRef: string,
+    options?: { programId?: string },
+  ): Promise<CiFacts> {
+    return this.json<
+      OkBody<'/scorecards/{kind}/{namespace}/{name}/ci-facts', 'get'>
+    >(
+      await this.send('get', `/scorecards/${entityPath(entityRef)}/ci-facts`, {
         programId: options?.programId,
       }),
     );

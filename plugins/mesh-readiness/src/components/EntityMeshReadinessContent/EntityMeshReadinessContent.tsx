@@ -29,6 +29,7 @@ import {
 import { PhaseHeadline } from '../shared/PhaseHeadline';
 import { StaleNotice } from '../shared/StaleNotice';
 import { AttestDialog, AttestInput } from './AttestDialog';
+import { ExportCiFactsButton } from './ExportCiFactsButton';
 import { HistoryChart } from './HistoryChart';
 import { PermissionGate } from './PermissionGate';
 import { PhaseChecklist } from './PhaseChecklist';
@@ -262,7 +263,13 @@ export function EntityMeshReadinessContent(
                 {formatDateTime(scorecard.factsTimestamp)}
                 {stored.stale ? ' (stale)' : ''}
               </Typography>
-              {refreshButton}
+              <Box display="flex" flexWrap="wrap" gridGap={8}>
+                <ExportCiFactsButton
+                  entityRef={entityRef}
+                  programId={scorecard.programId}
+                />
+                {refreshButton}
+              </Box>
             </Box>
           </Box>
         </InfoCard>

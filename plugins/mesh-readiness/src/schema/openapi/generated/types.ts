@@ -39,6 +39,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/scorecards/{kind}/{namespace}/{name}/ci-facts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The facts a CI pipeline needs to evaluate the entity as the portal does: the attestations and waivers in force and the catalog facts (owner resolution, callers with their phase). Feed the JSON to `mesh-readiness check --ci-facts FILE`. */
+    get: operations['GetEntityCiFacts'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/scorecards/{kind}/{namespace}/{name}/refresh': {
     parameters: {
       query?: never;
@@ -827,6 +844,25 @@ export interface components {
       content: string;
       url?: string;
     };
+    /** What the catalog knows beyond the entity itself: whether its owner resolves to a Group, and its callers (entities with a `dependencyOf` relation to it) with their current phase. */
+    CatalogFacts: {
+      ownerIsGroup?: boolean;
+      callers?: {
+        entityRef: string;
+        phase: string;
+        meshed: boolean;
+      }[];
+    };
+    /** Everything the CLI needs beyond the repository to evaluate an entity as the portal does: the attestations and waivers in force and the catalog facts. Passed to `mesh-readiness check --ci-facts`. */
+    CiFacts: {
+      entityRef: string;
+      programId: string;
+      /** Format: date-time */
+      exportedAt: string;
+      attestations: components['schemas']['Attestation'][];
+      waivers: components['schemas']['Waiver'][];
+      catalog: components['schemas']['CatalogFacts'];
+    };
     EvaluateRequest: {
       /** A catalog entity (apiVersion, kind, metadata.name required). */
       entity: {
@@ -857,6 +893,7 @@ export interface components {
       program?: string;
       attestations?: components['schemas']['AttestationInput'][];
       waivers?: components['schemas']['Waiver'][];
+      catalog?: components['schemas']['CatalogFacts'];
       /**
        * Format: date-time
        * Evaluation clock; fixes the result for comparison with the CLI.
@@ -989,6 +1026,38 @@ export interface operations {
           'application/json': components['schemas']['StoredScorecard'];
         };
       };
+      403: components['responses']['ErrorResponse'];
+      404: components['responses']['ErrorResponse'];
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  GetEntityCiFacts: {
+    parameters: {
+      query?: {
+        /** Program id; defaults to the program selected for the entity. */
+        programId?: components['parameters']['programIdQuery'];
+      };
+      header?: never;
+      path: {
+        /** Entity kind, e.g. `component`. */
+        kind: components['parameters']['kind'];
+        namespace: components['parameters']['namespace'];
+        name: components['parameters']['name'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** The CI facts of the entity. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CiFacts'];
+        };
+      };
+      400: components['responses']['ErrorResponse'];
       403: components['responses']['ErrorResponse'];
       404: components['responses']['ErrorResponse'];
       default: components['responses']['ErrorResponse'];
