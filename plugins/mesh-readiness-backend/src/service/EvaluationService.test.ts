@@ -222,5 +222,118 @@ describe('EvaluationService', () => {
       expect(after!.scorecard.notConnected).not.toContain('metrics');
       expect(Object.keys(after!.failingSince).length).toBeGreaterThan(0);
     });
+
+    describe('CI facts export', () => {
+      const svcA = 'component:default/svc-a';
+      const now = new Date('2026-11-10T00:00:00.000Z');
+      const attestation = (
+        id: string,
+        extra: { expiresAt?: string; revokedAt?: string; programId?: string },
+      ) => ({
+        id,
+        entityRef: svcA,
+        programId: 'istio-adoption',
+        itemId: 'manual.on-call',
+        attestedBy: 'user:default/alice',
+        role: 'owner' as const,
+        attestedAt: '2026-11-01T00:00:00.000Z',
+        ...extra,
+      });
+      const waiver = (
+        id: string,
+        state: 'approved' | 'requested',
+        expiresAt: string,
+      ) => ({
+        id,
+        entityRef: svcA,
+        programId: 'istio-adoption',
+        itemId: 'k8s.probes',
+        state,
+        justification: 'Probes land next sprint',
+        requestedBy: 'user:default/alice',
+        requestedAt: '2026-11-01T00:00:00.000Z',
+        expiresAt,
+      });
+
+      // Other tests leave attestations behind; these count exact lists.
+      const clearAttestationsAndWaivers = async () => {
+        await knex('mesh_readiness_attestations').delete();
+        await knex('mesh_readiness_waivers').delete();
+      };
+      beforeEach(clearAttestationsAndWaivers);
+      afterEach(clearAttestationsAndWaivers);
+
+      it('exports only what is in force and the catalog facts the evaluation uses', async () => {
+        const { service, store, programs } = setup({ clock: () => now });
+        await programs.reload();
+        await store.createAttestation(attestation('in-force', {}));
+        await store.createAttestation(
+          attestation('expired', { expiresAt: '2026-11-09T00:00:00.000Z' }),
+        );
+        await store.createAttestation(
+          attestation('revoked', { revokedAt: '2026-11-02T00:00:00.000Z' }),
+        );
+        await store.createAttestation(
+          attestation('other-program', { programId: 'linkerd-adoption' }),
+        );
+        await store.createWaiver(
+          waiver('approved', 'approved', '2026-12-01T00:00:00.000Z'),
+        );
+        await store.createWaiver(
+          waiver('requested', 'requested', '2026-12-01T00:00:00.000Z'),
+        );
+        await store.createWaiver(
+          waiver('past', 'approved', '2026-11-05T00:00:00.000Z'),
+        );
+        await service.evaluateAll();
+
+        const exported = await service.exportCiFacts(svcA);
+        expect(exported?.program?.metadata.name).toBe('istio-adoption');
+        const ciFacts = (exported as { ciFacts: any }).ciFacts;
+        expect(ciFacts.entityRef).toBe(svcA);
+        expect(ciFacts.programId).toBe('istio-adoption');
+        expect(ciFacts.exportedAt).toBe(now.toISOString());
+        expect(ciFacts.attestations.map((a: any) => a.id)).toEqual([
+          'in-force',
+        ]);
+        expect(ciFacts.waivers.map((w: any) => w.id)).toEqual(['approved']);
+        // The caller's phase is the one stored by the evaluation.
+        const svcB = await store.getScorecard('component:default/svc-b');
+        expect(ciFacts.catalog).toEqual({
+          ownerIsGroup: true,
+          callers: [
+            {
+              entityRef: 'component:default/svc-b',
+              phase: svcB!.scorecard.phase,
+              meshed: svcB!.scorecard.phase !== 'not-started',
+            },
+          ],
+        });
+      });
+
+      it('tells unknown entities and entities without a program apart', async () => {
+        const { service, programs } = setup({ clock: () => now });
+        await programs.reload();
+        expect(
+          await service.exportCiFacts('component:default/nope'),
+        ).toBeUndefined();
+        const library = await service.exportCiFacts('component:default/lib-x');
+        expect(library?.entity.metadata.name).toBe('lib-x');
+        expect(library?.program).toBeUndefined();
+      });
+
+      it('fails rather than export partial catalog facts when the catalog source fails', async () => {
+        const failing: EvidenceProvider = {
+          id: 'broken-catalog',
+          source: 'catalog',
+          collect: async () => ({ status: 'failed', reason: 'catalog down' }),
+        };
+        const { service, programs } = setup({ providers: [failing] });
+        await programs.reload();
+        await expect(service.exportCiFacts(svcA)).rejects.toThrow(
+          'broken-catalog: catalog down',
+        );
+      });
+    });
   });
 });
