@@ -49,6 +49,50 @@ describe('MeshReadinessClient', () => {
     );
   });
 
+  it('reads the CI facts of an entity, and throws on 404 (unlike the scorecard)', async () => {
+    const seenUrls: string[] = [];
+    server.use(
+      rest.get(
+        `${BASE_URL}/scorecards/:kind/:namespace/:name/ci-facts`,
+        (req, res, ctx) => {
+          seenUrls.push(req.url.toString());
+          if (req.params.name === 'gone') {
+            return res(
+              ctx.status(404),
+              ctx.json({
+                error: {
+                  name: 'NotFoundError',
+                  message: 'no entity component:default/gone in the catalog',
+                },
+              }),
+            );
+          }
+          return res(
+            ctx.json({
+              entityRef: 'component:default/payments',
+              programId: 'istio-adoption',
+              exportedAt: '2026-11-20T12:00:00.000Z',
+              attestations: [],
+              waivers: [],
+              catalog: { ownerIsGroup: true, callers: [] },
+            }),
+          );
+        },
+      ),
+    );
+    const facts = await client.getEntityCiFacts('Component:default/payments', {
+      programId: 'istio-adoption',
+    });
+    expect(facts.catalog).toEqual({ ownerIsGroup: true, callers: [] });
+    await expect(
+      client.getEntityCiFacts('component:default/gone'),
+    ).rejects.toMatchObject({ name: 'ResponseError', statusCode: 404 });
+    expect(seenUrls).toEqual([
+      `${BASE_URL}/scorecards/component/default/payments/ci-facts?programId=istio-adoption`,
+      `${BASE_URL}/scorecards/component/default/gone/ci-facts`,
+    ]);
+  });
+
   it('answers undefined when the entity has no scorecard', async () => {
     server.use(
       rest.get(
