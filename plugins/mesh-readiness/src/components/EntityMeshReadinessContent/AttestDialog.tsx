@@ -9,7 +9,7 @@ import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import Alert from '@material-ui/lab/Alert';
 import type { ChecklistResult } from '../../api/MeshReadinessApi';
-import { errorMessage } from '../shared/errorMessage';
+import { useDialogSubmit } from './useDialogSubmit';
 
 type AttestorRole = ChecklistResult['roles'][number];
 
@@ -37,8 +37,7 @@ export function AttestDialog(props: {
   const [role, setRole] = useState<AttestorRole>(item.roles[0] ?? 'owner');
   const [evidenceUrl, setEvidenceUrl] = useState('');
   const [comment, setComment] = useState('');
-  const [submitting, setSubmitting] = useState(false);
-  const [error, setError] = useState<string>();
+  const { submitting, error, run } = useDialogSubmit();
 
   const trimmedUrl = evidenceUrl.trim();
   const urlInvalid = trimmedUrl !== '' && !EVIDENCE_URL.test(trimmedUrl);
@@ -49,9 +48,7 @@ export function AttestDialog(props: {
     if (urlInvalid) {
       return;
     }
-    setSubmitting(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       await onSubmit({
         role,
         evidenceUrl: trimmedUrl || undefined,
@@ -59,11 +56,7 @@ export function AttestDialog(props: {
       });
       setEvidenceUrl('');
       setComment('');
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setSubmitting(false);
-    }
+    });
   };
 
   return (

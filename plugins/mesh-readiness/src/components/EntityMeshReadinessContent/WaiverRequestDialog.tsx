@@ -7,7 +7,7 @@ import DialogContentText from '@material-ui/core/DialogContentText';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import TextField from '@material-ui/core/TextField';
 import Alert from '@material-ui/lab/Alert';
-import { errorMessage } from '../shared/errorMessage';
+import { useDialogSubmit } from './useDialogSubmit';
 
 /** What the waiver dialog submits. */
 export interface WaiverInput {
@@ -37,8 +37,7 @@ export function WaiverRequestDialog(props: {
   const [compensatingControl, setCompensatingControl] = useState('');
   const [expiresOn, setExpiresOn] = useState('');
   const [touched, setTouched] = useState(false);
-  const [submitting, setSubmitting] = useState(false);
-  const [error, setError] = useState<string>();
+  const { submitting, error, run } = useDialogSubmit();
 
   const today = todayIsoDate(new Date());
   const justificationMissing = justification.trim() === '';
@@ -56,9 +55,7 @@ export function WaiverRequestDialog(props: {
     if (justificationMissing || expiryProblem) {
       return;
     }
-    setSubmitting(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       await onSubmit({
         justification: justification.trim(),
         compensatingControl: compensatingControl.trim() || undefined,
@@ -68,11 +65,7 @@ export function WaiverRequestDialog(props: {
       setCompensatingControl('');
       setExpiresOn('');
       setTouched(false);
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setSubmitting(false);
-    }
+    });
   };
 
   return (
