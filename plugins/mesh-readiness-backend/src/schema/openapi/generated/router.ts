@@ -1613,7 +1613,12 @@ export const spec = {
             "minLength": 1
           },
           "role": {
-            "$ref": "#/components/schemas/AttestorRole"
+            "description": "The role attested in. It must be one the item allows and one the caller holds (owner: member of the entity's owning group; security, platform: member of a group configured under `meshReadiness.roles`); otherwise 403 with the reason. When omitted, the first role the item allows that the caller holds is used.",
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/AttestorRole"
+              }
+            ]
           },
           "evidenceUrl": {
             "type": "string",
@@ -1628,8 +1633,48 @@ export const spec = {
         "required": [
           "entityRef",
           "programId",
-          "itemId",
-          "role"
+          "itemId"
+        ]
+      },
+      "AttestorRoleHolding": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+          "role": {
+            "$ref": "#/components/schemas/AttestorRole"
+          },
+          "held": {
+            "type": "boolean"
+          },
+          "reason": {
+            "type": "string",
+            "description": "Why the caller holds the role, or what holding it requires."
+          }
+        },
+        "required": [
+          "role",
+          "held",
+          "reason"
+        ]
+      },
+      "AttestorRoles": {
+        "type": "object",
+        "additionalProperties": false,
+        "description": "The attestor roles the caller holds for one entity.",
+        "properties": {
+          "entityRef": {
+            "type": "string"
+          },
+          "roles": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/AttestorRoleHolding"
+            }
+          }
+        },
+        "required": [
+          "entityRef",
+          "roles"
         ]
       },
       "Waiver": {
@@ -2860,6 +2905,16 @@ export const spec = {
           }
         },
         "responses": {
+          "200": {
+            "description": "An identical attestation (same entity, program, item, author, role, evidence link and comment) is already in force; it is returned and nothing new is stored.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Attestation"
+                }
+              }
+            }
+          },
           "201": {
             "description": "The stored attestation.",
             "content": {
@@ -2885,9 +2940,54 @@ export const spec = {
         }
       }
     },
+    "/attestations/roles": {
+      "get": {
+        "operationId": "GetAttestorRoles",
+        "tags": [
+          "Attestations"
+        ],
+        "description": "The attestor roles (owner, security, platform) the caller holds for an entity, each with the reason, derived from the caller's identity.",
+        "parameters": [
+          {
+            "name": "entityRef",
+            "in": "query",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "minLength": 1
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Every role, held or not, with the reason.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/AttestorRoles"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
     "/attestations/{id}/revoke": {
       "post": {
         "operationId": "RevokeAttestation",
+        "description": "Only the author of the attestation or a platform admin (holder of the platform role, or allowed `mesh-readiness.program.admin`) may revoke it.",
         "tags": [
           "Attestations"
         ],

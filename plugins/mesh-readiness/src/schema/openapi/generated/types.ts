@@ -237,6 +237,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/attestations/roles': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The attestor roles (owner, security, platform) the caller holds for an entity, each with the reason, derived from the caller's identity. */
+    get: operations['GetAttestorRoles'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/attestations/{id}/revoke': {
     parameters: {
       query?: never;
@@ -246,6 +263,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** Only the author of the attestation or a platform admin (holder of the platform role, or allowed `mesh-readiness.program.admin`) may revoke it. */
     post: operations['RevokeAttestation'];
     delete?: never;
     options?: never;
@@ -780,9 +798,21 @@ export interface components {
       entityRef: string;
       programId: string;
       itemId: string;
-      role: components['schemas']['AttestorRole'];
+      /** The role attested in. It must be one the item allows and one the caller holds (owner: member of the entity's owning group; security, platform: member of a group configured under `meshReadiness.roles`); otherwise 403 with the reason. When omitted, the first role the item allows that the caller holds is used. */
+      role?: components['schemas']['AttestorRole'];
       evidenceUrl?: string;
       comment?: string;
+    };
+    AttestorRoleHolding: {
+      role: components['schemas']['AttestorRole'];
+      held: boolean;
+      /** Why the caller holds the role, or what holding it requires. */
+      reason: string;
+    };
+    /** The attestor roles the caller holds for one entity. */
+    AttestorRoles: {
+      entityRef: string;
+      roles: components['schemas']['AttestorRoleHolding'][];
     };
     Waiver: {
       id: string;
@@ -1408,6 +1438,15 @@ export interface operations {
       };
     };
     responses: {
+      /** An identical attestation (same entity, program, item, author, role, evidence link and comment) is already in force; it is returned and nothing new is stored. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Attestation'];
+        };
+      };
       /** The stored attestation. */
       201: {
         headers: {
@@ -1415,6 +1454,32 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['Attestation'];
+        };
+      };
+      400: components['responses']['ErrorResponse'];
+      403: components['responses']['ErrorResponse'];
+      404: components['responses']['ErrorResponse'];
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  GetAttestorRoles: {
+    parameters: {
+      query: {
+        entityRef: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** Every role, held or not, with the reason. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AttestorRoles'];
         };
       };
       400: components['responses']['ErrorResponse'];
