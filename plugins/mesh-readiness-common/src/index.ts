@@ -6,6 +6,7 @@
  */
 export * from './types';
 export * from './program';
+export * from './links';
 export * from './engine';
 export * from './permissions';
 export * from './manifests';

@@ -4,6 +4,9 @@
  * engineer, or undefined when the value is fine.
  */
 
+// Links follow the suite-wide rule in ../links.ts.
+export { linkProblem } from '../links';
+
 /** Parsed ISO-8601 duration, e.g. `P1Y2M3W4DT5H6M7S`. */
 export interface IsoDuration {
   years: number;
@@ -101,54 +104,6 @@ export function dateProblem(text: string): string | undefined {
     return `"${text}" is not a calendar date (${year}-${match[2]} has no day ${match[3]})`;
   }
   return undefined;
-}
-
-const SCHEME_PATTERN = /^([a-zA-Z][a-zA-Z0-9+.-]*):/;
-
-/**
- * Links are rendered in the portal, so only http(s) and relative links are
- * allowed. Anything with another scheme (`javascript:`, `data:`, `file:`,
- * `vbscript:`...) is rejected, as are control characters and spaces that
- * browsers strip before reading the scheme (`java\tscript:`).
- */
-export function linkProblem(text: string): string | undefined {
-  if (text.length === 0) {
-    return 'the link is empty';
-  }
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u0020\u007f-\u009f]/.test(text)) {
-    return `"${printable(
-      text,
-    )}" contains spaces or control characters; encode them (e.g. %20)`;
-  }
-  if (text.startsWith('//') || text.startsWith('\\\\')) {
-    return `"${text}" is a protocol-relative link to another host; write it with https://`;
-  }
-  if (text.includes('\\')) {
-    return `"${text}" contains a backslash; use / in links`;
-  }
-  const scheme = SCHEME_PATTERN.exec(text);
-  if (!scheme) {
-    return undefined;
-  }
-  const name = scheme[1].toLowerCase();
-  if (name !== 'http' && name !== 'https') {
-    return `"${text}" uses the ${name}: scheme; only http(s) links and relative links (e.g. /docs/...) are allowed`;
-  }
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return `"${text}" is not a valid URL`;
-  }
-  if (!url.hostname) {
-    return `"${text}" has no host name`;
-  }
-  return undefined;
-}
-
-function printable(text: string): string {
-  return JSON.stringify(text).slice(1, -1);
 }
 
 /** `kind:namespace/name` or `kind:name` (namespace `default`). */

@@ -10,7 +10,6 @@ export {
   addIsoDuration,
   dateProblem,
   durationProblem,
-  linkProblem,
   parseIsoDuration,
 } from './formats';
 export type { IsoDuration } from './formats';

@@ -27,12 +27,20 @@ describe('safeHref', () => {
     'file:///etc/passwd',
     'ftp://example.com',
     '//evil.example.com/x',
+    '/\\evil.example.com/x',
+    '\\\\evil.example.com/x',
+    '/\t/evil.example.com/x',
+    'https://example.com\\@evil.example.com',
     '',
     '   ',
     undefined,
     null,
   ])('rejects %p', url => {
     expect(safeHref(url)).toBeUndefined();
+  });
+
+  it('security: safeHref rejects /\\host, which browsers read as //host', () => {
+    expect(safeHref('/\\evil.example.com')).toBeUndefined();
   });
 
   it('trims surrounding white space', () => {
