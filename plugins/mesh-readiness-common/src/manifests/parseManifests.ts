@@ -12,6 +12,7 @@ import type { FieldPath, ManifestObject } from './ManifestObject';
 import { ManifestSet } from './ManifestSet';
 import { parseFast } from './fastYaml';
 import { isPlainObject, stringMap } from './isPlainObject';
+import { aliasErrorText, yamlErrorText } from './yamlErrorText';
 
 export interface ParseManifestsOptions {
   /**
@@ -152,7 +153,7 @@ export function parseManifests(
             lineCounter,
             doc.contents.range?.[0] ?? 0,
             '',
-            `document could not be expanded: ${(error as Error).message}`,
+            `document could not be expanded: ${aliasErrorText(error)}`,
           ),
         );
         continue;
@@ -320,8 +321,8 @@ function yamlProblem(
         lineCounter.linePos(error.pos[0]).line,
         lineCounter.linePos(error.pos[0]).col,
       ];
-  // The library's messages end with a code excerpt; keep the first line.
-  const message = error.message.split('\n')[0];
+  // Never the library's message: it may quote the file (yamlErrorText.ts).
+  const message = yamlErrorText(error.code);
   return { file, line, column, path: '', message: `invalid YAML: ${message}` };
 }
 
