@@ -65,6 +65,26 @@ export interface Config {
       maxDurationDays?: number;
     };
 
+    /**
+     * Who holds the attestor roles of checklist items besides `owner` (a
+     * member of the group that owns the entity). A role is derived from the
+     * caller's sign-in identity (its ownership claims), never taken from
+     * the request. A role with no groups is held by no one.
+     */
+    roles?: {
+      security?: {
+        /** Group refs, e.g. `group:default/security-team`. */
+        groups?: string[];
+      };
+      platform?: {
+        /**
+         * Group refs, e.g. `group:default/platform-team`. Members may also
+         * revoke attestations made by others.
+         */
+        groups?: string[];
+      };
+    };
+
     seed?: {
       /**
        * YAML file of attestations and waivers loaded at start-up when both

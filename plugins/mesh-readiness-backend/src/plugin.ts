@@ -27,6 +27,7 @@ import { EvaluationService } from './service/EvaluationService';
 import { normaliseRef } from './service/OrgModel';
 import { ReadinessQueries } from './service/ReadinessQueries';
 import { ReadinessWorkflows } from './service/ReadinessWorkflows';
+import { readAttestorRoleGroups } from './service/AttestorRoles';
 import { createRouter } from './service/router';
 import { loadSeed } from './service/SeedLoader';
 
@@ -182,6 +183,9 @@ export const meshReadinessPlugin = createBackendPlugin({
             queries,
             workflows,
             approverGroup,
+            roleGroups: readAttestorRoleGroups(
+              root?.getOptionalConfig('roles'),
+            ),
           }),
         );
 

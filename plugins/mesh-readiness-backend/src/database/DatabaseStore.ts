@@ -3,6 +3,7 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
+import { createHash } from 'node:crypto';
 import type {
   Attestation,
   AttestorRole,
@@ -105,7 +106,31 @@ type AttestationRow = {
   revoked_at: string | null;
   revoked_by: string | null;
   facts_fingerprint: string | null;
+  identity_key: string | null;
 };
+
+/**
+ * What makes two attestations the same statement; the unique index on it
+ * (migration 20261202_attestation_identity) stores concurrent identical
+ * attestations once. Keep in step with that migration.
+ */
+export function attestationIdentityKey(attestation: Attestation): string {
+  return createHash('sha256')
+    .update(
+      JSON.stringify([
+        attestation.entityRef,
+        attestation.programId,
+        attestation.itemId,
+        attestation.attestedBy,
+        attestation.role,
+        attestation.evidenceUrl ?? null,
+        attestation.comment ?? null,
+        attestation.factsFingerprint ?? null,
+        attestation.expiresAt ?? null,
+      ]),
+    )
+    .digest('hex');
+}
 
 type WaiverRow = {
   id: string;
@@ -610,8 +635,45 @@ export class DatabaseStore implements Store {
     return this.db(HISTORY).where('at', '<', before).delete();
   }
 
-  async createAttestation(attestation: Attestation): Promise<void> {
-    await this.db<AttestationRow>(ATTESTATIONS).insert({
+  async createAttestation(attestation: Attestation): Promise<Attestation> {
+    // A revoked attestation (seeds, imports) claims no identity.
+    const identityKey = attestation.revokedAt
+      ? null
+      : attestationIdentityKey(attestation);
+    // The insert and the read of the row that won are two statements; the
+    // winner can be revoked in between (its key cleared), so try again.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const inserted = await this.db<AttestationRow>(ATTESTATIONS)
+        .insert(this.attestationRow(attestation, identityKey))
+        .onConflict('identity_key')
+        .ignore()
+        .returning('id');
+      if (inserted.length > 0 || identityKey === null) {
+        return attestation;
+      }
+      const existing = await this.db<AttestationRow>(ATTESTATIONS)
+        .where('identity_key', identityKey)
+        .first();
+      if (existing) {
+        return fromAttestationRow(existing);
+      }
+    }
+    throw new Error(
+      `attestation of ${attestation.itemId} on ${attestation.entityRef} kept conflicting with rows being revoked`,
+    );
+  }
+
+  async releaseAttestationIdentity(id: string): Promise<void> {
+    await this.db<AttestationRow>(ATTESTATIONS)
+      .where('id', id)
+      .update({ identity_key: null });
+  }
+
+  private attestationRow(
+    attestation: Attestation,
+    identityKey: string | null,
+  ): AttestationRow {
+    return {
       id: attestation.id,
       entity_ref: attestation.entityRef,
       program_id: attestation.programId,
@@ -625,7 +687,8 @@ export class DatabaseStore implements Store {
       revoked_at: attestation.revokedAt ?? null,
       revoked_by: null,
       facts_fingerprint: attestation.factsFingerprint ?? null,
-    });
+      identity_key: identityKey,
+    };
   }
 
   async getAttestation(id: string): Promise<Attestation | undefined> {
@@ -643,7 +706,7 @@ export class DatabaseStore implements Store {
     const updated = await this.db<AttestationRow>(ATTESTATIONS)
       .where('id', id)
       .whereNull('revoked_at')
-      .update({ revoked_at: at, revoked_by: by });
+      .update({ revoked_at: at, revoked_by: by, identity_key: null });
     return updated > 0;
   }
 

@@ -184,7 +184,18 @@ export interface Store {
   /** Deletes history older than `before`; returns the number of rows. */
   pruneHistory(before: string): Promise<number>;
 
-  createAttestation(attestation: Attestation): Promise<void>;
+  /**
+   * Stores an attestation and returns it, or returns the identical
+   * attestation already in force (same entity, program, item, author, role,
+   * evidence, comment, facts fingerprint and expiry) without storing another;
+   * concurrent identical calls store one row.
+   */
+  createAttestation(attestation: Attestation): Promise<Attestation>;
+  /**
+   * Lets an attestation in force stop counting as the identical one, so
+   * that the same statement can be made anew (after it expired).
+   */
+  releaseAttestationIdentity(id: string): Promise<void>;
   getAttestation(id: string): Promise<Attestation | undefined>;
   /** Sets `revokedAt`; false when it is unknown or already revoked. */
   revokeAttestation(id: string, by: string, at: string): Promise<boolean>;

@@ -1,6 +1,13 @@
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
+import {
+  addIsoDuration,
   computeSourceFingerprint,
+  parseIsoDuration,
   type Attestation,
   type AttestorRole,
   type Program,
@@ -12,6 +19,7 @@ import type { Entity } from '@backstage/catalog-model';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import type { MentorNote, Store } from '../database/Store';
 import type { ProgramRegistry } from '../programs/ProgramRegistry';
+import { describeHeldRoles, type AttestorRoleHolding } from './AttestorRoles';
 import type { EvaluationService } from './EvaluationService';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -20,9 +28,16 @@ export interface AttestationRequest {
   entityRef: string;
   programId: string;
   itemId: string;
-  role: AttestorRole;
+  /** The role claimed; checked against the roles the attestor holds. */
+  role?: AttestorRole;
   evidenceUrl?: string;
   comment?: string;
+}
+
+/** Who attests, with the roles derived from their identity. */
+export interface Attestor {
+  userEntityRef: string;
+  roles: AttestorRoleHolding[];
 }
 
 export interface WaiverRequest {
@@ -126,11 +141,18 @@ export class ReadinessWorkflows {
     await this.settle();
   }
 
+  /**
+   * Stores an attestation in a role the attestor holds. A role the item
+   * allows but the attestor does not hold is refused (403) with what holding
+   * it requires; without a role, the first one the item allows that the
+   * attestor holds is used. An identical attestation in force is returned
+   * instead of storing another (`created: false`).
+   */
   async createAttestation(
     request: AttestationRequest,
     entity: Entity,
-    attestedBy: string,
-  ): Promise<Attestation> {
+    attestor: Attestor,
+  ): Promise<{ attestation: Attestation; created: boolean }> {
     const program = this.program(request.programId);
     const item = program.spec.checklist.find(i => i.id === request.itemId);
     if (!item) {
@@ -138,12 +160,38 @@ export class ReadinessWorkflows {
         `itemId: "${request.itemId}" is not a checklist item of program "${request.programId}"`,
       );
     }
-    if (!item.roles.includes(request.role)) {
+    if (request.role && !item.roles.includes(request.role)) {
       throw new InputError(
         `role: "${request.role}" may not attest "${
           item.id
         }"; allowed roles: ${item.roles.join(', ')}`,
       );
+    }
+    const holding = (role: AttestorRole) =>
+      attestor.roles.find(h => h.role === role);
+    let role: AttestorRole;
+    if (request.role) {
+      const claimed = holding(request.role);
+      if (!claimed?.held) {
+        throw new NotAllowedError(
+          `${
+            claimed?.reason ?? `role ${request.role} is not held`
+          }; you hold ${describeHeldRoles(attestor.roles)}`,
+        );
+      }
+      role = request.role;
+    } else {
+      const first = item.roles.find(r => holding(r)?.held);
+      if (!first) {
+        throw new NotAllowedError(
+          `"${item.id}" is attested by ${item.roles.join(
+            ' or ',
+          )}, and you hold none of them: ${item.roles
+            .map(r => holding(r)?.reason ?? `role ${r} is not held`)
+            .join('; ')}`,
+        );
+      }
+      role = first;
     }
     const entityRef = stringifyEntityRef(entity);
     let factsFingerprint: string | undefined;
@@ -163,16 +211,42 @@ export class ReadinessWorkflows {
       entityRef,
       programId: request.programId,
       itemId: request.itemId,
-      attestedBy,
-      role: request.role,
+      attestedBy: attestor.userEntityRef,
+      role,
       evidenceUrl: request.evidenceUrl,
       comment: request.comment,
       attestedAt: this.now(),
       factsFingerprint,
     });
-    await this.store.createAttestation(attestation);
-    this.scheduleRefresh(entityRef, program);
-    return attestation;
+    let stored = await this.store.createAttestation(attestation);
+    if (stored.id !== attestation.id && this.hasExpired(stored, item)) {
+      // The same statement, made again after the earlier one expired, is a
+      // renewal: the expired row stays as history and the new one counts.
+      await this.store.releaseAttestationIdentity(stored.id);
+      stored = await this.store.createAttestation(attestation);
+    }
+    const created = stored.id === attestation.id;
+    if (created) {
+      this.scheduleRefresh(entityRef, program);
+    }
+    return { attestation: stored, created };
+  }
+
+  private hasExpired(
+    attestation: Attestation,
+    item: Program['spec']['checklist'][number],
+  ): boolean {
+    const nowMs = Date.parse(this.now());
+    if (attestation.expiresAt && Date.parse(attestation.expiresAt) <= nowMs) {
+      return true;
+    }
+    const duration = item.expiresAfter
+      ? parseIsoDuration(item.expiresAfter)
+      : undefined;
+    return (
+      duration !== undefined &&
+      addIsoDuration(Date.parse(attestation.attestedAt), duration) <= nowMs
+    );
   }
 
   async getAttestation(id: string): Promise<Attestation> {

@@ -28,6 +28,8 @@ const lead = mockCredentials.user.header('user:default/lead');
 
 /** Users and the groups they belong to, as the sign-in resolver would say. */
 const memberships: Record<string, string[]> = {
+  // alice is in the team that owns svc-a (she attests as its owner).
+  'user:default/alice': ['group:default/team-a'],
   'user:default/lead': ['group:default/platform'],
   'user:default/mentor': ['group:default/platform'],
 };

@@ -10,7 +10,7 @@ import type {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
-import type { Entity } from '@backstage/catalog-model';
+import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   AuthorizeResult,
@@ -38,6 +38,11 @@ type AnyRequest = Request<any, any, any, any, any>;
 import type { Store } from '../database/Store';
 import type { ProgramRegistry } from '../programs/ProgramRegistry';
 import { createOpenApiRouter } from '../schema/openapi';
+import {
+  attestorRolesOf,
+  holdsPlatformRole,
+  type AttestorRoleGroups,
+} from './AttestorRoles';
 import type { EvaluationService } from './EvaluationService';
 import { normaliseRef } from './OrgModel';
 import {
@@ -64,6 +69,8 @@ export interface RouterOptions {
   workflows: ReadinessWorkflows;
   /** Only members of this group may approve waivers (besides the policy). */
   approverGroup?: string;
+  /** Groups of the security and platform attestor roles. */
+  roleGroups?: AttestorRoleGroups;
 }
 
 function entityRefFromPath(params: {
@@ -93,6 +100,7 @@ export async function createRouter(options: RouterOptions) {
     queries,
     workflows,
     approverGroup,
+    roleGroups = { security: [], platform: [] },
   } = options;
   const router = await createOpenApiRouter();
 
@@ -428,10 +436,29 @@ export async function createRouter(options: RouterOptions) {
     res.json({ items } as any);
   });
 
+  /** The attestor roles the caller holds for an entity, from their identity. */
+  async function attestorRoles(
+    credentials: BackstageCredentials<any>,
+    entity: Entity,
+  ) {
+    const { ownershipEntityRefs } = await userInfo.getUserInfo(credentials);
+    return attestorRolesOf(entity, ownershipEntityRefs, roleGroups);
+  }
+
+  router.get('/attestations/roles', async (req, res) => {
+    const { credentials } = await userRef(req);
+    await authorize(credentials, meshReadinessScorecardReadPermission);
+    const entity = await entityOr404(req.query.entityRef);
+    res.json({
+      entityRef: stringifyEntityRef(entity),
+      roles: await attestorRoles(credentials, entity),
+    });
+  });
+
   router.post('/attestations', async (req, res) => {
     const { credentials, userEntityRef } = await userRef(req);
     const body = req.body;
-    const attestation = await audited(
+    const { attestation, created } = await audited(
       req,
       'attestation-create',
       {
@@ -447,17 +474,35 @@ export async function createRouter(options: RouterOptions) {
           meshReadinessChecklistAttestPermission,
           body.entityRef,
         );
-        const created = await workflows.createAttestation(
-          body,
-          entity,
+        const result = await workflows.createAttestation(body, entity, {
           userEntityRef,
-        );
-        await event.success({ meta: { attestationId: created.id } });
-        return created;
+          roles: await attestorRoles(credentials, entity),
+        });
+        await event.success({
+          meta: {
+            attestationId: result.attestation.id,
+            role: result.attestation.role,
+            created: result.created,
+          },
+        });
+        return result;
       },
     );
-    res.status(201).json(attestation as any);
+    res.status(created ? 201 : 200).json(attestation as any);
   });
+
+  /** Holds the platform role, or may administer programs. */
+  async function isPlatformAdmin(credentials: BackstageCredentials<any>) {
+    const { ownershipEntityRefs } = await userInfo.getUserInfo(credentials);
+    if (holdsPlatformRole(ownershipEntityRefs, roleGroups)) {
+      return true;
+    }
+    const [decision] = await permissions.authorize(
+      [{ permission: meshReadinessProgramAdminPermission }],
+      { credentials },
+    );
+    return decision.result === AuthorizeResult.ALLOW;
+  }
 
   router.post('/attestations/:id/revoke', async (req, res) => {
     const { credentials, userEntityRef } = await userRef(req);
@@ -467,11 +512,22 @@ export async function createRouter(options: RouterOptions) {
       { attestationId: req.params.id },
       async event => {
         const attestation = await workflows.getAttestation(req.params.id);
-        await authorize(
-          credentials,
-          meshReadinessChecklistAttestPermission,
-          attestation.entityRef,
-        );
+        if (attestation.attestedBy === userEntityRef) {
+          await authorize(
+            credentials,
+            meshReadinessChecklistAttestPermission,
+            attestation.entityRef,
+          );
+        } else if (!(await isPlatformAdmin(credentials))) {
+          throw new NotAllowedError(
+            `only the author (${
+              attestation.attestedBy
+            }) or a platform admin (${[
+              ...roleGroups.platform.map(g => `member of ${g}`),
+              `allowed ${meshReadinessProgramAdminPermission.name}`,
+            ].join(' or ')}) may revoke this attestation`,
+          );
+        }
         const result = await workflows.revokeAttestation(
           req.params.id,
           userEntityRef,
