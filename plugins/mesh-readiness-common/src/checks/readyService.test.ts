@@ -36,9 +36,26 @@ describe.each<[MeshFlavour, string]>([
   );
 
   it.each(manifestChecks.map(a => [a.id]))('passes %s', id => {
+    // The catalog knows the service's caller, whose ServiceAccount the
+    // Istio fixture's ALLOW rule names (a principal of another namespace).
     const context = contextFor(
       { [`k8s/${file}`]: fixture(file) },
-      { mesh, entity },
+      {
+        mesh,
+        entity,
+        facts: {
+          catalog: {
+            ownerIsGroup: true,
+            callers: [
+              {
+                entityRef: 'component:default/web',
+                phase: 'enforce',
+                meshed: true,
+              },
+            ],
+          },
+        },
+      },
     );
     expect(context.manifests.problems).toEqual([]);
     const outcome = getAnalyzer(id)!.analyze(context);

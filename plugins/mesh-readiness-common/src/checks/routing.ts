@@ -1,5 +1,6 @@
 import type { ManifestObject, ManifestSet } from '../manifests';
 import {
+  GATEWAY_API_GROUP,
   isPlainObject,
   ISTIO_NETWORKING_GROUP,
   matchesEqualitySelector,
@@ -19,7 +20,22 @@ import {
   objectFinding,
   outcomeFrom,
 } from './support/findings';
-import { fqdn, hostNamesService } from './support/istioHosts';
+import {
+  destinationRulesFor,
+  fqdn,
+  hostNamesService,
+  resolveHost,
+} from './support/istioHosts';
+import {
+  gatewayApiRouteFindings,
+  GATEWAY_API_ROUTE_KINDS,
+  virtualServiceGatewayFindings,
+} from './support/routeReferences';
+import {
+  hostsMatch,
+  isMeshWideHost,
+  namespaceOfWideHost,
+} from '../istio/hosts';
 import {
   asOnboarded,
   istioFinding,
@@ -45,24 +61,85 @@ function meshServices(manifests: ManifestSet): ManifestObject[] {
 }
 
 /**
- * mesh.dr.valid: each DestinationRule's host resolves (IST0174), its
- * subsets select pods (IST0173) and no two rules or subsets collide
- * (KIA0201–0203). With manifests only, subsets are matched against the pod
- * templates of the workloads behind the host's Service, and findings say
- * so; a host outside the manifests is a warning (it may live elsewhere).
+ * The subsets of a DestinationRule for a ServiceEntry host that select
+ * some of the entry's inline `endpoints` by their labels. Istio applies
+ * subsets to those endpoints, but its analyzer (IST0173) only looks at
+ * pods, so these subsets are not failures.
+ */
+function subsetsSelectingEntryEndpoints(
+  manifests: ManifestSet,
+  rule: ManifestObject,
+): Set<number> {
+  const selected = new Set<number>();
+  const target = resolveHost(
+    manifests,
+    rule,
+    String(rule.body.spec?.host ?? ''),
+  );
+  if (!target || target.resource.kind !== 'ServiceEntry') return selected;
+  const endpoints = Array.isArray(target.resource.body.spec?.endpoints)
+    ? target.resource.body.spec.endpoints
+    : [];
+  const subsets = Array.isArray(rule.body.spec?.subsets)
+    ? rule.body.spec.subsets
+    : [];
+  subsets.forEach((subset: unknown, index: number) => {
+    if (!isPlainObject(subset)) return;
+    const labels = stringMap(subset.labels);
+    if (
+      endpoints.some(
+        (endpoint: unknown) =>
+          isPlainObject(endpoint) &&
+          matchesEqualitySelector(labels, stringMap(endpoint.labels)),
+      )
+    ) {
+      selected.add(index);
+    }
+  });
+  return selected;
+}
+
+/** Subset names of a rule, or `undefined` when it has none (it covers every subset). */
+function subsetNames(rule: ManifestObject): string[] | undefined {
+  const subsets = Array.isArray(rule.body.spec?.subsets)
+    ? rule.body.spec.subsets
+    : [];
+  return subsets.length === 0
+    ? undefined
+    : subsets.map((s: any) => String(s?.name ?? ''));
+}
+
+/**
+ * Rules that set mTLS for a whole namespace or the mesh (`*.local`,
+ * `*.<ns>.svc.cluster.local` with ISTIO_MUTUAL) are meant to coexist with
+ * specific rules; the mesh console leaves them out of KIA0201, so do we.
+ */
+function isWideMutualRule(rule: ManifestObject): boolean {
+  if (rule.body.spec?.trafficPolicy?.tls?.mode !== 'ISTIO_MUTUAL') return false;
+  const host = fqdn(rule.namespace, String(rule.body.spec?.host ?? ''));
+  return isMeshWideHost(host) || namespaceOfWideHost(host) === rule.namespace;
+}
+
+/**
+ * mesh.dr.valid: each DestinationRule's host resolves (IST0174, KIA0202),
+ * its subsets select pods (IST0173, KIA0203) — or inline endpoints of the
+ * host's ServiceEntry — subset names are unique within a rule, and no two
+ * rules claim the same host and subset (KIA0201; hosts overlap when
+ * wildcards match). With manifests only, subsets are matched against the
+ * pod templates of the workloads, and findings say so; a host outside the
+ * manifests is a warning (it may live elsewhere).
  */
 export const destinationRuleValid = defineAnalyzer({
   id: 'mesh.dr.valid',
   title: 'DestinationRules resolve and select pods',
   evidence: ['manifests'],
   mesh: ['istio'],
-  upstream: ['IST0101', 'IST0173', 'IST0174', 'KIA0201', 'KIA0202', 'KIA0203'],
+  upstream: ['IST0173', 'IST0174', 'KIA0201', 'KIA0202', 'KIA0203'],
   analyze({ manifests }) {
     const rules = destinationRules(manifests);
     if (rules.length === 0)
       return notApplicable('no DestinationRules in the manifests');
     const findings: Finding[] = [];
-    const byHost = new Map<string, ManifestObject[]>();
     // Hosts (IST0174) and subsets (IST0173) through Istio's own analyzer;
     // the manifests hold workloads, not pods, so subsets are matched
     // against pod templates.
@@ -70,8 +147,13 @@ export const destinationRuleValid = defineAnalyzer({
       'destinationrule.PodNotSelectedAnalyzer',
     ]);
     for (const rule of rules) {
+      const byEndpoints = subsetsSelectingEntryEndpoints(manifests, rule);
+      const endpointLines = new Set(
+        [...byEndpoints].map(i => rule.lineOf(['spec', 'subsets', i])),
+      );
       const gaps: Finding[] = messages
         .filter(m => m.resource === rule)
+        .filter(m => !(m.code === 'IST0173' && endpointLines.has(m.line)))
         .map(m => {
           const finding = istioFinding(
             m,
@@ -87,17 +169,13 @@ export const destinationRuleValid = defineAnalyzer({
           return finding;
         });
       const spec = rule.body.spec ?? {};
-      const host = typeof spec.host === 'string' ? spec.host : '';
-      if (!isPlainObject(spec.workloadSelector)) {
-        const key = `${rule.namespace}/${fqdn(rule.namespace, host)}`;
-        byHost.set(key, [...(byHost.get(key) ?? []), rule]);
-      }
       const subsets = Array.isArray(spec.subsets) ? spec.subsets : [];
       const seen = new Set<string>();
       subsets.forEach((subset: unknown, index: number) => {
         if (!isPlainObject(subset)) return;
         const name = String(subset.name ?? '');
         if (seen.has(name)) {
+          // No upstream code: KIA0203 means "subset labels match no host".
           gaps.push(
             objectFinding(
               rule,
@@ -105,7 +183,6 @@ export const destinationRuleValid = defineAnalyzer({
               `DestinationRule ${rule.name}: subset "${name}" is defined twice`,
               {
                 field: ['spec', 'subsets', index, 'name'],
-                code: 'KIA0203',
                 remediation: 'give each subset a unique name',
               },
             ),
@@ -119,30 +196,46 @@ export const destinationRuleValid = defineAnalyzer({
           objectFinding(
             rule,
             'pass',
-            `DestinationRule ${rule.name}: host and subsets resolve`,
+            `DestinationRule ${rule.name}: host and subsets resolve${
+              byEndpoints.size > 0
+                ? ' (subsets select ServiceEntry endpoints by their labels)'
+                : ''
+            }`,
           ),
         );
       }
     }
-    for (const [key, duplicates] of byHost) {
-      if (duplicates.length < 2) continue;
-      for (const rule of duplicates.slice(1)) {
-        findings.push(
-          objectFinding(
-            rule,
-            'fail',
-            `DestinationRule ${rule.name} applies to ${
-              key.split('/')[1]
-            } like ${duplicates[0].name}; Istio merges them unpredictably`,
-            {
-              field: ['spec', 'host'],
-              code: 'KIA0201',
-              remediation: 'merge the DestinationRules for one host',
-            },
-          ),
-        );
-      }
-    }
+    // Two rules for overlapping hosts that share a subset, or of which
+    // one has no subsets (it covers them all), collide (KIA0201).
+    const candidates = rules.filter(
+      rule =>
+        !isPlainObject(rule.body.spec?.workloadSelector) &&
+        typeof rule.body.spec?.host === 'string' &&
+        !isWideMutualRule(rule),
+    );
+    candidates.forEach((rule, i) => {
+      const host = fqdn(rule.namespace, rule.body.spec.host);
+      const names = subsetNames(rule);
+      const earlier = candidates.slice(0, i).find(other => {
+        if (!hostsMatch(fqdn(other.namespace, other.body.spec.host), host))
+          return false;
+        const otherNames = subsetNames(other);
+        return !names || !otherNames || names.some(n => otherNames.includes(n));
+      });
+      if (!earlier) return;
+      findings.push(
+        objectFinding(
+          rule,
+          'fail',
+          `DestinationRule ${rule.name} applies to ${host} like ${earlier.name} (same host and subsets); Istio uses only one of them`,
+          {
+            field: ['spec', 'host'],
+            code: 'KIA0201',
+            remediation: 'merge the DestinationRules for one host',
+          },
+        ),
+      );
+    });
     return outcomeFrom(findings, {
       pass: `${count(rules.length, 'DestinationRule')} valid`,
       fail: n => `${count(n, 'DestinationRule problem')}`,
@@ -197,14 +290,9 @@ export const destinationRuleResilience = defineAnalyzer({
         );
         continue;
       }
-      const rules = destinationRules(manifests).filter(rule =>
-        hostNamesService(
-          manifests,
-          rule,
-          String(rule.body.spec?.host ?? ''),
-          service,
-        ),
-      );
+      // The rules clients of the Service actually get: the most specific
+      // host per namespace, wildcard rules included.
+      const rules = destinationRulesFor(manifests, service);
       if (rules.length === 0) {
         findings.push(
           objectFinding(
@@ -256,6 +344,16 @@ export const destinationRuleResilience = defineAnalyzer({
     });
   },
 });
+
+/** Is a finding about this object (same file, kind and name)? */
+function sameObject(finding: Finding, object: ManifestObject): boolean {
+  return (
+    finding.file === object.file &&
+    finding.resource?.kind === object.kind &&
+    finding.resource?.name === object.name &&
+    finding.resource?.namespace === (object.namespace || undefined)
+  );
+}
 
 /** Mesh-gateway VirtualServices (no gateways, or `mesh` among them). */
 function appliesToMesh(vs: ManifestObject): boolean {
@@ -421,18 +519,36 @@ function linkerdTimeoutFinding(
 /**
  * mesh.vs.valid: VirtualServices do not fight over mesh hosts (IST0109) and
  * route to hosts, subsets and ports that exist (IST0101, IST0112, IST0140),
- * through Istio's own analyzers.
+ * through Istio's own analyzers; the Gateways they name exist (IST0101,
+ * KIA1102); Gateway API routes attach to Gateways / Services that exist and
+ * send to Services that exist (KIA1401, KIA1402). See
+ * support/routeReferences for references into other namespaces.
  */
 export const virtualServiceValid = defineAnalyzer({
   id: 'mesh.vs.valid',
   title: 'VirtualServices are consistent and resolve',
   evidence: ['manifests'],
   mesh: ['istio'],
-  upstream: ['IST0109', 'IST0101', 'IST0112', 'KIA1101', 'KIA1106', 'KIA1107'],
+  upstream: [
+    'IST0109',
+    'IST0101',
+    'IST0112',
+    'KIA1101',
+    'KIA1102',
+    'KIA1106',
+    'KIA1107',
+    'KIA1401',
+    'KIA1402',
+  ],
   analyze({ manifests }) {
     const services = virtualServices(manifests);
-    if (services.length === 0)
-      return notApplicable('no VirtualServices in the manifests');
+    const routes = GATEWAY_API_ROUTE_KINDS.flatMap(kind =>
+      manifests.ofKind(kind, GATEWAY_API_GROUP),
+    );
+    if (services.length === 0 && routes.length === 0)
+      return notApplicable(
+        'no VirtualServices or Gateway API routes in the manifests',
+      );
     const messages = istioMessages(manifests, [
       'virtualservice.ConflictingMeshGatewayHostsAnalyzer',
       'virtualservice.DestinationHostAnalyzer',
@@ -445,8 +561,16 @@ export const virtualServiceValid = defineAnalyzer({
         'fix the host, subset or port, or merge the conflicting VirtualServices',
       ),
     );
+    const references = [
+      ...virtualServiceGatewayFindings(manifests),
+      ...gatewayApiRouteFindings(manifests),
+    ];
+    findings.push(...references);
     for (const vs of services) {
-      if (!messages.some(m => m.resource === vs)) {
+      if (
+        !messages.some(m => m.resource === vs) &&
+        !references.some(f => f.line !== undefined && sameObject(f, vs))
+      ) {
         findings.push(
           objectFinding(
             vs,
@@ -456,8 +580,19 @@ export const virtualServiceValid = defineAnalyzer({
         );
       }
     }
+    for (const route of routes) {
+      if (!references.some(f => sameObject(f, route))) {
+        findings.push(
+          objectFinding(
+            route,
+            'pass',
+            `${route.kind} ${route.name}: parents and backends resolve`,
+          ),
+        );
+      }
+    }
     return outcomeFrom(findings, {
-      pass: `${count(services.length, 'VirtualService')} valid`,
+      pass: `${count(services.length + routes.length, 'route object')} valid`,
       fail: n => `${count(n, 'VirtualService problem')}`,
       warn: n => `${count(n, 'VirtualService warning')}`,
     });

@@ -3,14 +3,13 @@ import {
   isPlainObject,
   ISTIO_NETWORKING_GROUP,
   ISTIO_SECURITY_GROUP,
-  matchesEqualitySelector,
   stringMap,
 } from '../manifests';
 import {
   LINKERD_AUTHENTICATED_POLICIES,
   LINKERD_DEFAULT_INBOUND_POLICY_ANNOTATION,
 } from '../linkerd';
-import type { Finding, MeshFlavour } from '../types';
+import type { EntityFacts, Finding, MeshFlavour } from '../types';
 import type { AnalyzerParameter, CheckAnalyzer } from './types';
 import { defineAnalyzer, param } from './support/defineAnalyzer';
 import {
@@ -23,13 +22,30 @@ import {
   plainFinding,
   unknownOutcome,
 } from './support/findings';
-import { resolveHost } from './support/istioHosts';
+import { destinationRulesFor } from './support/istioHosts';
+import {
+  destinationRuleScope,
+  EffectivePeerMode,
+  governsPort,
+  mtlsEnforced,
+  peerModeForPort,
+  servicePortTargets,
+  TlsOrigination,
+  tlsOriginationsToward,
+  WorkloadPeerModes,
+  workloadPeerModes,
+} from './support/istioMtls';
 import {
   asOnboarded,
   istioFinding,
   istioMessages,
 } from './support/istioMessages';
 import { ISTIO_ROOT_NAMESPACE } from './support/istioConventions';
+import {
+  manifestServiceAccounts,
+  policyIdentities,
+  resolvePrincipal,
+} from './support/istioIdentities';
 import {
   inboundPorts,
   DEFAULT_INBOUND_POLICY_PARAMETER,
@@ -64,56 +80,219 @@ const MESH_WIDE_MODE: AnalyzerParameter & { default: string } = {
 // sec.mtls.strict
 // ---------------------------------------------------------------------------
 
-/** Istio PeerAuthentications that apply to a workload, most specific first. */
-function peerAuthentications(manifests: ManifestSet, workload: Workload) {
-  const all = manifests.ofKind('PeerAuthentication', ISTIO_SECURITY_GROUP);
-  const selectorOf = (pa: ManifestObject) =>
-    pa.body.spec?.selector?.matchLabels;
-  const workloadLevel = all.find(
-    pa =>
-      pa.namespace === workload.object.namespace &&
-      isPlainObject(selectorOf(pa)) &&
-      matchesEqualitySelector(stringMap(selectorOf(pa)), workload.podLabels),
-  );
-  const namespaceLevel = all.find(
-    pa =>
-      pa.namespace === workload.object.namespace &&
-      !isPlainObject(selectorOf(pa)),
-  );
-  const meshLevel = all.find(
-    pa =>
-      pa.namespace === ISTIO_ROOT_NAMESPACE && !isPlainObject(selectorOf(pa)),
-  );
-  return [workloadLevel, namespaceLevel, meshLevel].filter(
-    (pa): pa is ManifestObject => pa !== undefined,
+const AUTO_MTLS: AnalyzerParameter & { default: boolean } = {
+  type: 'boolean',
+  default: true,
+  description:
+    'whether the mesh runs with automatic mTLS (meshConfig.enableAutoMtls, on by default); without it clients send plaintext unless a DestinationRule sets tls.mode ISTIO_MUTUAL',
+};
+
+const TRUST_DOMAIN: AnalyzerParameter & { default: string } = {
+  type: 'string',
+  default: 'cluster.local',
+  description:
+    'trust domain of the mesh (meshConfig.trustDomain); principals of other trust domains cannot be verified',
+};
+
+function describePeerMode(mode: EffectivePeerMode): string {
+  return mode.policy
+    ? `PeerAuthentication ${mode.policy.name} makes it ${mode.mode}`
+    : `the mesh-wide mode is ${mode.mode} (program parameter meshWideMode)`;
+}
+
+/**
+ * The upstream code of a DestinationRule that disables mTLS towards a
+ * STRICT workload, where the mesh console reports the same case: a
+ * namespace-wide rule under a namespace STRICT policy (KIA0207), a
+ * mesh-wide or namespace-wide rule under a mesh-wide STRICT policy
+ * (KIA0208). Host-specific rules have no upstream code.
+ */
+function disableConflictCode(
+  rule: ManifestObject,
+  server: EffectivePeerMode,
+): string | undefined {
+  const scope = destinationRuleScope(rule);
+  if (scope === 'namespace' && server.level === 'namespace') return 'KIA0207';
+  if (scope !== 'host' && server.level === 'mesh') return 'KIA0208';
+  return undefined;
+}
+
+interface TlsConflict {
+  origination: TlsOrigination;
+  server: EffectivePeerMode;
+  ports: number[];
+}
+
+/**
+ * DestinationRules whose TLS setting the workload's PeerAuthentication
+ * refuses: plaintext (DISABLE) or one-way / own-certificate TLS (SIMPLE,
+ * MUTUAL) towards a STRICT port, and Istio mTLS (ISTIO_MUTUAL) towards a
+ * port whose policy disables mTLS. Mesh-wide and namespace-wide rules count
+ * (wildcard hosts), unless a more specific rule shadows them.
+ */
+function tlsConflicts(
+  manifests: ManifestSet,
+  workload: Workload,
+  modes: WorkloadPeerModes,
+): TlsConflict[] {
+  const conflicts = new Map<string, TlsConflict>();
+  for (const service of manifests.servicesForWorkload(workload)) {
+    const ports = servicePortTargets(service, workload);
+    for (const rule of destinationRulesFor(manifests, service)) {
+      for (const origination of tlsOriginationsToward(rule, workload)) {
+        for (const port of ports) {
+          if (!governsPort(origination, port.port)) continue;
+          const server = peerModeForPort(modes, port.containerPort);
+          const refused =
+            (server.mode === 'STRICT' && origination.mode !== 'ISTIO_MUTUAL') ||
+            (server.mode === 'DISABLE' && origination.mode === 'ISTIO_MUTUAL');
+          if (!refused) continue;
+          const key = `${rule.file}:${rule.line}:${origination.field.join(
+            '.',
+          )}:${server.mode}`;
+          const conflict = conflicts.get(key) ?? {
+            origination,
+            server,
+            ports: [],
+          };
+          if (!conflict.ports.includes(port.port))
+            conflict.ports.push(port.port);
+          conflicts.set(key, conflict);
+        }
+      }
+    }
+  }
+  return [...conflicts.values()];
+}
+
+function conflictFinding(workload: Workload, conflict: TlsConflict): Finding {
+  const { origination, server, ports } = conflict;
+  const rule = origination.rule;
+  const what =
+    origination.mode === 'DISABLE'
+      ? 'plaintext'
+      : origination.mode === 'ISTIO_MUTUAL'
+      ? 'Istio mTLS'
+      : `its own TLS (${origination.mode})`;
+  const where = `${workloadName(workload)} (port${
+    ports.length > 1 ? 's' : ''
+  } ${ports.join(', ')}${
+    origination.subset ? `, subset ${origination.subset}` : ''
+  })`;
+  const refusal =
+    server.mode === 'STRICT'
+      ? 'which accepts only Istio mTLS: every request is rejected'
+      : 'which does not accept mTLS: every connection fails';
+  return objectFinding(
+    rule,
+    'fail',
+    `DestinationRule ${rule.name} (host ${String(
+      rule.body.spec?.host,
+    )}) sends ${what} to ${where}; ${describePeerMode(server)}, ${refusal}`,
+    {
+      field: origination.field,
+      code:
+        origination.mode === 'DISABLE' && server.mode === 'STRICT'
+          ? disableConflictCode(rule, server)
+          : undefined,
+      remediation:
+        server.mode === 'STRICT'
+          ? 'remove the tls setting (automatic mTLS) or set tls.mode ISTIO_MUTUAL; exclude the host from the wildcard rule with a more specific DestinationRule if it must differ'
+          : 'make the PeerAuthentication STRICT or PERMISSIVE, or stop originating mTLS to this workload',
+    },
   );
 }
 
-function modeOf(pa: ManifestObject): string | undefined {
-  const mode = pa.body.spec?.mtls?.mode;
-  return typeof mode === 'string' && mode !== 'UNSET' ? mode : undefined;
+/**
+ * Without automatic mTLS, clients originate mTLS only where a
+ * DestinationRule says ISTIO_MUTUAL; every other request to a STRICT port
+ * is plaintext and rejected. The mesh console reports the namespace and
+ * mesh cases on the PeerAuthentication (KIA0501, KIA0401) when no
+ * namespace-wide or mesh-wide rule enables mTLS.
+ */
+function missingMutualFindings(
+  manifests: ManifestSet,
+  workload: Workload,
+  modes: WorkloadPeerModes,
+): Finding[] {
+  const uncovered: string[] = [];
+  for (const service of manifests.servicesForWorkload(workload)) {
+    const rules = destinationRulesFor(manifests, service);
+    for (const port of servicePortTargets(service, workload)) {
+      if (peerModeForPort(modes, port.containerPort).mode !== 'STRICT')
+        continue;
+      const mutual = rules.some(rule =>
+        tlsOriginationsToward(rule, workload).some(
+          o =>
+            o.subset === undefined &&
+            o.mode === 'ISTIO_MUTUAL' &&
+            governsPort(o, port.port),
+        ),
+      );
+      if (!mutual) uncovered.push(`${service.name}:${port.port}`);
+    }
+  }
+  if (uncovered.length === 0) return [];
+  const server = modes.base;
+  const wideMutual = manifests
+    .ofKind('DestinationRule', ISTIO_NETWORKING_GROUP)
+    .filter(rule => rule.body.spec?.trafficPolicy?.tls?.mode === 'ISTIO_MUTUAL')
+    .map(rule => ({ rule, scope: destinationRuleScope(rule) }));
+  let code: string | undefined;
+  if (
+    server.level === 'namespace' &&
+    !wideMutual.some(
+      w =>
+        w.scope === 'mesh' ||
+        (w.scope === 'namespace' &&
+          w.rule.namespace === server.policy?.namespace),
+    )
+  ) {
+    code = 'KIA0501';
+  } else if (
+    server.level === 'mesh' &&
+    !wideMutual.some(w => w.scope === 'mesh')
+  ) {
+    code = 'KIA0401';
+  }
+  const message = `automatic mTLS is off (program parameter autoMtls: false) and no DestinationRule sets tls.mode ISTIO_MUTUAL for ${uncovered.join(
+    ', ',
+  )}: clients send plaintext, which STRICT rejects`;
+  const extras = {
+    code,
+    remediation:
+      'add a DestinationRule with trafficPolicy.tls.mode ISTIO_MUTUAL for the host (or a namespace-wide *.<namespace>.svc.cluster.local one)',
+  };
+  return [
+    server.policy
+      ? objectFinding(server.policy, 'fail', message, {
+          ...extras,
+          field: server.field,
+        })
+      : objectFinding(workload.object, 'fail', message, extras),
+  ];
 }
 
 function istioStrictFindings(
   manifests: ManifestSet,
   workload: Workload,
   meshWide: string,
+  autoMtls: boolean,
 ): Finding[] {
-  const chain = peerAuthentications(manifests, workload);
-  const decisive = chain.find(pa => modeOf(pa) !== undefined);
-  const mode = decisive ? modeOf(decisive)! : meshWide;
+  const modes = workloadPeerModes(manifests, workload, meshWide);
+  const { base } = modes;
   const findings: Finding[] = [];
-  if (mode !== 'STRICT') {
+  if (base.mode !== 'STRICT') {
     findings.push(
-      decisive
+      base.policy
         ? objectFinding(
-            decisive,
+            base.policy,
             'fail',
-            `PeerAuthentication ${
-              decisive.name
-            } sets mode ${mode} for ${workloadName(workload)}`,
+            `PeerAuthentication ${base.policy.name} sets mode ${
+              base.mode
+            } for ${workloadName(workload)}`,
             {
-              field: ['spec', 'mtls', 'mode'],
+              field: base.field,
               remediation: 'set mtls.mode: STRICT',
             },
           )
@@ -122,7 +301,7 @@ function istioStrictFindings(
             'fail',
             `no PeerAuthentication makes ${workloadName(
               workload,
-            )} STRICT; it accepts plaintext (PERMISSIVE)`,
+            )} STRICT; it accepts plaintext (${base.mode})`,
             {
               remediation:
                 'add a PeerAuthentication with mtls.mode: STRICT for the namespace (PeerAuthentication template)',
@@ -131,94 +310,38 @@ function istioStrictFindings(
     );
   }
   // Port-level exceptions of the workload-level policy.
-  const workloadPolicy = chain[0]?.body.spec?.selector ? chain[0] : undefined;
-  const portLevel = workloadPolicy?.body.spec?.portLevelMtls;
-  if (workloadPolicy && isPlainObject(portLevel)) {
-    for (const [port, setting] of Object.entries(portLevel)) {
-      const portMode = isPlainObject(setting) ? setting.mode : undefined;
-      if (
-        portMode !== undefined &&
-        portMode !== 'STRICT' &&
-        portMode !== 'UNSET'
-      ) {
-        findings.push(
-          objectFinding(
-            workloadPolicy,
-            'fail',
-            `PeerAuthentication ${
-              workloadPolicy.name
-            } sets port ${port} of ${workloadName(workload)} to ${portMode}`,
-            {
-              // YAML keys of portLevelMtls are numbers.
-              field: [
-                'spec',
-                'portLevelMtls',
-                /^\d+$/.test(port) ? Number(port) : port,
-                'mode',
-              ],
-              remediation:
-                'remove the port exception, or record it in the exception register',
-            },
-          ),
-        );
-      }
-    }
-  }
-  // DestinationRules sending plaintext / one-way TLS to this workload.
-  const services = manifests.servicesForWorkload(workload);
-  for (const rule of manifests.ofKind(
-    'DestinationRule',
-    ISTIO_NETWORKING_GROUP,
-  )) {
-    const target = resolveHost(
-      manifests,
-      rule,
-      String(rule.body.spec?.host ?? ''),
-    );
-    if (!target || !services.includes(target.resource)) continue;
-    const policy = rule.body.spec?.trafficPolicy ?? {};
-    const modes: Array<{ mode: unknown; field: (string | number)[] }> = [
-      {
-        mode: policy.tls?.mode,
-        field: ['spec', 'trafficPolicy', 'tls', 'mode'],
-      },
-      ...(Array.isArray(policy.portLevelSettings)
-        ? policy.portLevelSettings
-        : []
-      ).map((s: any, i: number) => ({
-        mode: s?.tls?.mode,
-        field: ['spec', 'trafficPolicy', 'portLevelSettings', i, 'tls', 'mode'],
-      })),
-    ];
-    for (const { mode: tlsMode, field } of modes) {
-      if (tlsMode === 'DISABLE' || tlsMode === 'SIMPLE') {
-        findings.push(
-          objectFinding(
-            rule,
-            'fail',
-            `DestinationRule ${rule.name} sends ${
-              tlsMode === 'DISABLE' ? 'plaintext' : 'one-way TLS'
-            } to ${workloadName(workload)}, which STRICT mTLS rejects`,
-            {
-              field,
-              code: tlsMode === 'DISABLE' ? 'KIA0208' : 'KIA0207',
-              remediation:
-                'use tls.mode ISTIO_MUTUAL or remove the tls setting',
-            },
-          ),
-        );
-      }
-    }
-  }
-  if (findings.length === 0 && decisive) {
+  for (const [port, setting] of modes.ports) {
+    if (setting.mode === 'STRICT' || !setting.policy) continue;
     findings.push(
       objectFinding(
-        decisive,
+        setting.policy,
+        'fail',
+        `PeerAuthentication ${
+          setting.policy.name
+        } sets port ${port} of ${workloadName(workload)} to ${setting.mode}`,
+        {
+          field: setting.field,
+          remediation:
+            'remove the port exception, or record it in the exception register',
+        },
+      ),
+    );
+  }
+  for (const conflict of tlsConflicts(manifests, workload, modes)) {
+    findings.push(conflictFinding(workload, conflict));
+  }
+  if (!autoMtls) {
+    findings.push(...missingMutualFindings(manifests, workload, modes));
+  }
+  if (findings.length === 0 && base.policy) {
+    findings.push(
+      objectFinding(
+        base.policy,
         'info',
-        `PeerAuthentication ${decisive.name} makes ${workloadName(
+        `PeerAuthentication ${base.policy.name} makes ${workloadName(
           workload,
         )} STRICT`,
-        { field: ['spec', 'mtls', 'mode'] },
+        { field: base.field },
       ),
     );
   }
@@ -316,8 +439,11 @@ function linkerdStrictFindings(
  * sec.mtls.strict: inbound traffic must be mTLS. Istio: the effective
  * PeerAuthentication (workload, namespace, then mesh-wide in istio-system,
  * or `meshWideMode` from the program when it lives outside the service's
- * manifests) is STRICT, with no weaker port exceptions, and no
- * DestinationRule sends DISABLE / SIMPLE TLS to the workload. Linkerd: the
+ * manifests) is STRICT, with no weaker port exceptions; no DestinationRule
+ * that applies to the workload's hosts (exact or wildcard, top level, port
+ * level or subset level) originates TLS the workload refuses; and, when the
+ * program says automatic mTLS is off (`autoMtls: false`), a DestinationRule
+ * originates Istio mTLS to every STRICT port. Linkerd: the
  * default inbound policy is authenticated, and Servers and their
  * AuthorizationPolicies admit only authenticated (MeshTLS) clients.
  */
@@ -326,18 +452,20 @@ export const mtlsStrict = defineAnalyzer({
   title: 'mTLS enforced (STRICT / authenticated inbound policy)',
   evidence: ['manifests'],
   mesh: BOTH,
-  upstream: ['KIA0207', 'KIA0208', 'KIA0501', 'KIA0505', 'KIA0506'],
+  upstream: ['KIA0207', 'KIA0208', 'KIA0401', 'KIA0501'],
   parameters: {
     meshWideMode: MESH_WIDE_MODE,
+    autoMtls: AUTO_MTLS,
     defaultInboundPolicy: DEFAULT_INBOUND_POLICY_PARAMETER,
   },
   analyze({ manifests, mesh, params }) {
     const meshWide = param(params, MESH_WIDE_MODE, 'meshWideMode');
+    const autoMtls = param(params, AUTO_MTLS, 'autoMtls');
     return judgeWorkloads(
       manifests,
       workload =>
         mesh === 'istio'
-          ? istioStrictFindings(manifests, workload, meshWide)
+          ? istioStrictFindings(manifests, workload, meshWide, autoMtls)
           : linkerdStrictFindings(
               manifests,
               workload,
@@ -428,7 +556,143 @@ function isAllowNothing(policy: ManifestObject): boolean {
 const PRINCIPAL =
   /^(\*|\*?[^/*]*\/ns\/[^/]+\/sa\/[^/]*\*?|[^/]+\/ns\/[^/]+\/sa\/[^/]+|\*[^*]+|[^*]+\*)$/;
 
-function istioAuthzFindings(manifests: ManifestSet): Finding[] {
+/** Entity names of the catalog's callers, or undefined when not resolved. */
+function callerNames(facts: EntityFacts): string[] | undefined {
+  return facts.catalog?.callers?.map(
+    caller => refToResource(caller.entityRef).name,
+  );
+}
+
+/**
+ * Principals that name ServiceAccounts nobody can find (see
+ * support/istioIdentities for the rule and its reasons).
+ */
+function principalFindings(
+  manifests: ManifestSet,
+  policies: ManifestObject[],
+  trustDomain: string,
+  callers: string[] | undefined,
+): Finding[] {
+  const inventory = manifestServiceAccounts(manifests);
+  const findings: Finding[] = [];
+  for (const policy of policies) {
+    for (const reference of policyIdentities(policy).principals) {
+      // Malformed principals are reported by the spelling check.
+      if (!reference.value.includes('*') && !PRINCIPAL.test(reference.value))
+        continue;
+      const resolution = resolvePrincipal(
+        reference.value,
+        inventory,
+        trustDomain,
+        callers,
+      );
+      if (resolution.status === 'resolved') continue;
+      findings.push(
+        objectFinding(
+          policy,
+          resolution.status === 'missing' ? 'fail' : 'warn',
+          `AuthorizationPolicy ${policy.name}: principal ${reference.value} ${
+            resolution.status === 'missing'
+              ? 'names a ServiceAccount that does not exist'
+              : 'cannot be verified'
+          }: ${resolution.reason}`,
+          {
+            field: reference.field,
+            code: resolution.code,
+            remediation:
+              resolution.status === 'missing'
+                ? 'fix the principal, or add the ServiceAccount to the manifests'
+                : 'check the principal against the caller, and record the caller in the catalog (dependsOn)',
+          },
+        ),
+      );
+    }
+  }
+  return findings;
+}
+
+/**
+ * Policies that match on mTLS identities (principals, namespaces,
+ * `source.principal` / `source.namespace` / `connection.sni` conditions)
+ * only see them on mTLS requests. Where a selected workload's
+ * PeerAuthentication disables mTLS, no request carries one: an ALLOW
+ * denies everything, a DENY never applies (KIA0105). Where it is
+ * PERMISSIVE, plaintext requests bypass a DENY.
+ */
+function mtlsDependencyFindings(
+  manifests: ManifestSet,
+  policies: ManifestObject[],
+  meshWide: string,
+): Finding[] {
+  const findings: Finding[] = [];
+  for (const policy of policies) {
+    const { mtlsFields } = policyIdentities(policy);
+    if (mtlsFields.length === 0) continue;
+    const spec = policy.body.spec ?? {};
+    const action = typeof spec.action === 'string' ? spec.action : 'ALLOW';
+    const labels = spec.selector?.matchLabels;
+    const selected = manifests.workloadsForIstioPolicy(
+      policy,
+      isPlainObject(labels) ? stringMap(labels) : undefined,
+      ISTIO_ROOT_NAMESPACE,
+    );
+    const disabled: string[] = [];
+    const permissive: string[] = [];
+    for (const workload of selected) {
+      const modes = workloadPeerModes(manifests, workload, meshWide);
+      const all = [modes.base, ...modes.ports.values()];
+      if (all.some(m => m.mode === 'DISABLE'))
+        disabled.push(workloadName(workload));
+      else if (!mtlsEnforced(modes)) permissive.push(workloadName(workload));
+    }
+    if (disabled.length > 0) {
+      findings.push(
+        objectFinding(
+          policy,
+          'fail',
+          `AuthorizationPolicy ${
+            policy.name
+          } matches on mTLS identities, but mTLS is disabled for ${disabled.join(
+            ', ',
+          )}: requests carry no identity, so ${
+            action === 'DENY'
+              ? 'this DENY never applies'
+              : 'this ALLOW denies them all'
+          }`,
+          {
+            field: mtlsFields[0],
+            code: 'KIA0105',
+            remediation:
+              'make the PeerAuthentication of the selected workloads STRICT',
+          },
+        ),
+      );
+    } else if (action === 'DENY' && permissive.length > 0) {
+      findings.push(
+        objectFinding(
+          policy,
+          'fail',
+          `AuthorizationPolicy ${
+            policy.name
+          } denies by mTLS identity, but ${permissive.join(
+            ', ',
+          )} also accept plaintext (PERMISSIVE): plaintext requests carry no identity and bypass this DENY`,
+          {
+            field: mtlsFields[0],
+            remediation:
+              'make the PeerAuthentication of the selected workloads STRICT',
+          },
+        ),
+      );
+    }
+  }
+  return findings;
+}
+
+function istioAuthzFindings(
+  manifests: ManifestSet,
+  options: { trustDomain: string; callers?: string[]; meshWide: string },
+): Finding[] {
   const policies = manifests.ofKind(
     'AuthorizationPolicy',
     ISTIO_SECURITY_GROUP,
@@ -552,6 +816,15 @@ function istioAuthzFindings(manifests: ManifestSet): Finding[] {
       });
     });
   }
+  findings.push(
+    ...principalFindings(
+      manifests,
+      policies,
+      options.trustDomain,
+      options.callers,
+    ),
+    ...mtlsDependencyFindings(manifests, policies, options.meshWide),
+  );
   return findings;
 }
 
@@ -727,18 +1000,35 @@ export const authzDeny = defineAnalyzer({
   title: 'Deny by default, allow per workload',
   evidence: ['manifests'],
   mesh: BOTH,
-  upstream: ['IST0127', 'IST0101', 'KIA0101', 'KIA0104', 'KIA0106', 'KIA1301'],
-  parameters: { defaultInboundPolicy: DEFAULT_INBOUND_POLICY_PARAMETER },
-  analyze({ manifests, mesh, params }) {
+  upstream: [
+    'IST0127',
+    'IST0101',
+    'KIA0101',
+    'KIA0105',
+    'KIA0106',
+    'KIA0108',
+    'KIA1301',
+  ],
+  parameters: {
+    defaultInboundPolicy: DEFAULT_INBOUND_POLICY_PARAMETER,
+    meshWideMode: MESH_WIDE_MODE,
+    trustDomain: TRUST_DOMAIN,
+  },
+  analyze({ manifests, mesh, params, facts }) {
     if (manifests.workloads().length === 0)
       return notApplicable('no workloads in the manifests');
     const findings =
       mesh === 'istio'
-        ? istioAuthzFindings(manifests)
+        ? istioAuthzFindings(manifests, {
+            trustDomain: param(params, TRUST_DOMAIN, 'trustDomain'),
+            callers: callerNames(facts),
+            meshWide: param(params, MESH_WIDE_MODE, 'meshWideMode'),
+          })
         : linkerdAuthzFindings(manifests, clusterDefaultPolicy(params));
     return outcomeFrom(findings, {
       pass: 'deny by default with per-workload allow rules',
       fail: n => `${count(n, 'authorization gap')}`,
+      warn: n => `${count(n, 'principal')} that cannot be verified`,
     });
   },
 });

@@ -67,6 +67,41 @@ export function hostsMatch(a: string, b: string): boolean {
   return false;
 }
 
+/**
+ * How specific a host is when several rules match one service: an exact
+ * host beats every wildcard, a longer wildcard suffix beats a shorter one
+ * (`*.shop.svc.cluster.local` over `*.local`), `*` comes last. Istio picks
+ * the most specific DestinationRule / Sidecar host this way.
+ */
+export function hostSpecificity(host: string): number {
+  if (!host.startsWith('*')) return Number.MAX_SAFE_INTEGER;
+  return host.length - 1;
+}
+
+/** `*.local` or `*`: a host that covers every service of the mesh. */
+export function isMeshWideHost(host: string): boolean {
+  return host === '*' || host === '*.local';
+}
+
+/** `*.<namespace>.svc.cluster.local`: every service of one namespace. */
+export function namespaceOfWideHost(host: string): string | undefined {
+  const match = /^\*\.([^.*]+)\.svc\.cluster\.local$/.exec(host);
+  return match ? match[1] : undefined;
+}
+
+/**
+ * Does a rule host, written in `namespace`, apply to a service host? Short
+ * names are qualified in the rule's namespace; wildcards match in both
+ * directions (Istio's host semantics, see `hostsMatch`).
+ */
+export function ruleHostCovers(
+  namespace: string,
+  ruleHost: string,
+  serviceHost: string,
+): boolean {
+  return hostsMatch(toFqdn(namespace, ruleHost), serviceHost);
+}
+
 /** A destination a VirtualService routes to, as Istio sees it. */
 export interface ServiceTarget {
   resource: ManifestObject;
