@@ -28,6 +28,8 @@ import type {
 } from '../database/Store';
 import { ownerRefOf } from '../evidence/CatalogEntityProvider';
 import type { ProgramRegistry } from '../programs/ProgramRegistry';
+import type { EvaluationWorkerPool } from './EvaluationWorkerPool';
+import { EventLoopYielder } from './EventLoopYielder';
 
 /** Counters of one evaluation run, logged and returned to callers. */
 export interface EvaluationRunStats {
@@ -63,6 +65,16 @@ export interface EvaluationServiceOptions {
   beforePass?: () => void;
   /** Passes per run at most (see evaluateAll). Default: 3. */
   maxPasses?: number;
+  /**
+   * Longest run of synchronous work, in ms, before the evaluation gives the
+   * event loop a turn (DESIGN §7: event-loop delay p99 ≤ 50 ms). Default: 5.
+   */
+  yieldBudgetMs?: number;
+  /**
+   * Worker threads for stateless evaluations; without it they run on the
+   * calling thread.
+   */
+  statelessPool?: EvaluationWorkerPool;
 }
 
 interface Candidate {
@@ -172,6 +184,8 @@ export class EvaluationService {
   private readonly clock: () => Date;
   private readonly beforePass?: () => void;
   private readonly maxPasses: number;
+  private readonly yieldBudgetMs: number;
+  private readonly statelessPool?: EvaluationWorkerPool;
 
   constructor(options: EvaluationServiceOptions) {
     this.store = options.store;
@@ -186,6 +200,8 @@ export class EvaluationService {
     this.clock = options.clock ?? (() => new Date());
     this.beforePass = options.beforePass;
     this.maxPasses = options.maxPasses ?? 3;
+    this.yieldBudgetMs = options.yieldBudgetMs ?? 5;
+    this.statelessPool = options.statelessPool;
   }
 
   /** Sources with at least one provider in this installation. */
@@ -208,12 +224,19 @@ export class EvaluationService {
    * service's callers is part of its facts, so when a pass changes the phase
    * of a caller, another pass follows (unchanged entities cost only their
    * hash), up to `maxPasses`: a new installation converges in one run.
+   *
+   * The run yields to the event loop between entities and stops with the
+   * signal's reason when `signal` aborts (the scheduler's timeout or
+   * shutdown); pages already written stay written.
    */
-  async evaluateAll(): Promise<EvaluationRunStats> {
+  async evaluateAll(
+    options: { signal?: AbortSignal } = {},
+  ): Promise<EvaluationRunStats> {
+    const yielder = new EventLoopYielder(this.yieldBudgetMs, options.signal);
     let total: EvaluationRunStats | undefined;
     for (let pass = 1; pass <= this.maxPasses; pass++) {
       this.beforePass?.();
-      const { stats, callerPhaseChanges } = await this.walk();
+      const { stats, callerPhaseChanges } = await this.walk(yielder);
       total = total
         ? {
             ...stats,
@@ -228,7 +251,7 @@ export class EvaluationService {
     return total!;
   }
 
-  private async walk(): Promise<{
+  private async walk(yielder: EventLoopYielder): Promise<{
     stats: EvaluationRunStats;
     callerPhaseChanges: number;
   }> {
@@ -256,35 +279,43 @@ export class EvaluationService {
     const credentials = await this.auth.getOwnServiceCredentials();
     const filter = this.catalogFilter();
     const writing = new PendingWrite();
-    for await (const page of this.catalog.streamEntities(
-      { ...(filter ? { filter } : {}), pageSize: this.pageSize },
-      { credentials },
-    )) {
-      stats.seen += page.length;
-      const candidates: Candidate[] = [];
-      for (const entity of page) {
-        const program = this.programs.selectProgram(entity);
-        if (!program) {
-          stats.skipped += 1;
-          continue;
+    try {
+      for await (const page of this.catalog.streamEntities(
+        { ...(filter ? { filter } : {}), pageSize: this.pageSize },
+        { credentials },
+      )) {
+        await yielder.maybeYield();
+        stats.seen += page.length;
+        const candidates: Candidate[] = [];
+        for (const entity of page) {
+          const program = this.programs.selectProgram(entity);
+          if (!program) {
+            stats.skipped += 1;
+            continue;
+          }
+          const entityRef = stringifyEntityRef(entity);
+          seen.add(`${entityRef}\u0000${program.metadata.name}`);
+          candidates.push({ entity, entityRef, program });
         }
-        const entityRef = stringifyEntityRef(entity);
-        seen.add(`${entityRef}\u0000${program.metadata.name}`);
-        candidates.push({ entity, entityRef, program });
+        const { writes, ...pageStats } = await this.evaluateCandidates(
+          candidates,
+          { force: false, yielder },
+        );
+        stats.evaluated += pageStats.evaluated;
+        stats.unchanged += pageStats.unchanged;
+        stats.stale += pageStats.stale;
+        stats.failed += pageStats.failed;
+        callerPhaseChanges += pageStats.callerPhaseChanges;
+        // The write of this page overlaps the evaluation of the next one: the
+        // database works while the engine computes. One write in flight at most.
+        await writing.wait();
+        writing.start(this.store.writeScorecards(writes));
       }
-      const { writes, ...pageStats } = await this.evaluateCandidates(
-        candidates,
-        { force: false },
-      );
-      stats.evaluated += pageStats.evaluated;
-      stats.unchanged += pageStats.unchanged;
-      stats.stale += pageStats.stale;
-      stats.failed += pageStats.failed;
-      callerPhaseChanges += pageStats.callerPhaseChanges;
-      // The write of this page overlaps the evaluation of the next one: the
-      // database works while the engine computes. One write in flight at most.
-      await writing.wait();
-      writing.start(this.store.writeScorecards(writes));
+    } catch (error) {
+      // Let the write in flight finish (or fail) before reporting the run's
+      // failure, so that no page is half-written behind the caller's back.
+      await writing.wait().catch(() => undefined);
+      throw error;
     }
     await writing.wait();
     // Rows not met in this complete walk belong to entities that left the
@@ -484,7 +515,7 @@ export class EvaluationService {
 
   private async evaluateCandidates(
     candidates: Candidate[],
-    options: { force: boolean },
+    options: { force: boolean; yielder?: EventLoopYielder },
   ): Promise<{
     evaluated: number;
     unchanged: number;
@@ -548,6 +579,7 @@ export class EvaluationService {
           }`,
         );
       }
+      await options.yielder?.maybeYield();
     });
 
     const now = this.clock().toISOString();
@@ -585,6 +617,7 @@ export class EvaluationService {
       previousRecords.map(r => [`${r.entityRef}\u0000${r.programId}`, r]),
     );
     for (const c of needPrevious) {
+      await options.yielder?.maybeYield();
       const previous = previousOf.get(key(c));
       const owner = ownerRefOf(c.entity);
       const title = c.entity.metadata.title ?? c.entity.metadata.name;
@@ -657,9 +690,11 @@ export class EvaluationService {
   /**
    * Evaluates without storing anything: the entity with the given manifests,
    * attestations, waivers and catalog facts, every source answering. The CLI builds the
-   * same facts from the same inputs, so both give the same scorecard.
+   * same facts from the same inputs, so both give the same scorecard. Runs
+   * on the worker pool when there is one (the engine is CPU heavy and
+   * synchronous); a full pool refuses with EvaluationQueueFullError.
    */
-  evaluateStateless(input: {
+  async evaluateStateless(input: {
     program: Program;
     entity: EntityFacts['entity'];
     manifests: EntityFacts['manifests'];
@@ -668,7 +703,7 @@ export class EvaluationService {
     /** Catalog facts, e.g. from the entity's CI facts export. */
     catalog?: EntityFacts['catalog'];
     now?: string;
-  }): Scorecard {
+  }): Promise<Scorecard> {
     const facts: EntityFacts = {
       entity: input.entity,
       manifests: input.manifests,
@@ -680,6 +715,8 @@ export class EvaluationService {
     if (input.catalog) {
       facts.catalog = input.catalog;
     }
-    return evaluate(input.program, facts);
+    return this.statelessPool
+      ? this.statelessPool.evaluate(input.program, facts)
+      : evaluate(input.program, facts);
   }
 }

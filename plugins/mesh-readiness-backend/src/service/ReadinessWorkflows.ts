@@ -21,6 +21,7 @@ import type { MentorNote, Store } from '../database/Store';
 import type { ProgramRegistry } from '../programs/ProgramRegistry';
 import { describeHeldRoles, type AttestorRoleHolding } from './AttestorRoles';
 import type { EvaluationService } from './EvaluationService';
+import { SingleFlight } from './SingleFlight';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -72,6 +73,9 @@ function compact<T extends object>(value: T): T {
 export class ReadinessWorkflows {
   private readonly pendingRefresh = new Map<string, Promise<void>>();
   private readonly refreshAgain = new Set<string>();
+  private readonly manualRefreshes = new SingleFlight<
+    Awaited<ReturnType<EvaluationService['refreshEntity']>>
+  >();
   private closing = false;
 
   constructor(
@@ -125,6 +129,21 @@ export class ReadinessWorkflows {
     this.pendingRefresh.set(
       key,
       run().finally(() => this.pendingRefresh.delete(key)),
+    );
+  }
+
+  /**
+   * Evaluates an entity now, for `POST /scorecards/.../refresh`. Refreshes
+   * of the same entity and program that arrive while one runs share its
+   * result: many callers, or one noisy one, cost one evaluation.
+   */
+  refreshNow(
+    entityRef: string,
+    program?: Program,
+  ): ReturnType<EvaluationService['refreshEntity']> {
+    return this.manualRefreshes.run(
+      `${entityRef}\u0000${program?.metadata.name ?? ''}`,
+      () => this.evaluation.refreshEntity(entityRef, program),
     );
   }
 

@@ -612,10 +612,32 @@ function principalFindings(
 }
 
 /**
+ * Does a DestinationRule that applies to the workload's Services make its
+ * clients send plaintext (tls.mode DISABLE)? A PERMISSIVE workload then
+ * receives those requests without an identity, as the mesh console
+ * counts it (mTLS disabled for the workload).
+ */
+function clientsSendPlaintext(
+  manifests: ManifestSet,
+  workload: Workload,
+): boolean {
+  return manifests
+    .servicesForWorkload(workload)
+    .some(service =>
+      destinationRulesFor(manifests, service).some(rule =>
+        tlsOriginationsToward(rule, workload).some(
+          o => o.mode === 'DISABLE' && o.subset === undefined,
+        ),
+      ),
+    );
+}
+
+/**
  * Policies that match on mTLS identities (principals, namespaces,
  * `source.principal` / `source.namespace` / `connection.sni` conditions)
  * only see them on mTLS requests. Where a selected workload's
- * PeerAuthentication disables mTLS, no request carries one: an ALLOW
+ * PeerAuthentication disables mTLS (or it is not STRICT and a
+ * DestinationRule sends it plaintext), no request carries one: an ALLOW
  * denies everything, a DENY never applies (KIA0105). Where it is
  * PERMISSIVE, plaintext requests bypass a DENY.
  */
@@ -641,7 +663,10 @@ function mtlsDependencyFindings(
     for (const workload of selected) {
       const modes = workloadPeerModes(manifests, workload, meshWide);
       const all = [modes.base, ...modes.ports.values()];
-      if (all.some(m => m.mode === 'DISABLE'))
+      if (
+        all.some(m => m.mode === 'DISABLE') ||
+        (!mtlsEnforced(modes) && clientsSendPlaintext(manifests, workload))
+      )
         disabled.push(workloadName(workload));
       else if (!mtlsEnforced(modes)) permissive.push(workloadName(workload));
     }
