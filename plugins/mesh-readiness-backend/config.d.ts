@@ -48,6 +48,40 @@ export interface Config {
       maxTotalBytes?: number;
     };
 
+    /**
+     * Per-caller limits (a caller is the signed-in user, or the calling
+     * service) of manual refreshes and stateless evaluations; past them the
+     * API answers 429 with `Retry-After`. Token buckets held in each
+     * replica's memory: with N replicas a caller may get up to N times the
+     * limit.
+     */
+    rateLimit?: {
+      /** Limit at all. Default: true. */
+      enabled?: boolean;
+      /** `POST /scorecards/{ref}/refresh` per minute. Default: 30. */
+      refreshPerMinute?: number;
+      /** `POST /evaluate` per minute. Default: 20. */
+      evaluatePerMinute?: number;
+    };
+
+    /**
+     * Worker threads that run `POST /evaluate` off the thread serving HTTP.
+     */
+    workerPool?: {
+      /**
+       * Threads at most; 0 runs evaluations on the HTTP thread. Default:
+       * min(2, cores - 1), at least 1.
+       */
+      size?: number;
+      /**
+       * Requests waiting for a thread at most; past it the API answers 503
+       * with `Retry-After`. Default: 16.
+       */
+      maxQueue?: number;
+      /** An evaluation running longer is stopped (503). Default: 30. */
+      taskTimeoutSeconds?: number;
+    };
+
     history?: {
       /** History rows older than this are deleted. Default: 365. */
       retentionDays?: number;

@@ -24,6 +24,8 @@ import {
 } from './permissions/rules';
 import { ProgramRegistry } from './programs/ProgramRegistry';
 import { EvaluationService } from './service/EvaluationService';
+import { readWorkerPool } from './service/EvaluationWorkerPool';
+import { readRateLimits } from './service/RateLimiter';
 import { normaliseRef } from './service/OrgModel';
 import { ReadinessQueries } from './service/ReadinessQueries';
 import { ReadinessWorkflows } from './service/ReadinessWorkflows';
@@ -110,6 +112,10 @@ export const meshReadinessPlugin = createBackendPlugin({
           ),
           ...addedProviders,
         ];
+        const statelessPool = readWorkerPool(root);
+        if (statelessPool) {
+          lifecycle.addShutdownHook(() => statelessPool.close());
+        }
         const evaluation = new EvaluationService({
           store,
           programs,
@@ -125,6 +131,7 @@ export const meshReadinessPlugin = createBackendPlugin({
             60 *
             1000,
           beforePass: () => snapshot.invalidate(),
+          statelessPool,
         });
         const queries = new ReadinessQueries(store, programs, snapshot);
         const workflows = new ReadinessWorkflows(store, programs, evaluation, {
@@ -182,6 +189,7 @@ export const meshReadinessPlugin = createBackendPlugin({
             evaluation,
             queries,
             workflows,
+            rateLimits: readRateLimits(root),
             approverGroup,
             roleGroups: readAttestorRoleGroups(
               root?.getOptionalConfig('roles'),
@@ -215,8 +223,8 @@ export const meshReadinessPlugin = createBackendPlugin({
               timeout: { minutes: 20 },
               initialDelay: { seconds: 15 },
             }),
-            fn: async () => {
-              await evaluation.evaluateAll();
+            fn: async abortSignal => {
+              await evaluation.evaluateAll({ signal: abortSignal });
               const pruned = await store.pruneHistory(
                 new Date(Date.now() - retentionDays * DAY_MS).toISOString(),
               );

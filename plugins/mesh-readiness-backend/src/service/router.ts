@@ -44,6 +44,7 @@ import {
   type AttestorRoleGroups,
 } from './AttestorRoles';
 import type { EvaluationService } from './EvaluationService';
+import { callerOf, retryAfterHeader, type RateLimiter } from './RateLimiter';
 import { normaliseRef } from './OrgModel';
 import {
   ReadinessQueries,
@@ -67,6 +68,8 @@ export interface RouterOptions {
   evaluation: EvaluationService;
   queries: ReadinessQueries;
   workflows: ReadinessWorkflows;
+  /** Per-caller limits of manual refreshes and stateless evaluations. */
+  rateLimits?: { refresh?: RateLimiter; evaluate?: RateLimiter };
   /** Only members of this group may approve waivers (besides the policy). */
   approverGroup?: string;
   /** Groups of the security and platform attestor roles. */
@@ -99,6 +102,7 @@ export async function createRouter(options: RouterOptions) {
     evaluation,
     queries,
     workflows,
+    rateLimits,
     approverGroup,
     roleGroups = { security: [], platform: [] },
   } = options;
@@ -263,6 +267,7 @@ export async function createRouter(options: RouterOptions) {
         'scorecard-refresh',
         { entityRef, programId },
         async event => {
+          rateLimits?.refresh?.take(callerOf(credentials));
           await authorize(
             credentials,
             meshReadinessScorecardRefreshPermission,
@@ -277,7 +282,8 @@ export async function createRouter(options: RouterOptions) {
               );
             }
           }
-          const refreshed = await evaluation.refreshEntity(entityRef, program);
+          // Refreshes of this entity already running are joined, not repeated.
+          const refreshed = await workflows.refreshNow(entityRef, program);
           if (!refreshed.entity) {
             throw new NotFoundError(`no entity ${entityRef} in the catalog`);
           }
@@ -653,7 +659,8 @@ export async function createRouter(options: RouterOptions) {
   // Stateless evaluation -------------------------------------------------------
 
   router.post('/evaluate', async (req, res) => {
-    await canRead(req);
+    const credentials = await canRead(req);
+    rateLimits?.evaluate?.take(callerOf(credentials));
     const body = req.body;
     let program: Program | undefined;
     if (body.program !== undefined) {
@@ -686,7 +693,8 @@ export async function createRouter(options: RouterOptions) {
         );
       }
     }
-    const scorecard = evaluation.evaluateStateless({
+    // On a worker thread of the pool (see EvaluationWorkerPool).
+    const scorecard = await evaluation.evaluateStateless({
       program,
       entity: body.entity as EntityFacts['entity'],
       manifests: body.manifests as EntityFacts['manifests'],
@@ -768,6 +776,7 @@ export async function createRouter(options: RouterOptions) {
   });
 
   const middleware = MiddlewareFactory.create({ config, logger });
+  router.use(retryAfterHeader());
   router.use(middleware.error());
   return router;
 }

@@ -133,6 +133,44 @@ export const spec = {
             }
           }
         }
+      },
+      "TooManyRequests": {
+        "description": "The caller (the signed-in user, or the calling service) made more requests of this kind than `meshReadiness.rateLimit` allows a minute; each replica counts on its own. Nothing was done.",
+        "headers": {
+          "Retry-After": {
+            "description": "Seconds until the caller's next request is accepted.",
+            "schema": {
+              "type": "integer",
+              "minimum": 1
+            }
+          }
+        },
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
+      },
+      "EvaluationBusy": {
+        "description": "Every evaluation worker is busy and the queue is full (`meshReadiness.workerPool`), or the evaluation overran its time limit. Nothing was done.",
+        "headers": {
+          "Retry-After": {
+            "description": "Seconds after which a worker is likely free.",
+            "schema": {
+              "type": "integer",
+              "minimum": 1
+            }
+          }
+        },
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
       }
     },
     "schemas": {
@@ -2411,7 +2449,7 @@ export const spec = {
         "tags": [
           "Scorecards"
         ],
-        "description": "Collects the evidence and re-evaluates the entity now.",
+        "description": "Collects the evidence and re-evaluates the entity now. Refreshes of the same entity and program that arrive while one runs share its evaluation and its result. Limited per caller (`meshReadiness.rateLimit.refreshPerMinute`, default 30).",
         "parameters": [
           {
             "$ref": "#/components/parameters/kind"
@@ -2445,6 +2483,9 @@ export const spec = {
           },
           "404": {
             "$ref": "#/components/responses/ErrorResponse"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           },
           "default": {
             "$ref": "#/components/responses/ErrorResponse"
@@ -3268,7 +3309,7 @@ export const spec = {
         "tags": [
           "Evaluate"
         ],
-        "description": "Evaluates an entity with the given manifests (and optional program, attestations and waivers) and returns the scorecard without storing anything. Gives the same JSON as the CLI for the same inputs.",
+        "description": "Evaluates an entity with the given manifests (and optional program, attestations and waivers) and returns the scorecard without storing anything. Gives the same JSON as the CLI for the same inputs. Runs on a pool of worker threads with a bounded queue (`meshReadiness.workerPool`) and is limited per caller (`meshReadiness.rateLimit.evaluatePerMinute`, default 20).",
         "requestBody": {
           "required": true,
           "content": {
@@ -3295,6 +3336,12 @@ export const spec = {
           },
           "403": {
             "$ref": "#/components/responses/ErrorResponse"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "503": {
+            "$ref": "#/components/responses/EvaluationBusy"
           },
           "default": {
             "$ref": "#/components/responses/ErrorResponse"
