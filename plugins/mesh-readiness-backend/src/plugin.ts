@@ -31,6 +31,8 @@ import { ReadinessQueries } from './service/ReadinessQueries';
 import { ReadinessWorkflows } from './service/ReadinessWorkflows';
 import { readAttestorRoleGroups } from './service/AttestorRoles';
 import { createRouter } from './service/router';
+import { createPlaybooksRouter } from './service/playbooksRouter';
+import { PlaybookLibrary } from './playbooks/PlaybookLibrary';
 import { loadSeed } from './service/SeedLoader';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -174,6 +176,14 @@ export const meshReadinessPlugin = createBackendPlugin({
           ? normaliseRef(approverGroupRaw, 'group')
           : undefined;
 
+        // The shipped playbooks, so that the shipped programs' links work
+        // without a TechDocs site (mounted before the main router).
+        httpRouter.use(
+          await createPlaybooksRouter({
+            httpAuth,
+            playbooks: PlaybookLibrary.fromCommonPackage(),
+          }),
+        );
         httpRouter.use(
           await createRouter({
             config,

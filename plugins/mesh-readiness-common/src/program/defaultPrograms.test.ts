@@ -5,7 +5,8 @@ import type { Program } from '../types';
 import { DEFAULT_PROGRAM_IDS } from './defaultPrograms';
 import { loadProgram } from './loadProgram';
 
-const PROGRAMS_DIR = path.resolve(__dirname, '../../programs');
+const PACKAGE_DIR = path.resolve(__dirname, '../..');
+const PROGRAMS_DIR = path.join(PACKAGE_DIR, 'programs');
 
 /** Scaffolder templates of the sample organisation the programs refer to. */
 const SAMPLE_TEMPLATES = [
@@ -136,12 +137,13 @@ describe.each(DEFAULT_PROGRAM_IDS.map(id => [id]))('default program %s', id => {
         item: item.id,
         playbook: item.id,
       });
-      expect(playbook!.url).toBe(
-        `/docs/default/component/mesh-readiness-playbooks/${item.id.replace(
-          /\./g,
-          '-',
-        )}/`,
-      );
+      // The playbook view of the frontend plugin, fed by the pages shipped
+      // in this package (playbooks/<id>/index.md), so the link works in any app.
+      const page = item.id.replace(/\./g, '-');
+      expect(playbook!.url).toBe(`/mesh-readiness/playbooks/${page}`);
+      expect(
+        fs.existsSync(path.join(PACKAGE_DIR, 'playbooks', page, 'index.md')),
+      ).toBe(true);
       expect(playbook!.references?.length).toBeGreaterThan(0);
       for (const reference of playbook!.references ?? []) {
         expect(reference).toMatch(/^https:\/\//);

@@ -37,6 +37,9 @@ export const spec = {
       "name": "Programs"
     },
     {
+      "name": "Playbooks"
+    },
+    {
       "name": "Attestations"
     },
     {
@@ -693,6 +696,61 @@ export const spec = {
           "checkedAt",
           "problems"
         ]
+      },
+      "PlaybookSummary": {
+        "type": "object",
+        "description": "A playbook shipped with the suite (markdown in the common package).",
+        "properties": {
+          "id": {
+            "type": "string",
+            "description": "The page id, e.g. `k8s-probes` (a check id with dots as dashes)."
+          },
+          "title": {
+            "type": "string",
+            "description": "The first heading of the page."
+          }
+        },
+        "required": [
+          "id",
+          "title"
+        ],
+        "additionalProperties": false
+      },
+      "PlaybookList": {
+        "type": "object",
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/PlaybookSummary"
+            }
+          }
+        },
+        "required": [
+          "items"
+        ],
+        "additionalProperties": false
+      },
+      "Playbook": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "title": {
+            "type": "string"
+          },
+          "markdown": {
+            "type": "string",
+            "description": "The page as CommonMark. Links to other playbooks are relative (`../k8s-probes/index.md`); raw HTML is not meant to be rendered."
+          }
+        },
+        "required": [
+          "id",
+          "title",
+          "markdown"
+        ],
+        "additionalProperties": false
       },
       "ProgramList": {
         "type": "object",
@@ -2842,6 +2900,78 @@ export const spec = {
             }
           },
           "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/playbooks": {
+      "get": {
+        "operationId": "ListPlaybooks",
+        "tags": [
+          "Playbooks"
+        ],
+        "description": "The playbooks shipped with the suite, so that the shipped programs' playbook links work without a TechDocs site.",
+        "responses": {
+          "200": {
+            "description": "Every shipped playbook, ordered by id.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/PlaybookList"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/playbooks/{playbookId}": {
+      "get": {
+        "operationId": "GetPlaybook",
+        "tags": [
+          "Playbooks"
+        ],
+        "parameters": [
+          {
+            "name": "playbookId",
+            "in": "path",
+            "required": true,
+            "description": "Lower-case words joined by dashes, e.g. `k8s-probes`.",
+            "schema": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 100
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The playbook page.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Playbook"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "401": {
             "$ref": "#/components/responses/ErrorResponse"
           },
           "404": {

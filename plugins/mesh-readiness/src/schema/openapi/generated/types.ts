@@ -65,7 +65,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Collects the evidence and re-evaluates the entity now. */
+    /** Collects the evidence and re-evaluates the entity now. Refreshes of the same entity and program that arrive while one runs share its evaluation and its result. Limited per caller (`meshReadiness.rateLimit.refreshPerMinute`, default 30). */
     post: operations['RefreshEntityScorecard'];
     delete?: never;
     options?: never;
@@ -196,6 +196,39 @@ export interface paths {
       cookie?: never;
     };
     get: operations['GetProgram'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/playbooks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The playbooks shipped with the suite, so that the shipped programs' playbook links work without a TechDocs site. */
+    get: operations['ListPlaybooks'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/playbooks/{playbookId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['GetPlaybook'];
     put?: never;
     post?: never;
     delete?: never;
@@ -344,7 +377,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Evaluates an entity with the given manifests (and optional program, attestations and waivers) and returns the scorecard without storing anything. Gives the same JSON as the CLI for the same inputs. */
+    /** Evaluates an entity with the given manifests (and optional program, attestations and waivers) and returns the scorecard without storing anything. Gives the same JSON as the CLI for the same inputs. Runs on a pool of worker threads with a bounded queue (`meshReadiness.workerPool`) and is limited per caller (`meshReadiness.rateLimit.evaluatePerMinute`, default 20). */
     post: operations['EvaluateStateless'];
     delete?: never;
     options?: never;
@@ -541,6 +574,22 @@ export interface components {
       checkedAt: string;
       problems: components['schemas']['SourceProblem'][];
       program?: components['schemas']['Program'];
+    };
+    /** A playbook shipped with the suite (markdown in the common package). */
+    PlaybookSummary: {
+      /** The page id, e.g. `k8s-probes` (a check id with dots as dashes). */
+      id: string;
+      /** The first heading of the page. */
+      title: string;
+    };
+    PlaybookList: {
+      items: components['schemas']['PlaybookSummary'][];
+    };
+    Playbook: {
+      id: string;
+      title: string;
+      /** The page as CommonMark. Links to other playbooks are relative (`../k8s-probes/index.md`); raw HTML is not meant to be rendered. */
+      markdown: string;
     };
     ProgramList: {
       items: components['schemas']['ProgramStatus'][];
@@ -974,6 +1023,28 @@ export interface components {
         'application/json': components['schemas']['Error'];
       };
     };
+    /** The caller (the signed-in user, or the calling service) made more requests of this kind than `meshReadiness.rateLimit` allows a minute; each replica counts on its own. Nothing was done. */
+    TooManyRequests: {
+      headers: {
+        /** Seconds until the caller's next request is accepted. */
+        'Retry-After'?: number;
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': components['schemas']['Error'];
+      };
+    };
+    /** Every evaluation worker is busy and the queue is full (`meshReadiness.workerPool`), or the evaluation overran its time limit. Nothing was done. */
+    EvaluationBusy: {
+      headers: {
+        /** Seconds after which a worker is likely free. */
+        'Retry-After'?: number;
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': components['schemas']['Error'];
+      };
+    };
   };
   parameters: {
     /** Entity kind, e.g. `component`. */
@@ -1122,6 +1193,7 @@ export interface operations {
       400: components['responses']['ErrorResponse'];
       403: components['responses']['ErrorResponse'];
       404: components['responses']['ErrorResponse'];
+      429: components['responses']['TooManyRequests'];
       default: components['responses']['ErrorResponse'];
     };
   };
@@ -1371,6 +1443,55 @@ export interface operations {
         };
       };
       403: components['responses']['ErrorResponse'];
+      404: components['responses']['ErrorResponse'];
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  ListPlaybooks: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** Every shipped playbook, ordered by id. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PlaybookList'];
+        };
+      };
+      401: components['responses']['ErrorResponse'];
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  GetPlaybook: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** Lower-case words joined by dashes, e.g. `k8s-probes`. */
+        playbookId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** The playbook page. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Playbook'];
+        };
+      };
+      400: components['responses']['ErrorResponse'];
+      401: components['responses']['ErrorResponse'];
       404: components['responses']['ErrorResponse'];
       default: components['responses']['ErrorResponse'];
     };
@@ -1687,6 +1808,8 @@ export interface operations {
       };
       400: components['responses']['ErrorResponse'];
       403: components['responses']['ErrorResponse'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['EvaluationBusy'];
       default: components['responses']['ErrorResponse'];
     };
   };
