@@ -38,7 +38,12 @@ export interface Config {
       maxAgeHours?: number;
     };
 
-    /** Bounds on reading an entity's manifests. */
+    /**
+     * Reading an entity's manifests (the `mesh-readiness.io/manifests`
+     * annotation). URLs are read through the UrlReader, so
+     * `backend.reading.allow` applies; relative paths never leave the
+     * entity's source location.
+     */
     manifests?: {
       /** Files per entity. Default: 200. */
       maxFiles?: number;
@@ -46,6 +51,23 @@ export interface Config {
       maxFileBytes?: number;
       /** Bytes of all files of an entity. Default: 8388608 (8 MiB). */
       maxTotalBytes?: number;
+      /**
+       * Files and folders a glob over local files may look at, matched or
+       * not, before it is refused. Default: 10000.
+       */
+      maxVisitedEntries?: number;
+      /** Time to read all manifests of one entity. Default: 30. */
+      readTimeoutSeconds?: number;
+      /**
+       * Folders that local manifests (`file:` locations and `file:` or
+       * `dir:` source locations) must lie in, after symbolic links are
+       * resolved; relative to the backend's working directory. Only
+       * entities the catalog read from a local file may name local files.
+       * Default: the Backstage app's own folder (the nearest folder at or
+       * above the working directory that holds `backstage.json`). An empty
+       * list reads no local file.
+       */
+      fileRoots?: string[];
     };
 
     /**

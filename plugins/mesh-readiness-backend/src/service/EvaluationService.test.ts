@@ -2,6 +2,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { EvidenceProvider } from '@mesh-readiness/plugin-mesh-readiness-node';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { DatabaseStore, migrateDatabase } from '../database/DatabaseStore';
@@ -67,10 +68,11 @@ describe('EvaluationService', () => {
         programs,
         providers: options.providers ?? [
           new CatalogEntityProvider(snapshot),
-          new RepositoryManifestsProvider(
-            mockServices.urlReader.mock(),
-            DEFAULT_MANIFEST_READ_LIMITS,
-          ),
+          new RepositoryManifestsProvider(mockServices.urlReader.mock(), {
+            ...DEFAULT_MANIFEST_READ_LIMITS,
+            // The sample organisation's repositories are temporary folders.
+            fileRoots: [os.tmpdir()],
+          }),
         ],
         catalog,
         auth,

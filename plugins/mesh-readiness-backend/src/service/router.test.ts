@@ -11,6 +11,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import type { Server } from 'node:http';
+import os from 'node:os';
 import { meshReadinessPlugin } from '../plugin';
 import {
   sampleOrganisation,
@@ -68,6 +69,8 @@ async function startBackend(
           meshReadiness: {
             programs: [{ location: programFile }],
             evaluation: { enabled: false },
+            // The sample organisation's repositories are temporary folders.
+            manifests: { fileRoots: [os.tmpdir()] },
             ...options.config,
           },
         },
