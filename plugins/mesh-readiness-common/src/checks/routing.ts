@@ -99,6 +99,21 @@ function subsetsSelectingEntryEndpoints(
   return selected;
 }
 
+/** Is the rule's host a wildcard that covers a Service of the manifests? */
+function wildcardCoversServices(
+  manifests: ManifestSet,
+  rule: ManifestObject,
+): boolean {
+  const host = rule.body.spec?.host;
+  return (
+    typeof host === 'string' &&
+    host.startsWith('*') &&
+    manifests
+      .ofKind('Service', '')
+      .some(service => hostNamesService(manifests, rule, host, service))
+  );
+}
+
 /** Subset names of a rule, or `undefined` when it has none (it covers every subset). */
 function subsetNames(rule: ManifestObject): string[] | undefined {
   const subsets = Array.isArray(rule.body.spec?.subsets)
@@ -151,9 +166,14 @@ export const destinationRuleValid = defineAnalyzer({
       const endpointLines = new Set(
         [...byEndpoints].map(i => rule.lineOf(['spec', 'subsets', i])),
       );
+      // Istio's analyzer resolves hosts exactly; a wildcard host
+      // (`*.local`, `*.shop.svc.cluster.local`) that covers Services of the
+      // manifests applies to them and is not unknown.
+      const coversServices = wildcardCoversServices(manifests, rule);
       const gaps: Finding[] = messages
         .filter(m => m.resource === rule)
         .filter(m => !(m.code === 'IST0173' && endpointLines.has(m.line)))
+        .filter(m => !(m.code === 'IST0174' && coversServices))
         .map(m => {
           const finding = istioFinding(
             m,
