@@ -7,6 +7,8 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import { authModuleSampleUserProvider } from './modules/sampleUserAuth';
+import { permissionModuleSamplePortalPolicy } from './modules/samplePortalPolicy';
 
 const backend = createBackend();
 
@@ -28,6 +30,9 @@ backend.add(import('@backstage/plugin-auth-backend'));
 // See https://backstage.io/docs/backend-system/building-backends/migrating#the-auth-plugin
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 // See https://backstage.io/docs/auth/guest/provider
+// Development only: sign in as one of the sample organisation's users
+// (README, "Security"), so that both sides of the product can be tried.
+backend.add(authModuleSampleUserProvider);
 
 // catalog plugin
 backend.add(import('@backstage/plugin-catalog-backend'));
@@ -40,10 +45,10 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
 // permission plugin
 backend.add(import('@backstage/plugin-permission-backend'));
-// See https://backstage.io/docs/permissions/getting-started for how to create your own permission policy
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+// The sample portal's policy: everyone signed in reads, owners attest and
+// request waivers on their own services, the platform group administers,
+// mesh-readiness permissions not covered are denied (README, "Security").
+backend.add(permissionModuleSamplePortalPolicy);
 
 // search plugin
 backend.add(import('@backstage/plugin-search-backend'));

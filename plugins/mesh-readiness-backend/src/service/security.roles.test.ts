@@ -10,7 +10,7 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   AuthorizeResult,
-  type AuthorizePermissionRequest,
+  type Permission,
 } from '@backstage/plugin-permission-common';
 import { meshReadinessProgramAdminPermission } from '@mesh-readiness/plugin-mesh-readiness-common';
 import type { Knex } from 'knex';
@@ -71,7 +71,7 @@ const permissionsFactory = createServiceFactory({
   service: coreServices.permissions,
   deps: {},
   factory: () => {
-    const decide = (requests: AuthorizePermissionRequest[]) =>
+    const decide = (requests: Array<{ permission: Permission }>) =>
       requests.map(r => ({
         result:
           r.permission.name === meshReadinessProgramAdminPermission.name
@@ -79,10 +79,11 @@ const permissionsFactory = createServiceFactory({
             : AuthorizeResult.ALLOW,
       })) as any;
     return {
-      authorize: async (requests: AuthorizePermissionRequest[]) =>
+      authorize: async (requests: Array<{ permission: Permission }>) =>
         decide(requests),
-      authorizeConditional: async (requests: AuthorizePermissionRequest[]) =>
-        decide(requests),
+      authorizeConditional: async (
+        requests: Array<{ permission: Permission }>,
+      ) => decide(requests),
     };
   },
 });
