@@ -165,15 +165,17 @@ function tlsConflicts(
   return [...conflicts.values()];
 }
 
+/** What a client sends under a DestinationRule TLS mode. */
+const ORIGINATED_TRAFFIC: Record<string, string> = {
+  DISABLE: 'plaintext',
+  ISTIO_MUTUAL: 'Istio mTLS',
+};
+
 function conflictFinding(workload: Workload, conflict: TlsConflict): Finding {
   const { origination, server, ports } = conflict;
   const rule = origination.rule;
   const what =
-    origination.mode === 'DISABLE'
-      ? 'plaintext'
-      : origination.mode === 'ISTIO_MUTUAL'
-      ? 'Istio mTLS'
-      : `its own TLS (${origination.mode})`;
+    ORIGINATED_TRAFFIC[origination.mode] ?? `its own TLS (${origination.mode})`;
   const where = `${workloadName(workload)} (port${
     ports.length > 1 ? 's' : ''
   } ${ports.join(', ')}${
