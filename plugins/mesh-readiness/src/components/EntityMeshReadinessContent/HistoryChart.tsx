@@ -13,6 +13,7 @@ import {
 import type { HistoryEntry, Scorecard } from '../../api/MeshReadinessApi';
 import { formatDate, formatDateTime } from '../shared/formatDate';
 import { phaseTitle } from '../shared/phases';
+import { historyAxis } from './historyAxis';
 import { historySeries } from './historySeries';
 
 /** The entity's phase and passing checks over time. */
@@ -32,6 +33,7 @@ export function HistoryChart(props: {
   const points = historySeries(scorecard, entries);
   const phaseIds = ['not-started', ...scorecard.phases.map(p => p.id)];
   const first = points[0];
+  const axis = historyAxis(points.map(p => p.time));
   return (
     <>
       <Typography variant="body2" color="textSecondary" id="history-summary">
@@ -49,7 +51,8 @@ export function HistoryChart(props: {
             dataKey="time"
             type="number"
             scale="time"
-            domain={['dataMin', 'dataMax']}
+            domain={axis.domain}
+            ticks={axis.ticks}
             tickFormatter={t => formatDate(new Date(t).toISOString())}
             stroke={theme.palette.text.secondary}
           />
