@@ -137,7 +137,9 @@ export const workloadIdentity = defineAnalyzer({
   title: 'Workload has its own ServiceAccount',
   evidence: ['manifests'],
   mesh: BOTH,
-  upstream: ['KIA0106'],
+  // No upstream rule: the mesh console's KIA0106 is about a principal
+  // whose ServiceAccount is missing (sec.authz.deny), not this.
+  upstream: [],
   analyze({ manifests }) {
     const accountOf = (w: Workload) => {
       const name = w.podSpec.serviceAccountName ?? w.podSpec.serviceAccount;
