@@ -457,6 +457,28 @@ spec:
   });
 });
 
+describe('mesh.dr.valid: wildcard hosts', () => {
+  it('does not call a wildcard host unknown when it covers a Service, and warns when it covers none (IST0174)', () => {
+    const wide = rule(
+      'shop-defaults',
+      'host: "*.shop.svc.cluster.local"\ntrafficPolicy:\n  tls:\n    mode: ISTIO_MUTUAL',
+    );
+    expect(
+      run(destinationRuleValid, { [FILE]: yamlDocs(...base, wide) }).status,
+    ).toBe('pass');
+    const elsewhere = yamlDocs(
+      ...base,
+      rule(
+        'other-defaults',
+        'host: "*.billing.svc.cluster.local"\ntrafficPolicy:\n  tls:\n    mode: ISTIO_MUTUAL',
+      ),
+    );
+    expect(gaps(run(destinationRuleValid, { [FILE]: elsewhere }))).toEqual([
+      expect.objectContaining({ level: 'warn', code: 'IST0174' }),
+    ]);
+  });
+});
+
 describe('mesh.dr.resilience: wildcard rules', () => {
   it('counts a namespace-wide rule unless a more specific one for the host exists', () => {
     const wide = rule(
