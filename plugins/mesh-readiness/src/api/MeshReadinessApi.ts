@@ -35,6 +35,10 @@ export type Attestation = MeshReadinessApiSchemas['Attestation'];
 /** @public */
 export type CreateAttestationRequest =
   MeshReadinessApiSchemas['CreateAttestationRequest'];
+/** The attestor roles the signed-in user holds for an entity, with reasons. */
+export type AttestorRoles = MeshReadinessApiSchemas['AttestorRoles'];
+export type AttestorRoleHolding =
+  MeshReadinessApiSchemas['AttestorRoleHolding'];
 /** @public */
 export type Waiver = MeshReadinessApiSchemas['Waiver'];
 /** @public */
@@ -120,6 +124,15 @@ export interface MeshReadinessApi {
     options?: { programId?: string },
   ): Promise<CiFacts>;
 
+  /**
+   * The roles (owner, security, platform) the signed-in user holds for an
+   * entity, as the backend derives them from the user's groups.
+   */
+  getAttestorRoles(entityRef: string): Promise<AttestorRoles>;
+  /**
+   * Attests a checklist item; the role must be one the user holds. An
+   * identical attestation in force is returned instead of a new one.
+   */
   createAttestation(request: CreateAttestationRequest): Promise<Attestation>;
   revokeAttestation(id: string): Promise<Attestation>;
 

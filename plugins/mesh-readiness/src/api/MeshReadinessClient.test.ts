@@ -128,6 +128,33 @@ describe('MeshReadinessClient', () => {
     expect(error.cause.message).toBe('Denied by policy');
   });
 
+  it('reads the attestor roles the user holds for an entity', async () => {
+    let seenUrl = '';
+    const roles = {
+      entityRef: 'component:default/payments',
+      roles: [
+        {
+          role: 'owner',
+          held: true,
+          reason:
+            'you are a member of group:default/payments-team, which owns component:default/payments',
+        },
+      ],
+    };
+    server.use(
+      rest.get(`${BASE_URL}/attestations/roles`, (req, res, ctx) => {
+        seenUrl = req.url.toString();
+        return res(ctx.json(roles));
+      }),
+    );
+    expect(await client.getAttestorRoles('component:default/payments')).toEqual(
+      roles,
+    );
+    expect(seenUrl).toBe(
+      `${BASE_URL}/attestations/roles?entityRef=component%3Adefault%2Fpayments`,
+    );
+  });
+
   it('posts attestations and waivers with JSON bodies', async () => {
     const bodies: unknown[] = [];
     server.use(

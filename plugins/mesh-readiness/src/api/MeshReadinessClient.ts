@@ -4,6 +4,7 @@ import { ResponseError } from '@backstage/errors';
 import type { paths } from '../schema/openapi/generated/types';
 import type {
   Attestation,
+  AttestorRoles,
   CiFacts,
   CreateAttestationRequest,
   CreateWaiverRequest,
@@ -123,6 +124,12 @@ export class MeshReadinessClient implements MeshReadinessApi {
       await this.send('get', `/history/${entityPath(entityRef)}`, {
         ...query,
       }),
+    );
+  }
+
+  async getAttestorRoles(entityRef: string): Promise<AttestorRoles> {
+    return this.json<OkBody<'/attestations/roles', 'get'>>(
+      await this.send('get', '/attestations/roles', { entityRef }),
     );
   }
 

@@ -29,12 +29,16 @@ const EVIDENCE_URL = /^(https?:\/\/\S+|\/\S*)$/;
  */
 export function AttestDialog(props: {
   item: ChecklistResult;
+  /** The item's roles the user holds; only these are offered. */
+  heldRoles: AttestorRole[];
   open: boolean;
   onClose: () => void;
   onSubmit: (input: AttestInput) => Promise<void>;
 }) {
-  const { item, open, onClose, onSubmit } = props;
-  const [role, setRole] = useState<AttestorRole>(item.roles[0] ?? 'owner');
+  const { item, heldRoles, open, onClose, onSubmit } = props;
+  const [role, setRole] = useState<AttestorRole>(
+    heldRoles[0] ?? item.roles[0] ?? 'owner',
+  );
   const [evidenceUrl, setEvidenceUrl] = useState('');
   const [comment, setComment] = useState('');
   const { submitting, error, run } = useDialogSubmit();
@@ -83,10 +87,10 @@ export function AttestDialog(props: {
             onChange={e => setRole(e.target.value as AttestorRole)}
             fullWidth
             margin="normal"
-            helperText="The role in which you attest this item."
+            helperText="The role in which you attest this item: those you hold."
             SelectProps={{ id: `attest-role-${item.itemId}` }}
           >
-            {item.roles.map(r => (
+            {heldRoles.map(r => (
               <MenuItem key={r} value={r}>
                 {r}
               </MenuItem>
@@ -127,7 +131,7 @@ export function AttestDialog(props: {
             type="submit"
             color="primary"
             variant="contained"
-            disabled={submitting || urlInvalid}
+            disabled={submitting || urlInvalid || heldRoles.length === 0}
           >
             {submitting ? 'Attesting…' : 'Attest'}
           </Button>

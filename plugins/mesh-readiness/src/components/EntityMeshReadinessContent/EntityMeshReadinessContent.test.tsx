@@ -4,7 +4,11 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { rest } from 'msw';
 import { setupServer } from 'msw/node';
-import type { StoredScorecard, Waiver } from '../../api/MeshReadinessApi';
+import type {
+  AttestorRoles,
+  StoredScorecard,
+  Waiver,
+} from '../../api/MeshReadinessApi';
 import {
   BASE_URL,
   componentEntity,
@@ -24,13 +28,43 @@ const user = () => userEvent.setup({ delay: null });
 // Rendering MUI dialogs and typing is slow on small CI machines.
 jest.setTimeout(60_000);
 
+/** The user holds every role, unless a test says otherwise. */
+const allRolesHeld: AttestorRoles = {
+  entityRef: 'component:default/payments',
+  roles: [
+    {
+      role: 'owner',
+      held: true,
+      reason:
+        'you are a member of group:default/payments-team, which owns component:default/payments',
+    },
+    {
+      role: 'security',
+      held: true,
+      reason: 'you are a member of group:default/security-team',
+    },
+    {
+      role: 'platform',
+      held: true,
+      reason: 'you are a member of group:default/platform-team',
+    },
+  ],
+};
+
 /** Serves the entity endpoints; returns what the frontend posted. */
 function serveEntity(
   server: ReturnType<typeof setupServer>,
-  options: { scorecard?: () => StoredScorecard; waivers?: () => Waiver[] } = {},
+  options: {
+    scorecard?: () => StoredScorecard;
+    waivers?: () => Waiver[];
+    roles?: AttestorRoles;
+  } = {},
 ) {
   const posted: Array<{ path: string; body: any }> = [];
   server.use(
+    rest.get(`${BASE_URL}/attestations/roles`, (_req, res, ctx) =>
+      res(ctx.json(options.roles ?? allRolesHeld)),
+    ),
     rest.get(scorecardPath, (_req, res, ctx) =>
       res(ctx.json((options.scorecard ?? (() => storedScorecard()))())),
     ),
@@ -47,6 +81,14 @@ function serveEntity(
 describe('EntityMeshReadinessContent', () => {
   const server = setupServer();
   registerMswTestHooks(server);
+  // Every view of the tab asks which roles the user holds.
+  beforeEach(() =>
+    server.use(
+      rest.get(`${BASE_URL}/attestations/roles`, (_req, res, ctx) =>
+        res(ctx.json(allRolesHeld)),
+      ),
+    ),
+  );
 
   it('shows phases as steps with checks, evidence and remediation', async () => {
     serveEntity(server);
@@ -347,6 +389,101 @@ describe('EntityMeshReadinessContent', () => {
     const table = screen.getByRole('table', { name: 'Waivers' });
     expect(await within(table).findByText('approved')).toBeInTheDocument();
     expect(within(table).getByText('user:default/mia')).toBeInTheDocument();
+  });
+
+  it('security: attest is disabled with the reason when the user holds none of the roles', async () => {
+    serveEntity(server, {
+      roles: {
+        entityRef: 'component:default/payments',
+        roles: [
+          {
+            role: 'owner',
+            held: false,
+            reason:
+              'role owner requires membership of group:default/payments-team (owner of component:default/payments)',
+          },
+          {
+            role: 'security',
+            held: false,
+            reason:
+              'role security requires membership of group:default/security-team',
+          },
+          {
+            role: 'platform',
+            held: true,
+            reason: 'you are a member of group:default/platform-team',
+          },
+        ],
+      },
+    });
+    await renderPluginView(<EntityMeshReadinessContent />, {
+      entity: {
+        ...componentEntity,
+        metadata: { ...componentEntity.metadata, name: 'not-mine' },
+      },
+    });
+    expect(
+      await screen.findByRole('button', {
+        name: 'Attest Security posture review',
+      }),
+    ).toBeDisabled();
+    expect(
+      screen.getByText(
+        'You hold none of the roles that attest this item: role security requires membership of group:default/security-team; role owner requires membership of group:default/payments-team (owner of component:default/payments).',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('security: the attest dialog offers only the roles the user holds', async () => {
+    const posted: any[] = [];
+    serveEntity(server, {
+      roles: {
+        entityRef: 'component:default/payments',
+        roles: [
+          {
+            role: 'owner',
+            held: true,
+            reason:
+              'you are a member of group:default/payments-team, which owns component:default/payments',
+          },
+          {
+            role: 'security',
+            held: false,
+            reason:
+              'role security requires membership of group:default/security-team',
+          },
+          {
+            role: 'platform',
+            held: false,
+            reason:
+              'role platform requires membership of group:default/platform-team',
+          },
+        ],
+      },
+    });
+    server.use(
+      rest.post(`${BASE_URL}/attestations`, async (req, res, ctx) => {
+        posted.push(await req.json());
+        return res(ctx.status(500));
+      }),
+    );
+    await renderPluginView(<EntityMeshReadinessContent />, {
+      entity: componentEntity,
+    });
+    await user().click(
+      await screen.findByRole('button', {
+        name: 'Attest Security posture review',
+      }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    // The item is attested by security or owner; the user holds owner only.
+    await user().click(within(dialog).getByRole('button', { name: 'owner' }));
+    const options = await screen.findAllByRole('option');
+    expect(options.map(o => o.textContent)).toEqual(['owner']);
+    await user().keyboard('{Escape}');
+    await user().click(within(dialog).getByRole('button', { name: 'Attest' }));
+    await waitFor(() => expect(posted).toHaveLength(1));
+    expect(posted[0]).toMatchObject({ role: 'owner' });
   });
 
   it('disables the actions a user may not take and says why', async () => {

@@ -29,6 +29,7 @@ import {
 import { PhaseHeadline } from '../shared/PhaseHeadline';
 import { StaleNotice } from '../shared/StaleNotice';
 import { AttestDialog, AttestInput } from './AttestDialog';
+import { attestAvailability, heldRolesFor } from './attestAvailability';
 import { ExportCiFactsButton } from './ExportCiFactsButton';
 import { HistoryChart } from './HistoryChart';
 import { PermissionGate } from './PermissionGate';
@@ -66,6 +67,12 @@ export function EntityMeshReadinessContent(
   );
   const waiversState = useAsyncRetry(
     () => api.listWaivers({ entityRef }),
+    [api, entityRef],
+  );
+  // The roles the user holds here (owner, security, platform), derived by
+  // the backend from the user's groups: attest offers only these.
+  const rolesState = useAsyncRetry(
+    () => api.getAttestorRoles(entityRef),
     [api, entityRef],
   );
   const historyState = useAsyncRetry(
@@ -296,7 +303,9 @@ export function EntityMeshReadinessContent(
               </Typography>
               <PhaseChecklist
                 items={scorecard.checklist.filter(i => i.phase === phase.id)}
-                attestPermission={permissions.attest}
+                attestPermission={item =>
+                  attestAvailability(item, permissions.attest, rolesState)
+                }
                 requestWaiverPermission={permissions.requestWaiver}
                 onAttest={setAttestItem}
                 onRequestWaiver={setWaiverItem}
@@ -340,6 +349,7 @@ export function EntityMeshReadinessContent(
         <AttestDialog
           key={attestItem.itemId}
           item={attestItem}
+          heldRoles={heldRolesFor(attestItem, rolesState.value)}
           open
           onClose={() => setAttestItem(undefined)}
           onSubmit={handleAttest}

@@ -39,7 +39,8 @@ function AttestationLine(props: { item: ChecklistResult }) {
 /** The manual checklist items of one phase with their attestations. */
 export function PhaseChecklist(props: {
   items: ChecklistResult[];
-  attestPermission: ActionPermission;
+  /** Whether the user may attest the item (permission and held roles). */
+  attestPermission: (item: ChecklistResult) => ActionPermission;
   requestWaiverPermission: ActionPermission;
   onAttest: (item: ChecklistResult) => void;
   onRequestWaiver: (item: { itemId: string; title: string }) => void;
@@ -86,7 +87,7 @@ export function PhaseChecklist(props: {
               template={item.template}
             />
             <Box display="flex" gridGap={8} flexWrap="wrap">
-              <PermissionGate permission={attestPermission}>
+              <PermissionGate permission={attestPermission(item)}>
                 {disabled => (
                   <Button
                     size="small"
