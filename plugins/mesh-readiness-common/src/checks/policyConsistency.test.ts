@@ -417,6 +417,44 @@ ${backendRefs.replace(/^/gm, '        ')}`;
   });
 });
 
+describe('mesh.vs.valid: Gateway API routes under Linkerd', () => {
+  const route = `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: cart
+spec:
+  parentRefs:
+    - group: ""
+      kind: Service
+      name: cart-api
+      port: 80
+  rules:
+    - backendRefs:
+        - name: cart
+          port: 80`;
+
+  it('fails a route whose parent Service does not exist; ignores VirtualServices', () => {
+    const yaml = yamlDocs(...base, route);
+    expect(
+      gaps(run(virtualServiceValid, { [FILE]: yaml }, { mesh: 'linkerd' })),
+    ).toEqual([
+      expect.objectContaining({
+        level: 'fail',
+        kind: 'HTTPRoute',
+        code: undefined,
+        line: lineOf(yaml, '- group: ""'),
+      }),
+    ]);
+    expect(
+      run(
+        virtualServiceValid,
+        { [FILE]: yamlDocs(...base) },
+        { mesh: 'linkerd' },
+      ).status,
+    ).toBe('not-applicable');
+  });
+});
+
 describe('mesh.dr.valid: ServiceEntry endpoints', () => {
   const entry = `apiVersion: networking.istio.io/v1
 kind: ServiceEntry

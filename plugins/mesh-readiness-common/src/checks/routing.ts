@@ -541,14 +541,16 @@ function linkerdTimeoutFinding(
  * route to hosts, subsets and ports that exist (IST0101, IST0112, IST0140),
  * through Istio's own analyzers; the Gateways they name exist (IST0101,
  * KIA1102); Gateway API routes attach to Gateways / Services that exist and
- * send to Services that exist (KIA1401, KIA1402). See
+ * send to Services that exist (KIA1401, KIA1402) — for Linkerd, only this
+ * last part applies. See
  * support/routeReferences for references into other namespaces.
  */
 export const virtualServiceValid = defineAnalyzer({
   id: 'mesh.vs.valid',
   title: 'VirtualServices are consistent and resolve',
   evidence: ['manifests'],
-  mesh: ['istio'],
+  // Linkerd: the Gateway API route references only.
+  mesh: BOTH,
   upstream: [
     'IST0109',
     'IST0101',
@@ -560,20 +562,25 @@ export const virtualServiceValid = defineAnalyzer({
     'KIA1401',
     'KIA1402',
   ],
-  analyze({ manifests }) {
-    const services = virtualServices(manifests);
+  analyze({ manifests, mesh }) {
+    const istio = mesh === 'istio';
+    const services = istio ? virtualServices(manifests) : [];
     const routes = GATEWAY_API_ROUTE_KINDS.flatMap(kind =>
       manifests.ofKind(kind, GATEWAY_API_GROUP),
     );
     if (services.length === 0 && routes.length === 0)
       return notApplicable(
-        'no VirtualServices or Gateway API routes in the manifests',
+        istio
+          ? 'no VirtualServices or Gateway API routes in the manifests'
+          : 'no Gateway API routes in the manifests',
       );
-    const messages = istioMessages(manifests, [
-      'virtualservice.ConflictingMeshGatewayHostsAnalyzer',
-      'virtualservice.DestinationHostAnalyzer',
-      'virtualservice.DestinationRuleAnalyzer',
-    ]);
+    const messages = istio
+      ? istioMessages(manifests, [
+          'virtualservice.ConflictingMeshGatewayHostsAnalyzer',
+          'virtualservice.DestinationHostAnalyzer',
+          'virtualservice.DestinationRuleAnalyzer',
+        ])
+      : [];
     const findings = messages.map(m =>
       istioFinding(
         m,
@@ -582,7 +589,7 @@ export const virtualServiceValid = defineAnalyzer({
       ),
     );
     const references = [
-      ...virtualServiceGatewayFindings(manifests),
+      ...(istio ? virtualServiceGatewayFindings(manifests) : []),
       ...gatewayApiRouteFindings(manifests),
     ];
     findings.push(...references);
