@@ -23,6 +23,7 @@ import {
   formatProblem,
   loadProgramOption,
 } from '../inputs/programs';
+import { repositoryOf } from '../inputs/safeFiles';
 import { phaseReached, resolveTargetPhase } from '../targetPhase';
 import { CLI_VERSION } from '../version';
 import type { CommandIo } from './io';
@@ -50,7 +51,10 @@ Options:
   -a, --attestations FILE  the same as --ci-facts (its earlier name)
   -f, --format FORMAT      text | json | junit | sarif | markdown (default: text)
   -o, --output FILE        write the report to FILE instead of standard output
-      --root DIR           paths in findings are relative to DIR (default: current folder)
+      --root DIR           the repository: manifests must lie inside DIR, and paths in
+                           findings are relative to it (default: manifests must lie inside
+                           the catalog file's repository, the nearest folder above it with
+                           .git, else its folder; paths are relative to the current folder)
       --portal-url URL     base URL of the portal, to print absolute playbook links
       --now ISO            evaluation time (default: now)
   -h, --help               show this help
@@ -133,7 +137,16 @@ export function runCheck(args: string[], io: CommandIo): number {
       `note: ${document.ref} has no mesh-readiness.io/manifests annotation and no manifests were given; evaluating without manifests\n`,
     );
   }
-  const manifests = readManifestFiles(resolveManifestPaths(patterns), root);
+  // Annotations come from the repository under check (a pull request can
+  // change them): what they name is read only inside the repository.
+  const confinement =
+    values.root === undefined
+      ? repositoryOf(resolve(io.cwd, catalog.file))
+      : root;
+  const manifests = readManifestFiles(
+    resolveManifestPaths(patterns, confinement),
+    root,
+  );
   const exported = ciFactsFile
     ? forEntity(readAttestationExport(ciFactsFile), document.ref, ciFactsFile)
     : { attestations: [], waivers: [] };

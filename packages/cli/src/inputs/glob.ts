@@ -1,5 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
+import { InputError } from '../errors';
 
 /*
  * A small glob for manifest paths: `*`, `?`, `[abc]`, `{a,b}` within a path
@@ -10,6 +11,19 @@ import { join, posix } from 'node:path';
 
 const MAGIC = /[*?[{]/;
 
+/**
+ * Files and folders one expansion may look at, matched or not: a `**` over a
+ * large tree (or `/`) stops with an error instead of walking it all.
+ */
+export const MAX_GLOB_VISITS = 20_000;
+
+/** What one expansion has looked at so far. */
+interface Walk {
+  pattern: string;
+  visited: number;
+  maxVisits: number;
+}
+
 export function hasGlobMagic(pattern: string): boolean {
   return MAGIC.test(pattern);
 }
@@ -18,7 +32,11 @@ export function hasGlobMagic(pattern: string): boolean {
  * Expands a pattern (with `/` separators) relative to `baseDir`. Returns
  * matching files as paths relative to `baseDir` (`/`-separated), sorted.
  */
-export function expandGlob(pattern: string, baseDir: string): string[] {
+export function expandGlob(
+  pattern: string,
+  baseDir: string,
+  maxVisits: number = MAX_GLOB_VISITS,
+): string[] {
   const segments = pattern
     .split('/')
     .filter((segment, index) => segment !== '' || index === 0);
@@ -27,8 +45,17 @@ export function expandGlob(pattern: string, baseDir: string): string[] {
   const parts = absolute ? segments.slice(1) : segments;
   const start = absolute ? '/' : '';
   const matches = new Set<string>();
-  walk(baseDir, start, parts, matches);
+  walk(baseDir, start, parts, matches, { pattern, visited: 0, maxVisits });
   return [...matches].sort();
+}
+
+function visit(state: Walk, count: number): void {
+  state.visited += count;
+  if (state.visited > state.maxVisits) {
+    throw new InputError(
+      `'${state.pattern}' looks at more than ${state.maxVisits} files and folders; name a narrower folder`,
+    );
+  }
 }
 
 function walk(
@@ -36,8 +63,10 @@ function walk(
   prefix: string,
   parts: string[],
   out: Set<string>,
+  state: Walk,
 ): void {
   if (parts.length === 0) {
+    visit(state, 1);
     if (isFile(resolvePath(baseDir, prefix))) {
       out.add(prefix);
     }
@@ -46,9 +75,9 @@ function walk(
   const [segment, ...rest] = parts;
   if (segment === '**') {
     // Zero directories ...
-    walk(baseDir, prefix, rest, out);
+    walk(baseDir, prefix, rest, out, state);
     // ... or one more, then `**` again.
-    for (const entry of listDirectory(resolvePath(baseDir, prefix))) {
+    for (const entry of listDirectory(resolvePath(baseDir, prefix), state)) {
       // Symbolic links are not followed here: they could loop forever.
       if (
         entry.directory &&
@@ -56,17 +85,17 @@ function walk(
         !entry.name.startsWith('.') &&
         entry.name !== 'node_modules'
       ) {
-        walk(baseDir, joinPrefix(prefix, entry.name), parts, out);
+        walk(baseDir, joinPrefix(prefix, entry.name), parts, out, state);
       }
     }
     return;
   }
   if (!hasGlobMagic(segment)) {
-    walk(baseDir, joinPrefix(prefix, segment), rest, out);
+    walk(baseDir, joinPrefix(prefix, segment), rest, out, state);
     return;
   }
   const matcher = segmentMatcher(segment);
-  for (const entry of listDirectory(resolvePath(baseDir, prefix))) {
+  for (const entry of listDirectory(resolvePath(baseDir, prefix), state)) {
     if (entry.name.startsWith('.') && !segment.startsWith('.')) {
       continue;
     }
@@ -74,7 +103,7 @@ function walk(
       continue;
     }
     if (rest.length === 0 ? !entry.directory : entry.directory) {
-      walk(baseDir, joinPrefix(prefix, entry.name), rest, out);
+      walk(baseDir, joinPrefix(prefix, entry.name), rest, out, state);
     }
   }
 }
@@ -150,18 +179,22 @@ function isFile(path: string): boolean {
 
 function listDirectory(
   path: string,
+  state: Walk,
 ): Array<{ name: string; directory: boolean; symlink: boolean }> {
+  let entries;
   try {
-    return readdirSync(path, { withFileTypes: true }).map(entry => ({
-      name: entry.name,
-      symlink: entry.isSymbolicLink(),
-      directory:
-        entry.isDirectory() ||
-        (entry.isSymbolicLink() && isDirectory(join(path, entry.name))),
-    }));
+    entries = readdirSync(path, { withFileTypes: true });
   } catch {
     return [];
   }
+  visit(state, entries.length);
+  return entries.map(entry => ({
+    name: entry.name,
+    symlink: entry.isSymbolicLink(),
+    directory:
+      entry.isDirectory() ||
+      (entry.isSymbolicLink() && isDirectory(join(path, entry.name))),
+  }));
 }
 
 function isDirectory(path: string): boolean {

@@ -1,5 +1,5 @@
-import { readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { statSync } from 'node:fs';
+import { dirname, isAbsolute, posix, relative, resolve, sep } from 'node:path';
 import {
   DEFAULT_MANIFEST_LIMITS,
   ManifestFile,
@@ -7,7 +7,13 @@ import {
 import { InputError } from '../errors';
 import type { CatalogDocument } from './catalog';
 import { expandGlob, hasGlobMagic } from './glob';
-import { describeFsError } from './readTextFile';
+import {
+  decodeUtf8,
+  describeFsError,
+  isInside,
+  readRegularFile,
+  realPathOf,
+} from './safeFiles';
 
 export const MANIFESTS_ANNOTATION = 'mesh-readiness.io/manifests';
 const SOURCE_LOCATION_ANNOTATION = 'backstage.io/source-location';
@@ -24,6 +30,8 @@ export interface ManifestPatterns {
  * The manifest patterns of a run: the command-line ones, else the entity's
  * `mesh-readiness.io/manifests` annotation (comma-separated list allowed),
  * resolved against the catalog file's folder and a `dir:` source location.
+ * Annotation entries are relative and stay below that folder, as in the
+ * portal: an absolute or climbing entry is refused.
  */
 export function manifestPatterns(
   argumentPatterns: string[],
@@ -38,6 +46,7 @@ export function manifestPatterns(
   if (annotation === undefined || annotation.trim() === '') {
     return { patterns: [], baseDir: cwd, origin: 'none' };
   }
+  const location = { file: document.file, line: document.line };
   const patterns = annotation
     .split(',')
     .map(pattern => pattern.trim())
@@ -49,23 +58,94 @@ export function manifestPatterns(
   if (remote) {
     throw new InputError(
       `the ${MANIFESTS_ANNOTATION} annotation of ${document.ref} points at '${remote}', which is not a local file; pass the manifest paths as arguments (or with --manifests)`,
-      { location: { file: document.file, line: document.line } },
+      { location },
     );
+  }
+  for (const pattern of patterns) {
+    const problem = escapeProblem(pattern);
+    if (problem) {
+      throw new InputError(
+        `the ${MANIFESTS_ANNOTATION} annotation of ${document.ref} names '${pattern}', which ${problem}; its paths are relative to the catalog file's folder and stay below it`,
+        { location },
+      );
+    }
   }
   let baseDir = dirname(resolve(cwd, document.file));
   const sourceLocation = annotations[SOURCE_LOCATION_ANNOTATION];
   if (sourceLocation?.startsWith('dir:')) {
-    baseDir = resolve(baseDir, sourceLocation.slice('dir:'.length));
+    const target = sourceLocation.slice('dir:'.length);
+    const problem = escapeProblem(target);
+    if (problem) {
+      throw new InputError(
+        `the ${SOURCE_LOCATION_ANNOTATION} annotation of ${document.ref} is '${sourceLocation}', which ${problem}; it must stay below the catalog file's folder`,
+        { location },
+      );
+    }
+    baseDir = resolve(baseDir, target);
   }
   return { patterns, baseDir, origin: 'annotation' };
 }
 
-/** Expands the patterns into absolute file paths, failing on any that match nothing. */
-export function resolveManifestPaths(input: ManifestPatterns): string[] {
+/** Why a relative path from an annotation would leave its folder, if it would. */
+function escapeProblem(path: string): string | undefined {
+  const slashed = path.replace(/\\/g, '/');
+  if (slashed.startsWith('/') || /^[a-z]:/i.test(slashed)) {
+    return 'is absolute';
+  }
+  const normalised = posix.normalize(slashed);
+  if (normalised === '..' || normalised.startsWith('../')) {
+    return 'climbs out of it';
+  }
+  return undefined;
+}
+
+/**
+ * Expands the patterns into absolute file paths, failing on any that match
+ * nothing and on any that leave `root` (the repository: `--root`, else the
+ * repository of the catalog file), symbolic links included.
+ */
+export function resolveManifestPaths(
+  input: ManifestPatterns,
+  root: string,
+): string[] {
+  const realRoot = realPathOf(root);
+  if (realRoot === undefined) {
+    throw new InputError(
+      `the root folder '${displayPath(root)}' does not exist`,
+    );
+  }
+  const outside = (rawPattern: string, why = 'is outside') =>
+    new InputError(
+      `manifest path '${rawPattern}' ${why} the root folder '${displayPath(
+        root,
+      )}'${describeOrigin(
+        input,
+      )}; manifests are read only inside it (--root, by default the repository of the catalog file)`,
+    );
   const found = new Set<string>();
+  const addInside = (rawPattern: string, path: string) => {
+    const real = realPathOf(path);
+    if (real !== undefined && !isInside(real, realRoot)) {
+      throw outside(rawPattern, `leads (through a symbolic link) outside`);
+    }
+    found.add(path);
+  };
+  const checkStaticPart = (rawPattern: string, staticPath: string) => {
+    const real = realPathOf(staticPath);
+    if (
+      !(isInside(staticPath, root) || isInside(staticPath, realRoot)) ||
+      (real !== undefined && !isInside(real, realRoot))
+    ) {
+      throw outside(rawPattern);
+    }
+  };
   for (const rawPattern of input.patterns) {
     const pattern = rawPattern.split(sep).join('/');
     if (hasGlobMagic(pattern)) {
+      checkStaticPart(
+        rawPattern,
+        resolve(input.baseDir, staticPrefix(pattern)),
+      );
       const matches = expandGlob(pattern, input.baseDir);
       if (matches.length === 0) {
         throw new InputError(
@@ -74,10 +154,13 @@ export function resolveManifestPaths(input: ManifestPatterns): string[] {
           )}${describeOrigin(input)})`,
         );
       }
-      matches.forEach(match => found.add(resolve(input.baseDir, match)));
+      matches.forEach(match =>
+        addInside(rawPattern, resolve(input.baseDir, match)),
+      );
       continue;
     }
     const path = resolve(input.baseDir, pattern);
+    checkStaticPart(rawPattern, path);
     let directory: boolean;
     try {
       directory = statSync(path).isDirectory();
@@ -97,17 +180,27 @@ export function resolveManifestPaths(input: ManifestPatterns): string[] {
           )}' holds no .yaml or .yml file`,
         );
       }
-      matches.forEach(match => found.add(resolve(path, match)));
+      matches.forEach(match => addInside(rawPattern, resolve(path, match)));
     } else {
-      found.add(path);
+      addInside(rawPattern, path);
     }
   }
   return [...found].sort();
 }
 
+/** The leading segments of a glob that hold no wildcard. */
+function staticPrefix(pattern: string): string {
+  const segments = pattern.split('/');
+  const firstMagic = segments.findIndex(segment => hasGlobMagic(segment));
+  const kept = segments.slice(0, firstMagic);
+  if (kept.length === 1 && kept[0] === '') return '/';
+  return kept.join('/') || '.';
+}
+
 /**
- * Reads the manifest files. Paths in the facts (and so in every finding,
- * SARIF location and the facts hash) are relative to `root`, `/`-separated.
+ * Reads the manifest files: regular files only, each size checked before it
+ * is read, UTF-8 only. Paths in the facts (and so in every finding, SARIF
+ * location and the facts hash) are relative to `root`, `/`-separated.
  */
 export function readManifestFiles(
   paths: string[],
@@ -118,38 +211,25 @@ export function readManifestFiles(
       `${paths.length} manifest files were given; the limit is ${DEFAULT_MANIFEST_LIMITS.maxFiles}`,
     );
   }
+  let totalBytes = 0;
   return paths.map(path => {
-    let size: number;
-    try {
-      size = statSync(path).size;
-    } catch (error) {
+    const shown = displayPath(path);
+    const bytes = readRegularFile(
+      path,
+      'manifest file',
+      shown,
+      DEFAULT_MANIFEST_LIMITS.maxFileBytes,
+    );
+    totalBytes += bytes.length;
+    if (totalBytes > DEFAULT_MANIFEST_LIMITS.maxTotalBytes) {
       throw new InputError(
-        `cannot read manifest file '${displayPath(path)}': ${describeFsError(
-          error,
-        )}`,
+        `the manifest files exceed ${DEFAULT_MANIFEST_LIMITS.maxTotalBytes} bytes in all (at '${shown}')`,
       );
     }
-    if (size > DEFAULT_MANIFEST_LIMITS.maxFileBytes) {
-      throw new InputError(
-        `manifest file '${displayPath(
-          path,
-        )}' is ${size} bytes long; the limit is ${
-          DEFAULT_MANIFEST_LIMITS.maxFileBytes
-        }`,
-      );
-    }
-    try {
-      return {
-        path: repositoryPath(path, root),
-        content: readFileSync(path, 'utf8'),
-      };
-    } catch (error) {
-      throw new InputError(
-        `cannot read manifest file '${displayPath(path)}': ${describeFsError(
-          error,
-        )}`,
-      );
-    }
+    return {
+      path: repositoryPath(path, root),
+      content: decodeUtf8(bytes, 'manifest file', shown),
+    };
   });
 }
 
@@ -164,6 +244,7 @@ export function repositoryPath(path: string, root: string): string {
 
 function displayPath(path: string): string {
   const fromCwd = relative(process.cwd(), path);
+  if (fromCwd === '') return '.';
   return fromCwd && !fromCwd.startsWith('..') && !isAbsolute(fromCwd)
     ? fromCwd
     : path;

@@ -1,5 +1,8 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { InputError } from '../errors';
+import { decodeUtf8, describeFsError, readRegularFile } from './safeFiles';
+
+export { describeFsError } from './safeFiles';
 
 /** Catalog files, programs and attestation exports are small; refuse giants. */
 const MAX_INPUT_BYTES = 8 * 1024 * 1024;
@@ -7,16 +10,15 @@ const MAX_INPUT_BYTES = 8 * 1024 * 1024;
 /**
  * Reads a UTF-8 text file given on the command line. Any failure becomes an
  * {@link InputError} that names the file and says why, in words a pipeline
- * log reader understands.
+ * log reader understands. Only regular files are read (a FIFO or a device
+ * would block or never end), their size is checked first, and text that is
+ * not UTF-8 is refused with the offset of the first bad byte.
  */
 export function readTextFile(path: string, what: string): string {
-  let size: number;
   try {
-    const stats = statSync(path);
-    if (stats.isDirectory()) {
+    if (statSync(path).isDirectory()) {
       throw new InputError(`${what} '${path}' is a directory, expected a file`);
     }
-    size = stats.size;
   } catch (error) {
     if (error instanceof InputError) {
       throw error;
@@ -25,34 +27,9 @@ export function readTextFile(path: string, what: string): string {
       `cannot read ${what} '${path}': ${describeFsError(error)}`,
     );
   }
-  if (size > MAX_INPUT_BYTES) {
-    throw new InputError(
-      `${what} '${path}' is ${size} bytes long; the limit is ${MAX_INPUT_BYTES}`,
-    );
-  }
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new InputError(
-      `cannot read ${what} '${path}': ${describeFsError(error)}`,
-    );
-  }
-}
-
-/** Turns a Node file-system error into a short reason. */
-export function describeFsError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException)?.code;
-  switch (code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'is a directory';
-    case 'ENOTDIR':
-      return 'a parent of the path is not a directory';
-    default:
-      return error instanceof Error ? error.message : String(error);
-  }
+  return decodeUtf8(
+    readRegularFile(path, what, path, MAX_INPUT_BYTES),
+    what,
+    path,
+  );
 }
