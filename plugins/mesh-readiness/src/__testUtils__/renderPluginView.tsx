@@ -28,6 +28,8 @@ export interface RenderPluginViewOptions {
     | ((name: string) => AuthorizeResult.ALLOW | AuthorizeResult.DENY);
   catalogEntities?: Entity[];
   userEntityRef?: string;
+  /** Initial location of the test app, e.g. `/mesh-readiness/playbooks/x`. */
+  routeEntries?: string[];
 }
 
 /**
@@ -78,6 +80,7 @@ export async function renderPluginView(
     </TestApiProvider>,
     {
       mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      routeEntries: options.routeEntries,
     },
   );
   return { ...rendered, alertApi };

@@ -72,6 +72,10 @@ export type Mentor = MeshReadinessApiSchemas['Mentor'];
 export type MentorNote = MeshReadinessApiSchemas['MentorNote'];
 /** @public */
 export type CiFacts = MeshReadinessApiSchemas['CiFacts'];
+/** @public */
+export type Playbook = MeshReadinessApiSchemas['Playbook'];
+/** @public */
+export type PlaybookSummary = MeshReadinessApiSchemas['PlaybookSummary'];
 
 /** Filters of {@link MeshReadinessApi.listScorecards}. @public */
 export interface ListScorecardsQuery {
@@ -165,6 +169,11 @@ export interface MeshReadinessApi {
   exportCsv(options?: { programId?: string }): Promise<string>;
 
   listPrograms(): Promise<ProgramStatus[]>;
+
+  /** The playbooks shipped with the suite (served by the backend). */
+  listPlaybooks(): Promise<PlaybookSummary[]>;
+  /** One shipped playbook page, e.g. `k8s-probes`. */
+  getPlaybook(playbookId: string): Promise<Playbook>;
 
   listMentors(): Promise<Mentor[]>;
   /** The teams a user mentors; `me` for the signed-in user. */

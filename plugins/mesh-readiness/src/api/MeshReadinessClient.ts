@@ -17,6 +17,8 @@ import type {
   MeshReadinessApi,
   OrgSummary,
   PageQuery,
+  Playbook,
+  PlaybookSummary,
   ProgramStatus,
   ScorecardPage,
   StoredScorecard,
@@ -255,6 +257,19 @@ export class MeshReadinessClient implements MeshReadinessApi {
       await this.send('get', '/programs'),
     );
     return list.items;
+  }
+
+  async listPlaybooks(): Promise<PlaybookSummary[]> {
+    const list = await this.json<OkBody<'/playbooks', 'get'>>(
+      await this.send('get', '/playbooks'),
+    );
+    return list.items;
+  }
+
+  async getPlaybook(playbookId: string): Promise<Playbook> {
+    return this.json<OkBody<'/playbooks/{playbookId}', 'get'>>(
+      await this.send('get', `/playbooks/${encodeURIComponent(playbookId)}`),
+    );
   }
 
   async listMentors(): Promise<Mentor[]> {

@@ -7,6 +7,7 @@ import {
 import { LibraryTab } from './LibraryTab';
 import { MyTeamsTab } from './MyTeamsTab';
 import { OverviewTab } from './OverviewTab';
+import { PlaybooksTab } from '../PlaybookView';
 
 /**
  * Props of the Mesh Readiness page.
@@ -22,7 +23,10 @@ export interface MeshReadinessPageProps {
   stuckAfterDays?: number;
 }
 
-/** The organisation's Mesh Readiness page: overview, library, my teams. */
+/**
+ * The organisation's Mesh Readiness page: overview, library, my teams, and
+ * the shipped playbooks (`playbooks/<id>`, where the shipped programs link).
+ */
 export function MeshReadinessPage(props: MeshReadinessPageProps) {
   return (
     <Page themeId="tool">
@@ -40,6 +44,9 @@ export function MeshReadinessPage(props: MeshReadinessPageProps) {
           </TabbedLayout.Route>
           <TabbedLayout.Route path="/my-teams" title="My teams">
             <MyTeamsTab stuckAfterDays={props.stuckAfterDays} />
+          </TabbedLayout.Route>
+          <TabbedLayout.Route path="/playbooks" title="Playbooks">
+            <PlaybooksTab />
           </TabbedLayout.Route>
         </TabbedLayout>
       </Content>

@@ -1,0 +1,1 @@
+export { PlaybooksTab, PlaybookView, PlaybookIndex } from './PlaybookView';
