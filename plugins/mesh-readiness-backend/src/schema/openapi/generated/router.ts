@@ -11,7 +11,7 @@ export const spec = {
   "info": {
     "title": "mesh-readiness",
     "version": "1",
-    "description": "Mesh Readiness backend API. Scorecards per catalog entity, group and organisation roll-ups, programs, attestations, waivers, history, CSV export, a stateless evaluation for CI, mentors and mentor notes.",
+    "description": "Mesh Readiness backend API. Scorecards per catalog entity, group and organisation roll-ups, programs, attestations, waivers, history, CSV export, a stateless evaluation for CI, mentors and mentor notes.\n\nLimits: request bodies are at most `x-body-limit` bytes (64 KiB; for `POST /evaluate` the operation's own `x-body-limit`, 16 MiB by default, configurable with `meshReadiness.api.evaluateBodyLimit`); a larger body is answered with 413. `offset` is at most 1,000,000 and `limit` at most 1,000. Malformed input (entity refs, links, query values) is a 400 whose message names the field. Error bodies never carry stack traces; the message of an unexpected (500) error is replaced by a log id.",
     "license": {
       "name": "Apache-2.0",
       "url": "http://www.apache.org/licenses/LICENSE-2.0.html"
@@ -23,6 +23,7 @@ export const spec = {
       "url": "/"
     }
   ],
+  "x-body-limit": 65536,
   "tags": [
     {
       "name": "Scorecards"
@@ -99,9 +100,11 @@ export const spec = {
         "name": "offset",
         "in": "query",
         "required": false,
+        "description": "Items to skip; at most 1,000,000 (page further with filters).",
         "schema": {
           "type": "integer",
           "minimum": 0,
+          "maximum": 1000000,
           "default": 0
         }
       },
@@ -1719,7 +1722,7 @@ export const spec = {
           "evidenceUrl": {
             "type": "string",
             "maxLength": 2048,
-            "pattern": "^(https?://|/)"
+            "description": "An absolute `http(s)://` URL with a host name, or a link on the portal (`/docs/...`). Refused with 400 naming the field: `//host` and `/\\host` (they lead to another host), backslashes, spaces and control characters, and any other scheme. The rule is the common package's `linkProblem`, which the portal also applies to every link it renders."
           },
           "comment": {
             "type": "string",
@@ -2767,6 +2770,16 @@ export const spec = {
           "404": {
             "$ref": "#/components/responses/ErrorResponse"
           },
+          "413": {
+            "description": "The request body is larger than the operation's `x-body-limit`.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
           "default": {
             "$ref": "#/components/responses/ErrorResponse"
           }
@@ -3105,6 +3118,16 @@ export const spec = {
           "404": {
             "$ref": "#/components/responses/ErrorResponse"
           },
+          "413": {
+            "description": "The request body is larger than the operation's `x-body-limit`.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
           "default": {
             "$ref": "#/components/responses/ErrorResponse"
           }
@@ -3277,6 +3300,16 @@ export const spec = {
           "404": {
             "$ref": "#/components/responses/ErrorResponse"
           },
+          "413": {
+            "description": "The request body is larger than the operation's `x-body-limit`.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
           "default": {
             "$ref": "#/components/responses/ErrorResponse"
           }
@@ -3326,6 +3359,16 @@ export const spec = {
           },
           "409": {
             "$ref": "#/components/responses/ErrorResponse"
+          },
+          "413": {
+            "description": "The request body is larger than the operation's `x-body-limit`.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
           },
           "default": {
             "$ref": "#/components/responses/ErrorResponse"
@@ -3377,6 +3420,16 @@ export const spec = {
           "409": {
             "$ref": "#/components/responses/ErrorResponse"
           },
+          "413": {
+            "description": "The request body is larger than the operation's `x-body-limit`.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
           "default": {
             "$ref": "#/components/responses/ErrorResponse"
           }
@@ -3389,6 +3442,7 @@ export const spec = {
         "tags": [
           "Waivers"
         ],
+        "description": "Revokes an approved waiver (approvers), or withdraws a request (its requester, or approvers). A waiver that is already revoked, rejected or expired gives 409, also to its requester.",
         "parameters": [
           {
             "$ref": "#/components/parameters/id"
@@ -3427,6 +3481,16 @@ export const spec = {
           "409": {
             "$ref": "#/components/responses/ErrorResponse"
           },
+          "413": {
+            "description": "The request body is larger than the operation's `x-body-limit`.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
           "default": {
             "$ref": "#/components/responses/ErrorResponse"
           }
@@ -3439,7 +3503,8 @@ export const spec = {
         "tags": [
           "Evaluate"
         ],
-        "description": "Evaluates an entity with the given manifests (and optional program, attestations and waivers) and returns the scorecard without storing anything. Gives the same JSON as the CLI for the same inputs. Runs on a pool of worker threads with a bounded queue (`meshReadiness.workerPool`) and is limited per caller (`meshReadiness.rateLimit.evaluatePerMinute`, default 20).",
+        "description": "Evaluates an entity with the given manifests (and optional program, attestations and waivers) and returns the scorecard without storing anything. Gives the same JSON as the CLI for the same inputs. Runs on a pool of worker threads with a bounded queue (`meshReadiness.workerPool`) and is limited per caller (`meshReadiness.rateLimit.evaluatePerMinute`, default 20).\n\nThe body may be up to 16 MiB (`x-body-limit`; configurable with `meshReadiness.api.evaluateBodyLimit`), which fits what the schema allows: 5,000 manifests whose contents add up to 8 MiB (the per-entity total the backend reads itself, `meshReadiness.manifests.maxTotalBytes`) with room for JSON escaping, a program of up to 2 MiB, attestations, waivers and catalog facts. A larger body is answered with 413.",
+        "x-body-limit": 16777216,
         "requestBody": {
           "required": true,
           "content": {
@@ -3466,6 +3531,16 @@ export const spec = {
           },
           "403": {
             "$ref": "#/components/responses/ErrorResponse"
+          },
+          "413": {
+            "description": "The request body is larger than the operation's `x-body-limit`.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
           },
           "429": {
             "$ref": "#/components/responses/TooManyRequests"

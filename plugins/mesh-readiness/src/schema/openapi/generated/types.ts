@@ -361,6 +361,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** Revokes an approved waiver (approvers), or withdraws a request (its requester, or approvers). A waiver that is already revoked, rejected or expired gives 409, also to its requester. */
     post: operations['RevokeWaiver'];
     delete?: never;
     options?: never;
@@ -377,7 +378,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Evaluates an entity with the given manifests (and optional program, attestations and waivers) and returns the scorecard without storing anything. Gives the same JSON as the CLI for the same inputs. Runs on a pool of worker threads with a bounded queue (`meshReadiness.workerPool`) and is limited per caller (`meshReadiness.rateLimit.evaluatePerMinute`, default 20). */
+    /**
+     * Evaluates an entity with the given manifests (and optional program, attestations and waivers) and returns the scorecard without storing anything. Gives the same JSON as the CLI for the same inputs. Runs on a pool of worker threads with a bounded queue (`meshReadiness.workerPool`) and is limited per caller (`meshReadiness.rateLimit.evaluatePerMinute`, default 20).
+     *
+     *     The body may be up to 16 MiB (`x-body-limit`; configurable with `meshReadiness.api.evaluateBodyLimit`), which fits what the schema allows: 5,000 manifests whose contents add up to 8 MiB (the per-entity total the backend reads itself, `meshReadiness.manifests.maxTotalBytes`) with room for JSON escaping, a program of up to 2 MiB, attestations, waivers and catalog facts. A larger body is answered with 413.
+     */
     post: operations['EvaluateStateless'];
     delete?: never;
     options?: never;
@@ -849,6 +854,7 @@ export interface components {
       itemId: string;
       /** The role attested in. It must be one the item allows and one the caller holds (owner: member of the entity's owning group; security, platform: member of a group configured under `meshReadiness.roles`); otherwise 403 with the reason. When omitted, the first role the item allows that the caller holds is used. */
       role?: components['schemas']['AttestorRole'];
+      /** An absolute `http(s)://` URL with a host name, or a link on the portal (`/docs/...`). Refused with 400 naming the field: `//host` and `/\host` (they lead to another host), backslashes, spaces and control characters, and any other scheme. The rule is the common package's `linkProblem`, which the portal also applies to every link it renders. */
       evidenceUrl?: string;
       comment?: string;
     };
@@ -1053,6 +1059,7 @@ export interface components {
     name: string;
     /** Program id; defaults to the program selected for the entity. */
     programIdQuery: string;
+    /** Items to skip; at most 1,000,000 (page further with filters). */
     offset: number;
     limit: number;
     id: string;
@@ -1078,6 +1085,7 @@ export interface operations {
         /** With `checkId`, only entities whose check has this status. */
         checkStatus?: components['schemas']['CheckStatus'];
         stale?: boolean;
+        /** Items to skip; at most 1,000,000 (page further with filters). */
         offset?: components['parameters']['offset'];
         limit?: components['parameters']['limit'];
       };
@@ -1202,6 +1210,7 @@ export interface operations {
       query?: {
         /** Program id; defaults to the program selected for the entity. */
         programId?: components['parameters']['programIdQuery'];
+        /** Items to skip; at most 1,000,000 (page further with filters). */
         offset?: components['parameters']['offset'];
         limit?: components['parameters']['limit'];
       };
@@ -1264,6 +1273,7 @@ export interface operations {
       query?: {
         /** Program id; defaults to the program selected for the entity. */
         programId?: components['parameters']['programIdQuery'];
+        /** Items to skip; at most 1,000,000 (page further with filters). */
         offset?: components['parameters']['offset'];
         limit?: components['parameters']['limit'];
       };
@@ -1344,6 +1354,15 @@ export interface operations {
       400: components['responses']['ErrorResponse'];
       403: components['responses']['ErrorResponse'];
       404: components['responses']['ErrorResponse'];
+      /** The request body is larger than the operation's `x-body-limit`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       default: components['responses']['ErrorResponse'];
     };
   };
@@ -1580,6 +1599,15 @@ export interface operations {
       400: components['responses']['ErrorResponse'];
       403: components['responses']['ErrorResponse'];
       404: components['responses']['ErrorResponse'];
+      /** The request body is larger than the operation's `x-body-limit`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       default: components['responses']['ErrorResponse'];
     };
   };
@@ -1688,6 +1716,15 @@ export interface operations {
       400: components['responses']['ErrorResponse'];
       403: components['responses']['ErrorResponse'];
       404: components['responses']['ErrorResponse'];
+      /** The request body is larger than the operation's `x-body-limit`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       default: components['responses']['ErrorResponse'];
     };
   };
@@ -1719,6 +1756,15 @@ export interface operations {
       403: components['responses']['ErrorResponse'];
       404: components['responses']['ErrorResponse'];
       409: components['responses']['ErrorResponse'];
+      /** The request body is larger than the operation's `x-body-limit`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       default: components['responses']['ErrorResponse'];
     };
   };
@@ -1750,6 +1796,15 @@ export interface operations {
       403: components['responses']['ErrorResponse'];
       404: components['responses']['ErrorResponse'];
       409: components['responses']['ErrorResponse'];
+      /** The request body is larger than the operation's `x-body-limit`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       default: components['responses']['ErrorResponse'];
     };
   };
@@ -1781,6 +1836,15 @@ export interface operations {
       403: components['responses']['ErrorResponse'];
       404: components['responses']['ErrorResponse'];
       409: components['responses']['ErrorResponse'];
+      /** The request body is larger than the operation's `x-body-limit`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       default: components['responses']['ErrorResponse'];
     };
   };
@@ -1808,6 +1872,15 @@ export interface operations {
       };
       400: components['responses']['ErrorResponse'];
       403: components['responses']['ErrorResponse'];
+      /** The request body is larger than the operation's `x-body-limit`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       429: components['responses']['TooManyRequests'];
       503: components['responses']['EvaluationBusy'];
       default: components['responses']['ErrorResponse'];
