@@ -317,6 +317,19 @@ describe('sec.authz.deny: principals resolve', () => {
         line: lineOf(condition, 'values:'),
       }),
     ]);
+    const malformed = yamlDocs(
+      ...authzBase,
+      policy('- when:\n    - key: source.principal\n      values: ["web"]'),
+    );
+    const found = run(authzDeny, { [FILE]: malformed });
+    expect(gaps(found)).toEqual([
+      expect.objectContaining({
+        level: 'fail',
+        code: undefined,
+        line: lineOf(malformed, 'values:'),
+      }),
+    ]);
+    expect(found.findings[0].message).toContain('matches no client');
   });
 });
 

@@ -558,6 +558,11 @@ function isAllowNothing(policy: ManifestObject): boolean {
 const PRINCIPAL =
   /^(\*|\*?[^/*]*\/ns\/[^/]+\/sa\/[^/]*\*?|[^/]+\/ns\/[^/]+\/sa\/[^/]+|\*[^*]+|[^*]+\*)$/;
 
+const PRINCIPAL_VERDICTS = {
+  missing: 'names a ServiceAccount that does not exist',
+  unverifiable: 'cannot be verified',
+};
+
 /** Entity names of the catalog's callers, or undefined when not resolved. */
 function callerNames(facts: EntityFacts): string[] | undefined {
   return facts.catalog?.callers?.map(
@@ -579,8 +584,12 @@ function principalFindings(
   const findings: Finding[] = [];
   for (const policy of policies) {
     for (const reference of policyIdentities(policy).principals) {
-      // Malformed principals are reported by the spelling check.
-      if (!reference.value.includes('*') && !PRINCIPAL.test(reference.value))
+      // Malformed `from` principals are reported by the spelling check.
+      if (
+        reference.field[3] === 'from' &&
+        !reference.value.includes('*') &&
+        !PRINCIPAL.test(reference.value)
+      )
         continue;
       const resolution = resolvePrincipal(
         reference.value,
@@ -589,14 +598,27 @@ function principalFindings(
         callers,
       );
       if (resolution.status === 'resolved') continue;
+      if (resolution.status === 'missing' && !resolution.code) {
+        findings.push(
+          objectFinding(
+            policy,
+            'fail',
+            `AuthorizationPolicy ${policy.name}: ${reference.value} in a source.principal condition ${resolution.reason}`,
+            {
+              field: reference.field,
+              remediation:
+                'write principals as cluster.local/ns/<namespace>/sa/<service-account>',
+            },
+          ),
+        );
+        continue;
+      }
       findings.push(
         objectFinding(
           policy,
           resolution.status === 'missing' ? 'fail' : 'warn',
           `AuthorizationPolicy ${policy.name}: principal ${reference.value} ${
-            resolution.status === 'missing'
-              ? 'names a ServiceAccount that does not exist'
-              : 'cannot be verified'
+            PRINCIPAL_VERDICTS[resolution.status]
           }: ${resolution.reason}`,
           {
             field: reference.field,

@@ -155,8 +155,7 @@ function wildcardMatches(pattern: string, value: string): boolean {
 /**
  * Resolves a principal against the ServiceAccounts known to exist and the
  * catalog's callers (entity names), as described at the top of this file.
- * Malformed principals are left to the spelling check (`resolved` here is
- * never claimed for them: they return `unverifiable`).
+ * A malformed principal matches no client: `missing`.
  */
 export function resolvePrincipal(
   principal: string,
@@ -190,7 +189,11 @@ export function resolvePrincipal(
   }
   const parts = PRINCIPAL_PARTS.exec(principal);
   if (!parts) {
-    return { status: 'unverifiable', reason: 'it is not a principal' };
+    return {
+      status: 'missing',
+      reason:
+        'it is not of the form <trust-domain>/ns/<namespace>/sa/<service-account>, so it matches no client',
+    };
   }
   const [, domain, namespace, name] = parts;
   if (domain !== trustDomain) {
