@@ -104,6 +104,17 @@ export interface Config {
       taskTimeoutSeconds?: number;
     };
 
+    /** Bounds of the REST API's requests. */
+    api?: {
+      /**
+       * Largest JSON body of `POST /evaluate`: bytes, or a size such as
+       * `"16mb"` (binary units). Default: 16 MiB, the spec's `x-body-limit`,
+       * which fits 5,000 manifests of 8 MiB in all. Past it the API answers
+       * 413. Other operations accept 64 KiB.
+       */
+      evaluateBodyLimit?: number | string;
+    };
+
     history?: {
       /** History rows older than this are deleted. Default: 365. */
       retentionDays?: number;

@@ -30,7 +30,12 @@ import { normaliseRef } from './service/OrgModel';
 import { ReadinessQueries } from './service/ReadinessQueries';
 import { ReadinessWorkflows } from './service/ReadinessWorkflows';
 import { readAttestorRoleGroups } from './service/AttestorRoles';
-import { createRouter } from './service/router';
+import {
+  AUDITED_WRITE_PATHS,
+  createPluginErrorHandler,
+  createRequestBodyParser,
+  createRouter,
+} from './service/router';
 import { createPlaybooksRouter } from './service/playbooksRouter';
 import { PlaybookLibrary } from './playbooks/PlaybookLibrary';
 import { loadSeed } from './service/SeedLoader';
@@ -176,6 +181,14 @@ export const meshReadinessPlugin = createBackendPlugin({
           ? normaliseRef(approverGroupRaw, 'group')
           : undefined;
 
+        // Writes authenticate inside the plugin, after their audit event is
+        // created, so that refused writes (401) are audited too; the router
+        // requires credentials on every route of these paths itself.
+        for (const path of AUDITED_WRITE_PATHS) {
+          httpRouter.addAuthPolicy({ path, allow: 'unauthenticated' });
+        }
+        // Before every router of the plugin: bodies with their limits.
+        httpRouter.use(createRequestBodyParser(config));
         // The shipped playbooks, so that the shipped programs' links work
         // without a TechDocs site (mounted before the main router).
         httpRouter.use(
@@ -206,6 +219,8 @@ export const meshReadinessPlugin = createBackendPlugin({
             ),
           }),
         );
+        // After every router of the plugin: its error handler.
+        httpRouter.use(createPluginErrorHandler(logger));
 
         await scheduler.scheduleTask({
           id: 'mesh-readiness-program-reload',

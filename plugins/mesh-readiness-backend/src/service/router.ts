@@ -9,7 +9,6 @@ import type {
   RootConfigService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
@@ -19,6 +18,7 @@ import {
 } from '@backstage/plugin-permission-common';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  linkProblem,
   loadProgram,
   meshReadinessChecklistAttestPermission,
   meshReadinessProgramAdminPermission,
@@ -29,9 +29,10 @@ import {
   type Attestation,
   type EntityFacts,
   type Program,
+  programAppliesTo,
   type Waiver,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
-import type { Request } from 'express';
+import type { Request, RequestHandler } from 'express';
 
 /** Any request of the typed router (whose params and bodies vary). */
 type AnyRequest = Request<any, any, any, any, any>;
@@ -43,9 +44,9 @@ import {
   holdsPlatformRole,
   type AttestorRoleGroups,
 } from './AttestorRoles';
+import { createErrorHandler } from './errorHandler';
 import type { EvaluationService } from './EvaluationService';
 import { callerOf, retryAfterHeader, type RateLimiter } from './RateLimiter';
-import { normaliseRef } from './OrgModel';
 import {
   ReadinessQueries,
   toHistoryEntry,
@@ -53,6 +54,12 @@ import {
   toStoredScorecard,
 } from './ReadinessQueries';
 import type { ReadinessWorkflows } from './ReadinessWorkflows';
+import { parseJsonBodies, readRequestBodyLimits } from './requestBodies';
+import {
+  entityRefOfField,
+  entityRefOfPath,
+  optionalEntityRefOfField,
+} from './requestRefs';
 
 export interface RouterOptions {
   config: RootConfigService;
@@ -76,21 +83,41 @@ export interface RouterOptions {
   roleGroups?: AttestorRoleGroups;
 }
 
-function entityRefFromPath(params: {
-  kind: string;
-  namespace: string;
-  name: string;
-}) {
-  return `${params.kind.toLocaleLowerCase('en-US')}:${params.namespace}/${
-    params.name
-  }`;
+/**
+ * Paths of the audited writes. The plugin lets requests to them through
+ * Backstage's credentials barrier (see plugin.ts) so that the audit event
+ * is created before authentication fails; every route under them, reads
+ * included, asks `httpAuth` for user or service credentials itself and
+ * answers 401 without them.
+ */
+export const AUDITED_WRITE_PATHS = [
+  '/scorecards/:kind/:namespace/:name/refresh',
+  '/programs/reload',
+  '/attestations',
+  '/waivers',
+  '/groups/:namespace/:name/notes',
+] as const;
+
+/** A path parameter's entity ref, or 400 naming the parameter. */
+const entityRefFromPath = entityRefOfPath;
+
+/**
+ * `Content-Disposition` of a download (RFC 6266): a quoted ASCII fallback
+ * in which anything else becomes `_`, and the exact name as UTF-8 in
+ * `filename*`. Nothing of the name can end the header or start another.
+ */
+function attachmentDisposition(filename: string): string {
+  const fallback = filename.replace(/[^\x20-\x7e]|["\\%;]/g, '_');
+  const encoded = encodeURIComponent(filename).replace(
+    /['()*]/g,
+    c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }
 
 /** The router of the REST API; see src/schema/openapi.yaml. */
 export async function createRouter(options: RouterOptions) {
   const {
-    config,
-    logger,
     httpAuth,
     auth,
     userInfo,
@@ -131,7 +158,9 @@ export async function createRouter(options: RouterOptions) {
   }
 
   async function canRead(req: AnyRequest) {
-    const credentials = await httpAuth.credentials(req);
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     await authorize(credentials, meshReadinessScorecardReadPermission);
     return credentials;
   }
@@ -141,7 +170,15 @@ export async function createRouter(options: RouterOptions) {
     return { credentials, userEntityRef: credentials.principal.userEntityRef };
   }
 
-  async function entityOr404(entityRef: string): Promise<Entity> {
+  /**
+   * The catalog entity of a ref; 400 naming `field` when the ref is
+   * malformed, 404 when the catalog does not have it.
+   */
+  async function entityOr404(
+    ref: string,
+    field = 'entityRef',
+  ): Promise<Entity> {
+    const entityRef = entityRefOfField(ref, field);
     const entity = await catalog.getEntityByRef(entityRef, {
       credentials: await auth.getOwnServiceCredentials(),
     });
@@ -151,25 +188,66 @@ export async function createRouter(options: RouterOptions) {
     return entity;
   }
 
-  function groupRefFromPath(params: { namespace: string; name: string }) {
-    return `group:${params.namespace}/${params.name}`;
+  /** 400 naming `field` when the program does not apply to the entity. */
+  function requireProgramAppliesTo(
+    entity: Entity,
+    programId: string,
+    field = 'entityRef',
+  ) {
+    const program = programs.get(programId);
+    if (program && !programAppliesTo(program, entity)) {
+      const { kinds, types, lifecycles } = program.spec.appliesTo;
+      throw new InputError(
+        `${field}: program "${programId}" does not apply to ${stringifyEntityRef(
+          entity,
+        )} (it applies to kinds ${kinds.join(', ')}${
+          types?.length ? `, types ${types.join(', ')}` : ''
+        }${lifecycles?.length ? `, lifecycles ${lifecycles.join(', ')}` : ''})`,
+      );
+    }
   }
 
-  /** Runs `fn` inside an audit event that records success or failure. */
+  function groupRefFromPath(params: { namespace: string; name: string }) {
+    return entityRefOfPath({ kind: 'group', ...params });
+  }
+
+  /**
+   * Runs `fn` inside an audit event that records success or failure. The
+   * event is created before the caller is authenticated (inside `fn`), so
+   * that refused writes (401, 403) are audited too.
+   */
   async function audited<T>(
     req: AnyRequest,
     eventId: string,
     meta: Record<string, string | undefined>,
     fn: (event: AuditorServiceEvent) => Promise<T>,
   ): Promise<T> {
-    const event = await auditor.createEvent({
-      eventId,
-      severityLevel: 'medium',
-      request: req,
-      meta: Object.fromEntries(
-        Object.entries(meta).filter(([, v]) => v !== undefined),
-      ) as Record<string, string>,
-    });
+    const definedMeta = Object.fromEntries(
+      Object.entries(meta).filter(([, v]) => v !== undefined),
+    ) as Record<string, string>;
+    let event: AuditorServiceEvent;
+    try {
+      event = await auditor.createEvent({
+        eventId,
+        severityLevel: 'medium',
+        request: req,
+        meta: definedMeta,
+      });
+    } catch {
+      // The auditor names the actor from the request's credentials and
+      // fails when they are invalid (a bad or expired token); record the
+      // request without an actor then.
+      event = await auditor.createEvent({
+        eventId,
+        severityLevel: 'medium',
+        meta: {
+          ...definedMeta,
+          actor: 'unauthenticated',
+          method: req.method,
+          url: req.originalUrl,
+        },
+      });
+    }
     try {
       const result = await fn(event);
       return result;
@@ -188,7 +266,10 @@ export async function createRouter(options: RouterOptions) {
       {
         programId: q.programId,
         phase: q.phase,
-        owner: q.owner ? normaliseRef(q.owner, 'group') ?? q.owner : undefined,
+        owner: optionalEntityRefOfField(q.owner, 'owner', {
+          defaultKind: 'group',
+          kinds: ['group', 'user'],
+        }),
         kind: q.kind,
         checkId: q.checkId,
         checkStatus: q.checkStatus,
@@ -259,7 +340,6 @@ export async function createRouter(options: RouterOptions) {
   router.post(
     '/scorecards/:kind/:namespace/:name/refresh',
     async (req, res) => {
-      const credentials = await httpAuth.credentials(req);
       const entityRef = entityRefFromPath(req.params);
       const programId = req.query.programId;
       const result = await audited(
@@ -267,6 +347,9 @@ export async function createRouter(options: RouterOptions) {
         'scorecard-refresh',
         { entityRef, programId },
         async event => {
+          const credentials = await httpAuth.credentials(req, {
+            allow: ['user', 'service'],
+          });
           rateLimits?.refresh?.take(callerOf(credentials));
           await authorize(
             credentials,
@@ -390,9 +473,11 @@ export async function createRouter(options: RouterOptions) {
       .type('text/csv')
       .setHeader(
         'Content-Disposition',
-        `attachment; filename="mesh-readiness${
-          req.query.programId ? `-${req.query.programId}` : ''
-        }.csv"`,
+        attachmentDisposition(
+          `mesh-readiness${
+            req.query.programId ? `-${req.query.programId}` : ''
+          }.csv`,
+        ),
       );
     res.send(csv);
   });
@@ -414,8 +499,10 @@ export async function createRouter(options: RouterOptions) {
   });
 
   router.post('/programs/reload', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
     const list = await audited(req, 'program-reload', {}, async event => {
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      });
       await authorize(credentials, meshReadinessProgramAdminPermission);
       const reloaded = await programs.reload();
       await event.success({
@@ -435,7 +522,7 @@ export async function createRouter(options: RouterOptions) {
   router.get('/attestations', async (req, res) => {
     await canRead(req);
     const items: Attestation[] = await store.listAttestations({
-      entityRef: req.query.entityRef,
+      entityRef: optionalEntityRefOfField(req.query.entityRef, 'entityRef'),
       programId: req.query.programId,
       includeRevoked: req.query.includeRevoked ?? false,
     });
@@ -462,7 +549,6 @@ export async function createRouter(options: RouterOptions) {
   });
 
   router.post('/attestations', async (req, res) => {
-    const { credentials, userEntityRef } = await userRef(req);
     const body = req.body;
     const { attestation, created } = await audited(
       req,
@@ -474,11 +560,17 @@ export async function createRouter(options: RouterOptions) {
         role: body.role,
       },
       async event => {
+        const { credentials, userEntityRef } = await userRef(req);
+        if (body.evidenceUrl !== undefined) {
+          const problem = linkProblem(body.evidenceUrl);
+          if (problem) throw new InputError(`evidenceUrl: ${problem}`);
+        }
         const entity = await entityOr404(body.entityRef);
+        requireProgramAppliesTo(entity, body.programId);
         await authorize(
           credentials,
           meshReadinessChecklistAttestPermission,
-          body.entityRef,
+          stringifyEntityRef(entity),
         );
         const result = await workflows.createAttestation(body, entity, {
           userEntityRef,
@@ -511,12 +603,12 @@ export async function createRouter(options: RouterOptions) {
   }
 
   router.post('/attestations/:id/revoke', async (req, res) => {
-    const { credentials, userEntityRef } = await userRef(req);
     const revoked = await audited(
       req,
       'attestation-revoke',
       { attestationId: req.params.id },
       async event => {
+        const { credentials, userEntityRef } = await userRef(req);
         const attestation = await workflows.getAttestation(req.params.id);
         if (attestation.attestedBy === userEntityRef) {
           await authorize(
@@ -552,7 +644,7 @@ export async function createRouter(options: RouterOptions) {
   router.get('/waivers', async (req, res) => {
     await canRead(req);
     const items: Waiver[] = await workflows.listWaivers({
-      entityRef: req.query.entityRef,
+      entityRef: optionalEntityRefOfField(req.query.entityRef, 'entityRef'),
       programId: req.query.programId,
       state: req.query.state,
     });
@@ -560,7 +652,6 @@ export async function createRouter(options: RouterOptions) {
   });
 
   router.post('/waivers', async (req, res) => {
-    const { credentials, userEntityRef } = await userRef(req);
     const body = req.body;
     const waiver = await audited(
       req,
@@ -571,11 +662,13 @@ export async function createRouter(options: RouterOptions) {
         itemId: body.itemId,
       },
       async event => {
+        const { credentials, userEntityRef } = await userRef(req);
         const entity = await entityOr404(body.entityRef);
+        requireProgramAppliesTo(entity, body.programId);
         await authorize(
           credentials,
           meshReadinessWaiverRequestPermission,
-          body.entityRef,
+          stringifyEntityRef(entity),
         );
         const created = await workflows.requestWaiver(
           body,
@@ -603,17 +696,21 @@ export async function createRouter(options: RouterOptions) {
     router.post(
       `/waivers/:id/${decision}` as '/waivers/:id/approve',
       async (req, res) => {
-        const { credentials, userEntityRef } = await userRef(req);
         const comment = req.body?.comment;
         const waiver = await audited(
           req,
           `waiver-${decision}`,
           { waiverId: req.params.id },
           async event => {
+            const { credentials, userEntityRef } = await userRef(req);
             const current = await workflows.getWaiver(req.params.id);
+            // The requester may withdraw their own request; withdrawing it
+            // again (or a rejected or expired one) is a state conflict, 409,
+            // not a question of rights. Revoking an approved waiver needs an
+            // approver.
             const withdrawingOwnRequest =
               decision === 'revoke' &&
-              current.state === 'requested' &&
+              current.state !== 'approved' &&
               current.requestedBy === userEntityRef;
             if (!withdrawingOwnRequest) {
               await authorize(
@@ -662,6 +759,15 @@ export async function createRouter(options: RouterOptions) {
     const credentials = await canRead(req);
     rateLimits?.evaluate?.take(callerOf(credentials));
     const body = req.body;
+    (body.attestations ?? []).forEach((attestation, index) => {
+      const problem =
+        attestation.evidenceUrl === undefined
+          ? undefined
+          : linkProblem(attestation.evidenceUrl);
+      if (problem) {
+        throw new InputError(`attestations[${index}].evidenceUrl: ${problem}`);
+      }
+    });
     let program: Program | undefined;
     if (body.program !== undefined) {
       const loaded = loadProgram(body.program, 'program');
@@ -726,10 +832,10 @@ export async function createRouter(options: RouterOptions) {
       }
       ref = principal.userEntityRef;
     }
-    const normalised = normaliseRef(ref, 'user');
-    if (!normalised) {
-      throw new InputError(`userRef: "${ref}" is not an entity ref`);
-    }
+    const normalised = entityRefOfField(ref, 'userRef', {
+      defaultKind: 'user',
+      kinds: ['user'],
+    });
     res.json(
       (await queries.mentorTeams(normalised, req.query.programId)) as any,
     );
@@ -745,13 +851,17 @@ export async function createRouter(options: RouterOptions) {
   });
 
   router.post('/groups/:namespace/:name/notes', async (req, res) => {
-    const { credentials, userEntityRef } = await userRef(req);
     const groupRef = groupRefFromPath(req.params);
     const note = await audited(
       req,
       'mentor-note-create',
       { groupRef },
       async event => {
+        const { credentials, userEntityRef } = await userRef(req);
+        const aboutEntityRef = optionalEntityRefOfField(
+          req.body.entityRef,
+          'entityRef',
+        );
         await authorize(credentials, meshReadinessScorecardReadPermission);
         const group = await queries.group(groupRef);
         if (!group) {
@@ -766,7 +876,7 @@ export async function createRouter(options: RouterOptions) {
           groupRef,
           userEntityRef,
           req.body.body,
-          req.body.entityRef,
+          aboutEntityRef,
         );
         await event.success({ meta: { noteId: created.id } });
         return created;
@@ -775,8 +885,30 @@ export async function createRouter(options: RouterOptions) {
     res.status(201).json(note as any);
   });
 
-  const middleware = MiddlewareFactory.create({ config, logger });
   router.use(retryAfterHeader());
-  router.use(middleware.error());
   return router;
+}
+
+/**
+ * What runs before every router of the plugin: JSON bodies parsed with
+ * their operation's limit (413 past it), before an OpenAPI validator sees
+ * them (its error transformer would make any parse error a 400).
+ */
+export function createRequestBodyParser(config: RootConfigService) {
+  return parseJsonBodies(
+    readRequestBodyLimits(config.getOptionalConfig('meshReadiness')),
+  );
+}
+
+/**
+ * What runs after every router of the plugin: the error handler that
+ * answers their errors (statuses by error type, never a stack, no SQL or
+ * paths in a 500). Express tells an error handler by its four parameters;
+ * `HttpRouterService.use` is typed for request handlers only, hence the
+ * type here.
+ */
+export function createPluginErrorHandler(
+  logger: LoggerService,
+): RequestHandler {
+  return createErrorHandler(logger) as unknown as RequestHandler;
 }
