@@ -9,7 +9,7 @@ import { setupServer } from 'msw/node';
 import fs from 'node:fs';
 import path from 'node:path';
 import { TEST_PROGRAM_YAML, writeTree } from '../__testUtils__/fixtures';
-import { ProgramRegistry } from './ProgramRegistry';
+import { displayLocation, ProgramRegistry } from './ProgramRegistry';
 
 const HOST = 'programs.example.com';
 
@@ -101,7 +101,8 @@ describe('ProgramRegistry', () => {
     expect(status.version).toBe('1.0.0');
     expect(status.problems.length).toBeGreaterThanOrEqual(2);
     for (const problem of status.problems) {
-      expect(problem.file).toBe(file);
+      // Outside the working directory: the file name, never the full path.
+      expect(problem.file).toBe(path.basename(file));
       expect(problem.line).toBeGreaterThan(1);
       expect(problem.path).toMatch(/^spec\.checks\[\d+\]\./);
     }
@@ -154,6 +155,35 @@ describe('ProgramRegistry', () => {
     expect(registry.list().map(p => path.basename(p.location))).toEqual([
       'istio-adoption.yaml',
       'linkerd-adoption.yaml',
+    ]);
+  });
+
+  it('security: shows locations without absolute paths or URL credentials', () => {
+    const cwd = path.join(path.sep, 'srv', 'portal');
+    expect(displayLocation('programs/a.yaml', cwd)).toBe('programs/a.yaml');
+    expect(displayLocation('file:./programs/a.yaml', cwd)).toBe(
+      'file:./programs/a.yaml',
+    );
+    expect(displayLocation(path.join(cwd, 'programs', 'a.yaml'), cwd)).toBe(
+      path.join('programs', 'a.yaml'),
+    );
+    expect(
+      displayLocation(`file:${path.join(path.sep, 'etc', 'a.yaml')}`, cwd),
+    ).toBe('file:a.yaml');
+    expect(
+      displayLocation(`https://bot:s3cret@${HOST}/programs/a.yaml`, cwd),
+    ).toBe(`https://${HOST}/programs/a.yaml`);
+    expect(displayLocation(`url:https://${HOST}/a.yaml?ref=main`, cwd)).toBe(
+      `url:https://${HOST}/a.yaml?ref=main`,
+    );
+    const registry = ProgramRegistry.fromConfig({
+      config: new ConfigReader({}),
+      urlReader,
+      logger: mockServices.logger.mock(),
+    });
+    expect(registry.list().map(p => p.location)).toEqual([
+      '@mesh-readiness/plugin-mesh-readiness-common/programs/istio-adoption.yaml',
+      '@mesh-readiness/plugin-mesh-readiness-common/programs/linkerd-adoption.yaml',
     ]);
   });
 });

@@ -31,6 +31,8 @@ export interface ProgramStatusRecord {
 
 interface LocationState {
   location: string;
+  /** The location as the API shows it (see displayLocation). */
+  shownAs: string;
   /** The last good program of this location, kept when a re-read fails. */
   lastGood?: { program: Program; loadedAt: string };
   status: ProgramStatusRecord['status'];
@@ -50,6 +52,8 @@ function isUrl(location: string): boolean {
   return /^https?:\/\//i.test(location);
 }
 
+const COMMON_PACKAGE = '@mesh-readiness/plugin-mesh-readiness-common';
+
 /** `url:<url>`, `file:<path>`, a URL or a path; relative paths from cwd. */
 function normaliseLocation(location: string): {
   kind: 'url' | 'file';
@@ -66,6 +70,48 @@ function normaliseLocation(location: string): {
     return { kind: 'url', target: trimmed };
   }
   return { kind: 'file', target: path.resolve(trimmed) };
+}
+
+/**
+ * How the API and the portal show a location: as configured when it is a
+ * relative path or a URL (without user name and password), the package
+ * path of a shipped program, and otherwise never an absolute path of the
+ * machine but the path relative to the backend's working directory, or
+ * only the file name when the file lies outside it. The log keeps the
+ * location as configured.
+ */
+export function displayLocation(
+  location: string,
+  cwd: string = process.cwd(),
+): string {
+  const trimmed = location.trim();
+  const { kind, target } = normaliseLocation(trimmed);
+  if (kind === 'url') {
+    try {
+      const url = new URL(target);
+      if (!url.username && !url.password) return trimmed;
+      url.username = '';
+      url.password = '';
+      return `${trimmed.startsWith('url:') ? 'url:' : ''}${url.toString()}`;
+    } catch {
+      return trimmed;
+    }
+  }
+  const prefix = trimmed.startsWith('file:') ? 'file:' : '';
+  if (!path.isAbsolute(trimmed.slice(prefix.length))) {
+    return trimmed;
+  }
+  const shipped = DEFAULT_PROGRAM_IDS.find(
+    id => path.resolve(defaultProgramPath(id)) === target,
+  );
+  if (shipped) {
+    return `${COMMON_PACKAGE}/programs/${shipped}.yaml`;
+  }
+  const relative = path.relative(cwd, target);
+  if (relative && !relative.startsWith('..') && !path.isAbsolute(relative)) {
+    return `${prefix}${relative}`;
+  }
+  return `${prefix}${path.basename(target)}`;
 }
 
 /**
@@ -132,8 +178,10 @@ export class ProgramRegistry {
     const seenIds = new Map<string, string>();
     for (const location of this.locations) {
       const previous = this.states.get(location);
+      const shownAs = displayLocation(location);
       const state: LocationState = {
         location,
+        shownAs,
         lastGood: previous?.lastGood,
         status: 'valid',
         problems: [],
@@ -144,18 +192,23 @@ export class ProgramRegistry {
         text = await this.readText(location);
       } catch (error) {
         state.status = 'unreadable';
+        const { target } = normaliseLocation(location);
         state.problems = [
           {
-            file: location,
+            file: shownAs,
             line: 1,
             column: 1,
             path: '',
-            message: `cannot read the program: ${(error as Error).message}`,
+            // File system errors quote the absolute path; show it as the
+            // location is shown.
+            message: `cannot read the program: ${(error as Error).message
+              .split(target)
+              .join(shownAs)}`,
           },
         ];
       }
       if (text !== undefined) {
-        const result = loadProgram(text, location);
+        const result = loadProgram(text, shownAs);
         if (result.ok) {
           const id = result.program.metadata.name;
           const other = seenIds.get(id);
@@ -163,7 +216,7 @@ export class ProgramRegistry {
             state.status = 'invalid';
             state.problems = [
               {
-                file: location,
+                file: shownAs,
                 line: 1,
                 column: 1,
                 path: 'metadata.name',
@@ -179,7 +232,7 @@ export class ProgramRegistry {
         }
       }
       if (state.lastGood) {
-        seenIds.set(state.lastGood.program.metadata.name, location);
+        seenIds.set(state.lastGood.program.metadata.name, shownAs);
       }
       if (state.status !== 'valid') {
         this.logger.error(
@@ -201,9 +254,10 @@ export class ProgramRegistry {
     return this.locations.map(location => {
       const state = this.states.get(location);
       const program = state?.lastGood?.program;
+      const shownAs = state?.shownAs ?? displayLocation(location);
       return {
-        id: program?.metadata.name ?? location,
-        location,
+        id: program?.metadata.name ?? shownAs,
+        location: shownAs,
         status: state?.status ?? 'unreadable',
         title: program?.metadata.title,
         version: program?.metadata.version,
