@@ -35,9 +35,31 @@ export const sampleUserAuthenticator = createProxyAuthenticator<
   { userName: string },
   unknown
 >({
-  defaultProfileTransform: async result => ({
-    profile: { displayName: result.userName },
-  }),
+  defaultProfileTransform: async (result, ctx) => {
+    // The profile the catalog holds for the user, so the portal greets
+    // them by name.
+    try {
+      const { entity } = await ctx.findCatalogUser({
+        entityRef: {
+          kind: 'User',
+          namespace: 'default',
+          name: result.userName,
+        },
+      });
+      const profile = (entity.spec?.profile ?? {}) as {
+        displayName?: string;
+        email?: string;
+      };
+      return {
+        profile: {
+          displayName: profile.displayName ?? result.userName,
+          email: profile.email,
+        },
+      };
+    } catch {
+      return { profile: { displayName: result.userName } };
+    }
+  },
   initialize({ config }: { config: Config }): SampleUserContext {
     const allowedOutsideDevelopment =
       config.getOptionalBoolean('dangerouslyAllowOutsideDevelopment') === true;

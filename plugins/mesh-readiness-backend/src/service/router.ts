@@ -41,6 +41,7 @@ import type { ProgramRegistry } from '../programs/ProgramRegistry';
 import { createOpenApiRouter } from '../schema/openapi';
 import {
   attestorRolesOf,
+  describeHeldRoles,
   holdsPlatformRole,
   type AttestorRoleGroups,
 } from './AttestorRoles';
@@ -567,14 +568,30 @@ export async function createRouter(options: RouterOptions) {
         }
         const entity = await entityOr404(body.entityRef);
         requireProgramAppliesTo(entity, body.programId);
-        await authorize(
-          credentials,
-          meshReadinessChecklistAttestPermission,
-          stringifyEntityRef(entity),
-        );
+        const roles = await attestorRoles(credentials, entity);
+        try {
+          await authorize(
+            credentials,
+            meshReadinessChecklistAttestPermission,
+            stringifyEntityRef(entity),
+          );
+        } catch (error) {
+          // Say what would make it allowed: the roles not held, and why.
+          if (error instanceof NotAllowedError) {
+            throw new NotAllowedError(
+              `${error.message}; you hold ${describeHeldRoles(
+                roles,
+              )} there (${roles
+                .filter(r => !r.held)
+                .map(r => r.reason)
+                .join('; ')})`,
+            );
+          }
+          throw error;
+        }
         const result = await workflows.createAttestation(body, entity, {
           userEntityRef,
-          roles: await attestorRoles(credentials, entity),
+          roles,
         });
         await event.success({
           meta: {

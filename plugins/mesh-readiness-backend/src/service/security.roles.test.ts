@@ -12,7 +12,10 @@ import {
   AuthorizeResult,
   type Permission,
 } from '@backstage/plugin-permission-common';
-import { meshReadinessProgramAdminPermission } from '@mesh-readiness/plugin-mesh-readiness-common';
+import {
+  meshReadinessChecklistAttestPermission,
+  meshReadinessProgramAdminPermission,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
 import type { Knex } from 'knex';
 import request from 'supertest';
 import type { Server } from 'node:http';
@@ -64,26 +67,39 @@ const userInfoFactory = createServiceFactory({
 });
 
 /**
- * A policy that allows everything except administering programs, so that
- * only the platform role makes someone a platform admin in these tests.
+ * A policy that allows everything except administering programs (so that
+ * only the platform role makes someone a platform admin in these tests), and
+ * attesting to a user who belongs to no group (as the sample portal's policy
+ * refuses attesting to someone who owns nothing).
  */
 const permissionsFactory = createServiceFactory({
   service: coreServices.permissions,
   deps: {},
   factory: () => {
-    const decide = (requests: Array<{ permission: Permission }>) =>
-      requests.map(r => ({
+    const decide = (
+      requests: Array<{ permission: Permission }>,
+      options: { credentials: any },
+    ) => {
+      const userRef = options.credentials.principal.userEntityRef as string;
+      const ownsNothing = (memberships[userRef] ?? []).length === 0;
+      return requests.map(r => ({
         result:
-          r.permission.name === meshReadinessProgramAdminPermission.name
+          r.permission.name === meshReadinessProgramAdminPermission.name ||
+          (r.permission.name === meshReadinessChecklistAttestPermission.name &&
+            ownsNothing)
             ? AuthorizeResult.DENY
             : AuthorizeResult.ALLOW,
       })) as any;
+    };
     return {
-      authorize: async (requests: Array<{ permission: Permission }>) =>
-        decide(requests),
+      authorize: async (
+        requests: Array<{ permission: Permission }>,
+        options: { credentials: any },
+      ) => decide(requests, options),
       authorizeConditional: async (
         requests: Array<{ permission: Permission }>,
-      ) => decide(requests),
+        options: { credentials: any },
+      ) => decide(requests, options),
     };
   },
 });
@@ -167,15 +183,32 @@ describe('attestor roles', () => {
       itemId: 'manual.security-review',
       role: 'security',
     });
+    // The policy refuses first; the reason says which roles would do.
+    const refusal =
+      'mesh-readiness.checklist.attest is not allowed on component:default/svc-a; you hold no role there (role owner requires membership of group:default/team-a (owner of component:default/svc-a); role security requires membership of group:default/security; role platform requires membership of group:default/platform)';
     expect(claimed.status).toBe(403);
-    expect(claimed.body.error.message).toBe(
-      'role security requires membership of group:default/security; you hold no role',
-    );
+    expect(claimed.body.error.message).toBe(refusal);
     const unnamed = await attest('user:development/guest', {
       itemId: 'manual.security-review',
     });
     expect(unnamed.status).toBe(403);
-    expect(unnamed.body.error.message).toBe(
+    expect(unnamed.body.error.message).toBe(refusal);
+
+    // Where the policy lets someone attest on the entity (an owner), the
+    // roles decide: the owner does not hold security.
+    const owner = await attest('user:default/alice', {
+      itemId: 'manual.security-review',
+      role: 'security',
+    });
+    expect(owner.status).toBe(403);
+    expect(owner.body.error.message).toBe(
+      'role security requires membership of group:default/security; you hold owner',
+    );
+    const ownerUnnamed = await attest('user:default/alice', {
+      itemId: 'manual.security-review',
+    });
+    expect(ownerUnnamed.status).toBe(403);
+    expect(ownerUnnamed.body.error.message).toBe(
       '"manual.security-review" is attested by security, and you hold none of them: role security requires membership of group:default/security',
     );
     expect(await stored()).toEqual(before);
