@@ -73,6 +73,25 @@ describe('sec.mtls.strict: DestinationRules against PeerAuthentications', () => 
     expect(outcome.findings[0].message).toContain('Deployment cart (port 80)');
   });
 
+  it('fails a port-level DISABLE of a mesh-wide rule without a code (the mesh console reads top-level tls only)', () => {
+    const yaml = yamlDocs(
+      ...base,
+      peerAuth(STRICT, 'default', 'istio-system'),
+      rule(
+        'plaintext-http',
+        'host: "*.local"\ntrafficPolicy:\n  portLevelSettings:\n    - port:\n        number: 80\n      tls:\n        mode: DISABLE',
+        'istio-system',
+      ),
+    );
+    expect(gaps(run(mtlsStrict, { [FILE]: yaml }))).toEqual([
+      expect.objectContaining({
+        name: 'plaintext-http',
+        code: undefined,
+        line: lineOf(yaml, 'mode: DISABLE'),
+      }),
+    ]);
+  });
+
   it('fails a namespace-wide rule with DISABLE under the namespace STRICT policy (KIA0207)', () => {
     const yaml = yamlDocs(
       ...base,

@@ -104,14 +104,17 @@ function describePeerMode(mode: EffectivePeerMode): string {
  * The upstream code of a DestinationRule that disables mTLS towards a
  * STRICT workload, where the mesh console reports the same case: a
  * namespace-wide rule under a namespace STRICT policy (KIA0207), a
- * mesh-wide or namespace-wide rule under a mesh-wide STRICT policy
- * (KIA0208). Host-specific rules have no upstream code.
+ * mesh-wide (`*.local`) or namespace-wide rule under a mesh-wide STRICT
+ * policy (KIA0208), each with the rule's top-level `tls`. Other rules
+ * and settings have no upstream code.
  */
 function disableConflictCode(
-  rule: ManifestObject,
+  origination: TlsOrigination,
   server: EffectivePeerMode,
 ): string | undefined {
-  const scope = destinationRuleScope(rule);
+  // The mesh console reads the rule's top-level tls only.
+  if (origination.ports || origination.subset !== undefined) return undefined;
+  const scope = destinationRuleScope(origination.rule);
   if (scope === 'namespace' && server.level === 'namespace') return 'KIA0207';
   if (scope !== 'host' && server.level === 'mesh') return 'KIA0208';
   return undefined;
@@ -195,7 +198,7 @@ function conflictFinding(workload: Workload, conflict: TlsConflict): Finding {
       field: origination.field,
       code:
         origination.mode === 'DISABLE' && server.mode === 'STRICT'
-          ? disableConflictCode(rule, server)
+          ? disableConflictCode(origination, server)
           : undefined,
       remediation:
         server.mode === 'STRICT'

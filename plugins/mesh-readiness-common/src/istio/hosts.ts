@@ -78,9 +78,12 @@ export function hostSpecificity(host: string): number {
   return host.length - 1;
 }
 
-/** `*.local` or `*`: a host that covers every service of the mesh. */
+/**
+ * `*.local`: the host Istio's documentation gives mesh-wide
+ * DestinationRules (and the only one the mesh console treats as such).
+ */
 export function isMeshWideHost(host: string): boolean {
-  return host === '*' || host === '*.local';
+  return host === '*.local';
 }
 
 /** `*.<namespace>.svc.cluster.local`: every service of one namespace. */
