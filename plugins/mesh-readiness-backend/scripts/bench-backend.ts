@@ -16,8 +16,6 @@
  *   - database size after N simulated days with 2% of entities changing daily
  *   - peak RSS
  */
-import type { Entity } from '@backstage/catalog-model';
-import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   DEFAULT_PROGRAM_IDS,
   loadProgram,
@@ -27,7 +25,7 @@ import type { EvidenceProvider } from '@mesh-readiness/plugin-mesh-readiness-nod
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import knexFactory, { type Knex } from 'knex';
+import type { Knex } from 'knex';
 import { DatabaseStore, migrateDatabase } from '../src/database/DatabaseStore';
 import { CatalogEntityProvider } from '../src/evidence/CatalogEntityProvider';
 import { CatalogSnapshot } from '../src/evidence/CatalogSnapshot';
@@ -41,6 +39,16 @@ import {
   toStoredScorecard,
 } from '../src/service/ReadinessQueries';
 import { TEST_PROGRAM_YAML } from '../src/__testUtils__/fixtures';
+import {
+  BenchCatalog,
+  fmt,
+  openBenchDatabase,
+  manifestsFor,
+  percentile,
+  prng,
+  silentLogger,
+  syntheticCatalog,
+} from './benchSupport';
 
 function arg(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
@@ -51,160 +59,6 @@ const ENTITIES = Number(arg('entities', '10000'));
 const DAYS = Number(arg('days', '30'));
 const DB = arg('db', 'both');
 const DAILY_CHANGE = 0.02;
-const GROUPS = 40;
-const BIG_GROUP_SERVICES = 1000;
-
-/** Deterministic PRNG so that runs are comparable. */
-function prng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[
-    Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))
-  ];
-}
-
-const fmt = (n: number, digits = 3) => n.toFixed(digits);
-
-function manifestsFor(name: string, variant: number) {
-  // Variants flip check outcomes: protocol declared or not, probes, limits.
-  const protocol = variant % 2 === 0 ? '\n      appProtocol: http' : '';
-  const probes =
-    variant % 3 !== 1
-      ? `
-          readinessProbe:
-            httpGet: { path: /ready, port: 8080 }
-          livenessProbe:
-            httpGet: { path: /live, port: 8080 }`
-      : '';
-  return [
-    {
-      path: 'k8s/deployment.yaml',
-      content: `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ${name}
-  namespace: ${name}
-  labels: { app: ${name}, version: v1 }
-spec:
-  replicas: ${2 + (variant % 3)}
-  selector:
-    matchLabels: { app: ${name} }
-  template:
-    metadata:
-      labels: { app: ${name}, version: v1 }
-    spec:
-      serviceAccountName: ${name}
-      containers:
-        - name: ${name}
-          image: registry.example.com/${name}:1.${variant}.0
-          ports:
-            - containerPort: 8080
-              name: http${probes}
-          resources:
-            requests: { cpu: 100m, memory: 128Mi }
-            limits: { memory: 256Mi }
-`,
-    },
-    {
-      path: 'k8s/service.yaml',
-      content: `apiVersion: v1
-kind: Service
-metadata:
-  name: ${name}
-  namespace: ${name}
-  labels: { app: ${name} }
-spec:
-  selector: { app: ${name} }
-  ports:
-    - name: web
-      port: 80
-      targetPort: 8080${protocol}
-`,
-    },
-    {
-      path: 'k8s/namespace.yaml',
-      content: `apiVersion: v1
-kind: Namespace
-metadata:
-  name: ${name}
-  labels: { istio-injection: enabled }
-`,
-    },
-    {
-      path: 'k8s/serviceaccount.yaml',
-      content: `apiVersion: v1
-kind: ServiceAccount
-metadata:
-  name: ${name}
-  namespace: ${name}
-`,
-    },
-  ];
-}
-
-function syntheticCatalog(): {
-  entities: Entity[];
-  variants: Map<string, number>;
-} {
-  const entities: Entity[] = [];
-  const variants = new Map<string, number>();
-  const groupName = (g: number) => (g === 0 ? 'big-team' : `team-${g}`);
-  for (let g = 0; g < GROUPS; g++) {
-    entities.push({
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Group',
-      metadata: {
-        name: groupName(g),
-        namespace: 'default',
-        annotations: {
-          'mesh-readiness.io/mentor': `user:default/mentor-${g % 5}`,
-        },
-      },
-      spec: { type: 'team', children: [] },
-      relations: [],
-    });
-  }
-  for (let i = 0; i < ENTITIES; i++) {
-    const name = `svc-${String(i).padStart(5, '0')}`;
-    const group =
-      i < BIG_GROUP_SERVICES
-        ? 0
-        : 1 + ((i - BIG_GROUP_SERVICES) % (GROUPS - 1));
-    entities.push({
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Component',
-      metadata: {
-        name,
-        namespace: 'default',
-        annotations: {
-          'mesh-readiness.io/mesh': 'istio',
-          'mesh-readiness.io/manifests': 'k8s/*.yaml',
-          'backstage.io/kubernetes-id': name,
-        },
-      },
-      spec: {
-        type: 'service',
-        lifecycle: 'production',
-        owner: groupName(group),
-      },
-      relations: [
-        { type: 'ownedBy', targetRef: `group:default/${groupName(group)}` },
-      ],
-    });
-    variants.set(`component:default/${name}`, i % 6);
-  }
-  return { entities, variants };
-}
 
 function benchProgramLocation(): { location: string; note: string } {
   const shipped = defaultProgramPath(DEFAULT_PROGRAM_IDS[0]);
@@ -240,68 +94,6 @@ async function startProfile() {
   };
 }
 
-/**
- * The catalog as the backend sees it: pages of entities by kind, and
- * entities by ref. Entities are copied out of their JSON text the way a
- * catalog response is parsed. (The catalog client's own in-memory test
- * double rebuilds its search index for every page, which would make this
- * benchmark measure that double instead of the plugin.)
- */
-class BenchCatalog {
-  private readonly texts = new Map<string, string>();
-  private readonly kinds = new Map<string, string[]>();
-
-  constructor(entities: Entity[]) {
-    for (const entity of entities) {
-      const ref = stringifyEntityRef(entity);
-      this.texts.set(ref, JSON.stringify(entity));
-      const kind = entity.kind.toLocaleLowerCase('en-US');
-      this.kinds.set(kind, [...(this.kinds.get(kind) ?? []), ref]);
-    }
-  }
-
-  async *streamEntities(request?: { filter?: any; pageSize?: number }) {
-    const wanted = request?.filter?.kind;
-    const kinds = (Array.isArray(wanted) ? wanted : [wanted ?? ''])
-      .filter(Boolean)
-      .map((k: string) => k.toLocaleLowerCase('en-US'));
-    const refs = kinds.length
-      ? kinds.flatMap((k: string) => this.kinds.get(k) ?? [])
-      : [...this.texts.keys()];
-    const size = request?.pageSize ?? 500;
-    for (let i = 0; i < refs.length; i += size) {
-      yield refs
-        .slice(i, i + size)
-        .map(ref => JSON.parse(this.texts.get(ref)!));
-    }
-  }
-
-  async getEntityByRef(ref: string) {
-    const text = this.texts.get(ref);
-    return text ? JSON.parse(text) : undefined;
-  }
-
-  async getEntitiesByRefs(request: { entityRefs: string[] }) {
-    return {
-      items: await Promise.all(
-        request.entityRefs.map(r => this.getEntityByRef(r)),
-      ),
-    };
-  }
-}
-
-const silentLogger: any = {
-  info() {},
-  warn() {},
-  error(message: string) {
-    process.stderr.write(`${message}\n`);
-  },
-  debug() {},
-  child() {
-    return silentLogger;
-  },
-};
-
 async function databaseSize(
   knex: Knex,
   kind: 'sqlite' | 'postgres',
@@ -317,37 +109,10 @@ async function databaseSize(
 }
 
 async function runOn(kind: 'sqlite' | 'postgres', programLocation: string) {
-  let knex: Knex;
-  let file: string | undefined;
-  let dropDatabase: (() => Promise<void>) | undefined;
-  if (kind === 'sqlite') {
-    file = path.join(
-      fs.mkdtempSync(path.join(os.tmpdir(), 'mr-bench-')),
-      'bench.sqlite',
-    );
-    knex = knexFactory({
-      client: 'better-sqlite3',
-      connection: { filename: file },
-      useNullAsDefault: true,
-    });
-  } else {
-    const connection =
-      process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING!;
-    const name = `mesh_readiness_bench_${Date.now()}`;
-    const admin = knexFactory({ client: 'pg', connection });
-    await admin.raw(`create database ${name}`);
-    const url = new URL(connection);
-    url.pathname = `/${name}`;
-    knex = knexFactory({
-      client: 'pg',
-      connection: url.toString(),
-      pool: { min: 1, max: 10 },
-    });
-    dropDatabase = async () => {
-      await admin.raw(`drop database ${name}`);
-      await admin.destroy();
-    };
-  }
+  const { knex, file, close } = await openBenchDatabase(
+    kind,
+    'mesh_readiness_bench',
+  );
   await migrateDatabase(knex);
   const programs = new ProgramRegistry(
     [programLocation],
@@ -356,7 +121,7 @@ async function runOn(kind: 'sqlite' | 'postgres', programLocation: string) {
   );
   await programs.reload();
   const store = new DatabaseStore(knex, id => programs.get(id));
-  const { entities, variants } = syntheticCatalog();
+  const { entities, variants } = syntheticCatalog(ENTITIES);
   const catalog = new BenchCatalog(entities) as any;
   const auth: any = { getOwnServiceCredentials: async () => ({}) };
 
@@ -503,8 +268,7 @@ async function runOn(kind: 'sqlite' | 'postgres', programLocation: string) {
   clearInterval(rssTimer);
   out['peak RSS (process)'] = `${fmt(peakRss / 1048576, 0)} MB`;
 
-  await knex.destroy();
-  await dropDatabase?.();
+  await close();
   return out;
 }
 

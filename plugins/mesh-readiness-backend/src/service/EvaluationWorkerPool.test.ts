@@ -4,10 +4,7 @@ import {
   type EntityFacts,
   type Program,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
-import {
-  serviceManifests,
-  TEST_PROGRAM_YAML,
-} from '../__testUtils__/fixtures';
+import { serviceManifests, TEST_PROGRAM_YAML } from '../__testUtils__/fixtures';
 import {
   EvaluationQueueFullError,
   EvaluationWorkerPool,
@@ -46,7 +43,10 @@ function factsOf(name: string): EntityFacts {
 describe('EvaluationWorkerPool', () => {
   const pools: EvaluationWorkerPool[] = [];
   const newPool = (options: { size: number; maxQueue: number }) => {
-    const pool = new EvaluationWorkerPool({ ...options, taskTimeoutMs: 30_000 });
+    const pool = new EvaluationWorkerPool({
+      ...options,
+      taskTimeoutMs: 30_000,
+    });
     pools.push(pool);
     return pool;
   };

@@ -40,25 +40,6 @@ export function defaultWorkerPoolSize(): number {
   return Math.max(1, Math.min(2, os.availableParallelism() - 1));
 }
 
-/**
- * The pool configured under `meshReadiness.workerPool` (see config.d.ts);
- * none when `size` is 0 (stateless evaluations then run on the HTTP thread).
- */
-export function readWorkerPool(
-  config: Config | undefined,
-): EvaluationWorkerPool | undefined {
-  const pool = config?.getOptionalConfig('workerPool');
-  const size = pool?.getOptionalNumber('size') ?? defaultWorkerPoolSize();
-  if (size === 0) {
-    return undefined;
-  }
-  return new EvaluationWorkerPool({
-    size,
-    maxQueue: pool?.getOptionalNumber('maxQueue') ?? 16,
-    taskTimeoutMs: (pool?.getOptionalNumber('taskTimeoutSeconds') ?? 30) * 1000,
-  });
-}
-
 interface PendingTask {
   task: EvaluationTask;
   resolve: (scorecard: Scorecard) => void;
@@ -282,4 +263,23 @@ export class EvaluationWorkerPool {
     const pending = this.queue.shift();
     if (pending) this.dispatch(slot, pending);
   }
+}
+
+/**
+ * The pool configured under `meshReadiness.workerPool` (see config.d.ts);
+ * none when `size` is 0 (stateless evaluations then run on the HTTP thread).
+ */
+export function readWorkerPool(
+  config: Config | undefined,
+): EvaluationWorkerPool | undefined {
+  const pool = config?.getOptionalConfig('workerPool');
+  const size = pool?.getOptionalNumber('size') ?? defaultWorkerPoolSize();
+  if (size === 0) {
+    return undefined;
+  }
+  return new EvaluationWorkerPool({
+    size,
+    maxQueue: pool?.getOptionalNumber('maxQueue') ?? 16,
+    taskTimeoutMs: (pool?.getOptionalNumber('taskTimeoutSeconds') ?? 30) * 1000,
+  });
 }
