@@ -102,7 +102,10 @@ export interface ProgramTemplate {
   title: string;
   /** A Scaffolder template ref (`template:default/...`) ... */
   templateRef?: string;
-  /** ... or an inline policy fragment shown with a copy button. */
+  /**
+   * ... or an inline policy fragment shown with a copy button; with a
+   * templateRef, the fallback where that template is not in the catalog.
+   */
   fragment?: string;
   description?: string;
 }

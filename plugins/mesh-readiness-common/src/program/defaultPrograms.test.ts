@@ -8,7 +8,7 @@ import { loadProgram } from './loadProgram';
 const PACKAGE_DIR = path.resolve(__dirname, '../..');
 const PROGRAMS_DIR = path.join(PACKAGE_DIR, 'programs');
 
-/** Scaffolder templates of the sample organisation the programs refer to. */
+/** Scaffolder templates shipped in templates/ that the programs refer to. */
 const SAMPLE_TEMPLATES = [
   'istio-namespace-injection',
   'istio-peerauthentication-strict',
@@ -181,10 +181,19 @@ describe.each(DEFAULT_PROGRAM_IDS.map(id => [id]))('default program %s', id => {
     const refs = [...templates.values()].filter(t => t.templateRef);
     const fragments = [...templates.values()].filter(t => !t.templateRef);
     for (const template of refs) {
-      expect(SAMPLE_TEMPLATES).toContain(
-        template.templateRef!.replace('template:default/', ''),
-      );
-      expect(template.fragment).toBeUndefined();
+      const name = template.templateRef!.replace('template:default/', '');
+      expect(SAMPLE_TEMPLATES).toContain(name);
+      // Shipped in this package and registered by one catalog location.
+      expect(
+        fs.existsSync(
+          path.join(PACKAGE_DIR, 'templates', name, 'template.yaml'),
+        ),
+      ).toBe(true);
+      // The fallback where an app has not registered the templates.
+      expect({ template: template.id, fragment: template.fragment }).toEqual({
+        template: template.id,
+        fragment: expect.stringMatching(/^apiVersion: |^# /),
+      });
     }
     for (const template of fragments) {
       expect(template.fragment).toMatch(/\S/);

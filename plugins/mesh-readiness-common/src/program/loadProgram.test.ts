@@ -442,6 +442,28 @@ describe('loadProgram', () => {
     );
   });
 
+  it('accepts a templateRef with a fragment, the fallback where the template is not in the catalog', () => {
+    const text = edit(
+      BASE,
+      '      templateRef: template:default/istio-namespace-injection\n',
+      '      templateRef: template:default/istio-namespace-injection\n' +
+        '      fragment: |\n' +
+        '        apiVersion: v1\n' +
+        '        kind: Namespace\n' +
+        '        metadata:\n' +
+        '          name: my-namespace\n' +
+        '          labels:\n' +
+        '            istio-injection: enabled\n',
+    );
+    const result = load(text);
+    expect(result.ok && result.program.spec.templates[0]).toEqual(
+      expect.objectContaining({
+        templateRef: 'template:default/istio-namespace-injection',
+        fragment: expect.stringContaining('istio-injection: enabled'),
+      }),
+    );
+  });
+
   it('reports template, entity reference and cohort problems', () => {
     expectOnly(
       edit(

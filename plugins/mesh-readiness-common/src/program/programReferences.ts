@@ -302,16 +302,15 @@ function checkTemplate(
 ) {
   const hasRef = walker.nodes.has(`${path}.templateRef`);
   const hasFragment = walker.nodes.has(`${path}.fragment`);
-  if (hasRef === hasFragment) {
+  // Both may be given: the fragment is then what the portal shows where the
+  // Scaffolder template is not in the catalog (an app that has not
+  // registered the templates).
+  if (!hasRef && !hasFragment) {
     walker.reportAt(
       path,
-      hasRef
-        ? `template "${String(
-            template.id,
-          )}" has both templateRef and fragment; give one`
-        : `template "${String(
-            template.id,
-          )}" needs a templateRef (template:default/name) or an inline fragment`,
+      `template "${String(
+        template.id,
+      )}" needs a templateRef (template:default/name) or an inline fragment`,
     );
   }
   const fragment = template.fragment;

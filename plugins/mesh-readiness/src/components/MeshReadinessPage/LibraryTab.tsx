@@ -34,6 +34,8 @@ interface AnalyzedProgram {
   analysis?: LibraryAnalysis;
   /** Broken references found by looking links up in the catalog. */
   missingInCatalog: BrokenReference[];
+  /** Items whose Scaffolder template is not in the catalog but has a fragment. */
+  fragmentFallbacks: BrokenReference[];
 }
 
 function ProblemsList(props: { status: ProgramStatus }) {
@@ -65,7 +67,11 @@ function ProblemsList(props: { status: ProgramStatus }) {
   );
 }
 
-function LibraryTable(props: { analysis: LibraryAnalysis }) {
+function LibraryTable(props: {
+  analysis: LibraryAnalysis;
+  /** Items whose template is shown as its fragment (not in the catalog). */
+  fragmentFallbacks: Set<string>;
+}) {
   return (
     <Table size="small" aria-label="Checks and checklist items">
       <TableHead>
@@ -79,7 +85,9 @@ function LibraryTable(props: { analysis: LibraryAnalysis }) {
       </TableHead>
       <TableBody>
         {props.analysis.items.map(item => {
-          const templateHref = templatePath(item.template?.templateRef);
+          const templateHref = props.fragmentFallbacks.has(item.id)
+            ? undefined
+            : templatePath(item.template?.templateRef);
           return (
             <TableRow key={`${item.kind}:${item.id}`}>
               <TableCell>
@@ -124,7 +132,8 @@ function LibraryTable(props: { analysis: LibraryAnalysis }) {
 }
 
 function ProgramLibrary(props: { program: AnalyzedProgram }) {
-  const { status, analysis, missingInCatalog } = props.program;
+  const { status, analysis, missingInCatalog, fragmentFallbacks } =
+    props.program;
   const broken = [...(analysis?.broken ?? []), ...missingInCatalog];
   return (
     <InfoCard
@@ -194,6 +203,16 @@ function ProgramLibrary(props: { program: AnalyzedProgram }) {
               <Typography variant="h6" component="h3">
                 Broken references ({broken.length})
               </Typography>
+              {fragmentFallbacks.length > 0 && (
+                <Typography variant="body2" color="textSecondary">
+                  {fragmentFallbacks.length} item
+                  {fragmentFallbacks.length === 1 ? '' : 's'} show
+                  {fragmentFallbacks.length === 1 ? 's' : ''} the inline
+                  fragment: the Scaffolder template is not in the catalog (
+                  {[...new Set(fragmentFallbacks.map(f => f.ref))].join(', ')}
+                  ).
+                </Typography>
+              )}
               {broken.length === 0 ? (
                 <Typography variant="body2" color="textSecondary">
                   Every playbook and template reference resolves.
@@ -211,7 +230,10 @@ function ProgramLibrary(props: { program: AnalyzedProgram }) {
                 </List>
               )}
             </Box>
-            <LibraryTable analysis={analysis} />
+            <LibraryTable
+              analysis={analysis}
+              fragmentFallbacks={new Set(fragmentFallbacks.map(f => f.itemId))}
+            />
           </>
         )}
       </Box>
@@ -234,6 +256,7 @@ export function LibraryTab() {
       status,
       analysis: status.program ? analyzeLibrary(status.program) : undefined,
       missingInCatalog: [] as BrokenReference[],
+      fragmentFallbacks: [] as BrokenReference[],
     }));
     const refs = [
       ...new Set(
@@ -251,7 +274,10 @@ export function LibraryTab() {
       for (const a of analyzed) {
         for (const r of a.analysis?.catalogRefs ?? []) {
           if (missing.has(r.entityRef)) {
-            a.missingInCatalog.push({
+            const item = a.analysis?.items.find(i => i.id === r.itemId);
+            // A template with an inline fragment degrades to the fragment.
+            const fallback = r.what === 'template' && item?.template?.fragment;
+            (fallback ? a.fragmentFallbacks : a.missingInCatalog).push({
               itemId: r.itemId,
               what: r.what,
               ref: r.ref,

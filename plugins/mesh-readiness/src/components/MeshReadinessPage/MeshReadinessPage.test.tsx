@@ -220,6 +220,49 @@ describe('Mesh Readiness page', () => {
       ).toHaveAttribute('href', '/create/templates/default/svc-protocol');
     });
 
+    it('counts a template missing from the catalog but with a fragment as a fallback, not a broken reference', async () => {
+      const [first] = programs;
+      const withFallback = {
+        ...first,
+        program: {
+          ...first.program!,
+          spec: {
+            ...first.program!.spec,
+            templates: first.program!.spec.templates.map(t =>
+              t.templateRef
+                ? { ...t, fragment: 'apiVersion: v1\nkind: Service\n' }
+                : t,
+            ),
+          },
+        },
+      };
+      server.use(
+        rest.get(`${BASE_URL}/programs`, (_req, res, ctx) =>
+          res(ctx.json({ items: [withFallback] })),
+        ),
+      );
+      await renderPluginView(<LibraryTab />, { catalogEntities: [] });
+
+      expect(
+        await screen.findByText(
+          /1 item shows the inline fragment: the Scaffolder template is not in the catalog \(template:default\/svc-protocol\)/,
+        ),
+      ).toBeInTheDocument();
+      const broken = screen.getByRole('list', { name: 'Broken references' });
+      expect(
+        within(broken).queryByText(/template:default\/svc-protocol/),
+      ).not.toBeInTheDocument();
+      const table = screen.getByRole('table', {
+        name: 'Checks and checklist items',
+      });
+      expect(
+        within(table).queryByRole('link', { name: 'Service port names' }),
+      ).not.toBeInTheDocument();
+      expect(within(table).getByText(/Service port names/)).toHaveTextContent(
+        'Service port names (policy fragment)',
+      );
+    });
+
     it('says when no program is configured, and shows errors', async () => {
       server.use(
         rest.get(`${BASE_URL}/programs`, (_req, res, ctx) =>

@@ -6,12 +6,15 @@ import type { CheckResult } from '../../api/MeshReadinessApi';
 type ProgramPlaybook = NonNullable<CheckResult['playbook']>;
 type ProgramTemplate = NonNullable<CheckResult['template']>;
 import { SafeLink } from '../SafeLink';
-import { templatePath } from './templates';
+import { templateEntityRef, templatePath } from './templates';
+import { useTemplateInCatalog } from './useTemplateInCatalog';
 
 /**
  * The playbook and template of a check or checklist item: a link to the
  * playbook, a link to the Scaffolder template, or the inline policy fragment
- * with a copy button.
+ * with a copy button. A template with both a ref and a fragment links to the
+ * Scaffolder when the template is in the catalog and falls back to the
+ * fragment when it is not (an app that has not registered the templates).
  */
 export function PlaybookTemplateLinks(props: {
   playbook?: ProgramPlaybook;
@@ -19,7 +22,15 @@ export function PlaybookTemplateLinks(props: {
   showFragment?: boolean;
 }) {
   const { playbook, template, showFragment } = props;
-  const templateHref = templatePath(template?.templateRef);
+  const refPath = templatePath(template?.templateRef);
+  const inCatalog = useTemplateInCatalog(
+    template?.fragment ? templateEntityRef(template.templateRef) : undefined,
+  );
+  // With a fragment to fall back to, link only to a template that exists.
+  const templateHref =
+    refPath && (!template?.fragment || inCatalog === true)
+      ? refPath
+      : undefined;
   if (!playbook && !template) {
     return null;
   }
@@ -43,7 +54,7 @@ export function PlaybookTemplateLinks(props: {
           Template: {template.title}
         </Typography>
       )}
-      {template?.fragment && showFragment && (
+      {template?.fragment && showFragment && !templateHref && (
         <Box width="100%">
           <CodeSnippet
             text={template.fragment}

@@ -23,3 +23,21 @@ export function templatePath(
     namespace ?? 'default',
   )}/${encodeURIComponent(name)}`;
 }
+
+/**
+ * The catalog entity ref of a Scaffolder template ref (`x`, `default/x` or
+ * `template:default/x` → `template:default/x`); undefined for refs of
+ * another kind.
+ */
+export function templateEntityRef(
+  templateRef: string | undefined,
+): string | undefined {
+  const path = templatePath(templateRef);
+  if (!path) {
+    return undefined;
+  }
+  const [, , , namespace, name] = path.split('/');
+  return `template:${decodeURIComponent(namespace)}/${decodeURIComponent(
+    name,
+  )}`;
+}
