@@ -14,3 +14,4 @@ export * from './istio';
 export type * from './checks/types';
 export * from './checks';
 export * from './linkerd';
+export * from './dataplane';

@@ -1,3 +1,4 @@
+import { EVERY_DATA_PLANE } from '../dataplane';
 import type { CheckAnalyzer } from './types';
 import type { Finding } from '../types';
 import { defineAnalyzer } from './support/defineAnalyzer';
@@ -24,6 +25,7 @@ export const catalogOwner = defineAnalyzer({
   title: 'Entity is owned by a Group',
   evidence: ['catalog'],
   mesh: ['istio', 'linkerd'],
+  dataPlanes: EVERY_DATA_PLANE,
   analyze({ entity, facts }) {
     const owner = entity.spec?.owner;
     const remediation = 'set `spec.owner` to the owning Group';
@@ -67,6 +69,7 @@ export const catalogKubernetesLink = defineAnalyzer({
   title: 'Entity links to its Kubernetes workloads',
   evidence: ['catalog'],
   mesh: ['istio', 'linkerd'],
+  dataPlanes: EVERY_DATA_PLANE,
   upstream: ['backstage kubernetes plugin'],
   analyze({ entity, manifests }) {
     const annotations = entity.metadata.annotations ?? {};
@@ -120,6 +123,7 @@ export const catalogManifests = defineAnalyzer({
   title: 'Manifests are declared and readable',
   evidence: ['catalog', 'manifests'],
   mesh: ['istio', 'linkerd'],
+  dataPlanes: EVERY_DATA_PLANE,
   analyze({ entity, manifests }) {
     const location = entity.metadata.annotations?.[MANIFESTS_ANNOTATION];
     if (!location) {

@@ -1,3 +1,4 @@
+import { EVERY_DATA_PLANE } from '../dataplane';
 import type { ManifestSet, Workload } from '../manifests';
 import {
   LINKERD_INJECT_ANNOTATION,
@@ -322,6 +323,7 @@ export const injectionNamespace = defineAnalyzer({
   title: 'Namespace enables injection exactly once',
   evidence: ['manifests'],
   mesh: ['istio', 'linkerd'],
+  dataPlanes: EVERY_DATA_PLANE,
   upstream: ['IST0102', 'IST0123', 'IST0148', 'linkerd inject report'],
   analyze({ manifests, mesh }) {
     const groups = workloadsByNamespace(manifests);

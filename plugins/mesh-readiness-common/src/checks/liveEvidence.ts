@@ -5,6 +5,7 @@
  * engine marks them `not-evaluated`; when the source answered without the
  * field an analyzer needs, the analyzer says `unknown`.
  */
+import { EVERY_DATA_PLANE, SIDECAR_DATA_PLANES } from '../dataplane';
 import type { Finding, MeshFlavour } from '../types';
 import type { CheckAnalyzer } from './types';
 import { defineAnalyzer, param } from './support/defineAnalyzer';
@@ -66,6 +67,7 @@ export const injectionPresent = defineAnalyzer({
   title: 'Every running pod has the proxy',
   evidence: ['cluster'],
   mesh: BOTH,
+  dataPlanes: EVERY_DATA_PLANE,
   upstream: ['IST0103', 'linkerd check --proxy'],
   analyze({ facts, mesh }) {
     const pods = readPods(facts.cluster);
@@ -120,6 +122,7 @@ export const podNetAdmin = defineAnalyzer({
   title: 'Traffic redirection is permitted (NET_ADMIN or CNI)',
   evidence: ['cluster'],
   mesh: BOTH,
+  dataPlanes: SIDECAR_DATA_PLANES,
   upstream: ['istio application requirements', 'linkerd check --pre'],
   analyze({ facts, mesh, manifests }) {
     const cni = readCni(facts.cluster, mesh);
@@ -180,6 +183,7 @@ export const mtlsObserved = defineAnalyzer({
   title: 'No non-mTLS inbound traffic observed',
   evidence: ['metrics'],
   mesh: BOTH,
+  dataPlanes: EVERY_DATA_PLANE,
   upstream: [
     'istio_requests_total{connection_security_policy}',
     'linkerd request_total{tls}',
@@ -241,6 +245,7 @@ export const authzDryRun = defineAnalyzer({
   title: 'Authorization dry run without would-be denials',
   evidence: ['metrics'],
   mesh: BOTH,
+  dataPlanes: EVERY_DATA_PLANE,
   upstream: ['istio.io/dry-run', 'linkerd audit policy'],
   parameters: { days: DRY_RUN_DAYS },
   analyze({ facts, params, mesh }) {
@@ -303,6 +308,7 @@ export const goldenSignals = defineAnalyzer({
   title: 'Proxy golden signals meet the SLO',
   evidence: ['metrics'],
   mesh: BOTH,
+  dataPlanes: EVERY_DATA_PLANE,
   upstream: ['istio standard metrics', 'linkerd proxy metrics'],
   parameters: { successRate: SUCCESS_RATE },
   analyze({ facts, params }) {
@@ -354,6 +360,7 @@ export const tracePropagation = defineAnalyzer({
   title: 'Trace headers propagated',
   evidence: ['metrics'],
   mesh: BOTH,
+  dataPlanes: EVERY_DATA_PLANE,
   upstream: ['istio tracing FAQ'],
   parameters: { minStitchedRatio: MIN_STITCHED },
   analyze({ facts, params }) {
@@ -393,6 +400,7 @@ export const proxyDrift = defineAnalyzer({
   title: 'Proxy versions match the control plane, annotations valid',
   evidence: ['cluster'],
   mesh: BOTH,
+  dataPlanes: SIDECAR_DATA_PLANES,
   upstream: ['IST0158', 'IST0107', 'IST0108', 'IST0125', 'IST0135', 'IST0136'],
   analyze({ facts, mesh }) {
     const pods = readPods(facts.cluster);

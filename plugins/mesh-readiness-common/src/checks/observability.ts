@@ -1,3 +1,4 @@
+import { EVERY_DATA_PLANE } from '../dataplane';
 import type { ManifestSet, Workload } from '../manifests';
 import { isPlainObject, matchesLabelSelector } from '../manifests';
 import type { CheckAnalyzer } from './types';
@@ -64,6 +65,7 @@ export const metricsExposed = defineAnalyzer({
   title: 'Application metrics exposed and scraped',
   evidence: ['manifests'],
   mesh: ['istio', 'linkerd'],
+  dataPlanes: EVERY_DATA_PLANE,
   upstream: ['istio metrics merging'],
   analyze({ manifests, mesh }) {
     return judgeWorkloads(

@@ -1,3 +1,4 @@
+import { EVERY_DATA_PLANE, SIDECAR_DATA_PLANES } from '../dataplane';
 import type { FieldPath, Workload } from '../manifests';
 import { isPlainObject } from '../manifests';
 import type { Finding, MeshFlavour } from '../types';
@@ -61,6 +62,7 @@ export const podHostNetwork = defineAnalyzer({
   title: 'Pods do not use the host network',
   evidence: ['manifests'],
   mesh: BOTH,
+  dataPlanes: EVERY_DATA_PLANE,
   upstream: ['istio sidecar injector', 'host_network_enabled'],
   analyze({ manifests, mesh }) {
     return judgeWorkloads(
@@ -102,6 +104,7 @@ export const podProxyUid = defineAnalyzer({
   title: 'No container runs as the proxy UID',
   evidence: ['manifests'],
   mesh: BOTH,
+  dataPlanes: SIDECAR_DATA_PLANES,
   upstream: ['IST0144'],
   analyze({ manifests, mesh }) {
     if (mesh === 'istio') {
@@ -210,6 +213,7 @@ export const podForeignSidecar = defineAnalyzer({
   title: 'No other mesh proxy in the pod',
   evidence: ['manifests'],
   mesh: BOTH,
+  dataPlanes: EVERY_DATA_PLANE,
   upstream: ['sidecar_already_exists'],
   analyze({ manifests, mesh }) {
     return judgeWorkloads(
@@ -279,6 +283,7 @@ export const podServiceAccountToken = defineAnalyzer({
   title: 'Service-account token available to the proxy',
   evidence: ['manifests'],
   mesh: ['linkerd'],
+  dataPlanes: SIDECAR_DATA_PLANES,
   upstream: ['disabled_automount_service_account_token_account'],
   parameters: { serviceAccountTokenProjection: TOKEN_PROJECTION },
   analyze({ manifests, params }) {
@@ -367,6 +372,7 @@ export const podUdpPorts = defineAnalyzer({
   title: 'UDP ports flagged',
   evidence: ['manifests'],
   mesh: BOTH,
+  dataPlanes: EVERY_DATA_PLANE,
   upstream: ['udp_ports_enabled'],
   analyze({ manifests, mesh }) {
     return judgeWorkloads(
@@ -409,6 +415,7 @@ export const podProxyPorts = defineAnalyzer({
   title: 'Application avoids proxy ports',
   evidence: ['manifests'],
   mesh: BOTH,
+  dataPlanes: EVERY_DATA_PLANE,
   upstream: ['istio port table', 'linkerd proxy ports'],
   analyze({ manifests, mesh }) {
     const exempt = ownProxyContainers(mesh);

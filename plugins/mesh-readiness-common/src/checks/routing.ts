@@ -1,3 +1,4 @@
+import { EVERY_DATA_PLANE, SIDECAR_DATA_PLANES } from '../dataplane';
 import type { ManifestObject, ManifestSet } from '../manifests';
 import {
   GATEWAY_API_GROUP,
@@ -149,6 +150,7 @@ export const destinationRuleValid = defineAnalyzer({
   title: 'DestinationRules resolve and select pods',
   evidence: ['manifests'],
   mesh: ['istio'],
+  dataPlanes: EVERY_DATA_PLANE,
   upstream: ['IST0173', 'IST0174', 'KIA0201', 'KIA0202', 'KIA0203'],
   analyze({ manifests }) {
     const rules = destinationRules(manifests);
@@ -275,6 +277,7 @@ export const destinationRuleResilience = defineAnalyzer({
   title: 'Circuit breaking configured',
   evidence: ['manifests'],
   mesh: BOTH,
+  dataPlanes: EVERY_DATA_PLANE,
   upstream: ['platform policy'],
   analyze({ manifests, mesh }) {
     const services = meshServices(manifests);
@@ -397,6 +400,7 @@ export const virtualServiceTimeouts = defineAnalyzer({
   title: 'Routes set timeouts and deliberate retries',
   evidence: ['manifests'],
   mesh: BOTH,
+  dataPlanes: EVERY_DATA_PLANE,
   upstream: ['istio retry defaults', 'linkerd timeout/retry annotations'],
   analyze({ manifests, mesh }) {
     const services = meshServices(manifests);
@@ -551,6 +555,7 @@ export const virtualServiceValid = defineAnalyzer({
   evidence: ['manifests'],
   // Linkerd: the Gateway API route references only.
   mesh: BOTH,
+  dataPlanes: EVERY_DATA_PLANE,
   upstream: [
     'IST0109',
     'IST0101',
@@ -638,6 +643,7 @@ export const meshEgress = defineAnalyzer({
   title: 'Egress scoped by Sidecars and ServiceEntries',
   evidence: ['manifests'],
   mesh: ['istio'],
+  dataPlanes: SIDECAR_DATA_PLANES,
   // The mesh console's Sidecar validations (KIA1004 egress host not in
   // the registry, KIA1006 selector on the root default, KIA1007 ambiguous
   // outbound mode) are not implemented, so not claimed.

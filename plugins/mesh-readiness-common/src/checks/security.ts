@@ -1,3 +1,4 @@
+import { EVERY_DATA_PLANE } from '../dataplane';
 import type { ManifestObject, ManifestSet, Workload } from '../manifests';
 import {
   isPlainObject,
@@ -457,6 +458,7 @@ export const mtlsStrict = defineAnalyzer({
   title: 'mTLS enforced (STRICT / authenticated inbound policy)',
   evidence: ['manifests'],
   mesh: BOTH,
+  dataPlanes: EVERY_DATA_PLANE,
   upstream: ['KIA0207', 'KIA0208', 'KIA0401', 'KIA0501'],
   parameters: {
     meshWideMode: MESH_WIDE_MODE,
@@ -507,6 +509,7 @@ export const mtlsCallers = defineAnalyzer({
   title: 'Every caller is meshed',
   evidence: ['catalog'],
   mesh: BOTH,
+  dataPlanes: EVERY_DATA_PLANE,
   analyze({ facts }) {
     const callers = facts.catalog?.callers;
     if (!callers)
@@ -1052,6 +1055,7 @@ export const authzDeny = defineAnalyzer({
   title: 'Deny by default, allow per workload',
   evidence: ['manifests'],
   mesh: BOTH,
+  dataPlanes: EVERY_DATA_PLANE,
   upstream: [
     'IST0127',
     'IST0101',
@@ -1106,6 +1110,7 @@ export const egressTls = defineAnalyzer({
   title: 'TLS origination verifies the server certificate',
   evidence: ['manifests'],
   mesh: ['istio'],
+  dataPlanes: EVERY_DATA_PLANE,
   upstream: ['IST0128', 'IST0129'],
   analyze({ manifests }) {
     const rules = manifests

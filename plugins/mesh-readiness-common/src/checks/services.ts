@@ -1,3 +1,4 @@
+import { EVERY_DATA_PLANE } from '../dataplane';
 import type { ManifestObject, ManifestSet, Workload } from '../manifests';
 import { isPlainObject } from '../manifests';
 import { servicePortProtocol, UNSUPPORTED_PROTOCOL } from '../istio/protocol';
@@ -99,6 +100,7 @@ export const serviceProtocol = defineAnalyzer({
   title: 'Service ports declare their protocol',
   evidence: ['manifests'],
   mesh: BOTH,
+  dataPlanes: EVERY_DATA_PLANE,
   upstream: ['IST0118', 'IST0150', 'KIA0601', 'KIA0602'],
   analyze({ manifests, mesh }) {
     const remediation =
@@ -217,6 +219,7 @@ export const serviceServerFirst = defineAnalyzer({
   title: 'Server-first protocols declared TCP / opaque',
   evidence: ['manifests'],
   mesh: BOTH,
+  dataPlanes: EVERY_DATA_PLANE,
   upstream: ['istio application requirements', 'linkerd opaque ports'],
   analyze({ manifests, mesh }) {
     const findings: Finding[] = [];
@@ -369,6 +372,7 @@ export const serviceMulti = defineAnalyzer({
   title: 'Services selecting the same pods agree on ports',
   evidence: ['manifests'],
   mesh: BOTH,
+  dataPlanes: EVERY_DATA_PLANE,
   upstream: ['IST0116', 'IST0137'],
   analyze({ manifests, mesh }) {
     const deployments = manifests.ofKind('Deployment');
@@ -420,6 +424,7 @@ export const serviceTargetPort = defineAnalyzer({
   title: 'Service targetPorts match container ports',
   evidence: ['manifests'],
   mesh: BOTH,
+  dataPlanes: EVERY_DATA_PLANE,
   upstream: ['KIA0701'],
   analyze({ manifests }) {
     return judgeServices(
@@ -496,6 +501,7 @@ export const serviceHeadless = defineAnalyzer({
   title: 'Headless Services flagged',
   evidence: ['manifests'],
   mesh: BOTH,
+  dataPlanes: EVERY_DATA_PLANE,
   upstream: ['istio application requirements'],
   analyze({ manifests, mesh }) {
     return judgeServices(

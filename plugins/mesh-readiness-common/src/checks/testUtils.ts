@@ -1,3 +1,4 @@
+import { resolveDataPlane, scopeToDataPlanes } from '../dataplane';
 import { parseManifests } from '../manifests';
 import type { EntityFacts, MeshFlavour } from '../types';
 import type { AnalyzerContext, AnalyzerOutcome, CheckAnalyzer } from './types';
@@ -33,12 +34,19 @@ export function contextFor(
     now: '2026-11-26T08:00:00Z',
     ...options.facts,
   };
+  const mesh = options.mesh ?? 'istio';
+  const manifests = parseManifests(
+    manifestFiles,
+    {},
+    { defaultNamespace: 'infer' },
+  );
   return {
     entity,
-    manifests: parseManifests(manifestFiles, {}, { defaultNamespace: 'infer' }),
+    manifests,
     facts,
     params: options.params ?? {},
-    mesh: options.mesh ?? 'istio',
+    mesh,
+    dataPlane: workload => resolveDataPlane(manifests, workload, mesh),
   };
 }
 
@@ -48,7 +56,22 @@ export function run(
   files: Record<string, string>,
   options: Parameters<typeof contextFor>[1] = {},
 ): AnalyzerOutcome {
-  return analyzer.analyze(contextFor(files, options));
+  // Scoped to the analyzer's data planes as the engine does.
+  const context = contextFor(files, options);
+  const scope = scopeToDataPlanes(
+    context.manifests,
+    analyzer.dataPlanes,
+    context.mesh,
+  );
+  if (scope.notApplicable) {
+    return {
+      status: 'not-applicable',
+      summary: scope.notApplicable,
+      findings: scope.leftOut,
+    };
+  }
+  const outcome = analyzer.analyze({ ...context, manifests: scope.manifests });
+  return { ...outcome, findings: [...outcome.findings, ...scope.leftOut] };
 }
 
 /** The failing / warning findings only, reduced to what tests compare. */

@@ -1,4 +1,5 @@
-import type { ManifestSet } from '../manifests';
+import type { DataPlaneKind, DataPlaneResolution } from '../dataplane';
+import type { ManifestSet, Workload } from '../manifests';
 import type {
   EntityFacts,
   EvidenceSource,
@@ -21,6 +22,12 @@ export interface AnalyzerContext {
   params: Record<string, unknown>;
   /** The mesh of the program being evaluated. */
   mesh: MeshFlavour;
+  /**
+   * The data plane of a workload of `manifests` (see `resolveDataPlane`).
+   * The engine has already left out the workloads whose data plane the
+   * analyzer does not apply to.
+   */
+  dataPlane(workload: Workload): DataPlaneResolution;
 }
 
 /** The verdict of one analyzer, before waivers and source status apply. */
@@ -63,6 +70,14 @@ export interface CheckAnalyzer {
   evidence: EvidenceSource[];
   /** Meshes the analyzer knows how to judge. */
   mesh: MeshFlavour[];
+  /**
+   * Data planes of a workload the analyzer judges (DESIGN §3). The engine
+   * gives the analyzer only the workloads on these data planes; when none
+   * is, the check is `not-applicable` with the reason. Workloads not yet
+   * enrolled (`none`) are candidates for onboarding and are judged by every
+   * check that lists `none`.
+   */
+  dataPlanes: ReadonlyArray<DataPlaneKind>;
   /** Upstream rules the analyzer corresponds to (ISTxxxx, KIAxxxx, linkerd report ids). */
   upstream?: string[];
   /** Parameters the analyzer reads from the program, by name. */

@@ -1,3 +1,4 @@
+import { EVERY_DATA_PLANE, SIDECAR_DATA_PLANES } from '../dataplane';
 import type { ManifestObject, ManifestSet, Workload } from '../manifests';
 import {
   isPlainObject,
@@ -90,6 +91,7 @@ export const workloadLabels = defineAnalyzer({
   title: 'Pods carry app and version labels',
   evidence: ['manifests'],
   mesh: BOTH,
+  dataPlanes: EVERY_DATA_PLANE,
   upstream: ['istio application requirements'],
   analyze({ manifests }) {
     return judgeWorkloads(
@@ -137,6 +139,7 @@ export const workloadIdentity = defineAnalyzer({
   title: 'Workload has its own ServiceAccount',
   evidence: ['manifests'],
   mesh: BOTH,
+  dataPlanes: EVERY_DATA_PLANE,
   // No upstream rule: the mesh console's KIA0106 is about a principal
   // whose ServiceAccount is missing (sec.authz.deny), not this.
   upstream: [],
@@ -210,6 +213,7 @@ export const workloadProbes = defineAnalyzer({
   title: 'Readiness and liveness probes exist',
   evidence: ['manifests'],
   mesh: BOTH,
+  dataPlanes: EVERY_DATA_PLANE,
   upstream: ['istio health checks'],
   analyze({ manifests }) {
     return judgeWorkloads(
@@ -453,6 +457,7 @@ export const workloadMeshProbes = defineAnalyzer({
   title: 'Probes keep working under the mesh',
   evidence: ['manifests'],
   mesh: BOTH,
+  dataPlanes: SIDECAR_DATA_PLANES,
   upstream: ['istio health checks', 'linkerd default authorizations'],
   parameters: { defaultInboundPolicy: DEFAULT_INBOUND_POLICY_PARAMETER },
   analyze({ manifests, mesh, params }) {
@@ -535,6 +540,7 @@ export const workloadStartup = defineAnalyzer({
   title: 'Application waits for the proxy at start-up',
   evidence: ['manifests'],
   mesh: BOTH,
+  dataPlanes: SIDECAR_DATA_PLANES,
   upstream: ['istio holdApplicationUntilProxyStarts', 'linkerd proxy-await'],
   parameters: {
     holdApplicationUntilProxyStarts: HOLD_MESH_WIDE,
@@ -627,6 +633,7 @@ export const workloadShutdown = defineAnalyzer({
   title: 'Grace period longer than the proxy drain',
   evidence: ['manifests'],
   mesh: BOTH,
+  dataPlanes: SIDECAR_DATA_PLANES,
   upstream: ['istio terminationDrainDuration', 'linkerd wait-before-exit'],
   parameters: { terminationDrainSeconds: DRAIN_SECONDS },
   analyze({ manifests, mesh, params }) {
@@ -701,6 +708,7 @@ export const workloadResources = defineAnalyzer({
   title: 'Requests and limits set (app and sidecar)',
   evidence: ['manifests'],
   mesh: BOTH,
+  dataPlanes: EVERY_DATA_PLANE,
   parameters: { sidecarDefaults: SIDECAR_DEFAULTS },
   analyze({ manifests, mesh, params }) {
     const sidecarDefaults = param(params, SIDECAR_DEFAULTS, 'sidecarDefaults');
@@ -797,6 +805,7 @@ export const workloadAvailability = defineAnalyzer({
   title: 'Replicas and a PodDisruptionBudget',
   evidence: ['manifests'],
   mesh: BOTH,
+  dataPlanes: EVERY_DATA_PLANE,
   parameters: { minReplicas: MIN_REPLICAS },
   analyze({ manifests, params }) {
     const minimum = param(params, MIN_REPLICAS, 'minReplicas');

@@ -1,3 +1,4 @@
+import { EVERY_DATA_PLANE } from '../dataplane';
 import type { AnalyzerOutcome, CheckAnalyzer } from '../checks/types';
 import type {
   Attestation,
@@ -31,6 +32,7 @@ function analyzer(
     title: id,
     evidence,
     mesh,
+    dataPlanes: EVERY_DATA_PLANE,
     analyze: () => ({
       status,
       summary: `${id} says ${status}`,
@@ -53,6 +55,7 @@ const namedPorts: CheckAnalyzer = {
   title: 'Service ports are named',
   evidence: ['manifests'],
   mesh: ['istio'],
+  dataPlanes: EVERY_DATA_PLANE,
   analyze: ({ manifests }) => {
     const findings = manifests.ofKind('Service').flatMap(service =>
       ((service.body.spec?.ports ?? []) as Array<{ name?: string }>)

@@ -19,11 +19,14 @@
  * missing manifests provider would silently pass every manifest check.
  */
 import type { AnalyzerOutcome, CheckAnalyzer } from '../checks/types';
+import { resolveDataPlane, scopeToDataPlanes } from '../dataplane';
 import { ManifestSet } from '../manifests';
+import type { Workload } from '../manifests';
 import type {
   CheckResult,
   EntityFacts,
   EvidenceSource,
+  Finding,
   Program,
   ProgramCheck,
   SourceStatus,
@@ -161,17 +164,35 @@ function judge(check: ProgramCheck, context: CheckEvaluationContext): Verdict {
     return { status: 'unknown', summary: failed.join('; '), findings: [] };
   }
 
+  // Only analyzers that read manifests pay for parsing them.
+  let manifests = analyzer.evidence.includes('manifests')
+    ? context.manifests()
+    : EMPTY_MANIFESTS;
+  const dataPlane = (workload: Workload) =>
+    resolveDataPlane(manifests, workload, mesh);
+  let leftOut: Finding[] = [];
+  if (analyzer.evidence.includes('manifests')) {
+    const scope = scopeToDataPlanes(manifests, analyzer.dataPlanes, mesh);
+    if (scope.notApplicable) {
+      return {
+        status: 'not-applicable',
+        summary: scope.notApplicable,
+        findings: scope.leftOut,
+      };
+    }
+    manifests = scope.manifests;
+    leftOut = scope.leftOut;
+  }
+
   let outcome: AnalyzerOutcome;
   try {
     outcome = analyzer.analyze({
       entity: context.facts.entity,
-      // Only analyzers that read manifests pay for parsing them.
-      manifests: analyzer.evidence.includes('manifests')
-        ? context.manifests()
-        : EMPTY_MANIFESTS,
+      manifests,
       facts: context.facts,
       params: check.params ?? {},
       mesh,
+      dataPlane,
     });
   } catch (error) {
     // An analyzer bug must not take the whole scorecard down, nor pass.
@@ -186,6 +207,6 @@ function judge(check: ProgramCheck, context: CheckEvaluationContext): Verdict {
   return {
     status: outcome.status,
     summary: outcome.summary,
-    findings: outcome.findings,
+    findings: [...outcome.findings, ...leftOut],
   };
 }

@@ -31,10 +31,17 @@ export class ManifestSet {
   readonly problems: ReadonlyArray<SourceProblem>;
   private readonly byKindIndex = new Map<string, ManifestObject[]>();
   private workloadList?: Workload[];
+  /** The set this one is a view of (see `withWorkloads`), else itself. */
+  readonly origin: ManifestSet;
 
-  constructor(objects: ManifestObject[], problems: SourceProblem[]) {
+  constructor(
+    objects: ManifestObject[],
+    problems: SourceProblem[],
+    origin?: ManifestSet,
+  ) {
     this.objects = objects;
     this.problems = problems;
+    this.origin = origin ?? this;
     for (const object of objects) {
       const list = this.byKindIndex.get(object.kind);
       if (list) list.push(object);
@@ -89,6 +96,20 @@ export class ManifestSet {
       }
     }
     return this.workloadList;
+  }
+
+  /**
+   * The same objects, with only the given workloads of this set: what a
+   * check sees when it applies to some of the workloads' data planes only.
+   */
+  withWorkloads(workloads: Workload[]): ManifestSet {
+    const view = new ManifestSet(
+      this.objects as ManifestObject[],
+      this.problems as SourceProblem[],
+      this.origin,
+    );
+    view.workloadList = workloads;
+    return view;
   }
 
   /** Services in the workload's namespace whose selector matches its pods. */

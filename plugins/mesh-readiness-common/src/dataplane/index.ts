@@ -1,0 +1,2 @@
+export * from './resolveDataPlane';
+export * from './scopeToDataPlanes';
