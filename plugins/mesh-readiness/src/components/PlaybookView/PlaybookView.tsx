@@ -95,12 +95,10 @@ export function PlaybookIndex() {
   if (error) {
     return <ResponseErrorPanel error={error} />;
   }
-  const pages = [...value!].sort((a, b) =>
-    a.id === 'index'
-      ? -1
-      : b.id === 'index'
-      ? 1
-      : a.title.localeCompare(b.title),
+  // The overview page first, then the pages by title.
+  const rank = (id: string) => (id === 'index' ? 0 : 1);
+  const pages = [...value!].sort(
+    (a, b) => rank(a.id) - rank(b.id) || a.title.localeCompare(b.title),
   );
   return (
     <InfoCard title="Playbooks">
