@@ -657,16 +657,27 @@ export const meshEgress = defineAnalyzer({
       'serviceentry.ProtocolAddressesAnalyzer',
       'serviceentry.ConflictingServiceEntryProtocolAnalyzer',
     ]);
-    const findings = messages
-      .filter(m => m.code !== 'IST0167')
-      .map(m =>
-        istioFinding(
-          m,
-          'fail',
-          'fix the Sidecar selectors or the ServiceEntry',
-        ),
-      );
-    const sidecars = manifests.ofKind('Sidecar', ISTIO_NETWORKING_GROUP);
+    // A Sidecar that only configures ambient workloads (IST0167) has no
+    // effect: it is reported, and never counted as scoping egress.
+    const ineffective = new Set(
+      messages.filter(m => m.code === 'IST0167').map(m => m.resource),
+    );
+    const findings = messages.map(m =>
+      m.code === 'IST0167'
+        ? istioFinding(
+            m,
+            'warn',
+            'remove the Sidecar; in ambient, egress is controlled with a waypoint and AuthorizationPolicies',
+          )
+        : istioFinding(
+            m,
+            'fail',
+            'fix the Sidecar selectors or the ServiceEntry',
+          ),
+    );
+    const sidecars = manifests
+      .ofKind('Sidecar', ISTIO_NETWORKING_GROUP)
+      .filter(sidecar => !ineffective.has(sidecar));
     for (const workload of workloads) {
       const covering = sidecars.filter(sidecar => {
         if (sidecar.namespace !== workload.object.namespace) return false;

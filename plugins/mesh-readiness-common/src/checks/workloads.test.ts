@@ -8,7 +8,17 @@ import {
   workloadShutdown,
   workloadStartup,
 } from './workloads';
+import fs from 'node:fs';
+import path from 'node:path';
 import { deploymentYaml, gaps, lineOf, run, yamlDocs } from './testUtils';
+
+/** Upstream injector outputs (see src/dataplane/__fixtures__/SOURCE.md). */
+function upstream(name: string): string {
+  return fs.readFileSync(
+    path.join(__dirname, '..', 'dataplane', '__fixtures__', name),
+    'utf8',
+  );
+}
 
 const FILE = 'k8s/app.yaml';
 const probes = `readinessProbe:
@@ -213,6 +223,44 @@ describe('k8s.startup', () => {
     expect(
       gaps(run(workloadStartup, { [FILE]: yaml }, { mesh: 'linkerd' }))[0].line,
     ).toBe(lineOf(yaml, 'proxy-await'));
+  });
+});
+
+describe('k8s.startup with native sidecars and ambient', () => {
+  it("passes Istio's and Linkerd's injected native sidecars", () => {
+    const istio = run(workloadStartup, {
+      [FILE]: upstream('istio-native-sidecar.yaml.injected'),
+    });
+    expect(istio.status).toBe('pass');
+    expect(istio.findings[0].message).toContain('restartPolicy: Always');
+    expect(
+      run(
+        workloadStartup,
+        {
+          [FILE]: upstream(
+            'linkerd-inject_emojivoto_deployment_native_sidecar.golden.yml',
+          ),
+        },
+        { mesh: 'linkerd' },
+      ).status,
+    ).toBe('pass');
+  });
+
+  it('does not apply to ambient workloads, which have no proxy in the pod', () => {
+    const yaml = yamlDocs(
+      `apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+  labels:
+    istio.io/dataplane-mode: ambient`,
+      deploymentYaml({}),
+    );
+    const outcome = run(workloadStartup, { [FILE]: yaml });
+    expect(outcome.status).toBe('not-applicable');
+    expect(outcome.findings.map(f => f.message)).toEqual([
+      'Deployment shop/cart: not applicable on ambient (L4, ztunnel) (namespace shop has istio.io/dataplane-mode=ambient); the check applies to sidecar, native sidecar, not enrolled',
+    ]);
   });
 });
 

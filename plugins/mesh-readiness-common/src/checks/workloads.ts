@@ -546,13 +546,16 @@ export const workloadStartup = defineAnalyzer({
     holdApplicationUntilProxyStarts: HOLD_MESH_WIDE,
     nativeSidecars: NATIVE_SIDECARS,
   },
-  analyze({ manifests, mesh, params }) {
+  analyze({ manifests, mesh, params, dataPlane }) {
     const meshWide =
       param(params, HOLD_MESH_WIDE, 'holdApplicationUntilProxyStarts') ||
       param(params, NATIVE_SIDECARS, 'nativeSidecars');
     return judgeWorkloads(
       manifests,
       workload => {
+        // A native sidecar is started by the kubelet before the
+        // application containers, for either mesh.
+        if (dataPlane(workload).kind === 'native-sidecar') return [];
         if (mesh === 'linkerd') {
           const namespace = manifests.namespaceObject(
             workload.object.namespace,
@@ -615,7 +618,12 @@ export const workloadStartup = defineAnalyzer({
             ];
       },
       {
-        passMessage: w => `${workloadName(w)} starts after its proxy`,
+        passMessage: w =>
+          dataPlane(w).kind === 'native-sidecar'
+            ? `${workloadName(w)} starts after its proxy (${
+                dataPlane(w).reason
+              })`
+            : `${workloadName(w)} starts after its proxy`,
         wording: {
           fail: n => `${count(n, 'workload')} may start before the proxy`,
         },

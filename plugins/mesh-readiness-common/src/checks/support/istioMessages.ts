@@ -1,5 +1,6 @@
 import { ManifestObject, ManifestSet } from '../../manifests';
 import { analyzeIstio, IstioMessage } from '../../istio';
+import { namespaceInAmbientMode } from '../../istio/inMesh';
 import type { Finding } from '../../types';
 import { objectFinding } from './findings';
 import {
@@ -63,6 +64,10 @@ export function asOnboarded(manifests: ManifestSet): ManifestSet {
   const namespaces = new Map<string, ManifestObject>();
   for (const workload of manifests.workloads()) {
     const namespace = workload.object.namespace;
+    // An ambient namespace is onboarded already, without sidecars: labelling
+    // it for injection would judge its workloads as sidecars.
+    const declaredLabels = manifests.namespaceObject(namespace)?.labels;
+    if (declaredLabels && namespaceInAmbientMode(declaredLabels)) continue;
     // Objects without a namespace ('') get one too: they are applied
     // with `-n` into a namespace the manifests do not name.
     if (!namespaces.has(namespace)) {
