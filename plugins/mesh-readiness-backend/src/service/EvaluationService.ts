@@ -91,6 +91,15 @@ interface Collected extends Candidate {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * Scorecards written per transaction. The store compresses every scorecard
+ * before it writes (and SQLite writes synchronously): a whole page at once
+ * would hold the event loop for hundreds of milliseconds, so a page is
+ * written in batches with a turn of the event loop between them. A
+ * scorecard and its history row are always in the same batch.
+ */
+export const WRITE_BATCH = 50;
+
 function isFailing(status: string): boolean {
   return status === 'fail' || status === 'unknown';
 }
@@ -309,7 +318,7 @@ export class EvaluationService {
         // The write of this page overlaps the evaluation of the next one: the
         // database works while the engine computes. One write in flight at most.
         await writing.wait();
-        writing.start(this.store.writeScorecards(writes));
+        writing.start(this.writeInBatches(writes, yielder));
       }
     } catch (error) {
       // Let the write in flight finish (or fail) before reporting the run's
@@ -330,6 +339,18 @@ export class EvaluationService {
       `Mesh Readiness evaluation: ${stats.seen} entities seen, ${stats.evaluated} evaluated, ${stats.unchanged} unchanged, ${stats.stale} kept stale, ${stats.skipped} without program, ${stats.failed} failed, ${stats.deleted} removed in ${stats.durationMs} ms`,
     );
     return { stats, callerPhaseChanges };
+  }
+
+  private async writeInBatches(
+    writes: ScorecardWrite[],
+    yielder: EventLoopYielder,
+  ): Promise<void> {
+    for (let start = 0; start < writes.length; start += WRITE_BATCH) {
+      await yielder.maybeYield();
+      await this.store.writeScorecards(
+        writes.slice(start, start + WRITE_BATCH),
+      );
+    }
   }
 
   /**

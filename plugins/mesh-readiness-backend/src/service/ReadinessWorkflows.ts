@@ -21,6 +21,7 @@ import type { MentorNote, Store } from '../database/Store';
 import type { ProgramRegistry } from '../programs/ProgramRegistry';
 import { describeHeldRoles, type AttestorRoleHolding } from './AttestorRoles';
 import type { EvaluationService } from './EvaluationService';
+import { ConcurrencyLimit } from './ConcurrencyLimit';
 import { SingleFlight } from './SingleFlight';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -76,6 +77,8 @@ export class ReadinessWorkflows {
   private readonly manualRefreshes = new SingleFlight<
     Awaited<ReturnType<EvaluationService['refreshEntity']>>
   >();
+  /** Manual refreshes evaluating at once; the rest wait their turn. */
+  private readonly refreshSlots = new ConcurrencyLimit(2);
   private closing = false;
 
   constructor(
@@ -135,7 +138,8 @@ export class ReadinessWorkflows {
   /**
    * Evaluates an entity now, for `POST /scorecards/.../refresh`. Refreshes
    * of the same entity and program that arrive while one runs share its
-   * result: many callers, or one noisy one, cost one evaluation.
+   * result: many callers, or one noisy one, cost one evaluation. At most
+   * two refreshes evaluate at once, whatever the number of callers.
    */
   refreshNow(
     entityRef: string,
@@ -143,7 +147,10 @@ export class ReadinessWorkflows {
   ): ReturnType<EvaluationService['refreshEntity']> {
     return this.manualRefreshes.run(
       `${entityRef}\u0000${program?.metadata.name ?? ''}`,
-      () => this.evaluation.refreshEntity(entityRef, program),
+      () =>
+        this.refreshSlots.run(() =>
+          this.evaluation.refreshEntity(entityRef, program),
+        ),
     );
   }
 

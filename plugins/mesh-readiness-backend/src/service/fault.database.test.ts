@@ -18,7 +18,7 @@ import {
   TEST_PROGRAM_YAML,
   writeTree,
 } from '../__testUtils__/fixtures';
-import { EvaluationService } from './EvaluationService';
+import { EvaluationService, WRITE_BATCH } from './EvaluationService';
 
 /*
  * The database goes away in the middle of a scheduled evaluation: this test
@@ -257,13 +257,14 @@ describeWithServer('fault tolerance on PostgreSQL', () => {
 
     // Nothing lost: every service still has its row.
     expect([...after.keys()]).toEqual([...before.keys()]);
-    // Nothing half-written: a page is written in one transaction, so the
-    // rewritten rows are whole pages (in catalog order) and each has the
-    // history row of its change; every other row is exactly as before.
+    // Nothing half-written: scorecards are written in transactions of
+    // WRITE_BATCH rows with their history, so the rewritten rows are whole
+    // batches and each has the history row of its change; every other row
+    // is exactly as before.
     const rewritten = [...after.keys()].filter(
       ref => after.get(ref).facts_hash !== before.get(ref).facts_hash,
     );
-    expect(rewritten.length % PAGE_SIZE).toBe(0);
+    expect(rewritten.length % WRITE_BATCH).toBe(0);
     expect(rewritten.length).toBeLessThan(SERVICES);
     const untouched = [...after.keys()].filter(ref => !rewritten.includes(ref));
     expect(untouched.map(ref => after.get(ref))).toEqual(
