@@ -1,4 +1,7 @@
-import { createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import {
   mockCredentials,
@@ -12,6 +15,28 @@ import knexFactory, { type Knex } from 'knex';
 import request from 'supertest';
 import { meshReadinessPlugin } from '../plugin';
 import { sampleOrganisation } from '../__testUtils__/fixtures';
+
+/**
+ * Every test user is in team-a and team-a-sub, which own svc-a and svc-b,
+ * so that each holds the owner role it attests in.
+ */
+const ownersOfBothServices = createServiceFactory({
+  service: coreServices.userInfo,
+  deps: {},
+  factory: () => ({
+    async getUserInfo(credentials: any) {
+      const userEntityRef = credentials.principal.userEntityRef as string;
+      return {
+        userEntityRef,
+        ownershipEntityRefs: [
+          userEntityRef,
+          'group:default/team-a',
+          'group:default/team-a-sub',
+        ],
+      };
+    },
+  }),
+});
 
 /*
  * Two backend replicas on one PostgreSQL database, as in production. Runs
@@ -75,6 +100,7 @@ describeWithPostgres('two replicas on one PostgreSQL', () => {
             countingCatalog,
             schedulerServiceFactory,
             mockServices.database.factory({ knex }),
+            ownersOfBothServices,
             mockServices.rootConfig.factory({
               data: {
                 backend: { baseUrl: 'http://localhost:7007' },
