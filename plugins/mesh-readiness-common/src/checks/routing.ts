@@ -1,5 +1,15 @@
-import { EVERY_DATA_PLANE, SIDECAR_DATA_PLANES } from '../dataplane';
-import type { ManifestObject, ManifestSet } from '../manifests';
+import {
+  EVERY_DATA_PLANE,
+  serviceWaypoint,
+  SIDECAR_DATA_PLANES,
+} from '../dataplane';
+import type { DataPlaneResolution } from '../dataplane';
+import {
+  GammaRoute,
+  gammaRoutesFor,
+  ruleResilience,
+} from './support/gammaRoutes';
+import type { ManifestObject, ManifestSet, Workload } from '../manifests';
 import {
   GATEWAY_API_GROUP,
   isPlainObject,
@@ -402,7 +412,7 @@ export const virtualServiceTimeouts = defineAnalyzer({
   mesh: BOTH,
   dataPlanes: EVERY_DATA_PLANE,
   upstream: ['istio retry defaults', 'linkerd timeout/retry annotations'],
-  analyze({ manifests, mesh }) {
+  analyze({ manifests, mesh, dataPlane }) {
     const services = meshServices(manifests);
     if (services.length === 0)
       return notApplicable('no Services in the manifests');
@@ -412,6 +422,7 @@ export const virtualServiceTimeouts = defineAnalyzer({
         findings.push(linkerdTimeoutFinding(manifests, service));
         continue;
       }
+      const gamma = gammaRoutesFor(manifests, service);
       const routes = virtualServices(manifests).filter(
         vs =>
           appliesToMesh(vs) &&
@@ -422,15 +433,34 @@ export const virtualServiceTimeouts = defineAnalyzer({
               hostNamesService(manifests, vs, h, service),
           ),
       );
+      if (gamma.length > 0) {
+        findings.push(
+          ...istioGammaTimeoutFindings(manifests, service, gamma, dataPlane),
+        );
+        if (routes.length > 0) {
+          findings.push(
+            objectFinding(
+              routes[0],
+              'warn',
+              `Service ${service.name} is routed by both VirtualService ${routes[0].name} and ${gamma[0].route.kind} ${gamma[0].route.name}; Istio leaves the mix undefined`,
+              {
+                remediation:
+                  'keep one of them: the HTTPRoute, and remove the VirtualService',
+              },
+            ),
+          );
+        }
+        continue;
+      }
       if (routes.length === 0) {
         findings.push(
           objectFinding(
             service,
             'fail',
-            `no VirtualService sets a timeout for Service ${service.name}: Istio applies no timeout and retries twice by default`,
+            `no route sets a timeout for Service ${service.name}: Istio applies no timeout and retries twice by default`,
             {
               remediation:
-                'add a VirtualService with timeout and retries (timeout/retry template)',
+                'add an HTTPRoute with the Service as parent, rules[].timeouts.request and retry (GAMMA route template), or a VirtualService with timeout and retries',
             },
           ),
         );
@@ -489,6 +519,120 @@ export const virtualServiceTimeouts = defineAnalyzer({
     });
   },
 });
+
+/**
+ * Istio with GAMMA routes: every rule sets `timeouts.request` and `retry`;
+ * in ambient, only where the Service or its namespace binds a waypoint.
+ */
+function istioGammaTimeoutFindings(
+  manifests: ManifestSet,
+  service: ManifestObject,
+  gamma: GammaRoute[],
+  dataPlane: (workload: Workload) => DataPlaneResolution,
+): Finding[] {
+  const ambient = manifests
+    .workloadsForService(service)
+    .some(w => AMBIENT_KINDS.includes(dataPlane(w).kind));
+  if (ambient && !serviceWaypoint(manifests, service)) {
+    return gamma.map(({ route, parentIndex }) =>
+      objectFinding(
+        route,
+        'fail',
+        `${route.kind} ${route.name} is ignored by Istio: Service ${service.name} runs in ambient without a waypoint, so its timeouts and retries never apply`,
+        {
+          field: ['spec', 'parentRefs', parentIndex],
+          remediation:
+            'bind a waypoint to the Service or its namespace (istio.io/use-waypoint; waypoint template)',
+        },
+      ),
+    );
+  }
+  const findings: Finding[] = [];
+  for (const { route } of gamma) {
+    const rules = Array.isArray(route.body.spec?.rules)
+      ? route.body.spec.rules
+      : [];
+    if (rules.length === 0) {
+      findings.push(
+        objectFinding(
+          route,
+          'fail',
+          `${route.kind} ${route.name} has no rules to carry a timeout`,
+          { field: ['spec'] },
+        ),
+      );
+      continue;
+    }
+    rules.forEach((rule: unknown, index: number) => {
+      if (!isPlainObject(rule)) return;
+      const { timeout, retry } = ruleResilience(rule);
+      const label =
+        typeof rule.name === 'string'
+          ? `rule "${rule.name}"`
+          : `rule ${index + 1}`;
+      const missing = [
+        timeout === undefined ? 'timeouts.request' : undefined,
+        retry ? undefined : 'retry',
+      ].filter((m): m is string => m !== undefined);
+      findings.push(
+        missing.length === 0
+          ? objectFinding(
+              route,
+              'pass',
+              `${route.kind} ${route.name} ${label} sets timeout ${timeout} and retry`,
+              { field: ['spec', 'rules', index] },
+            )
+          : objectFinding(
+              route,
+              'fail',
+              `${route.kind} ${route.name} ${label} sets no ${missing.join(
+                ' and no ',
+              )}`,
+              {
+                field: ['spec', 'rules', index],
+                remediation:
+                  'set `timeouts.request` and `retry` (attempts, backoff, codes) on the rule',
+              },
+            ),
+      );
+    });
+  }
+  return findings;
+}
+
+const AMBIENT_KINDS: ReadonlyArray<string> = ['ambient', 'ambient-waypoint'];
+
+/**
+ * GAMMA routes Istio ignores: routes to a Service whose workloads run in
+ * ambient while neither the Service nor its namespace binds a waypoint.
+ */
+function ambientRouteFindings(
+  manifests: ManifestSet,
+  dataPlane: (workload: Workload) => DataPlaneResolution,
+): Finding[] {
+  const findings: Finding[] = [];
+  for (const service of meshServices(manifests)) {
+    const ambient = manifests
+      .workloadsForService(service)
+      .some(w => AMBIENT_KINDS.includes(dataPlane(w).kind));
+    if (!ambient || serviceWaypoint(manifests, service)) continue;
+    for (const { route, parentIndex } of gammaRoutesFor(manifests, service)) {
+      findings.push(
+        objectFinding(
+          route,
+          'fail',
+          `${route.kind} ${route.name} will not be respected: Service ${service.name} runs in ambient and neither it nor its namespace binds a waypoint`,
+          {
+            field: ['spec', 'parentRefs', parentIndex],
+            remediation:
+              'label the Service or namespace istio.io/use-waypoint=<waypoint> (waypoint template)',
+          },
+        ),
+      );
+    }
+  }
+  return findings;
+}
 
 function linkerdTimeoutFinding(
   manifests: ManifestSet,
@@ -567,7 +711,7 @@ export const virtualServiceValid = defineAnalyzer({
     'KIA1401',
     'KIA1402',
   ],
-  analyze({ manifests, mesh }) {
+  analyze({ manifests, mesh, dataPlane }) {
     const istio = mesh === 'istio';
     const services = istio ? virtualServices(manifests) : [];
     const routes = GATEWAY_API_ROUTE_KINDS.flatMap(kind =>
@@ -596,6 +740,7 @@ export const virtualServiceValid = defineAnalyzer({
     const references = [
       ...(istio ? virtualServiceGatewayFindings(manifests) : []),
       ...gatewayApiRouteFindings(manifests),
+      ...(istio ? ambientRouteFindings(manifests, dataPlane) : []),
     ];
     findings.push(...references);
     for (const vs of services) {

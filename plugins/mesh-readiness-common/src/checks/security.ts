@@ -1,4 +1,5 @@
 import { EVERY_DATA_PLANE } from '../dataplane';
+import type { DataPlaneResolution } from '../dataplane';
 import type { ManifestObject, ManifestSet, Workload } from '../manifests';
 import {
   isPlainObject,
@@ -23,6 +24,11 @@ import {
   plainFinding,
   unknownOutcome,
 } from './support/findings';
+import {
+  ambientPolicyFindings,
+  hasTargetRefs,
+  istioPolicyWorkloads,
+} from './support/istioAmbientPolicy';
 import { destinationRulesFor } from './support/istioHosts';
 import {
   destinationRuleScope,
@@ -557,6 +563,8 @@ function isAllowNothing(policy: ManifestObject): boolean {
   return (
     action === 'ALLOW' &&
     !isPlainObject(spec.selector) &&
+    // Bound to a waypoint or Service, not to the namespace's workloads.
+    !hasTargetRefs(policy) &&
     (!Array.isArray(spec.rules) || spec.rules.length === 0)
   );
 }
@@ -746,7 +754,12 @@ function mtlsDependencyFindings(
 
 function istioAuthzFindings(
   manifests: ManifestSet,
-  options: { trustDomain: string; callers?: string[]; meshWide: string },
+  options: {
+    trustDomain: string;
+    callers?: string[];
+    meshWide: string;
+    dataPlane: (workload: Workload) => DataPlaneResolution;
+  },
 ): Finding[] {
   const policies = manifests.ofKind(
     'AuthorizationPolicy',
@@ -794,19 +807,16 @@ function istioAuthzFindings(
     }
     for (const workload of workloads) {
       // The policy-to-workload relation of the manifests: same namespace
-      // (or mesh-wide from the root namespace), matched by selector.
+      // (or mesh-wide from the root namespace), matched by selector; a
+      // targetRefs policy only where the waypoint it targets serves the
+      // workload.
       const allows = policies.filter(p => {
         const spec = p.body.spec ?? {};
         if ((spec.action ?? 'ALLOW') !== 'ALLOW') return false;
         if (!Array.isArray(spec.rules) || spec.rules.length === 0) return false;
-        const labels = spec.selector?.matchLabels;
-        return manifests
-          .workloadsForIstioPolicy(
-            p,
-            isPlainObject(labels) ? stringMap(labels) : undefined,
-            ISTIO_ROOT_NAMESPACE,
-          )
-          .includes(workload);
+        return istioPolicyWorkloads(manifests, p, options.dataPlane).includes(
+          workload,
+        );
       });
       findings.push(
         allows.length > 0
@@ -872,6 +882,7 @@ function istioAuthzFindings(
     });
   }
   findings.push(
+    ...ambientPolicyFindings(manifests, policies, options.dataPlane),
     ...principalFindings(
       manifests,
       policies,
@@ -1070,7 +1081,7 @@ export const authzDeny = defineAnalyzer({
     meshWideMode: MESH_WIDE_MODE,
     trustDomain: TRUST_DOMAIN,
   },
-  analyze({ manifests, mesh, params, facts }) {
+  analyze({ manifests, mesh, params, facts, dataPlane }) {
     if (manifests.workloads().length === 0)
       return notApplicable('no workloads in the manifests');
     const findings =
@@ -1079,6 +1090,7 @@ export const authzDeny = defineAnalyzer({
             trustDomain: param(params, TRUST_DOMAIN, 'trustDomain'),
             callers: callerNames(facts),
             meshWide: param(params, MESH_WIDE_MODE, 'meshWideMode'),
+            dataPlane,
           })
         : linkerdAuthzFindings(manifests, clusterDefaultPolicy(params));
     return outcomeFrom(findings, {
