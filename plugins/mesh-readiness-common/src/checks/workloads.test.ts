@@ -74,6 +74,56 @@ describe('k8s.identity', () => {
     );
     expect(run(workloadIdentity, { [FILE]: shared }).status).toBe('warn');
   });
+
+  it('lets versions of one app share a ServiceAccount, as Istio samples do', () => {
+    // bookinfo's reviews-v1 and reviews-v2 both run as bookinfo-reviews.
+    const version = (name: string, labels: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ${name}, namespace: bookinfo}
+spec:
+  template:
+    metadata:
+      labels: {${labels}}
+    spec:
+      serviceAccountName: bookinfo-reviews
+      containers: [{name: reviews, image: reviews}]`;
+    const byLabel = run(workloadIdentity, {
+      [FILE]: yamlDocs(
+        version('reviews-v1', 'app: reviews, version: v1'),
+        version('reviews-v2', 'app: reviews, version: v2'),
+      ),
+    });
+    expect(byLabel.status).toBe('pass');
+    expect(byLabel.findings[0].message).toBe(
+      'Deployment reviews-v1 runs as ServiceAccount bookinfo-reviews, shared only with versions of the same app (Deployment reviews-v2)',
+    );
+    const byService = run(workloadIdentity, {
+      [FILE]: yamlDocs(
+        version(
+          'reviews-v1',
+          'app.kubernetes.io/name: reviews-a, tier: reviews',
+        ),
+        version(
+          'reviews-v2',
+          'app.kubernetes.io/name: reviews-b, tier: reviews',
+        ),
+        `apiVersion: v1
+kind: Service
+metadata: {name: reviews, namespace: bookinfo}
+spec:
+  selector: {tier: reviews}
+  ports: [{name: http, port: 9080}]`,
+      ),
+    });
+    expect(byService.status).toBe('pass');
+    const otherApp = run(workloadIdentity, {
+      [FILE]: yamlDocs(
+        version('reviews-v1', 'app: reviews'),
+        version('ratings-v1', 'app: ratings'),
+      ),
+    });
+    expect(otherApp.status).toBe('warn');
+  });
 });
 
 describe('k8s.probes', () => {
@@ -261,6 +311,33 @@ metadata:
     expect(outcome.findings.map(f => f.message)).toEqual([
       'Deployment shop/cart: not applicable on ambient (L4, ztunnel) (namespace shop has istio.io/dataplane-mode=ambient); the check applies to sidecar, native sidecar, not enrolled',
     ]);
+  });
+});
+
+describe('k8s.resources with rendered and ambient proxies', () => {
+  it("reads the resources of Istio's injected native sidecar", () => {
+    const outcome = run(workloadResources, {
+      [FILE]: upstream('istio-native-sidecar.yaml.injected'),
+    });
+    expect(outcome.findings.map(f => f.message).join('\n')).not.toContain(
+      "sidecar's resources",
+    );
+  });
+
+  it('does not ask an ambient workload to size a sidecar', () => {
+    const yaml = yamlDocs(
+      `apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+  labels:
+    istio.io/dataplane-mode: ambient`,
+      deploymentYaml({
+        container:
+          'resources:\n  requests: {cpu: 100m, memory: 64Mi}\n  limits: {memory: 128Mi}',
+      }),
+    );
+    expect(run(workloadResources, { [FILE]: yaml }).status).toBe('pass');
   });
 });
 

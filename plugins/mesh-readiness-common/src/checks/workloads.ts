@@ -30,6 +30,7 @@ import {
 } from './support/istioConventions';
 import { durationSeconds, istioProxyConfig } from './support/istioProxyConfig';
 import {
+  allContainers,
   appContainers,
   BATCH_KINDS,
   isFalse,
@@ -174,9 +175,12 @@ export const workloadIdentity = defineAnalyzer({
             ),
           ];
         }
+        // Versions of one app (bookinfo's reviews-v1/v2/v3) share the
+        // app's identity by design: same app name label, or behind one
+        // Service. Only other apps on the account blur the identity.
         const sharing = (
           users.get(`${workload.object.namespace}/${account}`) ?? []
-        ).filter(w => w !== workload);
+        ).filter(w => w !== workload && !sameApp(manifests, w, workload));
         return sharing.length > 0
           ? [
               objectFinding(
@@ -196,8 +200,18 @@ export const workloadIdentity = defineAnalyzer({
           : [];
       },
       {
-        passMessage: w =>
-          `${workloadName(w)} runs as ServiceAccount ${accountOf(w)}`,
+        passMessage: w => {
+          const versions = (
+            users.get(`${w.object.namespace}/${accountOf(w)}`) ?? []
+          ).filter(other => other !== w);
+          return versions.length > 0
+            ? `${workloadName(w)} runs as ServiceAccount ${accountOf(
+                w,
+              )}, shared only with versions of the same app (${versions
+                .map(workloadName)
+                .join(', ')})`
+            : `${workloadName(w)} runs as ServiceAccount ${accountOf(w)}`;
+        },
         wording: {
           fail: n => `${count(n, 'workload')} on the default ServiceAccount`,
           warn: n => `${count(n, 'workload')} share a ServiceAccount`,
@@ -206,6 +220,26 @@ export const workloadIdentity = defineAnalyzer({
     );
   },
 });
+
+/** The app a workload is a version of, by its name label. */
+function appName(workload: Workload): string | undefined {
+  return NAME_LABELS.map(label => workload.podLabels[label]).find(
+    value => value !== undefined && value !== '',
+  );
+}
+
+/**
+ * Whether two workloads are versions of one app: the same `app` /
+ * `app.kubernetes.io/name` label, or pods selected by one Service.
+ */
+function sameApp(manifests: ManifestSet, a: Workload, b: Workload): boolean {
+  const name = appName(a);
+  if (name !== undefined && name === appName(b)) return true;
+  const services = manifests.servicesForWorkload(a);
+  return manifests
+    .servicesForWorkload(b)
+    .some(service => services.includes(service));
+}
 
 /** k8s.probes: long-running containers have readiness and liveness probes. */
 export const workloadProbes = defineAnalyzer({
@@ -718,7 +752,7 @@ export const workloadResources = defineAnalyzer({
   mesh: BOTH,
   dataPlanes: EVERY_DATA_PLANE,
   parameters: { sidecarDefaults: SIDECAR_DEFAULTS },
-  analyze({ manifests, mesh, params }) {
+  analyze({ manifests, mesh, params, dataPlane }) {
     const sidecarDefaults = param(params, SIDECAR_DEFAULTS, 'sidecarDefaults');
     const sidecarKeys =
       mesh === 'istio'
@@ -761,7 +795,27 @@ export const workloadResources = defineAnalyzer({
                 ];
           },
         );
-        if (!sidecarDefaults) {
+        // Ambient workloads have no proxy in the pod to size; a proxy
+        // rendered into the pod spec (container or native sidecar) is sized
+        // by its own resources.
+        const plane = dataPlane(workload).kind;
+        const hasInPodProxy = plane === 'sidecar' || plane === 'native-sidecar';
+        const rendered = allContainers(workload).find(
+          c =>
+            c.name ===
+            (mesh === 'istio'
+              ? ISTIO_PROXY_CONTAINER
+              : LINKERD_PROXY_CONTAINER),
+        );
+        const renderedSized =
+          rendered !== undefined &&
+          isPlainObject(rendered.spec.resources?.requests) &&
+          isPlainObject(rendered.spec.resources?.limits);
+        if (
+          !sidecarDefaults &&
+          (hasInPodProxy || plane === 'none') &&
+          !renderedSized
+        ) {
           const missing = [
             sidecarKeys.cpuRequest,
             sidecarKeys.memoryRequest,
