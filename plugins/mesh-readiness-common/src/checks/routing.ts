@@ -634,6 +634,36 @@ function ambientRouteFindings(
   return findings;
 }
 
+/**
+ * Linkerd: a ServiceProfile for a Service takes precedence over the
+ * outbound HTTPRoutes attached to it, so their timeouts, retries and
+ * weights are silently ignored (ServiceProfiles are superseded since 2.16).
+ */
+function serviceProfilePrecedenceFindings(manifests: ManifestSet): Finding[] {
+  const findings: Finding[] = [];
+  for (const service of meshServices(manifests)) {
+    const fqdn = `${service.name}.${service.namespace}.svc.cluster.local`;
+    const profile = manifests
+      .ofKind('ServiceProfile')
+      .find(p => p.group.startsWith('linkerd.io') && p.name === fqdn);
+    if (!profile) continue;
+    for (const { route } of gammaRoutesFor(manifests, service)) {
+      findings.push(
+        objectFinding(
+          route,
+          'fail',
+          `${route.kind} ${route.name} is ignored for Service ${service.name}: ServiceProfile ${profile.name} takes precedence over HTTPRoutes`,
+          {
+            remediation:
+              'move the ServiceProfile routes, timeouts and retries to the HTTPRoute and delete the ServiceProfile',
+          },
+        ),
+      );
+    }
+  }
+  return findings;
+}
+
 function linkerdTimeoutFinding(
   manifests: ManifestSet,
   service: ManifestObject,
@@ -740,7 +770,9 @@ export const virtualServiceValid = defineAnalyzer({
     const references = [
       ...(istio ? virtualServiceGatewayFindings(manifests) : []),
       ...gatewayApiRouteFindings(manifests),
-      ...(istio ? ambientRouteFindings(manifests, dataPlane) : []),
+      ...(istio
+        ? ambientRouteFindings(manifests, dataPlane)
+        : serviceProfilePrecedenceFindings(manifests)),
     ];
     findings.push(...references);
     for (const vs of services) {

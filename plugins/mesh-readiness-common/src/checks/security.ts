@@ -936,7 +936,32 @@ function linkerdAuthzFindings(
       const authorized = servers.some(
         server => policiesForServer(manifests, server).length > 0,
       );
-      if (servers.length > 0 && !authorized) {
+      // Server.accessPolicy (policy.linkerd.io/v1beta3) decides what
+      // callers no AuthorizationPolicy names get: deny by default; audit
+      // admits them and only records the would-be denial.
+      const access =
+        servers.length > 0 &&
+        typeof servers[0].body.spec?.accessPolicy === 'string'
+          ? servers[0].body.spec.accessPolicy
+          : 'deny';
+      if (servers.length > 0 && access !== 'deny') {
+        findings.push(
+          objectFinding(
+            servers[0],
+            'fail',
+            `Server ${servers[0].name} (port ${port.number} of ${workloadName(
+              workload,
+            )}) has accessPolicy ${access}: callers no AuthorizationPolicy names are ${
+              access === 'audit' ? 'admitted and only logged' : 'admitted'
+            }`,
+            {
+              field: ['spec', 'accessPolicy'],
+              remediation:
+                'set accessPolicy: deny once the audit shows no would-be denials',
+            },
+          ),
+        );
+      } else if (servers.length > 0 && !authorized) {
         findings.push(
           objectFinding(
             servers[0],
