@@ -28,7 +28,8 @@ const mentor = mockCredentials.user.header('user:default/mentor');
 /**
  * Counts evidence collections per entity: one collection is one evaluation
  * of the entity. It answers after a delay, as a repository host would, so
- * that concurrent refreshes overlap.
+ * that concurrent refreshes overlap (long enough for 50 requests to arrive
+ * on a busy machine).
  */
 function countingProvider() {
   const collections = new Map<string, number>();
@@ -37,7 +38,7 @@ function countingProvider() {
     source: 'cluster',
     async collect(_entity, { entityRef }) {
       collections.set(entityRef, (collections.get(entityRef) ?? 0) + 1);
-      await sleep(100);
+      await sleep(750);
       return { status: 'ok', facts: { cluster: {} } };
     },
   };
