@@ -1,9 +1,12 @@
+import { resolveDataPlane } from '../dataplane';
 import {
   isPlainObject,
   ManifestObject,
   ManifestSet,
   stringMap,
 } from '../manifests';
+import type { Workload } from '../manifests';
+import { AMBIENT_REDIRECTION } from './inMesh';
 import { ISTIO_ANALYSIS_KINDS, IstioAnalysisKind } from './kinds';
 import { ISTIO_MESSAGE_TYPES, IstioMessageCode } from './messageCatalogue';
 import type { IstioMessage, MeshConfig } from './types';
@@ -75,14 +78,33 @@ export class IstioAnalysisContext {
             workload.object.kind === 'Pod'
               ? workload.object.labels
               : workload.podLabels,
-          annotations:
+          annotations: this.runtimeAnnotations(
+            workload,
             workload.object.kind === 'Pod'
               ? workload.object.annotations
               : workload.podAnnotations,
+          ),
           spec: workload.podSpec,
         }));
     }
     return this.podList;
+  }
+
+  /**
+   * When pod templates stand for pods, an ambient workload's pod carries
+   * what Istio's CNI writes on it at run time
+   * (`ambient.istio.io/redirection: enabled`), so that analyzers count it
+   * as meshed as they do on a cluster.
+   */
+  private runtimeAnnotations(
+    workload: Workload,
+    annotations: Record<string, string>,
+  ): Record<string, string> {
+    if (!this.options.workloadsAsPods) return annotations;
+    const kind = resolveDataPlane(this.set, workload, 'istio').kind;
+    return kind === 'ambient' || kind === 'ambient-waypoint'
+      ? { ...annotations, [AMBIENT_REDIRECTION]: 'enabled' }
+      : annotations;
   }
 
   report(

@@ -1,3 +1,4 @@
+import { waypointGateways } from '../../dataplane';
 import type { FieldPath, ManifestObject, ManifestSet } from '../../manifests';
 import { isPlainObject } from '../../manifests';
 
@@ -131,6 +132,16 @@ export function manifestServiceAccounts(
     if (typeof name === 'string' && name !== '') {
       add(workload.object.namespace, name);
     }
+  }
+  // Istio provisions a waypoint's Deployment with a ServiceAccount named
+  // after the Gateway (no class suffix for istio-waypoint), unless the
+  // Gateway names one (istio `pilot/pkg/config/kube/gateway/
+  // gateway_collection.go`, `gatewaycommon/classinfo.go`).
+  for (const gateway of waypointGateways(manifests)) {
+    add(
+      gateway.namespace,
+      gateway.annotations['gateway.istio.io/service-account'] || gateway.name,
+    );
   }
   const namespaces = new Set(
     manifests.namespaces().filter(namespace => namespace !== ''),
