@@ -1,5 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { expectNoErrorPanel, screenshot, signInAsGuest } from './signIn';
+import {
+  expectNoErrorPanel,
+  screenshot,
+  signInAs,
+  signInAsGuest,
+} from './signIn';
 
 /*
  * Mesh Readiness in the running portal with the sample organisation
@@ -30,7 +35,8 @@ test('a service page shows the scorecard with the phase its sample reaches', asy
 test('attesting the last checklist item moves a service to its next phase', async ({
   page,
 }) => {
-  await signInAsGuest(page);
+  // The item is attested by the platform role: Priya is in platform-team.
+  await signInAs(page, 'Priya Raman');
   await page.goto('/catalog/default/component/fraud-scoring/mesh-readiness');
   await expect(page.getByLabel('Phase: Expand').first()).toBeVisible();
   await screenshot(page, 'attest-before');

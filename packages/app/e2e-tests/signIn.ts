@@ -15,6 +15,22 @@ export async function signInAsGuest(page: Page) {
 }
 
 /**
+ * Signs in as a person of the sample organisation through the sample
+ * portal's development-only `sample-user` provider (README, "Security").
+ */
+export async function signInAs(page: Page, displayName: string) {
+  await page.goto('/');
+  const button = page.getByRole('button', {
+    name: `Sign in as ${displayName}`,
+  });
+  await expect(button).toBeVisible();
+  await button.click();
+  await expect(
+    page.getByRole('link', { name: 'Catalog', exact: true }).first(),
+  ).toBeVisible();
+}
+
+/**
  * Fails when the page shows one of Backstage's error panels or a crashed
  * extension instead of content.
  */
