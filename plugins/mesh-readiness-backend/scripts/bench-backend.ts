@@ -26,7 +26,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { DatabaseStore, migrateDatabase } from '../src/database/DatabaseStore';
+import {
+  configureDatabase,
+  DatabaseStore,
+  migrateDatabase,
+} from '../src/database/DatabaseStore';
 import { CatalogEntityProvider } from '../src/evidence/CatalogEntityProvider';
 import { CatalogSnapshot } from '../src/evidence/CatalogSnapshot';
 import {
@@ -100,6 +104,9 @@ async function databaseSize(
   file?: string,
 ) {
   if (kind === 'sqlite') {
+    // The plugin runs SQLite with a write-ahead log: move it into the file
+    // before measuring the file.
+    await knex.raw('PRAGMA wal_checkpoint(TRUNCATE)');
     return fs.statSync(file!).size;
   }
   const [row] = (
@@ -113,6 +120,7 @@ async function runOn(kind: 'sqlite' | 'postgres', programLocation: string) {
     kind,
     'mesh_readiness_bench',
   );
+  await configureDatabase(knex);
   await migrateDatabase(knex);
   const programs = new ProgramRegistry(
     [programLocation],

@@ -45,7 +45,11 @@ import { createHash } from 'node:crypto';
 import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { DatabaseStore, migrateDatabase } from '../src/database/DatabaseStore';
+import {
+  configureDatabase,
+  DatabaseStore,
+  migrateDatabase,
+} from '../src/database/DatabaseStore';
 import { CatalogEntityProvider } from '../src/evidence/CatalogEntityProvider';
 import { CatalogSnapshot } from '../src/evidence/CatalogSnapshot';
 import { meshReadinessPlugin } from '../src/plugin';
@@ -117,6 +121,8 @@ async function fullEvaluation(
   yieldBudgetMs: number,
 ) {
   const { knex, close } = await openBenchDatabase(kind, 'mr_bench_loop');
+  // As the plugin does (DatabaseStore.create): WAL on SQLite.
+  await configureDatabase(knex);
   await migrateDatabase(knex);
   const programs = new ProgramRegistry(
     [programLocation],

@@ -1,6 +1,13 @@
 import { createTestDatabases } from '../__testUtils__/databases';
-import type { Knex } from 'knex';
-import { DatabaseStore, migrateDatabase } from './DatabaseStore';
+import knexFactory, { type Knex } from 'knex';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  configureDatabase,
+  DatabaseStore,
+  migrateDatabase,
+} from './DatabaseStore';
 import type { ScorecardWrite } from './Store';
 import { makeScorecard } from '../__testUtils__/scorecards';
 
@@ -116,6 +123,85 @@ describe('DatabaseStore', () => {
         'component:default/c',
       ]);
       expect(states[0].factsHash).toBe('a'.repeat(64));
+    });
+
+    it('reads many scorecards back whole, decoded off the event loop', async () => {
+      const refs = Array.from(
+        { length: 230 },
+        (_, i) => `component:default/s${String(i).padStart(3, '0')}`,
+      );
+      await store.writeScorecards(
+        refs.map((ref, i) => write(ref, { phase: i % 2 ? 'expand' : 'pilot' })),
+      );
+      const records = await store.getScorecards(refs);
+      expect(records).toHaveLength(230);
+      const byRef = new Map(records.map(r => [r.entityRef, r]));
+      refs.forEach((ref, i) =>
+        expect(byRef.get(ref)?.scorecard).toEqual(
+          makeScorecard({
+            entityRef: ref,
+            phase: i % 2 ? 'expand' : 'pilot',
+          }),
+        ),
+      );
+    });
+
+    it('pages scorecard phases in entity and program order', async () => {
+      await store.writeScorecards([
+        write('component:default/c', { phase: 'expand' }),
+        write('component:default/a'),
+        write('component:default/b', { programId: 'other' }),
+        write('component:default/b', { phase: 'expand' }),
+        write('component:default/d'),
+      ]);
+      const seen: Array<{
+        entityRef: string;
+        programId: string;
+        phase: string;
+      }> = [];
+      let after: { entityRef: string; programId: string } | undefined;
+      for (;;) {
+        const page = await store.listScorecardPhases({ after, limit: 2 });
+        seen.push(...page);
+        if (page.length < 2) break;
+        after = page[page.length - 1];
+      }
+      const defaultProgram = makeScorecard({
+        entityRef: 'component:default/a',
+      }).programId;
+      expect(seen).toEqual(
+        [
+          {
+            entityRef: 'component:default/a',
+            programId: defaultProgram,
+            phase: 'pilot',
+          },
+          {
+            entityRef: 'component:default/b',
+            programId: defaultProgram,
+            phase: 'expand',
+          },
+          {
+            entityRef: 'component:default/b',
+            programId: 'other',
+            phase: 'pilot',
+          },
+          {
+            entityRef: 'component:default/c',
+            programId: defaultProgram,
+            phase: 'expand',
+          },
+          {
+            entityRef: 'component:default/d',
+            programId: defaultProgram,
+            phase: 'pilot',
+          },
+        ].sort((x, y) =>
+          x.entityRef === y.entityRef
+            ? x.programId.localeCompare(y.programId)
+            : x.entityRef.localeCompare(y.entityRef),
+        ),
+      );
     });
 
     it('upserts: a second write replaces the current row', async () => {
@@ -347,5 +433,44 @@ describe('DatabaseStore', () => {
       expect(notes[0].entityRef).toBe('component:default/a');
       expect(await store.listMentorNotes('group:default/other')).toEqual([]);
     });
+  });
+});
+
+describe('configureDatabase', () => {
+  it('runs a SQLite file with a write-ahead log and synchronous NORMAL, on every pooled connection', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mr-wal-'));
+    const knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: path.join(dir, 'plugin.sqlite') },
+      useNullAsDefault: true,
+      log: { warn: () => {} },
+    });
+    try {
+      await configureDatabase(knex);
+      await migrateDatabase(knex);
+      const mode = await knex.raw('PRAGMA journal_mode');
+      expect(mode).toEqual([{ journal_mode: 'wal' }]);
+      // 1 = NORMAL (2 = FULL, the default).
+      expect(await knex.raw('PRAGMA synchronous')).toEqual([
+        { synchronous: 1 },
+      ]);
+      // A connection the pool opens later (after this one is dropped)
+      // gets the same setting.
+      const first = await knex.client.acquireConnection();
+      first.__knex__disposed = 'dropped by the test';
+      await knex.client.releaseConnection(first);
+      expect(await knex.raw('PRAGMA synchronous')).toEqual([
+        { synchronous: 1 },
+      ]);
+      const store = new DatabaseStore(knex);
+      await store.writeScorecards([write('component:default/a')]);
+      expect(
+        (await store.getScorecard('component:default/a'))?.scorecard,
+      ).toEqual(makeScorecard({ entityRef: 'component:default/a' }));
+      expect(knex.client.pool.numUsed() + knex.client.pool.numFree()).toBe(1);
+    } finally {
+      await knex.destroy();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

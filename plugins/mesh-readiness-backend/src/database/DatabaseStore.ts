@@ -13,7 +13,8 @@ import type {
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import {
   decodeScorecard,
-  encodeScorecard,
+  decodeScorecardAsync,
+  encodeScorecardAsync,
   type ProgramLookup,
 } from './scorecardCodec';
 import type {
@@ -43,6 +44,70 @@ const NOTES = 'mesh_readiness_mentor_notes';
  */
 const WRITE_CHUNK = 500;
 const IN_CHUNK = 5000;
+/*
+ * Full scorecards read per statement. SQLite (better-sqlite3) runs a query
+ * on the event loop's thread: 500 scorecard rows with their blobs in one
+ * statement held it for tens of milliseconds.
+ */
+const SCORECARD_READ_CHUNK = 100;
+/** Scorecards compressed or decompressed in libuv's pool at once. */
+const CODEC_CONCURRENCY = 4;
+
+function isSqlite(knex: Knex): boolean {
+  const client = knex.client.config.client;
+  return (
+    typeof client === 'string' &&
+    (client === 'better-sqlite3' || client.includes('sqlite'))
+  );
+}
+
+/**
+ * Connection settings of the plugin's own database. On SQLite (a file the
+ * plugin alone uses: Backstage gives each plugin its own database) the
+ * journal is a write-ahead log with `synchronous = NORMAL`: a commit
+ * appends to the log without syncing the file, which SQLite documents as
+ * safe in WAL mode (a power loss may drop the last commits, never corrupt
+ * the database); the log is synced at checkpoints. better-sqlite3 runs
+ * every statement on the event loop's thread, so the sync of each commit
+ * (tens to hundreds of milliseconds on a busy disk) stalled every request
+ * of the backend. Readers also no longer wait for a writer. Nothing to do
+ * on PostgreSQL.
+ */
+export async function configureDatabase(knex: Knex): Promise<void> {
+  if (!isSqlite(knex)) {
+    return;
+  }
+  // Persistent in the file; an in-memory database keeps its own journal.
+  await knex.raw('PRAGMA journal_mode = WAL');
+  // Per connection: this one, and any the pool opens later.
+  await knex.raw('PRAGMA synchronous = NORMAL');
+  knex.client.pool?.on('createSuccess', (_id: unknown, connection: any) => {
+    if (typeof connection?.pragma === 'function') {
+      connection.pragma('synchronous = NORMAL'); // better-sqlite3
+    } else if (typeof connection?.run === 'function') {
+      connection.run('PRAGMA synchronous = NORMAL', () => {}); // sqlite3
+    }
+  });
+}
+
+/** Runs `fn` over `items` in order, with at most `limit` in flight. */
+async function mapLimited<T, R>(
+  items: T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        results[index] = await fn(items[index]);
+      }
+    }),
+  );
+  return results;
+}
 
 const migrationsDir = resolvePackagePath(
   '@mesh-readiness/plugin-mesh-readiness-backend',
@@ -202,10 +267,10 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, m => `\\${m}`);
 }
 
-function toScorecardRow(
+async function toScorecardRow(
   record: ScorecardRecord,
   programs?: ProgramLookup,
-): ScorecardRow {
+): Promise<ScorecardRow> {
   const s = record.scorecard;
   return {
     entity_ref: record.entityRef,
@@ -234,13 +299,36 @@ function toScorecardRow(
     evaluated_at: s.evaluatedAt,
     valid_until: s.validUntil ?? null,
     checked_at: record.checkedAt,
-    scorecard: encodeScorecard(s, programs?.(s.programId)),
+    scorecard: await encodeScorecardAsync(s, programs?.(s.programId)),
   };
 }
 
+/**
+ * One scorecard, decoded on the calling thread: a single read is faster
+ * without the round trip to libuv's pool (and does not queue behind the
+ * compression of a batch being written there).
+ */
 function fromScorecardRow(
   row: ScorecardRow,
   programs?: ProgramLookup,
+): ScorecardRecord {
+  return withScorecard(row, decodeScorecard(row.scorecard, programs));
+}
+
+/** Many scorecards: decoded in libuv's pool, the event loop free meanwhile. */
+async function fromScorecardRowAsync(
+  row: ScorecardRow,
+  programs?: ProgramLookup,
+): Promise<ScorecardRecord> {
+  return withScorecard(
+    row,
+    await decodeScorecardAsync(row.scorecard, programs),
+  );
+}
+
+function withScorecard(
+  row: ScorecardRow,
+  scorecard: ScorecardRecord['scorecard'],
 ): ScorecardRecord {
   return {
     entityRef: row.entity_ref,
@@ -254,7 +342,7 @@ function fromScorecardRow(
     staleReason: orUndefined(row.stale_reason),
     staleSince: orUndefined(row.stale_since),
     checkedAt: row.checked_at,
-    scorecard: decodeScorecard(row.scorecard, programs),
+    scorecard,
   };
 }
 
@@ -352,6 +440,7 @@ export class DatabaseStore implements Store {
     programs?: ProgramLookup;
   }): Promise<DatabaseStore> {
     const knex = await options.database.getClient();
+    await configureDatabase(knex);
     if (!options.database.migrations?.skip) {
       await migrateDatabase(knex);
     }
@@ -426,7 +515,7 @@ export class DatabaseStore implements Store {
     programId?: string,
   ): Promise<ScorecardRecord[]> {
     const records: ScorecardRecord[] = [];
-    for (const refs of chunk(entityRefs, IN_CHUNK)) {
+    for (const refs of chunk(entityRefs, SCORECARD_READ_CHUNK)) {
       const query = this.db<ScorecardRow>(SCORECARDS).whereIn(
         'entity_ref',
         refs,
@@ -434,9 +523,12 @@ export class DatabaseStore implements Store {
       if (programId) {
         query.where('program_id', programId);
       }
-      for (const row of await query) {
-        records.push(fromScorecardRow(row as ScorecardRow, this.programs));
-      }
+      const rows = (await query) as ScorecardRow[];
+      records.push(
+        ...(await mapLimited(rows, CODEC_CONCURRENCY, row =>
+          fromScorecardRowAsync(row, this.programs),
+        )),
+      );
     }
     return records;
   }
@@ -510,7 +602,10 @@ export class DatabaseStore implements Store {
     if (writes.length === 0) {
       return;
     }
-    const scorecardRows = writes.map(w =>
+    // Encoded before the transaction: the compression runs in libuv's pool
+    // while the event loop serves requests, and the connection (the only
+    // one, on SQLite) is held only for the statements.
+    const scorecardRows = await mapLimited(writes, CODEC_CONCURRENCY, w =>
       toScorecardRow(w.record, this.programs),
     );
     const historyRows = writes.flatMap(w =>
@@ -527,6 +622,37 @@ export class DatabaseStore implements Store {
         await tx(HISTORY).insert(rows);
       }
     });
+  }
+
+  async listScorecardPhases(page: {
+    after?: { entityRef: string; programId: string };
+    limit: number;
+  }): Promise<Array<{ entityRef: string; programId: string; phase: string }>> {
+    const query = this.db(SCORECARDS)
+      .select('entity_ref', 'program_id', 'phase')
+      .orderBy([
+        { column: 'entity_ref', order: 'asc' },
+        { column: 'program_id', order: 'asc' },
+      ])
+      .limit(page.limit);
+    const after = page.after;
+    if (after) {
+      query.where(q =>
+        q
+          .where('entity_ref', '>', after.entityRef)
+          .orWhere(inner =>
+            inner
+              .where('entity_ref', after.entityRef)
+              .andWhere('program_id', '>', after.programId),
+          ),
+      );
+    }
+    const rows = await query;
+    return rows.map(row => ({
+      entityRef: row.entity_ref,
+      programId: row.program_id,
+      phase: row.phase,
+    }));
   }
 
   async listScorecardKeys(): Promise<

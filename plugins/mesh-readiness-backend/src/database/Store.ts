@@ -169,6 +169,15 @@ export interface Store {
   /** Every summary matching the filter (roll-ups, summary, CSV). */
   listAllScorecards(filter: ScorecardFilter): Promise<ScorecardSummaryRecord[]>;
   writeScorecards(writes: ScorecardWrite[]): Promise<void>;
+  /**
+   * One page of (entity, program, phase), ordered by entity and program,
+   * after the given key: read in pages so that no single statement or
+   * loop holds the event loop for long.
+   */
+  listScorecardPhases(page: {
+    after?: { entityRef: string; programId: string };
+    limit: number;
+  }): Promise<Array<{ entityRef: string; programId: string; phase: string }>>;
   /** The keys of every stored scorecard (to find entities that left). */
   listScorecardKeys(): Promise<Array<{ entityRef: string; programId: string }>>;
   /** Deletes the scorecards of these keys; returns how many. */

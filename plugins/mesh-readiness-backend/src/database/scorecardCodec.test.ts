@@ -7,7 +7,12 @@ import fs from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
 import { defaultProgramPath } from '../programs/ProgramRegistry';
 import { serviceManifests } from '../__testUtils__/fixtures';
-import { decodeScorecard, encodeScorecard } from './scorecardCodec';
+import {
+  decodeScorecard,
+  decodeScorecardAsync,
+  encodeScorecard,
+  encodeScorecardAsync,
+} from './scorecardCodec';
 
 function shippedProgram() {
   const file = defaultProgramPath('istio-adoption');
@@ -69,6 +74,19 @@ describe('scorecard codec', () => {
   it('gives back exactly the scorecard the engine produced', () => {
     const stored = encodeScorecard(scorecard, program);
     expect(decodeScorecard(stored, () => program)).toEqual(scorecard);
+  });
+
+  it('stores the same bytes when compressing off the event loop', async () => {
+    const stored = await encodeScorecardAsync(scorecard, program);
+    expect(stored.equals(encodeScorecard(scorecard, program))).toBe(true);
+    expect(await decodeScorecardAsync(stored, () => program)).toEqual(
+      scorecard,
+    );
+    expect(
+      (await encodeScorecardAsync(scorecard)).equals(
+        encodeScorecard(scorecard),
+      ),
+    ).toBe(true);
   });
 
   it('leaves the program texts out of the stored form', () => {

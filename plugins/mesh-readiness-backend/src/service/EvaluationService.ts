@@ -18,6 +18,7 @@ import {
   type Waiver,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import type { EvidenceProvider } from '@mesh-readiness/plugin-mesh-readiness-node';
+import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import type {
   HistoryChange,
   HistoryRecord,
@@ -377,6 +378,10 @@ export class EvaluationService {
       [{ entity, entityRef: ref, program: chosen }],
       { force: true },
     );
+    // A turn of the event loop between the evaluation and the write: with
+    // a synchronous database and evidence from memory, both would otherwise
+    // run as one stretch of microtasks.
+    await nextMacrotask();
     await this.store.writeScorecards(writes);
     const record = await this.store.getScorecard(ref, chosen.metadata.name);
     return { record, entity, program: chosen };
