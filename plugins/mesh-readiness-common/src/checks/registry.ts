@@ -1,6 +1,7 @@
 import type { EvidenceSource, MeshFlavour } from '../types';
 import type { AnalyzerParameter, CheckAnalyzer } from './types';
 import { parameterProblem } from './support/defineAnalyzer';
+import { ambientAnalyzers } from './ambient';
 import { catalogAnalyzers } from './catalog';
 import { compareText } from './support/findings';
 import { liveEvidenceAnalyzers } from './liveEvidence';
@@ -23,6 +24,7 @@ const ANALYZERS: ReadonlyArray<CheckAnalyzer> = [
   ...securityAnalyzers,
   ...observabilityAnalyzers,
   ...liveEvidenceAnalyzers,
+  ...ambientAnalyzers,
 ];
 
 const BY_ID: ReadonlyMap<string, CheckAnalyzer> = (() => {

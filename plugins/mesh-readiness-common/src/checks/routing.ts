@@ -1,4 +1,5 @@
 import {
+  AMBIENT_DATA_PLANES,
   EVERY_DATA_PLANE,
   serviceWaypoint,
   SIDECAR_DATA_PLANES,
@@ -532,7 +533,7 @@ function istioGammaTimeoutFindings(
 ): Finding[] {
   const ambient = manifests
     .workloadsForService(service)
-    .some(w => AMBIENT_KINDS.includes(dataPlane(w).kind));
+    .some(w => AMBIENT_DATA_PLANES.includes(dataPlane(w).kind));
   if (ambient && !serviceWaypoint(manifests, service)) {
     return gamma.map(({ route, parentIndex }) =>
       objectFinding(
@@ -600,8 +601,6 @@ function istioGammaTimeoutFindings(
   return findings;
 }
 
-const AMBIENT_KINDS: ReadonlyArray<string> = ['ambient', 'ambient-waypoint'];
-
 /**
  * GAMMA routes Istio ignores: routes to a Service whose workloads run in
  * ambient while neither the Service nor its namespace binds a waypoint.
@@ -614,7 +613,7 @@ function ambientRouteFindings(
   for (const service of meshServices(manifests)) {
     const ambient = manifests
       .workloadsForService(service)
-      .some(w => AMBIENT_KINDS.includes(dataPlane(w).kind));
+      .some(w => AMBIENT_DATA_PLANES.includes(dataPlane(w).kind));
     if (!ambient || serviceWaypoint(manifests, service)) continue;
     for (const { route, parentIndex } of gammaRoutesFor(manifests, service)) {
       findings.push(
@@ -642,10 +641,10 @@ function ambientRouteFindings(
 function serviceProfilePrecedenceFindings(manifests: ManifestSet): Finding[] {
   const findings: Finding[] = [];
   for (const service of meshServices(manifests)) {
-    const fqdn = `${service.name}.${service.namespace}.svc.cluster.local`;
+    const profileName = `${service.name}.${service.namespace}.svc.cluster.local`;
     const profile = manifests
       .ofKind('ServiceProfile')
-      .find(p => p.group.startsWith('linkerd.io') && p.name === fqdn);
+      .find(p => p.group.startsWith('linkerd.io') && p.name === profileName);
     if (!profile) continue;
     for (const { route } of gammaRoutesFor(manifests, service)) {
       findings.push(

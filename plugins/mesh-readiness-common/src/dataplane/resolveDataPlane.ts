@@ -69,6 +69,11 @@ export const SIDECAR_DATA_PLANES: ReadonlyArray<DataPlaneKind> = [
   'native-sidecar',
   'none',
 ];
+/** Istio ambient, with or without a waypoint. */
+export const AMBIENT_DATA_PLANES: ReadonlyArray<DataPlaneKind> = [
+  'ambient',
+  'ambient-waypoint',
+];
 /** Every data plane, for checks that apply whatever carries the traffic. */
 export const EVERY_DATA_PLANE: ReadonlyArray<DataPlaneKind> = DATA_PLANE_KINDS;
 
@@ -279,14 +284,12 @@ function resolveIstio(
     );
   }
   if (!ambientReason) {
-    return result(
-      'none',
-      podInject === 'false'
-        ? `pod ${ISTIO_INJECT}=false and no ambient enrolment`
-        : hostNetwork
-        ? 'hostNetwork pods are not injected'
-        : 'no sidecar injection or ambient enrolment in the manifests',
-    );
+    let reason = 'no sidecar injection or ambient enrolment in the manifests';
+    if (hostNetwork) reason = 'hostNetwork pods are not injected';
+    if (podInject === 'false') {
+      reason = `pod ${ISTIO_INJECT}=false and no ambient enrolment`;
+    }
+    return result('none', reason);
   }
   const waypoint = ambientWaypoint(manifests, workload, namespace);
   if (!waypoint) return result('ambient', ambientReason);
@@ -471,14 +474,10 @@ function resolveLinkerd(
     reason = `namespace ${workload.object.namespace} has ${LINKERD_INJECT}=${nsValue}`;
   }
   if (!reason || workload.podSpec.hostNetwork === true) {
-    return result(
-      'none',
-      podValue === 'disabled'
-        ? `pod ${LINKERD_INJECT}=disabled`
-        : reason
-        ? 'hostNetwork pods are not injected'
-        : 'no linkerd.io/inject in the manifests',
-    );
+    let why = 'no linkerd.io/inject in the manifests';
+    if (reason) why = 'hostNetwork pods are not injected';
+    if (podValue === 'disabled') why = `pod ${LINKERD_INJECT}=disabled`;
+    return result('none', why);
   }
   const nativeKey = LINKERD_NATIVE_SIDECAR.find(
     key =>

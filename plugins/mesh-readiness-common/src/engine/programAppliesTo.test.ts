@@ -114,6 +114,39 @@ describe('selectProgramFor', () => {
     ).toBe(istio);
   });
 
+  it('prefers the mesh adoption program when several target the mesh', () => {
+    const ambient = program('istio-ambient-adoption', 'istio', {
+      kinds: ['Component'],
+    });
+    const migration = program('istio-sidecar-to-ambient', 'istio', {
+      kinds: ['Component'],
+    });
+    const all = [ambient, migration, istio, linkerd];
+    expect(
+      selectProgramFor(
+        all,
+        entity(
+          'Component',
+          { type: 'service' },
+          { 'mesh-readiness.io/mesh': 'istio' },
+        ),
+      ),
+    ).toBe(istio);
+    expect(
+      selectProgramFor(all, entity('Component', { type: 'service' })),
+    ).toBe(istio);
+    expect(
+      selectProgramFor(
+        all,
+        entity(
+          'Component',
+          { type: 'service' },
+          { 'mesh-readiness.io/program': 'istio-ambient-adoption' },
+        ),
+      ),
+    ).toBe(ambient);
+  });
+
   it('gives nothing for an unknown program or one that does not apply', () => {
     expect(
       selectProgramFor(

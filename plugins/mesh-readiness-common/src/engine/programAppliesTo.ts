@@ -30,7 +30,8 @@ export function programAppliesTo(
 /**
  * The program an entity is scored against: the one named by its
  * `mesh-readiness.io/program` annotation; else the one whose mesh is the
- * entity's `mesh-readiness.io/mesh` annotation; else `istio-adoption`.
+ * entity's `mesh-readiness.io/mesh` annotation (`<mesh>-adoption` first
+ * when several are); else `istio-adoption`.
  * Undefined when that program does not exist or does not apply to it.
  */
 export function selectProgramFor(
@@ -46,7 +47,13 @@ export function selectProgramFor(
   if (named) {
     chosen = programs.find(program => program.metadata.name === named);
   } else if (mesh) {
-    chosen = programs.find(program => program.spec.mesh === mesh);
+    // Several programs may target one mesh (istio-adoption,
+    // istio-ambient-adoption, istio-sidecar-to-ambient): the mesh's
+    // adoption program is the default, whatever order they load in.
+    const forMesh = programs.filter(program => program.spec.mesh === mesh);
+    chosen =
+      forMesh.find(program => program.metadata.name === `${mesh}-adoption`) ??
+      forMesh[0];
   } else {
     chosen = programs.find(
       program => program.metadata.name === FALLBACK_PROGRAM_ID,

@@ -74,11 +74,8 @@ export function ruleResilience(rule: Record<string, any>): {
   retry: boolean;
 } {
   const timeouts = isPlainObject(rule.timeouts) ? rule.timeouts : {};
-  const timeout =
-    typeof timeouts.request === 'string'
-      ? timeouts.request
-      : typeof timeouts.backendRequest === 'string'
-      ? timeouts.backendRequest
-      : undefined;
+  const timeout = [timeouts.request, timeouts.backendRequest].find(
+    (value): value is string => typeof value === 'string',
+  );
   return { timeout, retry: isPlainObject(rule.retry) };
 }
