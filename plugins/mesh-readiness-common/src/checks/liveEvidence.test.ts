@@ -53,6 +53,26 @@ describe('cluster-evidence analyzers', () => {
     expect(linkerd.status).toBe('pass');
   });
 
+  it('k8s.inject.present counts an ambient pod captured by ztunnel', () => {
+    const ambient = (redirection: string) => ({
+      cluster: {
+        pods: [
+          pod('cart-1', ['cart'], {
+            annotations: { 'ambient.istio.io/redirection': redirection },
+          }),
+        ],
+      },
+    });
+    const captured = run(injectionPresent, {}, { facts: ambient('enabled') });
+    expect(captured.status).toBe('pass');
+    expect(captured.findings[0].message).toBe(
+      'pod shop/cart-1 is captured by ztunnel (ambient.istio.io/redirection: enabled)',
+    );
+    expect(
+      run(injectionPresent, {}, { facts: ambient('pending') }).status,
+    ).toBe('fail');
+  });
+
   it('answers unknown when the provider sent no pods, or malformed ones', () => {
     expect(run(injectionPresent, {}, { facts: { cluster: {} } }).status).toBe(
       'unknown',

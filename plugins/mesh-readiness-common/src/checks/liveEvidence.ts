@@ -6,6 +6,7 @@
  * field an analyzer needs, the analyzer says `unknown`.
  */
 import { EVERY_DATA_PLANE, SIDECAR_DATA_PLANES } from '../dataplane';
+import { AMBIENT_REDIRECTION } from '../istio/inMesh';
 import type { Finding, MeshFlavour } from '../types';
 import type { CheckAnalyzer } from './types';
 import { defineAnalyzer, param } from './support/defineAnalyzer';
@@ -61,7 +62,10 @@ function percent(ratio: number): string {
   return `${(ratio * 100).toFixed(2)}%`;
 }
 
-/** k8s.inject.present: every running pod has the proxy (IST0103 on live pods). */
+/**
+ * k8s.inject.present: every running pod has the proxy (IST0103 on live
+ * pods), or for Istio ambient is captured by ztunnel.
+ */
 export const injectionPresent = defineAnalyzer({
   id: 'k8s.inject.present',
   title: 'Every running pod has the proxy',
@@ -76,6 +80,30 @@ export const injectionPresent = defineAnalyzer({
     if (running.length === 0) return notApplicable('no running pods');
     const proxy = PROXY_CONTAINER[mesh];
     const findings: Finding[] = running.map(pod => {
+      const redirection = pod.annotations?.[AMBIENT_REDIRECTION];
+      if (mesh === 'istio' && redirection !== undefined) {
+        // Ambient: no proxy in the pod; Istio's CNI records the capture.
+        const resource = {
+          kind: 'Pod',
+          namespace: pod.namespace,
+          name: pod.name,
+        };
+        return redirection === 'enabled'
+          ? plainFinding(
+              'pass',
+              `pod ${pod.namespace}/${pod.name} is captured by ztunnel (${AMBIENT_REDIRECTION}: enabled)`,
+              { resource },
+            )
+          : plainFinding(
+              'fail',
+              `pod ${pod.namespace}/${pod.name} is enrolled in ambient but not captured yet (${AMBIENT_REDIRECTION}: ${redirection})`,
+              {
+                resource,
+                remediation:
+                  "check the istio-cni node agent and ztunnel on the pod's node",
+              },
+            );
+      }
       const meshed =
         pod.containers.includes(proxy) ||
         (pod.initContainers ?? []).includes(proxy);

@@ -21,6 +21,12 @@ export interface ClusterPodFact {
   initContainers?: string[];
   /** Version of the mesh proxy in the pod, when it has one. */
   proxyVersion?: string;
+  /**
+   * The pod's annotations, where the provider reads them: Istio's CNI
+   * writes `ambient.istio.io/redirection` (`enabled` / `pending`) on pods
+   * ztunnel captures, which never appears in Git.
+   */
+  annotations?: Record<string, string>;
 }
 
 /** `facts.cluster` */
@@ -94,7 +100,10 @@ export function readPods(cluster: unknown): ClusterPodFact[] | undefined {
       typeof pod.namespace === 'string' &&
       typeof pod.name === 'string' &&
       isStringList(pod.containers) &&
-      (pod.initContainers === undefined || isStringList(pod.initContainers)),
+      (pod.initContainers === undefined || isStringList(pod.initContainers)) &&
+      (pod.annotations === undefined ||
+        (isPlainObject(pod.annotations) &&
+          Object.values(pod.annotations).every(v => typeof v === 'string'))),
   );
   return valid ? (pods as ClusterPodFact[]) : undefined;
 }
