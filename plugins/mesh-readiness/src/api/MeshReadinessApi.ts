@@ -35,8 +35,13 @@ export type Attestation = MeshReadinessApiSchemas['Attestation'];
 /** @public */
 export type CreateAttestationRequest =
   MeshReadinessApiSchemas['CreateAttestationRequest'];
-/** The attestor roles the signed-in user holds for an entity, with reasons. */
+/**
+ * The attestor roles the signed-in user holds for an entity, with reasons.
+ *
+ * @public
+ */
 export type AttestorRoles = MeshReadinessApiSchemas['AttestorRoles'];
+/** @public */
 export type AttestorRoleHolding =
   MeshReadinessApiSchemas['AttestorRoleHolding'];
 /** @public */
