@@ -28,7 +28,12 @@ export function scopeToDataPlanes(
   dataPlanes: ReadonlyArray<DataPlaneKind>,
   mesh: MeshFlavour,
 ): DataPlaneScope {
-  if (DATA_PLANE_KINDS.every(kind => dataPlanes.includes(kind))) {
+  // An analyzer registered from plain JavaScript may not declare its data
+  // planes; it then judges every workload, as before data planes existed.
+  if (
+    !Array.isArray(dataPlanes) ||
+    DATA_PLANE_KINDS.every(kind => dataPlanes.includes(kind))
+  ) {
     return { manifests, leftOut: [] };
   }
   const all = manifests.workloads();
