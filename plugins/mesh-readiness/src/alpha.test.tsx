@@ -7,7 +7,8 @@ import {
   mockApis,
   registerMswTestHooks,
 } from '@backstage/test-utils';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { catalogApiRef, EntityProvider } from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { coreExtensionData } from '@backstage/frontend-plugin-api';
 import { screen, within } from '@testing-library/react';
 import { rest } from 'msw';
@@ -77,6 +78,8 @@ describe('mesh-readiness plugin (new frontend system)', () => {
               fetchApi: new MockFetchApi(),
             }),
           ],
+          // The next steps ask the catalog whether a template is registered.
+          [catalogApiRef, catalogApiMock({ entities: [] })],
         ],
       },
     );
