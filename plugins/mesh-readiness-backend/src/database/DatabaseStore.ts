@@ -13,8 +13,9 @@ import type {
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import {
   decodeScorecard,
-  decodeScorecardAsync,
   encodeScorecardAsync,
+  fromStoredText,
+  inflateStoredScorecard,
   type ProgramLookup,
 } from './scorecardCodec';
 import type {
@@ -50,8 +51,25 @@ const IN_CHUNK = 5000;
  * statement held it for tens of milliseconds.
  */
 const SCORECARD_READ_CHUNK = 100;
-/** Scorecards compressed or decompressed in libuv's pool at once. */
-const CODEC_CONCURRENCY = 4;
+/*
+ * Work on many scorecards (encoding before a write, decoding after a bulk
+ * read) gives the event loop a turn after this much synchronous work, in ms.
+ * Compression itself runs in libuv's pool: all of a batch is queued at once,
+ * so the pool works through it while the loop serves requests (one at a time
+ * made each completion wait for a turn of a busy loop, and the codec, not
+ * the database, bounded a run).
+ */
+const CODEC_TURN_MS = 5;
+
+/** Returns a function that yields to the event loop once `budgetMs` passed. */
+function loopTurns(budgetMs: number): () => Promise<void> {
+  let last = performance.now();
+  return async () => {
+    if (performance.now() - last < budgetMs) return;
+    await new Promise<void>(resolve => setImmediate(resolve));
+    last = performance.now();
+  };
+}
 
 function isSqlite(knex: Knex): boolean {
   const client = knex.client.config.client;
@@ -88,25 +106,6 @@ export async function configureDatabase(knex: Knex): Promise<void> {
       connection.run('PRAGMA synchronous = NORMAL', () => {}); // sqlite3
     }
   });
-}
-
-/** Runs `fn` over `items` in order, with at most `limit` in flight. */
-async function mapLimited<T, R>(
-  items: T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        results[index] = await fn(items[index]);
-      }
-    }),
-  );
-  return results;
 }
 
 const migrationsDir = resolvePackagePath(
@@ -267,10 +266,14 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, m => `\\${m}`);
 }
 
-async function toScorecardRow(
+/**
+ * The row of a scorecard, its compressed form still being produced in
+ * libuv's pool.
+ */
+function toScorecardRow(
   record: ScorecardRecord,
   programs?: ProgramLookup,
-): Promise<ScorecardRow> {
+): Omit<ScorecardRow, 'scorecard'> & { scorecard: Promise<Buffer> } {
   const s = record.scorecard;
   return {
     entity_ref: record.entityRef,
@@ -299,7 +302,7 @@ async function toScorecardRow(
     evaluated_at: s.evaluatedAt,
     valid_until: s.validUntil ?? null,
     checked_at: record.checkedAt,
-    scorecard: await encodeScorecardAsync(s, programs?.(s.programId)),
+    scorecard: encodeScorecardAsync(s, programs?.(s.programId)),
   };
 }
 
@@ -313,17 +316,6 @@ function fromScorecardRow(
   programs?: ProgramLookup,
 ): ScorecardRecord {
   return withScorecard(row, decodeScorecard(row.scorecard, programs));
-}
-
-/** Many scorecards: decoded in libuv's pool, the event loop free meanwhile. */
-async function fromScorecardRowAsync(
-  row: ScorecardRow,
-  programs?: ProgramLookup,
-): Promise<ScorecardRecord> {
-  return withScorecard(
-    row,
-    await decodeScorecardAsync(row.scorecard, programs),
-  );
 }
 
 function withScorecard(
@@ -524,11 +516,18 @@ export class DatabaseStore implements Store {
         query.where('program_id', programId);
       }
       const rows = (await query) as ScorecardRow[];
-      records.push(
-        ...(await mapLimited(rows, CODEC_CONCURRENCY, row =>
-          fromScorecardRowAsync(row, this.programs),
-        )),
-      );
+      // All inflated in libuv's pool at once; parsed here one by one, with
+      // turns of the event loop between.
+      const inflating = rows.map(row => inflateStoredScorecard(row.scorecard));
+      inflating.forEach(p => p.catch(() => undefined));
+      const turn = loopTurns(CODEC_TURN_MS);
+      for (let i = 0; i < rows.length; i++) {
+        const text = await inflating[i];
+        await turn();
+        records.push(
+          withScorecard(rows[i], fromStoredText(text, this.programs)),
+        );
+      }
     }
     return records;
   }
@@ -605,8 +604,16 @@ export class DatabaseStore implements Store {
     // Encoded before the transaction: the compression runs in libuv's pool
     // while the event loop serves requests, and the connection (the only
     // one, on SQLite) is held only for the statements.
-    const scorecardRows = await mapLimited(writes, CODEC_CONCURRENCY, w =>
-      toScorecardRow(w.record, this.programs),
+    const turn = loopTurns(CODEC_TURN_MS);
+    const prepared: Array<ReturnType<typeof toScorecardRow>> = [];
+    for (const w of writes) {
+      await turn();
+      const row = toScorecardRow(w.record, this.programs);
+      row.scorecard.catch(() => undefined); // awaited below
+      prepared.push(row);
+    }
+    const scorecardRows: ScorecardRow[] = await Promise.all(
+      prepared.map(async row => ({ ...row, scorecard: await row.scorecard })),
     );
     const historyRows = writes.flatMap(w =>
       w.history ? [toHistoryRow(w.history)] : [],

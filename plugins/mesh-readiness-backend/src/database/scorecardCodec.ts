@@ -241,10 +241,23 @@ export async function decodeScorecardAsync(
   stored: Buffer | Uint8Array,
   programs?: ProgramLookup,
 ): Promise<Scorecard> {
-  return fromStoredText(await inflateRawAsync(stored), programs);
+  return fromStoredText(await inflateStoredScorecard(stored), programs);
 }
 
-function fromStoredText(text: Buffer, programs?: ProgramLookup): Scorecard {
+/**
+ * The two halves of {@link decodeScorecardAsync}, for callers that inflate
+ * many at once and pace the parsing themselves.
+ */
+export function inflateStoredScorecard(
+  stored: Buffer | Uint8Array,
+): Promise<Buffer> {
+  return inflateRawAsync(stored);
+}
+
+export function fromStoredText(
+  text: Buffer,
+  programs?: ProgramLookup,
+): Scorecard {
   const form = JSON.parse(text.toString('utf8')) as StoredForm;
   if (form.v === undefined) {
     return form.s;
