@@ -90,6 +90,9 @@ function appEnv(extra = {}) {
     .join(path.delimiter);
   env.YARN_ENABLE_TELEMETRY = '0';
   env.CI = process.env.CI ?? '';
+  // Adding the suite to an app changes the app's lock file, as it does for
+  // any adopter; Yarn forbids that by default when CI is set.
+  env.YARN_ENABLE_IMMUTABLE_INSTALLS = 'false';
   return { ...env, ...extra };
 }
 
