@@ -9,3 +9,4 @@ export type { ManifestLimits } from './limits';
 export * from './kinds';
 export * from './selectors';
 export { isPlainObject, stringMap } from './isPlainObject';
+export { firstInvalidUtf8Offset } from './utf8';
