@@ -1,6 +1,6 @@
 import type { Program } from '../../api/MeshReadinessApi';
 import { safeHref } from '../SafeLink';
-import { templatePath } from '../shared/templates';
+import { templateEntityRef } from '../shared/templates';
 
 type Spec = Program['spec'];
 type Playbook = Spec['playbooks'][number];
@@ -51,18 +51,6 @@ function techDocsEntityRef(url: string): string | undefined {
         'en-US',
       )}:${decodeURIComponent(match[1])}/${decodeURIComponent(match[3])}`
     : undefined;
-}
-
-/** `template:default/x` → `template:default/x` in canonical form. */
-function templateEntityRef(templateRef: string): string | undefined {
-  const path = templatePath(templateRef);
-  if (!path) {
-    return undefined;
-  }
-  const [, , , namespace, name] = path.split('/');
-  return `template:${decodeURIComponent(namespace)}/${decodeURIComponent(
-    name,
-  )}`;
 }
 
 /**
