@@ -2,18 +2,13 @@ import { statSync } from 'node:fs';
 import { dirname, isAbsolute, posix, relative, resolve, sep } from 'node:path';
 import {
   DEFAULT_MANIFEST_LIMITS,
+  fileErrorReason,
   ManifestFile,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { InputError } from '../errors';
 import type { CatalogDocument } from './catalog';
 import { expandGlob, hasGlobMagic } from './glob';
-import {
-  decodeUtf8,
-  describeFsError,
-  isInside,
-  readRegularFile,
-  realPathOf,
-} from './safeFiles';
+import { decodeUtf8, isInside, readRegularFile, realPathOf } from './safeFiles';
 
 export const MANIFESTS_ANNOTATION = 'mesh-readiness.io/manifests';
 const SOURCE_LOCATION_ANNOTATION = 'backstage.io/source-location';
@@ -168,7 +163,7 @@ export function resolveManifestPaths(
       throw new InputError(
         `cannot read manifest file '${displayPath(path)}'${describeOrigin(
           input,
-        )}: ${describeFsError(error)}`,
+        )}: ${fileErrorReason(error)}`,
       );
     }
     if (directory) {

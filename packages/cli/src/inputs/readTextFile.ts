@@ -1,8 +1,7 @@
 import { statSync } from 'node:fs';
 import { InputError } from '../errors';
-import { decodeUtf8, describeFsError, readRegularFile } from './safeFiles';
-
-export { describeFsError } from './safeFiles';
+import { fileErrorReason } from '@mesh-readiness/plugin-mesh-readiness-common';
+import { decodeUtf8, readRegularFile } from './safeFiles';
 
 /** Catalog files, programs and attestation exports are small; refuse giants. */
 const MAX_INPUT_BYTES = 8 * 1024 * 1024;
@@ -24,7 +23,7 @@ export function readTextFile(path: string, what: string): string {
       throw error;
     }
     throw new InputError(
-      `cannot read ${what} '${path}': ${describeFsError(error)}`,
+      `cannot read ${what} '${path}': ${fileErrorReason(error)}`,
     );
   }
   return decodeUtf8(

@@ -1,5 +1,8 @@
 import { isUtf8 } from 'node:buffer';
-import { firstInvalidUtf8Offset } from '@mesh-readiness/plugin-mesh-readiness-common';
+import {
+  fileErrorReason,
+  firstInvalidUtf8Offset,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
 import {
   closeSync,
   constants,
@@ -75,7 +78,7 @@ export function readRegularFile(
   try {
     stats = statSync(path);
   } catch (error) {
-    throw fail(describeFsError(error));
+    throw fail(fileErrorReason(error));
   }
   if (!stats.isFile()) {
     throw fail(`it is ${describeType(stats)}; only regular files are read`);
@@ -89,7 +92,7 @@ export function readRegularFile(
   try {
     fd = openSync(path, OPEN_FLAGS);
   } catch (error) {
-    throw fail(describeFsError(error));
+    throw fail(fileErrorReason(error));
   }
   try {
     const opened = fstatSync(fd);
@@ -117,7 +120,7 @@ export function readRegularFile(
     return buffer.subarray(0, length);
   } catch (error) {
     if (error instanceof InputError) throw error;
-    throw fail(describeFsError(error));
+    throw fail(fileErrorReason(error));
   } finally {
     closeSync(fd);
   }
@@ -145,25 +148,5 @@ export function realPathOf(path: string): string | undefined {
     return realpathSync(path);
   } catch {
     return undefined;
-  }
-}
-
-/** Turns a Node file-system error into a short reason. */
-export function describeFsError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException)?.code;
-  switch (code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'is a directory';
-    case 'ENOTDIR':
-      return 'a parent of the path is not a directory';
-    case 'ELOOP':
-      return 'too many symbolic links';
-    default:
-      return error instanceof Error ? error.message : String(error);
   }
 }

@@ -1,5 +1,8 @@
 import { isUtf8 } from 'node:buffer';
-import { firstInvalidUtf8Offset } from '@mesh-readiness/plugin-mesh-readiness-common';
+import {
+  fileErrorReason,
+  firstInvalidUtf8Offset,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
@@ -102,24 +105,10 @@ function abortError(signal: AbortSignal): ManifestReadError {
 }
 
 /** A short reason for a file-system error, without the path Node puts in it. */
-export function describeFsError(error: unknown): string {
+/** The reason a read failed, in the words common gives every reader. */
+function describeFsError(error: unknown): string {
   if (error instanceof ManifestReadError) return error.message;
-  const code = (error as NodeJS.ErrnoException)?.code;
-  switch (code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'ENOTDIR':
-      return 'a parent of the path is not a folder';
-    case 'ELOOP':
-      return 'too many symbolic links';
-    case undefined:
-      return error instanceof Error ? error.message : String(error);
-    default:
-      return `cannot be read (${code})`;
-  }
+  return fileErrorReason(error);
 }
 
 function describeFileType(stats: fs.Stats): string {

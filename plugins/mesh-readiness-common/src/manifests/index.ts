@@ -10,3 +10,4 @@ export * from './kinds';
 export * from './selectors';
 export { isPlainObject, stringMap } from './isPlainObject';
 export { firstInvalidUtf8Offset } from './utf8';
+export { fileErrorReason } from './fileErrorReason';
