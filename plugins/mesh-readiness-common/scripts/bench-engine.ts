@@ -1,11 +1,14 @@
 /*
- * Engine benchmark (DESIGN.md section 7: ≤ 1 ms per entity for the engine
- * alone, manifests parsed, one process).
+ * Engine benchmark (DESIGN.md section 7: engine alone ≤ 0.7 ms CPU per
+ * entity, on the same input as the full backend evaluation).
  *
- * Evaluates synthetic entities (see syntheticEntities.ts: about ten
- * manifest objects each, varied so that checks pass and fail) against the
- * default Istio program. Entities are generated in batches outside the
- * timed section.
+ * Evaluates the benchmarks' services (benchFixtures.ts, the input the
+ * backend benches serve through their catalog and manifest servers: 11
+ * objects and about 6 KB of manifests, attestations, waivers and callers
+ * per service) against the shipped Istio program. Nothing is mocked: the
+ * engine gets its facts as the backend hands them over. Input is generated
+ * in batches outside the timed section. Peak memory is the kernel's
+ * (VmHWM of /proc/self/status), input generation included.
  *
  *   yarn workspace @mesh-readiness/plugin-mesh-readiness-common bench [entities]
  */
@@ -20,7 +23,7 @@ import {
   type EntityFacts,
   type Scorecard,
 } from '../src';
-import { entityFacts } from './syntheticEntities';
+import { benchEntityFacts, describeBenchInput } from './benchFixtures';
 
 const ENTITIES = Number(process.argv[2] ?? 10_000);
 const BATCH = 500;
@@ -57,7 +60,7 @@ function main() {
   for (let start = 0; start < ENTITIES; start += BATCH) {
     const batch: EntityFacts[] = [];
     for (let i = start; i < Math.min(ENTITIES, start + BATCH); i++) {
-      batch.push(entityFacts(i));
+      batch.push(benchEntityFacts(i, ENTITIES));
     }
     const cards: Scorecard[] = [];
     const cpu0 = process.cpuUsage();
@@ -99,10 +102,17 @@ function main() {
   }
 
   const totalMs = Number(evaluateNs) / 1e6;
-  const rssMb = process.resourceUsage().maxRSS / 1024;
+  // The kernel's peak resident set, as an outsider would measure it.
+  const hwm = /^VmHWM:\s+(\d+) kB/m.exec(
+    fs.readFileSync('/proc/self/status', 'utf8'),
+  );
+  const peak = hwm
+    ? `${(Number(hwm[1]) / 1024).toFixed(0)} MiB (VmHWM)`
+    : `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (maxRSS)`;
   const line = (label: string, value: string) =>
     process.stdout.write(`${label.padEnd(30)} ${value}\n`);
-  line('entities', String(ENTITIES));
+  line('input', describeBenchInput(ENTITIES));
+  line('mocked', 'nothing (the engine alone, facts in memory)');
   line(
     'machine',
     `${os.cpus().length} cores, load average ${os
@@ -117,16 +127,13 @@ function main() {
   line('evaluate total', `${totalMs.toFixed(0)} ms`);
   line(
     'evaluate CPU per entity',
-    `${(evaluateCpuMs / ENTITIES).toFixed(3)} ms`,
+    `${(evaluateCpuMs / ENTITIES).toFixed(3)} ms (target ≤ 0.7 ms)`,
   );
   line(
     '  of which manifest parsing',
     `${(parseCpuMs / ENTITIES).toFixed(3)} ms CPU (measured apart)`,
   );
-  line(
-    'evaluate per entity',
-    `${(totalMs / ENTITIES).toFixed(3)} ms (target ≤ 1 ms)`,
-  );
+  line('evaluate per entity', `${(totalMs / ENTITIES).toFixed(3)} ms wall`);
   line(
     'serialize per entity',
     `${(serializeCpuMs / ENTITIES).toFixed(3)} ms CPU (${(
@@ -135,7 +142,7 @@ function main() {
       1024
     ).toFixed(1)} KiB each)`,
   );
-  line('peak RSS', `${rssMb.toFixed(0)} MB`);
+  line('peak resident memory', peak);
   line(
     'phases',
     [...phases]
