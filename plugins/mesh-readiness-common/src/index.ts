@@ -15,3 +15,5 @@ export type * from './checks/types';
 export * from './checks';
 export * from './linkerd';
 export * from './dataplane';
+export * from './waves';
+export * from './ci';

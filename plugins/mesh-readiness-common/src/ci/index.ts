@@ -1,0 +1,5 @@
+export {
+  buildCiEvaluationFacts,
+  buildCiFactsExport,
+  type CiFactsExport,
+} from './ciFacts';
