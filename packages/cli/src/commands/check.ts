@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
-  EntityFacts,
+  buildCiEvaluationFacts,
   evaluate,
   ManifestFile,
   Program,
@@ -151,7 +151,9 @@ export function runCheck(args: string[], io: CommandIo): number {
     ? forEntity(readAttestationExport(ciFactsFile), document.ref, ciFactsFile)
     : { attestations: [], waivers: [] };
 
-  const facts = buildCliFacts({
+  // The same facts as the backend's stateless evaluation (see common's
+  // buildCiEvaluationFacts): no cluster or metrics source in CI.
+  const facts = buildCiEvaluationFacts({
     entity: document.entity,
     manifests,
     attestations: exported.attestations,
@@ -197,42 +199,6 @@ export function runCheck(args: string[], io: CommandIo): number {
     io.out(rendered);
   }
   return reached ? EXIT_OK : EXIT_NOT_READY;
-}
-
-/**
- * The facts of a CLI run. The catalog entity and the manifests come from
- * local files that were read successfully. No cluster or metrics provider
- * exists in CI: those sources are left out, which the engine reads as not
- * connected, so their checks are `not-evaluated` (shown as such, never as a
- * pass). Catalog facts about other entities (the callers' phases, whether
- * the owner is a Group) come only from the portal's CI facts export; without
- * it they are absent and the checks that read them are `unknown`. These are
- * the facts the backend's stateless `POST /evaluate` builds from the same
- * inputs, so both give the same scorecard and facts hash.
- */
-export function buildCliFacts(input: {
-  entity: EntityFacts['entity'];
-  manifests: EntityFacts['manifests'];
-  attestations: EntityFacts['attestations'];
-  waivers: EntityFacts['waivers'];
-  catalog?: EntityFacts['catalog'];
-  now: string;
-}): EntityFacts {
-  const facts: EntityFacts = {
-    entity: input.entity,
-    manifests: input.manifests,
-    sources: {
-      catalog: { status: 'ok' },
-      manifests: { status: 'ok' },
-    },
-    attestations: input.attestations,
-    waivers: input.waivers,
-    now: input.now,
-  };
-  if (input.catalog) {
-    facts.catalog = input.catalog;
-  }
-  return facts;
 }
 
 /**
