@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export * from './types';
+export * from './schema';
 export * from './program';
 export * from './links';
 export * from './engine';

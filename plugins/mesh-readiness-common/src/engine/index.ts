@@ -14,4 +14,10 @@ export {
 } from './hashing';
 export { serializeScorecard } from './serializeScorecard';
 export { canonicalJson } from './canonicalJson';
-export { entityRefOf } from './entityRef';
+export {
+  entityRefOf,
+  EntityRefError,
+  normalizeEntityRef,
+  tryNormalizeEntityRef,
+  type EntityRefContext,
+} from './entityRef';
