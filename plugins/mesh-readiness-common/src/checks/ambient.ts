@@ -27,7 +27,7 @@ import {
   outcomeFrom,
 } from './support/findings';
 import { gammaRoutesFor } from './support/gammaRoutes';
-import { hasTargetRefs, httpAttributes } from './support/istioAmbientPolicy';
+import { hasTargetRefs, httpAttributes } from '../istio/policy/ambientPolicy';
 import { workloadName } from './support/workloadChecks';
 
 /**

@@ -14,13 +14,13 @@ import {
   objectFinding,
   outcomeFrom,
 } from './support/findings';
-import { istioFinding, istioMessages } from './support/istioMessages';
+import { istioFinding, istioMessages } from '../istio/messageFindings';
 import {
   ISTIO_DATAPLANE_MODE_LABEL,
   ISTIO_INJECTION_LABEL,
   ISTIO_POD_INJECT_KEY,
   ISTIO_REVISION_LABEL,
-} from './support/istioConventions';
+} from '../istio/conventions';
 import { podAnnotationPath, podLabelPath } from './support/podSpec';
 import { workloadName } from './support/workloadChecks';
 

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { authzDeny, mtlsStrict } from './security';
 import { virtualServiceValid } from './routing';
-import { policyIdentities } from './support/istioIdentities';
+import { policyIdentities } from '../istio/policy/identities';
 import { contextFor, gaps, run } from './testUtils';
 
 const DIR = path.resolve(__dirname, '../../conformance/kiali-validations');

@@ -48,7 +48,7 @@ import {
   plainFinding,
   unknownOutcome,
 } from './support/findings';
-import { ISTIO_PROXY_CONTAINER } from './support/istioConventions';
+import { ISTIO_PROXY_CONTAINER } from '../istio/conventions';
 import { LINKERD_PROXY_CONTAINER } from '../linkerd';
 
 const BOTH: MeshFlavour[] = ['istio', 'linkerd'];

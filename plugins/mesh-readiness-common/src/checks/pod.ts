@@ -15,7 +15,7 @@ import {
   ISTIO_PROXY_CONTAINER,
   ISTIO_PROXY_PORT_RANGE,
   ISTIO_PROXY_UID,
-} from './support/istioConventions';
+} from '../istio/conventions';
 import { defineAnalyzer, param } from './support/defineAnalyzer';
 import type { AnalyzerParameter } from './types';
 
@@ -26,7 +26,7 @@ const TOKEN_PROJECTION: AnalyzerParameter & { default: boolean } = {
     "Linkerd's identity.serviceAccountTokenProjection: the proxy mounts its own projected token",
 };
 import { count, objectFinding } from './support/findings';
-import { istioFinding, istioMessages } from './support/istioMessages';
+import { istioFinding, istioMessages } from '../istio/messageFindings';
 import {
   allContainers,
   appContainers,

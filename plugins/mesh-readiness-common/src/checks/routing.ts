@@ -37,7 +37,7 @@ import {
   fqdn,
   hostNamesService,
   resolveHost,
-} from './support/istioHosts';
+} from '../istio/serviceHosts';
 import {
   gatewayApiRouteFindings,
   GATEWAY_API_ROUTE_KINDS,
@@ -52,7 +52,7 @@ import {
   asOnboarded,
   istioFinding,
   istioMessages,
-} from './support/istioMessages';
+} from '../istio/messageFindings';
 import { workloadName } from './support/workloadChecks';
 
 const BOTH: MeshFlavour[] = ['istio', 'linkerd'];

@@ -28,8 +28,8 @@ import {
   ambientPolicyFindings,
   hasTargetRefs,
   istioPolicyWorkloads,
-} from './support/istioAmbientPolicy';
-import { destinationRulesFor } from './support/istioHosts';
+} from '../istio/policy/ambientPolicy';
+import { destinationRulesFor } from '../istio/serviceHosts';
 import {
   destinationRuleScope,
   EffectivePeerMode,
@@ -41,18 +41,18 @@ import {
   tlsOriginationsToward,
   WorkloadPeerModes,
   workloadPeerModes,
-} from './support/istioMtls';
+} from '../istio/policy/mtls';
 import {
   asOnboarded,
   istioFinding,
   istioMessages,
-} from './support/istioMessages';
-import { ISTIO_ROOT_NAMESPACE } from './support/istioConventions';
+} from '../istio/messageFindings';
+import { ISTIO_ROOT_NAMESPACE } from '../istio/conventions';
 import {
   manifestServiceAccounts,
   policyIdentities,
   resolvePrincipal,
-} from './support/istioIdentities';
+} from '../istio/policy/identities';
 import {
   inboundPorts,
   DEFAULT_INBOUND_POLICY_PARAMETER,
@@ -62,7 +62,7 @@ import {
   policiesForServer,
   requiredAuthentications,
   serversForPort,
-} from './support/linkerdPolicy';
+} from '../linkerd/policy';
 import { judgeWorkloads, workloadName } from './support/workloadChecks';
 
 const BOTH: MeshFlavour[] = ['istio', 'linkerd'];
@@ -586,7 +586,7 @@ function callerNames(facts: EntityFacts): string[] | undefined {
 
 /**
  * Principals that name ServiceAccounts nobody can find (see
- * support/istioIdentities for the rule and its reasons).
+ * src/istio/policy/identities for the rule and its reasons).
  */
 function principalFindings(
   manifests: ManifestSet,

@@ -21,9 +21,9 @@ import {
   asOnboarded,
   istioFinding,
   istioMessages,
-} from './support/istioMessages';
-import { ISTIO_WELL_KNOWN_TCP_PORTS } from './support/istioConventions';
-import { parsePortList, portListIncludes } from './support/portLists';
+} from '../istio/messageFindings';
+import { ISTIO_WELL_KNOWN_TCP_PORTS } from '../istio/conventions';
+import { parsePortList, portListIncludes } from '../linkerd/portLists';
 import { workloadPorts } from './support/podSpec';
 
 const BOTH: MeshFlavour[] = ['istio', 'linkerd'];

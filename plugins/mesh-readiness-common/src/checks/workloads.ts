@@ -16,7 +16,7 @@ import {
 import type { Finding, MeshFlavour } from '../types';
 import type { CheckAnalyzer } from './types';
 import { defineAnalyzer, param } from './support/defineAnalyzer';
-import { DEFAULT_INBOUND_POLICY_PARAMETER } from './support/linkerdPolicy';
+import { DEFAULT_INBOUND_POLICY_PARAMETER } from '../linkerd/policy';
 import type { AnalyzerParameter } from './types';
 
 import { count, objectFinding } from './support/findings';
@@ -27,8 +27,8 @@ import {
   ISTIO_PROXY_CONTAINER,
   ISTIO_PROXY_RESOURCE_ANNOTATIONS,
   ISTIO_REWRITE_PROBES_ANNOTATION,
-} from './support/istioConventions';
-import { durationSeconds, istioProxyConfig } from './support/istioProxyConfig';
+} from '../istio/conventions';
+import { durationSeconds, istioProxyConfig } from '../istio/proxyConfig';
 import {
   allContainers,
   appContainers,

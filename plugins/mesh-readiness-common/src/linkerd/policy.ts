@@ -3,17 +3,17 @@ import type {
   ManifestObject,
   ManifestSet,
   Workload,
-} from '../../manifests';
+} from '../manifests';
 import {
   isPlainObject,
   LINKERD_POLICY_GROUP,
   matchesLabelSelector,
-} from '../../manifests';
+} from '../manifests';
 import {
   LINKERD_DEFAULT_INBOUND_POLICY_ANNOTATION,
   LINKERD_INBOUND_POLICIES,
-} from '../../linkerd';
-import type { AnalyzerParameter } from '../types';
+} from './conventions';
+import type { AnalyzerParameter } from '../checks/types';
 
 /** The cluster's default inbound policy, which manifests cannot show. */
 export const DEFAULT_INBOUND_POLICY_PARAMETER: AnalyzerParameter & {
@@ -25,7 +25,7 @@ export const DEFAULT_INBOUND_POLICY_PARAMETER: AnalyzerParameter & {
   description:
     "Linkerd's cluster-wide default inbound policy (proxy.defaultInboundPolicy), used where neither the pod nor the namespace sets one",
 };
-import { workloadPorts } from './podSpec';
+import { workloadPorts } from '../checks/support/podSpec';
 
 /*
  * Linkerd's inbound policy as the policy controller resolves it for a pod

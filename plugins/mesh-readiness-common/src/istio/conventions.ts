@@ -1,7 +1,7 @@
 /**
  * Istio's names, labels and annotations as the sidecar injector and istiod
- * read them. Rules that Istio's own analyzers implement live in
- * `src/istio`; these are the conventions the checks need around them.
+ * read them: the conventions the readiness checks need around the rules
+ * that Istio's own analyzers implement (./analyzers).
  */
 
 export const ISTIO_INJECTION_LABEL = 'istio-injection';

@@ -1,7 +1,7 @@
 import { parse } from 'yaml';
-import type { Workload } from '../../manifests';
-import { isPlainObject } from '../../manifests';
-import { ISTIO_PROXY_CONFIG_ANNOTATION } from './istioConventions';
+import type { Workload } from '../manifests';
+import { isPlainObject } from '../manifests';
+import { ISTIO_PROXY_CONFIG_ANNOTATION } from './conventions';
 
 /**
  * Parsed annotations by text, bounded in entries and text size so memory

@@ -16,9 +16,9 @@ import type { DataPlaneResolution } from '../../dataplane';
 import type { ManifestObject, ManifestSet, Workload } from '../../manifests';
 import { isPlainObject, stringMap } from '../../manifests';
 import type { Finding } from '../../types';
-import { objectFinding } from './findings';
-import { ISTIO_ROOT_NAMESPACE } from './istioConventions';
-import { workloadName } from './workloadChecks';
+import { objectFinding } from '../../checks/support/findings';
+import { ISTIO_ROOT_NAMESPACE } from '../conventions';
+import { workloadName } from '../../checks/support/workloadChecks';
 
 /** A policy's `targetRefs` (and legacy `targetRef`) entries. */
 export function policyTargetRefs(

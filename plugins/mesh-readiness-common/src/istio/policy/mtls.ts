@@ -10,8 +10,8 @@ import {
   matchesEqualitySelector,
   stringMap,
 } from '../../manifests';
-import { isMeshWideHost, namespaceOfWideHost, toFqdn } from '../../istio/hosts';
-import { ISTIO_ROOT_NAMESPACE } from './istioConventions';
+import { isMeshWideHost, namespaceOfWideHost, toFqdn } from '../hosts';
+import { ISTIO_ROOT_NAMESPACE } from '../conventions';
 
 /*
  * What Istio does with mutual TLS between two workloads: the server side is

@@ -1,12 +1,13 @@
-import { ManifestObject, ManifestSet } from '../../manifests';
-import { analyzeIstio, IstioMessage } from '../../istio';
-import { namespaceInAmbientMode } from '../../istio/inMesh';
-import type { Finding } from '../../types';
-import { objectFinding } from './findings';
+import { ManifestObject, ManifestSet } from '../manifests';
+import { analyzeIstio } from './analyzeIstio';
+import type { IstioMessage } from './types';
+import { namespaceInAmbientMode } from './inMesh';
+import type { Finding } from '../types';
+import { objectFinding } from '../checks/support/findings';
 import {
   ISTIO_INJECTION_LABEL,
   ISTIO_REVISION_LABEL,
-} from './istioConventions';
+} from './conventions';
 
 /*
  * The checks that correspond to an `istioctl analyze` rule run our shared

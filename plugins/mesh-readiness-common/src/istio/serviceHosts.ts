@@ -1,11 +1,11 @@
-import type { ManifestObject, ManifestSet } from '../../manifests';
+import type { ManifestObject, ManifestSet } from '../manifests';
 import {
   isPlainObject,
   ISTIO_NETWORKING_GROUP,
   stringMap,
-} from '../../manifests';
-import { defaultMeshConfig } from '../../istio';
-import { IstioAnalysisContext } from '../../istio/context';
+} from '../manifests';
+import { defaultMeshConfig } from './meshConfig';
+import { IstioAnalysisContext } from './context';
 import {
   hostSpecificity,
   resolveDestinationHost,
@@ -13,12 +13,12 @@ import {
   serviceHostMap,
   ServiceTarget,
   toFqdn,
-} from '../../istio/hosts';
-import { stringList } from '../../istio/resources';
-import { ISTIO_ROOT_NAMESPACE } from './istioConventions';
+} from './hosts';
+import { stringList } from './resources';
+import { ISTIO_ROOT_NAMESPACE } from './conventions';
 
 /*
- * Host resolution the Istio way (shared with src/istio): which Service or
+ * Host resolution the Istio way (built on ./hosts): which Service or
  * ServiceEntry a DestinationRule / VirtualService host names, honouring
  * exportTo. Cached per manifest set.
  */
