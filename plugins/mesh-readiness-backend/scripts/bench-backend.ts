@@ -1,321 +1,270 @@
 /*
- * Benchmark of the Mesh Readiness backend (DESIGN.md section 7 targets).
+ * Benchmark of the Mesh Readiness backend against DESIGN.md section 7.
  *
- *   yarn --cwd plugins/mesh-readiness-backend bench [--entities 10000] [--days 30] [--db sqlite|postgres|both]
+ *   yarn workspace @mesh-readiness/plugin-mesh-readiness-backend bench \
+ *     [--entities 10000] [--days 30] [--db sqlite|postgres|both]
  *
- * 10,000 synthetic services in a mock catalog service (in memory, entities
- * parsed from JSON per page like a catalog response), manifests from memory through an evidence
- * provider, the real evaluation service, store and read models on SQLite
- * (a file, so its size can be measured) and on PostgreSQL (the server named
- * by BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING; skipped when
- * unset). Prints:
- *   - full evaluation time and ms/entity, SQL statements per entity
- *   - unchanged re-evaluation ms/entity
- *   - scorecard read p50/p95 (store read + decode + API shaping)
- *   - group rollup p95 for a 1,000-service group
- *   - database size after N simulated days with 2% of entities changing daily
- *   - peak RSS
+ * The plugin as it ships, in a backend (benchSupport.ts: startTestBackend
+ * with the plugin's router, auth and permissions), reading the catalog
+ * through the production CatalogClient from a catalog API server and
+ * manifests through the real UrlReader from a Git host with ETags (both in
+ * a child process, benchServers.ts), attestations and waivers from its seed
+ * file, on SQLite (a file) and on PostgreSQL (the server named by
+ * BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING). The input is the
+ * shared bench input (mesh-readiness-common/scripts/benchFixtures.ts), the
+ * same the engine bench evaluates. The evaluation is the plugin's scheduled
+ * task, triggered by the bench. Prints, per database:
+ *   - full evaluation: wall and CPU (this process) per entity, SQL
+ *     statements per entity (knex query events), event-loop delay during
+ *     the run (monitorEventLoopDelay), manifest requests;
+ *   - unchanged re-evaluation: the same, with conditional requests and 304s
+ *     per manifest location;
+ *   - entity scorecard read over HTTP (user token, permission checked) p95;
+ *   - group rollup of 1,000 services over HTTP p95;
+ *   - N simulated days (2% of the services change their manifests each
+ *     day): storage growth per day, resident memory after each day;
+ *   - peak resident memory from the kernel (VmHWM) after each phase.
+ * CPU per entity is this process's (the backend and the bench's driver; the
+ * servers run apart); wall time includes waiting for a core on a shared
+ * machine and, on PostgreSQL, the server's work.
  */
 import {
-  DEFAULT_PROGRAM_IDS,
-  loadProgram,
-  type Program,
-} from '@mesh-readiness/plugin-mesh-readiness-common';
-import type { EvidenceProvider } from '@mesh-readiness/plugin-mesh-readiness-node';
-import fs from 'node:fs';
+  BENCH_BIG_GROUP,
+  BENCH_BIG_GROUP_SERVICES,
+  benchServiceName,
+  describeBenchInput,
+} from '../../mesh-readiness-common/scripts/benchFixtures';
 import os from 'node:os';
-import path from 'node:path';
-import type { Knex } from 'knex';
 import {
-  configureDatabase,
-  DatabaseStore,
-  migrateDatabase,
-} from '../src/database/DatabaseStore';
-import { CatalogEntityProvider } from '../src/evidence/CatalogEntityProvider';
-import { CatalogSnapshot } from '../src/evidence/CatalogSnapshot';
-import {
-  defaultProgramPath,
-  ProgramRegistry,
-} from '../src/programs/ProgramRegistry';
-import { EvaluationService } from '../src/service/EvaluationService';
-import {
-  ReadinessQueries,
-  toStoredScorecard,
-} from '../src/service/ReadinessQueries';
-import { TEST_PROGRAM_YAML } from '../src/__testUtils__/fixtures';
-import {
-  BenchCatalog,
+  arg,
+  type BenchBackend,
+  cpuMs,
+  databaseKinds,
+  type DatabaseKind,
+  describeMemory,
+  describeTimes,
   fmt,
-  openBenchDatabase,
-  manifestsFor,
+  kernelMemory,
+  loadAverage,
+  MOCKED,
   percentile,
-  prng,
-  silentLogger,
-  syntheticCatalog,
+  startBenchBackend,
+  startClient,
+  userHeaders,
+  withLoopDelay,
 } from './benchSupport';
-
-function arg(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? process.argv[index + 1] : fallback;
-}
 
 const ENTITIES = Number(arg('entities', '10000'));
 const DAYS = Number(arg('days', '30'));
 const DB = arg('db', 'both');
 const DAILY_CHANGE = 0.02;
 
-function benchProgramLocation(): { location: string; note: string } {
-  const shipped = defaultProgramPath(DEFAULT_PROGRAM_IDS[0]);
-  const loaded = loadProgram(fs.readFileSync(shipped, 'utf8'), shipped);
-  if (loaded.ok) {
-    return {
-      location: shipped,
-      note: `shipped ${loaded.program.metadata.name} ${loaded.program.metadata.version} (${loaded.program.spec.checks.length} checks, ${loaded.program.spec.checklist.length} checklist items)`,
-    };
-  }
-  const file = path.join(
-    fs.mkdtempSync(path.join(os.tmpdir(), 'mr-bench-')),
-    'program.yaml',
+const line = (label: string, value: string) =>
+  console.log(`${label.padEnd(34)} ${value}`);
+
+async function scorecardCount(bench: BenchBackend): Promise<number> {
+  const [{ count }] = await bench
+    .knex('mesh_readiness_scorecards')
+    .count({ count: '*' });
+  bench.takeStatements();
+  return Number(count);
+}
+
+/** One evaluation run with everything an outsider would look at. */
+async function measuredRun(bench: BenchBackend, label: string) {
+  await bench.servers.counters();
+  bench.takeStatements();
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const delay = await withLoopDelay(() => bench.runEvaluation());
+  const wallMs = performance.now() - started;
+  const cpuUsed = cpuMs(cpu);
+  const statements = bench.takeStatements();
+  const requests = await bench.servers.counters();
+  const per = (n: number) => fmt(n / ENTITIES);
+  line(
+    label,
+    `${fmt(wallMs / 1000, 1)} s = ${per(wallMs)} ms/entity wall, ${per(
+      cpuUsed,
+    )} ms/entity CPU; ${fmt(statements / ENTITIES, 2)} SQL statements/entity`,
   );
-  fs.writeFileSync(file, TEST_PROGRAM_YAML);
-  return {
-    location: file,
-    note: `test program (6 checks): the shipped program does not load yet (${loaded.problems.length} problems, first: ${loaded.problems[0]?.message})`,
-  };
+  line(
+    '  event-loop delay during the run',
+    `${delay.text} (target p99 ≤ 50 ms: ${
+      delay.p99 <= 50 ? 'met' : 'NOT met'
+    })`,
+  );
+  line(
+    '  manifest requests',
+    `${requests.manifestRequests} (${fmt(
+      requests.manifestRequests / bench.servers.manifestLocations,
+      2,
+    )} per location), ${requests.conditionalRequests} conditional, ${
+      requests.notModified
+    } answered 304, ${fmt(requests.manifestBytes / 1048576, 1)} MiB read; ${
+      requests.catalogRequests
+    } catalog requests`,
+  );
+  line('  memory after the run', describeMemory());
+  return { wallMs, cpuUsed, statements, requests, delay };
 }
 
-/** CPU profile of a section, written as a .cpuprofile file (for tuning). */
-async function startProfile() {
-  const inspector = await import('node:inspector/promises');
-  const session = new inspector.Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
-  return async (file: string) => {
-    const { profile } = await session.post('Profiler.stop');
-    fs.writeFileSync(file, JSON.stringify(profile));
-    session.disconnect();
-  };
-}
-
-async function databaseSize(
-  knex: Knex,
-  kind: 'sqlite' | 'postgres',
-  file?: string,
-) {
-  if (kind === 'sqlite') {
-    // The plugin runs SQLite with a write-ahead log: move it into the file
-    // before measuring the file.
-    await knex.raw('PRAGMA wal_checkpoint(TRUNCATE)');
-    return fs.statSync(file!).size;
-  }
-  const [row] = (
-    await knex.raw('select pg_database_size(current_database()) as size')
-  ).rows;
-  return Number(row.size);
-}
-
-async function runOn(kind: 'sqlite' | 'postgres', programLocation: string) {
-  const { knex, file, close } = await openBenchDatabase(
+async function runOn(kind: DatabaseKind) {
+  console.log(`\n== ${kind}`);
+  const startedAt = performance.now();
+  const bench = await startBenchBackend({
     kind,
-    'mesh_readiness_bench',
-  );
-  await configureDatabase(knex);
-  await migrateDatabase(knex);
-  const programs = new ProgramRegistry(
-    [programLocation],
-    {} as any,
-    silentLogger,
-  );
-  await programs.reload();
-  const store = new DatabaseStore(knex, id => programs.get(id));
-  const { entities, variants } = syntheticCatalog(ENTITIES);
-  const catalog = new BenchCatalog(entities) as any;
-  const auth: any = { getOwnServiceCredentials: async () => ({}) };
-
-  let clock = new Date('2026-11-01T06:00:00.000Z');
-  const manifestsProvider: EvidenceProvider = {
-    id: 'bench-memory-manifests',
-    source: 'manifests',
-    async collect(entity) {
-      const ref = `component:default/${entity.metadata.name}`;
-      return {
-        status: 'ok',
-        facts: {
-          manifests: manifestsFor(entity.metadata.name, variants.get(ref) ?? 0),
-        },
-        fetchedAt: clock.toISOString(),
-      };
+    services: ENTITIES,
+    config: {
+      // The plugin's scheduled evaluation, triggered by the bench.
+      evaluation: { enabled: true },
     },
-  };
-  const snapshot = new CatalogSnapshot(catalog, auth, store, 60 * 60 * 1000);
-  const evaluation = new EvaluationService({
-    store,
-    programs,
-    providers: [new CatalogEntityProvider(snapshot), manifestsProvider],
-    catalog,
-    auth,
-    logger: silentLogger,
-    pageSize: 500,
-    // Daily runs re-evaluate only what changed (no max-age re-evaluation).
-    maxAgeMs: 365 * 24 * 60 * 60 * 1000,
-    clock: () => clock,
   });
-  const queries = new ReadinessQueries(store, programs, snapshot, () => clock);
-
-  let statements = 0;
-  knex.on('query', () => {
-    statements += 1;
-  });
-  let peakRss = process.memoryUsage().rss;
-  const rssTimer = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  }, 50);
-
-  const out: Record<string, string> = {};
-  // CPU time of this process next to wall time: on a shared machine the wall
-  // time includes waiting for a core (and, on PostgreSQL, the server's work).
-  const cpuMs = (since: NodeJS.CpuUsage) => {
-    const used = process.cpuUsage(since);
-    return (used.user + used.system) / 1000;
-  };
-  const fullProfile = process.env.MR_BENCH_PROFILE_FULL
-    ? await startProfile()
-    : undefined;
-  let cpu = process.cpuUsage();
-  let t = performance.now();
-  const full = await evaluation.evaluateAll();
-  const fullMs = performance.now() - t;
-  await fullProfile?.(process.env.MR_BENCH_PROFILE_FULL!);
-  out['full evaluation'] = `${fmt(fullMs / 1000, 2)} s for ${
-    full.evaluated
-  } entities = ${fmt(fullMs / full.evaluated)} ms/entity wall, ${fmt(
-    cpuMs(cpu) / full.evaluated,
-  )} ms/entity CPU`;
-  out['SQL statements per evaluated entity'] = fmt(
-    statements / full.evaluated,
-    3,
+  line(
+    'backend started',
+    `${fmt((performance.now() - startedAt) / 1000, 1)} s, seeded ${
+      bench.seeded.attestations
+    } attestations and ${bench.seeded.waivers} waivers; ${describeMemory()}`,
   );
 
-  statements = 0;
-  const profile = process.env.MR_BENCH_PROFILE_UNCHANGED
-    ? await startProfile()
-    : undefined;
-  cpu = process.cpuUsage();
-  t = performance.now();
-  const unchanged = await evaluation.evaluateAll();
-  const unchangedMs = performance.now() - t;
-  await profile?.(process.env.MR_BENCH_PROFILE_UNCHANGED!);
-  out['unchanged re-evaluation'] = `${fmt(unchangedMs / 1000, 2)} s, ${
-    unchanged.unchanged
-  } unchanged = ${fmt(unchangedMs / ENTITIES)} ms/entity wall, ${fmt(
-    cpuMs(cpu) / ENTITIES,
-  )} ms/entity CPU (${fmt(statements / ENTITIES, 3)} statements/entity)`;
-
-  const rand = prng(42);
-  const reads: number[] = [];
-  for (let i = 0; i < 2000; i++) {
-    const ref = `component:default/svc-${String(
-      Math.floor(rand() * ENTITIES),
-    ).padStart(5, '0')}`;
-    const s = performance.now();
-    const record = await store.getScorecard(ref);
-    JSON.stringify(toStoredScorecard(record!));
-    reads.push(performance.now() - s);
+  const full = await measuredRun(bench, 'full evaluation');
+  const scored = await scorecardCount(bench);
+  line('  scorecards stored', String(scored));
+  if (scored < ENTITIES) {
+    throw new Error(`only ${scored} of ${ENTITIES} services were scored`);
   }
-  out['scorecard read'] = `p50 ${fmt(percentile(reads, 50))} ms, p95 ${fmt(
-    percentile(reads, 95),
-  )} ms`;
+  const unchanged = await measuredRun(bench, 'unchanged re-evaluation');
+  const conditionalPerLocation =
+    unchanged.requests.conditionalRequests / bench.servers.manifestLocations;
+  line(
+    '  conditional requests',
+    `${fmt(conditionalPerLocation, 2)} per manifest location (target ≤ 1): ${
+      conditionalPerLocation <= 1 ? 'met' : 'NOT met'
+    }`,
+  );
 
-  const rollups: number[] = [];
-  let services = 0;
-  for (let i = 0; i < 40; i++) {
-    const s = performance.now();
-    const rollup = await queries.groupRollup('group:default/big-team');
-    JSON.stringify(rollup);
-    rollups.push(performance.now() - s);
-    services = rollup!.services.length;
-  }
-  out['group rollup'] = `${services} services: p50 ${fmt(
-    percentile(rollups, 50),
-    1,
-  )} ms, p95 ${fmt(percentile(rollups, 95), 1)} ms`;
-
-  const sizeBefore = await databaseSize(knex, kind, file);
-  let changedTotal = 0;
-  const dayTimes: number[] = [];
-  for (let day = 1; day <= DAYS; day++) {
-    clock = new Date(clock.getTime() + 24 * 60 * 60 * 1000);
-    const refs = [...variants.keys()];
-    const changes = Math.round(ENTITIES * DAILY_CHANGE);
-    for (let c = 0; c < changes; c++) {
-      const ref = refs[Math.floor(rand() * refs.length)];
-      variants.set(ref, (variants.get(ref)! + 1) % 6);
-    }
-    changedTotal += changes;
-    const s = performance.now();
-    await evaluation.evaluateAll();
-    dayTimes.push(performance.now() - s);
-  }
-  if (kind === 'sqlite') await knex.raw('pragma wal_checkpoint(truncate)');
-  const sizeAfter = await databaseSize(knex, kind, file);
-  const [{ count: historyRows }] = await knex('mesh_readiness_history').count({
-    count: '*',
+  const client = startClient();
+  const reader = userHeaders('bench-reader');
+  let state = 7;
+  const randomService = () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return benchServiceName(state % ENTITIES);
+  };
+  const reads = await client.run({
+    load: [],
+    reads: Array.from({ length: 1000 }, () => ({
+      url: `${bench.baseUrl}/scorecards/component/default/${randomService()}`,
+      headers: reader,
+    })),
+    minReads: 1000,
   });
-  out[`database after ${DAYS} days (${changedTotal} changes)`] = `${fmt(
-    sizeAfter / 1048576,
-    1,
-  )} MB (after first run ${fmt(sizeBefore / 1048576, 1)} MB, growth ${fmt(
-    (sizeAfter - sizeBefore) / 1048576,
-    1,
-  )} MB), ${historyRows} history rows, daily run p50 ${fmt(
-    percentile(dayTimes, 50) / 1000,
-    2,
-  )} s`;
+  const readP95 = percentile(reads.readTimes, 95);
+  line(
+    'entity scorecard read over HTTP',
+    `${describeTimes(reads.readTimes)} (target p95 ≤ 5 ms: ${
+      readP95 <= 5 ? 'met' : 'NOT met'
+    })`,
+  );
+  const rollups = await client.run({
+    load: [],
+    reads: [
+      {
+        url: `${bench.baseUrl}/groups/default/${BENCH_BIG_GROUP}/rollup`,
+        headers: reader,
+      },
+    ],
+    minReads: 50,
+  });
+  const rollupP95 = percentile(rollups.readTimes, 95);
+  line(
+    `group rollup over HTTP`,
+    `${Math.min(BENCH_BIG_GROUP_SERVICES, ENTITIES)} services: ${describeTimes(
+      rollups.readTimes,
+    )} (target p95 ≤ 50 ms: ${rollupP95 <= 50 ? 'met' : 'NOT met'})`,
+  );
+  await client.stop();
+  line('  memory after the reads', describeMemory());
 
-  clearInterval(rssTimer);
-  out['peak RSS (process)'] = `${fmt(peakRss / 1048576, 0)} MB`;
-
-  await close();
-  return out;
+  const sizeBefore = await bench.size();
+  const changes = Math.round(ENTITIES * DAILY_CHANGE);
+  const dayTimes: number[] = [];
+  const residentByDay: number[] = [];
+  for (let day = 1; day <= DAYS; day++) {
+    await bench.servers.change(changes, day);
+    const started = performance.now();
+    await bench.runEvaluation();
+    dayTimes.push(performance.now() - started);
+    residentByDay.push(kernelMemory().residentMiB);
+  }
+  const sizeAfter = await bench.size();
+  const [{ count: historyRows }] = await bench
+    .knex('mesh_readiness_history')
+    .count({ count: '*' });
+  const growthPerDay = (sizeAfter - sizeBefore) / Math.max(DAYS, 1);
+  // DESIGN: ≤ 50 MB per 10,000 entities per 30 days.
+  const growthPer10k30 = ((growthPerDay * 30) / ENTITIES) * 10_000;
+  line(
+    `${DAYS} simulated days`,
+    `${changes} services change per day; daily run p50 ${fmt(
+      percentile(dayTimes, 50) / 1000,
+      2,
+    )} s; storage ${fmt(sizeBefore / 1048576, 1)} → ${fmt(
+      sizeAfter / 1048576,
+      1,
+    )} MiB = ${fmt(growthPerDay / 1048576, 2)} MiB/day, ${fmt(
+      growthPer10k30 / 1048576,
+      1,
+    )} MiB per 10,000 entities per 30 days (target ≤ 50 MB: ${
+      growthPer10k30 <= 50e6 ? 'met' : 'NOT met'
+    }); ${historyRows} history rows`,
+  );
+  if (residentByDay.length > 0) {
+    const slope =
+      residentByDay.length > 1
+        ? (residentByDay[residentByDay.length - 1] - residentByDay[0]) /
+          (residentByDay.length - 1)
+        : 0;
+    line(
+      '  VmRSS after each day',
+      `${residentByDay.map(r => r.toFixed(0)).join(' ')} MiB (${fmt(
+        slope,
+        2,
+      )} MiB/day from day 1)`,
+    );
+  }
+  const { peakMiB } = kernelMemory();
+  line(
+    'peak resident memory (VmHWM)',
+    `${fmt(peakMiB, 0)} MiB for the whole process (target ≤ 512 MB = 488 MiB: ${
+      peakMiB * 1048576 <= 512e6 ? 'met' : 'NOT met'
+    })`,
+  );
+  await bench.stop();
+  return { full, unchanged };
 }
 
 async function main() {
-  const { location, note } = benchProgramLocation();
   console.log(
-    `Mesh Readiness backend benchmark: ${ENTITIES} entities, ${DAYS} days, program: ${note}`,
+    `Mesh Readiness backend benchmark: ${ENTITIES} entities, ${DAYS} simulated days`,
   );
-  console.log(
-    `machine: ${os.cpus().length} cores, node ${
+  line('input', describeBenchInput(ENTITIES));
+  line('mocked', MOCKED);
+  line(
+    'machine',
+    `${os.cpus().length} cores, node ${
       process.version
-    }, load average ${os
-      .loadavg()
-      .map(l => l.toFixed(1))
-      .join(' ')}`,
+    }, load average ${loadAverage()}`,
   );
-  const kinds: Array<'sqlite' | 'postgres'> = [];
-  if (DB === 'sqlite' || DB === 'both') kinds.push('sqlite');
-  if (DB === 'postgres' || DB === 'both') {
-    if (process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING)
-      kinds.push('postgres');
-    else
-      console.log(
-        'PostgreSQL skipped: BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is not set',
-      );
+  const kinds = databaseKinds(DB);
+  if (kinds.length > 1) {
+    console.log(
+      'Peak memory (VmHWM) is the process peak so far: the second database starts where the first left it. Run with --db for one database alone.',
+    );
   }
   for (const kind of kinds) {
-    const out = await runOn(kind, location);
-    console.log(`\n== ${kind}`);
-    for (const [key, value] of Object.entries(out)) {
-      console.log(`${key.padEnd(44)} ${value}`);
-    }
+    await runOn(kind);
   }
-  console.log(
-    `\nload average at the end: ${os
-      .loadavg()
-      .map(l => l.toFixed(1))
-      .join(' ')}`,
-  );
+  console.log(`\nload average at the end: ${loadAverage()}`);
 }
 
 main().catch(error => {

@@ -1,28 +1,65 @@
 /*
- * Input shared by the backend benchmarks: a synthetic catalog of services
- * with their manifests, a catalog that pages entities like the catalog's
- * API, and small statistics helpers.
+ * The setup shared by the backend benches (bench-backend.ts,
+ * bench-responsiveness.ts): the plugin as it ships, in a backend
+ * (startTestBackend: a real HTTP port, the plugin's router, auth and
+ * permission middleware), reading
+ *
+ * - the catalog through the production CatalogClient (the default
+ *   catalogServiceRef factory) from benchServers.ts' catalog API, found
+ *   through discovery;
+ * - manifests through the real UrlReader (backend-defaults' FetchUrlReader,
+ *   allowed by `backend.reading.allow`) from benchServers.ts' Git host,
+ *   which answers If-None-Match with 304;
+ * - attestations and waivers from the plugin's seed file
+ *   (`meshReadiness.seed.file`);
+ *
+ * with the database the bench opens (SQLite file or PostgreSQL). What is
+ * not the production one is listed in MOCKED and printed by every bench.
  */
-import type { Entity } from '@backstage/catalog-model';
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import { HostDiscovery } from '@backstage/backend-defaults/discovery';
+import { urlReaderServiceFactory } from '@backstage/backend-defaults/urlReader';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
 import knexFactory, { type Knex } from 'knex';
+import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import { stringify } from 'yaml';
+import {
+  benchAttestations,
+  benchWaivers,
+} from '../../mesh-readiness-common/scripts/benchFixtures';
+import { meshReadinessPlugin } from '../src/plugin';
+import type {
+  ControlMessage,
+  ServerCounters,
+  ServerMessage,
+} from './benchServers';
 
-export const GROUPS = 40;
-export const BIG_GROUP_SERVICES = 1000;
+export type DatabaseKind = 'sqlite' | 'postgres';
 
-/** Deterministic PRNG so that runs are comparable. */
-export function prng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** What the benches do not run as in production; printed with every result. */
+export const MOCKED = [
+  'catalog: a local HTTP server with the catalog API (by-query paging with cursor and fields, by-refs, by-name) read by the production CatalogClient',
+  'manifests: a local HTTP Git host with ETags read by the real UrlReader (FetchUrlReader)',
+  "auth: backend-test-utils' mock auth (mockCredentials user tokens) and allow-all mock permissions",
+  "scheduler: backend-test-utils' MockSchedulerService; the bench triggers the plugin's evaluation task",
+].join('; ');
+
+export function arg(name: string, fallback: string): string {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? process.argv[index + 1] : fallback;
 }
 
 export function percentile(values: number[], p: number): number {
@@ -34,201 +71,46 @@ export function percentile(values: number[], p: number): number {
 
 export const fmt = (n: number, digits = 3) => n.toFixed(digits);
 
-/** The manifests of one synthetic service; `variant` flips check outcomes. */
-export function manifestsFor(name: string, variant: number) {
-  // Variants flip check outcomes: protocol declared or not, probes, limits.
-  const protocol = variant % 2 === 0 ? '\n      appProtocol: http' : '';
-  const probes =
-    variant % 3 !== 1
-      ? `
-          readinessProbe:
-            httpGet: { path: /ready, port: 8080 }
-          livenessProbe:
-            httpGet: { path: /live, port: 8080 }`
-      : '';
-  return [
-    {
-      path: 'k8s/deployment.yaml',
-      content: `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ${name}
-  namespace: ${name}
-  labels: { app: ${name}, version: v1 }
-spec:
-  replicas: ${2 + (variant % 3)}
-  selector:
-    matchLabels: { app: ${name} }
-  template:
-    metadata:
-      labels: { app: ${name}, version: v1 }
-    spec:
-      serviceAccountName: ${name}
-      containers:
-        - name: ${name}
-          image: registry.example.com/${name}:1.${variant}.0
-          ports:
-            - containerPort: 8080
-              name: http${probes}
-          resources:
-            requests: { cpu: 100m, memory: 128Mi }
-            limits: { memory: 256Mi }
-`,
-    },
-    {
-      path: 'k8s/service.yaml',
-      content: `apiVersion: v1
-kind: Service
-metadata:
-  name: ${name}
-  namespace: ${name}
-  labels: { app: ${name} }
-spec:
-  selector: { app: ${name} }
-  ports:
-    - name: web
-      port: 80
-      targetPort: 8080${protocol}
-`,
-    },
-    {
-      path: 'k8s/namespace.yaml',
-      content: `apiVersion: v1
-kind: Namespace
-metadata:
-  name: ${name}
-  labels: { istio-injection: enabled }
-`,
-    },
-    {
-      path: 'k8s/serviceaccount.yaml',
-      content: `apiVersion: v1
-kind: ServiceAccount
-metadata:
-  name: ${name}
-  namespace: ${name}
-`,
-    },
-  ];
+export const loadAverage = () =>
+  os
+    .loadavg()
+    .map(l => l.toFixed(1))
+    .join(' ');
+
+/** Resident memory as the kernel counts it (/proc/self/status), in MiB. */
+export function kernelMemory(): { peakMiB: number; residentMiB: number } {
+  const status = fs.readFileSync('/proc/self/status', 'utf8');
+  const kb = (key: string) =>
+    Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { peakMiB: kb('VmHWM') / 1024, residentMiB: kb('VmRSS') / 1024 };
 }
 
-/** `entities` services in 40 groups, the first 1,000 in `big-team`. */
-export function syntheticCatalog(services: number): {
-  entities: Entity[];
-  variants: Map<string, number>;
-} {
-  const entities: Entity[] = [];
-  const variants = new Map<string, number>();
-  const groupName = (g: number) => (g === 0 ? 'big-team' : `team-${g}`);
-  for (let g = 0; g < GROUPS; g++) {
-    entities.push({
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Group',
-      metadata: {
-        name: groupName(g),
-        namespace: 'default',
-        annotations: {
-          'mesh-readiness.io/mentor': `user:default/mentor-${g % 5}`,
-        },
-      },
-      spec: { type: 'team', children: [] },
-      relations: [],
-    });
-  }
-  for (let i = 0; i < services; i++) {
-    const name = `svc-${String(i).padStart(5, '0')}`;
-    const group =
-      i < BIG_GROUP_SERVICES
-        ? 0
-        : 1 + ((i - BIG_GROUP_SERVICES) % (GROUPS - 1));
-    entities.push({
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Component',
-      metadata: {
-        name,
-        namespace: 'default',
-        annotations: {
-          'mesh-readiness.io/mesh': 'istio',
-          'mesh-readiness.io/manifests': 'k8s/*.yaml',
-          'backstage.io/kubernetes-id': name,
-        },
-      },
-      spec: {
-        type: 'service',
-        lifecycle: 'production',
-        owner: groupName(group),
-      },
-      relations: [
-        { type: 'ownedBy', targetRef: `group:default/${groupName(group)}` },
-      ],
-    });
-    variants.set(`component:default/${name}`, i % 6);
-  }
-  return { entities, variants };
+export function describeMemory(): string {
+  const { peakMiB, residentMiB } = kernelMemory();
+  return `VmHWM ${fmt(peakMiB, 0)} MiB, VmRSS ${fmt(residentMiB, 0)} MiB`;
 }
 
-/**
- * The catalog as the backend sees it: pages of entities by kind, and
- * entities by ref. Entities are copied out of their JSON text the way a
- * catalog response is parsed. (The catalog client's own in-memory test
- * double rebuilds its search index for every page, which would make this
- * benchmark measure that double instead of the plugin.)
- */
-export class BenchCatalog {
-  private readonly texts = new Map<string, string>();
-  private readonly kinds = new Map<string, string[]>();
+/** CPU time of this process since `since`, in ms. */
+export function cpuMs(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+}
 
-  constructor(entities: Entity[]) {
-    for (const entity of entities) {
-      const ref = stringifyEntityRef(entity);
-      this.texts.set(ref, JSON.stringify(entity));
-      const kind = entity.kind.toLocaleLowerCase('en-US');
-      this.kinds.set(kind, [...(this.kinds.get(kind) ?? []), ref]);
+/** The databases to run on, from `--db`; says why PostgreSQL is skipped. */
+export function databaseKinds(db: string): DatabaseKind[] {
+  const kinds: DatabaseKind[] = [];
+  if (db === 'sqlite' || db === 'both') kinds.push('sqlite');
+  if (db === 'postgres' || db === 'both') {
+    if (process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING) {
+      kinds.push('postgres');
+    } else {
+      console.log(
+        'PostgreSQL NOT measured: BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is not set',
+      );
     }
   }
-
-  async *streamEntities(request?: { filter?: any; pageSize?: number }) {
-    const wanted = request?.filter?.kind;
-    const kinds = (Array.isArray(wanted) ? wanted : [wanted ?? ''])
-      .filter(Boolean)
-      .map((k: string) => k.toLocaleLowerCase('en-US'));
-    const refs = kinds.length
-      ? kinds.flatMap((k: string) => this.kinds.get(k) ?? [])
-      : [...this.texts.keys()];
-    const size = request?.pageSize ?? 500;
-    for (let i = 0; i < refs.length; i += size) {
-      yield refs
-        .slice(i, i + size)
-        .map(ref => JSON.parse(this.texts.get(ref)!));
-    }
-  }
-
-  async getEntityByRef(ref: string) {
-    const text = this.texts.get(ref);
-    return text ? JSON.parse(text) : undefined;
-  }
-
-  async getEntitiesByRefs(request: { entityRefs: string[] }) {
-    return {
-      items: await Promise.all(
-        request.entityRefs.map(r => this.getEntityByRef(r)),
-      ),
-    };
-  }
+  return kinds;
 }
-
-/** A logger that prints errors only. */
-export const silentLogger: any = {
-  info() {},
-  warn() {},
-  error(message: string) {
-    process.stderr.write(`${message}\n`);
-  },
-  debug() {},
-  child() {
-    return silentLogger;
-  },
-};
 
 /**
  * A new, empty database of the kind: an SQLite file in a temporary folder,
@@ -236,20 +118,39 @@ export const silentLogger: any = {
  * BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING (dropped by `close`).
  */
 export async function openBenchDatabase(
-  kind: 'sqlite' | 'postgres',
+  kind: DatabaseKind,
   prefix: string,
-): Promise<{ knex: Knex; file?: string; close: () => Promise<void> }> {
+): Promise<{
+  knex: Knex;
+  size: () => Promise<number>;
+  close: () => Promise<void>;
+}> {
   if (kind === 'sqlite') {
-    const file = path.join(
-      fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`)),
-      'bench.sqlite',
-    );
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+    const file = path.join(folder, 'bench.sqlite');
     const knex = knexFactory({
       client: 'better-sqlite3',
       connection: { filename: file },
       useNullAsDefault: true,
     });
-    return { knex, file, close: () => knex.destroy() };
+    return {
+      knex,
+      // The plugin runs SQLite with a write-ahead log: the database is the
+      // file and its log.
+      size: async () =>
+        ['', '-wal'].reduce(
+          (sum, suffix) =>
+            sum +
+            (fs.existsSync(file + suffix)
+              ? fs.statSync(file + suffix).size
+              : 0),
+          0,
+        ),
+      close: async () => {
+        await knex.destroy();
+        fs.rmSync(folder, { recursive: true, force: true });
+      },
+    };
   }
   const connection =
     process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING!;
@@ -265,6 +166,12 @@ export async function openBenchDatabase(
   });
   return {
     knex,
+    size: async () => {
+      const [row] = (
+        await knex.raw('select pg_database_size(current_database()) as size')
+      ).rows;
+      return Number(row.size);
+    },
     close: async () => {
       await knex.destroy();
       await admin.raw(`drop database ${name}`);
@@ -272,3 +179,280 @@ export async function openBenchDatabase(
     },
   };
 }
+
+export interface FixtureServers {
+  /** Base URL of the catalog API (what discovery returns for `catalog`). */
+  catalogUrl: string;
+  origin: string;
+  manifestLocations: number;
+  /** Moves `count` services to their next manifest variant. */
+  change(count: number, seed: number): Promise<void>;
+  /** Request counts since the last call. */
+  counters(): Promise<ServerCounters>;
+  stop(): void;
+}
+
+/** Starts benchServers.ts in a child process for `services` services. */
+export async function startFixtureServers(
+  services: number,
+): Promise<FixtureServers> {
+  const child: ChildProcess = fork(
+    path.join(__dirname, 'benchServers.ts'),
+    [String(services)],
+    {
+      execArgv: [
+        '--require',
+        require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+      ],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
+  const next = <T extends ServerMessage['type']>(type: T) =>
+    new Promise<Extract<ServerMessage, { type: T }>>((resolve, reject) => {
+      const onMessage = (message: ServerMessage) => {
+        if (message.type !== type) return;
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+        resolve(message as Extract<ServerMessage, { type: T }>);
+      };
+      const onExit = (code: number | null) =>
+        reject(new Error(`bench servers exited with ${code}`));
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+    });
+  const send = (message: ControlMessage) => child.send(message);
+  const ready = await next('ready');
+  return {
+    catalogUrl: `${ready.origin}/api/catalog`,
+    origin: ready.origin,
+    manifestLocations: ready.manifestLocations,
+    async change(count, seed) {
+      const changed = next('changed');
+      send({ type: 'change', count, seed });
+      await changed;
+    },
+    async counters() {
+      const answer = next('counters');
+      send({ type: 'counters' });
+      return (await answer).counters;
+    },
+    stop: () => child.disconnect(),
+  };
+}
+
+/** The plugin's seed file with the attestations and waivers of the input. */
+export function writeSeedFile(services: number): string {
+  const now = new Date().toISOString();
+  const attestations = [];
+  const waivers = [];
+  for (let i = 0; i < services; i++) {
+    attestations.push(...benchAttestations(i, now));
+    waivers.push(...benchWaivers(i, now));
+  }
+  const file = path.join(
+    fs.mkdtempSync(path.join(os.tmpdir(), 'mr-bench-seed-')),
+    'seed.yaml',
+  );
+  fs.writeFileSync(file, stringify({ attestations, waivers }));
+  return file;
+}
+
+export interface BenchBackend {
+  /** The plugin's API base URL. */
+  baseUrl: string;
+  knex: Knex;
+  servers: FixtureServers;
+  seeded: { attestations: number; waivers: number };
+  /** Runs the plugin's scheduled evaluation task once, to its end. */
+  runEvaluation(): Promise<void>;
+  /** SQL statements the plugin's database ran since the last call. */
+  takeStatements(): number;
+  size(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Starts the plugin in a backend on a new database of the kind. */
+export async function startBenchBackend(options: {
+  kind: DatabaseKind;
+  services: number;
+  config?: Record<string, unknown>;
+}): Promise<BenchBackend> {
+  const { kind, services } = options;
+  const servers = await startFixtureServers(services);
+  const database = await openBenchDatabase(kind, 'mr_bench');
+  let statements = 0;
+  database.knex.on('query', () => {
+    statements += 1;
+  });
+  const seedFile = writeSeedFile(services);
+  const seed = fs.readFileSync(seedFile, 'utf8');
+  // Tasks run when the bench triggers them (triggerTask awaits the run).
+  const scheduler = mockServices.scheduler();
+  const backend = await startTestBackend({
+    features: [
+      meshReadinessPlugin,
+      createServiceFactory({
+        service: coreServices.scheduler,
+        deps: {},
+        factory: () => scheduler,
+      }),
+      urlReaderServiceFactory,
+      createServiceFactory({
+        service: coreServices.discovery,
+        deps: {},
+        factory: () =>
+          HostDiscovery.fromConfig(
+            new ConfigReader({
+              backend: { baseUrl: 'http://127.0.0.1', listen: { port: 0 } },
+              discovery: {
+                endpoints: [
+                  { target: servers.catalogUrl, plugins: ['catalog'] },
+                ],
+              },
+            }),
+          ),
+      }),
+      mockServices.database.factory({ knex: database.knex }),
+      mockServices.rootLogger.factory({ level: 'warn' }),
+      mockServices.rootConfig.factory({
+        data: {
+          backend: {
+            reading: { allow: [{ host: new URL(servers.origin).host }] },
+          },
+          meshReadiness: {
+            seed: { file: seedFile },
+            ...options.config,
+          },
+        },
+      }),
+    ],
+  });
+  const address = backend.server.address() as { port: number };
+  fs.rmSync(path.dirname(seedFile), { recursive: true, force: true });
+  statements = 0;
+  return {
+    baseUrl: `http://127.0.0.1:${address.port}/api/mesh-readiness`,
+    knex: database.knex,
+    servers,
+    seeded: {
+      attestations: (seed.match(/^ {2}- entityRef:/gm) ?? []).length,
+      waivers: (seed.match(/justification:/g) ?? []).length,
+    },
+    runEvaluation: () => scheduler.triggerTask('mesh-readiness-evaluate'),
+    takeStatements() {
+      const taken = statements;
+      statements = 0;
+      return taken;
+    },
+    size: database.size,
+    async stop() {
+      await backend.stop();
+      servers.stop();
+      await database.close();
+    },
+  };
+}
+
+/** A user's Authorization header, as the test backend's mock auth accepts it. */
+export const userHeaders = (user: string) => ({
+  authorization: mockCredentials.user.header(`user:default/${user}`),
+});
+
+/**
+ * Event-loop delay while `fn` runs, in ms: the histogram of
+ * monitorEventLoopDelay (1 ms resolution).
+ */
+export async function withLoopDelay<T>(
+  fn: () => Promise<T>,
+): Promise<{ result: T; p50: number; p99: number; max: number; text: string }> {
+  const histogram = monitorEventLoopDelay({ resolution: 1 });
+  histogram.enable();
+  const result = await fn();
+  histogram.disable();
+  const ms = (ns: number) => Math.max(ns / 1e6, 0);
+  const p50 = ms(histogram.percentile(50));
+  const p99 = ms(histogram.percentile(99));
+  const max = ms(histogram.max);
+  return {
+    result,
+    p50,
+    p99,
+    max,
+    text: `p50 ${fmt(p50, 1)} ms, p99 ${fmt(p99, 1)} ms, max ${fmt(max, 1)} ms`,
+  };
+}
+
+export interface ClientRequest {
+  url: string;
+  method?: string;
+  headers: Record<string, string>;
+  body?: string;
+  /** Return the response body (JSON text) too. */
+  keepBody?: boolean;
+}
+
+export interface ClientResult {
+  results: Array<{ status: number; retryAfter: string | null; body?: string }>;
+  readTimes: number[];
+  loadMs: number;
+}
+
+/*
+ * The HTTP client runs on its own thread: in the backend's thread it would
+ * wait for the same event loop it measures (requests would not even be
+ * sent while the server computes). It sends the load requests all at once
+ * and, until they are answered (and at least `minReads` times), reads one
+ * at a time, timing each read.
+ */
+const CLIENT_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+parentPort.on('message', async ({ load, reads, minReads }) => {
+  try {
+    const started = performance.now();
+    let done = false;
+    const pending = Promise.all(load.map(async r => {
+      const res = await fetch(r.url, { method: r.method ?? 'GET', headers: r.headers, body: r.body });
+      const text = await res.text();
+      return { status: res.status, retryAfter: res.headers.get('retry-after'), body: r.keepBody ? text : undefined };
+    })).finally(() => { done = true; });
+    const readTimes = [];
+    for (let i = 0; reads.length > 0 && (!done || readTimes.length < minReads); i++) {
+      const r = reads[i % reads.length];
+      const t = performance.now();
+      const res = await fetch(r.url, { headers: r.headers });
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error('read ' + r.url + ': ' + res.status);
+      readTimes.push(performance.now() - t);
+    }
+    const results = await pending;
+    parentPort.postMessage({ results, readTimes, loadMs: performance.now() - started });
+  } catch (error) {
+    parentPort.postMessage({ error: String(error && error.stack || error) });
+  }
+});
+`;
+
+export function startClient() {
+  const worker = new Worker(CLIENT_SOURCE, { eval: true });
+  return {
+    run(options: {
+      load: ClientRequest[];
+      reads: ClientRequest[];
+      minReads: number;
+    }): Promise<ClientResult> {
+      return new Promise((resolve, reject) => {
+        worker.once('message', message =>
+          message.error ? reject(new Error(message.error)) : resolve(message),
+        );
+        worker.postMessage(options);
+      });
+    },
+    stop: () => worker.terminate(),
+  };
+}
+
+export const describeTimes = (times: number[]) =>
+  `p50 ${fmt(percentile(times, 50), 1)} ms, p95 ${fmt(
+    percentile(times, 95),
+    1,
+  )} ms, max ${fmt(Math.max(...times), 1)} ms (${times.length} requests)`;

@@ -24,6 +24,7 @@ export const BENCH_BIG_GROUP_SERVICES = 1000;
 export const BENCH_VARIANTS = 6;
 /** Attestations and waivers are dated before this; the engine bench's clock. */
 export const BENCH_NOW = '2027-01-15T12:00:00.000Z';
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 const PILOT_ITEMS = ['manual.on-call', 'manual.rollback-plan'];
 const EXPAND_ITEMS = ['manual.runbook', 'manual.dependency-map'];
@@ -378,7 +379,10 @@ export interface BenchWaiverInput {
 }
 
 /** Attestations of service `index`: the pilot checklist, on most the expand one's first half. */
-export function benchAttestations(index: number): BenchAttestationInput[] {
+export function benchAttestations(
+  index: number,
+  now: string = BENCH_NOW,
+): BenchAttestationInput[] {
   const items = [...PILOT_ITEMS, ...(index % 3 === 0 ? [] : EXPAND_ITEMS)];
   return items.map((itemId, i) => ({
     entityRef: benchServiceRef(index),
@@ -386,14 +390,17 @@ export function benchAttestations(index: number): BenchAttestationInput[] {
     itemId,
     attestedBy: `user:default/owner-${benchGroupOf(index)}`,
     role: 'owner',
-    attestedAt: new Date(
-      Date.parse(BENCH_NOW) - (10 + i) * 86400000,
-    ).toISOString(),
+    attestedAt: new Date(Date.parse(now) - (10 + i) * DAY_MS).toISOString(),
   }));
 }
 
 /** One service in five has an approved waiver on the strict-mTLS check. */
-export function benchWaivers(index: number): BenchWaiverInput[] {
+export function benchWaivers(
+  index: number,
+  now: string = BENCH_NOW,
+): BenchWaiverInput[] {
+  const at = (days: number) =>
+    new Date(Date.parse(now) + days * DAY_MS).toISOString();
   if (index % 5 !== 0) return [];
   return [
     {
@@ -403,9 +410,9 @@ export function benchWaivers(index: number): BenchWaiverInput[] {
       justification: 'legacy clients without sidecars until the Q3 migration',
       requestedBy: `user:default/owner-${benchGroupOf(index)}`,
       approvedBy: 'user:default/platform-lead',
-      requestedAt: '2027-01-01T09:00:00.000Z',
-      approvedAt: '2027-01-02T09:00:00.000Z',
-      expiresAt: '2027-12-31T00:00:00.000Z',
+      requestedAt: at(-14),
+      approvedAt: at(-13),
+      expiresAt: at(200),
     },
   ];
 }
