@@ -85,6 +85,7 @@ describe('DatabaseStore', () => {
         'mesh_readiness_attestations',
         'mesh_readiness_waivers',
         'mesh_readiness_mentor_notes',
+        'mesh_readiness_failing_checks',
       ]) {
         await knex(table).delete();
       }
@@ -96,15 +97,28 @@ describe('DatabaseStore', () => {
       knex.on('query', onQuery);
       await store.writeScorecards([
         write('component:default/a', { history: true }),
-        write('component:default/b', { history: true }),
-        write('component:default/c'),
+        write('component:default/b', {
+          history: true,
+          checks: { 'k8s.svc.protocol': 'fail' },
+        }),
+        write('component:default/c', {
+          checks: { 'k8s.svc.protocol': 'fail' },
+        }),
       ]);
       knex.off('query', onQuery);
       const dataStatements = queries.filter(sql =>
         /^\s*(insert|update|delete)/i.test(sql),
       );
-      // One upsert of the current rows + one insert of the history rows.
-      expect(dataStatements).toHaveLength(2);
+      // One upsert of the current rows, one delete of their failing checks,
+      // one insert of the history rows, one insert of the failing checks.
+      expect(
+        dataStatements.map(sql => sql.match(/^\s*\w+ \w+ \S+/)![0]),
+      ).toEqual([
+        expect.stringMatching(/^insert into .mesh_readiness_scorecards.$/),
+        expect.stringMatching(/^delete from .mesh_readiness_failing_checks.$/),
+        expect.stringMatching(/^insert into .mesh_readiness_history.$/),
+        expect.stringMatching(/^insert into .mesh_readiness_failing_checks.$/),
+      ]);
 
       const a = await store.getScorecard('component:default/a');
       expect(a?.scorecard).toEqual(

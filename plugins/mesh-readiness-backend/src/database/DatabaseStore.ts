@@ -20,17 +20,24 @@ import {
 } from './scorecardCodec';
 import type {
   AttestationFilter,
+  BlockerRecord,
+  FailingCheckCount,
   HistoryFilter,
   HistoryRecord,
   MentorNote,
   Page,
+  PhaseCountRecord,
+  RollupFilter,
   ScorecardFilter,
   ScorecardRecord,
   ScorecardState,
   ScorecardSummaryRecord,
   ScorecardWrite,
   Store,
+  TeamRollupRecord,
   WaiverFilter,
+  WaveCountRecord,
+  WaveMembers,
 } from './Store';
 
 const SCORECARDS = 'mesh_readiness_scorecards';
@@ -38,6 +45,7 @@ const HISTORY = 'mesh_readiness_history';
 const ATTESTATIONS = 'mesh_readiness_attestations';
 const WAIVERS = 'mesh_readiness_waivers';
 const NOTES = 'mesh_readiness_mentor_notes';
+const FAILING_CHECKS = 'mesh_readiness_failing_checks';
 
 /*
  * Rows per statement. SQLite allows 32,766 bound variables per statement;
@@ -45,6 +53,11 @@ const NOTES = 'mesh_readiness_mentor_notes';
  */
 const WRITE_CHUNK = 500;
 const IN_CHUNK = 5000;
+/*
+ * Failing-check rows per insert: knex writes a multi-row insert on SQLite
+ * as a compound SELECT, which SQLite limits to 500 terms.
+ */
+const FAILING_CHECK_CHUNK = 500;
 /*
  * Full scorecards read per statement. SQLite (better-sqlite3) runs a query
  * on the event loop's thread: 500 scorecard rows with their blobs in one
@@ -155,6 +168,41 @@ type HistoryRow = {
   previous_phase: string | null;
   changes: string;
 };
+
+type FailingCheckRow = {
+  entity_ref: string;
+  program_id: string;
+  check_id: string;
+  owner: string | null;
+  status: string;
+  failing_since: string | null;
+};
+
+/**
+ * The failing-check rows of a scorecard: every check whose status is
+ * `fail`, and every check in `failingSince` (required, failing or
+ * unknown). Keep in step with the backfill of migration
+ * 20261202_failing_checks.
+ */
+function failingCheckRows(record: ScorecardRecord): FailingCheckRow[] {
+  const statuses = new Map(
+    record.scorecard.checks.map(c => [c.checkId, c.status]),
+  );
+  const ids = new Set([
+    ...record.scorecard.checks
+      .filter(c => c.status === 'fail')
+      .map(c => c.checkId),
+    ...Object.keys(record.failingSince),
+  ]);
+  return [...ids].map(checkId => ({
+    entity_ref: record.entityRef,
+    program_id: record.programId,
+    check_id: checkId,
+    owner: record.owner ?? null,
+    status: statuses.get(checkId) ?? 'fail',
+    failing_since: record.failingSince[checkId] ?? null,
+  }));
+}
 
 type AttestationRow = {
   id: string;
@@ -356,7 +404,9 @@ function fromSummaryRow(row: ScorecardRow): ScorecardSummaryRecord {
     staleReason: orUndefined(row.stale_reason),
     factsTimestamp: row.facts_timestamp,
     evaluatedAt: row.evaluated_at,
-    failingSince: JSON.parse(row.failing_since),
+    get failingSince() {
+      return JSON.parse(row.failing_since);
+    },
     get checkStatuses() {
       return decodeCheckStatuses(row.check_statuses);
     },
@@ -618,15 +668,26 @@ export class DatabaseStore implements Store {
     const historyRows = writes.flatMap(w =>
       w.history ? [toHistoryRow(w.history)] : [],
     );
+    const failingRows = writes.flatMap(w => failingCheckRows(w.record));
     await this.db.transaction(async tx => {
       for (const rows of chunk(scorecardRows, WRITE_CHUNK)) {
         await tx(SCORECARDS)
           .insert(rows)
           .onConflict(['entity_ref', 'program_id'])
           .merge();
+        // The failing checks of these scorecards are replaced as a whole.
+        await tx(FAILING_CHECKS)
+          .whereIn(
+            ['entity_ref', 'program_id'],
+            rows.map(row => [row.entity_ref, row.program_id]),
+          )
+          .delete();
       }
       for (const rows of chunk(historyRows, WRITE_CHUNK)) {
         await tx(HISTORY).insert(rows);
+      }
+      for (const rows of chunk(failingRows, FAILING_CHECK_CHUNK)) {
+        await tx(FAILING_CHECKS).insert(rows);
       }
     });
   }
@@ -685,13 +746,207 @@ export class DatabaseStore implements Store {
     let deleted = 0;
     for (const [programId, refs] of byProgram) {
       for (const part of chunk(refs, IN_CHUNK)) {
-        deleted += await this.db(SCORECARDS)
-          .where('program_id', programId)
-          .whereIn('entity_ref', part)
-          .delete();
+        await this.db.transaction(async tx => {
+          deleted += await tx(SCORECARDS)
+            .where('program_id', programId)
+            .whereIn('entity_ref', part)
+            .delete();
+          await tx(FAILING_CHECKS)
+            .where('program_id', programId)
+            .whereIn('entity_ref', part)
+            .delete();
+        });
       }
     }
     return deleted;
+  }
+
+  private applyRollupFilter(
+    query: Knex.QueryBuilder,
+    filter: RollupFilter,
+  ): Knex.QueryBuilder {
+    if (filter.programId) query.where('program_id', filter.programId);
+    if (filter.owners) query.whereIn('owner', filter.owners);
+    return query;
+  }
+
+  async countPhases(filter: RollupFilter): Promise<PhaseCountRecord[]> {
+    const rows = await this.applyRollupFilter(
+      this.db(SCORECARDS).select(
+        'phase',
+        this.db.raw('count(*) as count'),
+        this.db.raw('sum(case when stale then 1 else 0 end) as stale'),
+      ),
+      filter,
+    )
+      .groupBy('phase')
+      .orderBy('phase', 'asc');
+    return rows.map(
+      (row: { phase: string; count: unknown; stale: unknown }) => ({
+        phase: row.phase,
+        count: Number(row.count),
+        stale: Number(row.stale),
+      }),
+    );
+  }
+
+  async listTeamRollups(
+    filter: { programId?: string },
+    page: { offset: number; limit: number },
+  ): Promise<Page<TeamRollupRecord>> {
+    const scoped = () => this.applyRollupFilter(this.db(SCORECARDS), filter);
+    const [countRow] = await this.db
+      .count({ count: '*' })
+      .from(scoped().select('owner').groupBy('owner').as('owners'));
+    // Owners in ref order; scorecards without an owner last.
+    const teams: Array<{
+      owner: string | null;
+      services: unknown;
+      failing_checks: unknown;
+      stale: unknown;
+    }> = await scoped()
+      .select(
+        'owner',
+        this.db.raw('count(*) as services'),
+        this.db.raw('sum(failing_checks) as failing_checks'),
+        this.db.raw('sum(case when stale then 1 else 0 end) as stale'),
+      )
+      .groupBy('owner')
+      .orderByRaw('case when owner is null then 1 else 0 end, owner')
+      .offset(page.offset)
+      .limit(page.limit);
+    const owners = teams.flatMap(t => (t.owner === null ? [] : [t.owner]));
+    const withoutOwner = teams.some(t => t.owner === null);
+    const phases: Array<{
+      owner: string | null;
+      phase: string;
+      count: unknown;
+    }> =
+      teams.length === 0
+        ? []
+        : await scoped()
+            .select('owner', 'phase', this.db.raw('count(*) as count'))
+            .where(q => {
+              if (owners.length > 0) q.whereIn('owner', owners);
+              if (withoutOwner) q.orWhereNull('owner');
+            })
+            .groupBy('owner', 'phase');
+    const byOwner = new Map<string | null, Record<string, number>>();
+    for (const row of phases) {
+      const counts = byOwner.get(row.owner) ?? {};
+      counts[row.phase] = Number(row.count);
+      byOwner.set(row.owner, counts);
+    }
+    return {
+      items: teams.map(team => ({
+        ...(team.owner === null ? {} : { owner: team.owner }),
+        services: Number(team.services),
+        failingChecks: Number(team.failing_checks),
+        stale: Number(team.stale),
+        phases: byOwner.get(team.owner) ?? {},
+      })),
+      totalCount: Number((countRow as { count: number | string }).count),
+    };
+  }
+
+  async countWaveMembers(
+    filter: RollupFilter & { programId: string },
+    waves: WaveMembers[],
+  ): Promise<WaveCountRecord[]> {
+    if (waves.length === 0) {
+      return [];
+    }
+    const inList = (column: string, values: string[]) =>
+      values.length === 0
+        ? this.db.raw('1 = 0')
+        : this.db.raw(`?? in (${values.map(() => '?').join(', ')})`, [
+            column,
+            ...values,
+          ]);
+    const columns = waves.flatMap((wave, i) => {
+      const member = this.db.raw('(? or ?)', [
+        inList('entity_ref', wave.entityRefs),
+        inList('owner', wave.owners),
+      ]);
+      return [
+        this.db.raw(`sum(case when ? then 1 else 0 end) as ??`, [
+          member,
+          `total_${i}`,
+        ]),
+        this.db.raw(`sum(case when ? and ? then 1 else 0 end) as ??`, [
+          member,
+          inList('phase', wave.phasesAtTarget),
+          `at_target_${i}`,
+        ]),
+      ];
+    });
+    const [row] = await this.applyRollupFilter(
+      this.db(SCORECARDS).select(columns),
+      filter,
+    );
+    return waves.map((_wave, i) => ({
+      total: Number(row?.[`total_${i}`] ?? 0),
+      atTarget: Number(row?.[`at_target_${i}`] ?? 0),
+    }));
+  }
+
+  async countFailingChecks(
+    filter: RollupFilter,
+    limit: number,
+  ): Promise<FailingCheckCount[]> {
+    const rows: Array<{ check_id: string; count: unknown }> =
+      await this.applyRollupFilter(
+        this.db(FAILING_CHECKS).select(
+          'check_id',
+          this.db.raw('count(*) as count'),
+        ),
+        filter,
+      )
+        .where('status', 'fail')
+        .groupBy('check_id')
+        .orderByRaw('count(*) desc, check_id asc')
+        .limit(limit);
+    return rows.map(row => ({
+      checkId: row.check_id,
+      count: Number(row.count),
+    }));
+  }
+
+  async listBlockers(
+    filter: RollupFilter,
+    limit: number,
+  ): Promise<BlockerRecord[]> {
+    const blocking = () =>
+      this.applyRollupFilter(this.db(FAILING_CHECKS), filter).whereNotNull(
+        'failing_since',
+      );
+    const top: Array<{ check_id: string; failing_since: string }> =
+      await blocking()
+        .select('check_id', this.db.raw('min(failing_since) as failing_since'))
+        .groupBy('check_id')
+        .orderByRaw('min(failing_since) asc, count(*) desc, check_id asc')
+        .limit(limit);
+    if (top.length === 0) {
+      return [];
+    }
+    const members: Array<{ check_id: string; entity_ref: string }> =
+      await blocking()
+        .select('check_id', 'entity_ref')
+        .whereIn(
+          'check_id',
+          top.map(t => t.check_id),
+        )
+        .orderBy([
+          { column: 'entity_ref', order: 'asc' },
+          { column: 'program_id', order: 'asc' },
+        ]);
+    const refs = new Map<string, string[]>(top.map(t => [t.check_id, []]));
+    for (const row of members) refs.get(row.check_id)!.push(row.entity_ref);
+    return top.map(t => ({
+      checkId: t.check_id,
+      failingSince: t.failing_since,
+      entityRefs: refs.get(t.check_id)!,
+    }));
   }
 
   private historyQuery(filter: HistoryFilter, refs?: string[]) {

@@ -58,7 +58,8 @@ export interface ScorecardSummaryRecord {
   evaluatedAt: string;
   /** Check id -> status, decoded on first use from the text column. */
   readonly checkStatuses: Record<string, CheckStatus>;
-  failingSince: Record<string, string>;
+  /** Check id -> ISO time it started failing, decoded on first use. */
+  readonly failingSince: Record<string, string>;
   progress: { passed: number; total: number; ratio: number };
   nextPhase?: string;
 }
@@ -74,6 +75,67 @@ export interface ScorecardFilter {
   checkId?: string;
   checkStatus?: CheckStatus;
   stale?: boolean;
+}
+
+/** The scope of a roll-up: one program or all, all owners or some. */
+export interface RollupFilter {
+  programId?: string;
+  /** Owners: any of these refs (a group and its descendants). */
+  owners?: string[];
+}
+
+/** Scorecards in one phase. */
+export interface PhaseCountRecord {
+  phase: string;
+  count: number;
+  /** Of them, how many are stale. */
+  stale: number;
+}
+
+/** One owner's scorecards, counted. */
+export interface TeamRollupRecord {
+  /** Owner entity ref; absent for scorecards without an owner. */
+  owner?: string;
+  services: number;
+  /** Sum over the services of their required checks failing or unknown. */
+  failingChecks: number;
+  stale: number;
+  /** Services per phase id (phases without services left out). */
+  phases: Record<string, number>;
+}
+
+/**
+ * Who is in a wave, as the store can match it: the entity refs the wave
+ * lists and the owners whose services it covers (listed groups with their
+ * descendants), all in full ref form.
+ */
+export interface WaveMembers {
+  entityRefs: string[];
+  owners: string[];
+  /** The phases at or beyond the wave's target phase. */
+  phasesAtTarget: string[];
+}
+
+export interface WaveCountRecord {
+  /** Scorecards of members of the wave. */
+  total: number;
+  /** Of them, those in one of the wave's `phasesAtTarget`. */
+  atTarget: number;
+}
+
+/** A check and how many scorecards fail it. */
+export interface FailingCheckCount {
+  checkId: string;
+  count: number;
+}
+
+/** A required check failing (or unknown) for some scorecards. */
+export interface BlockerRecord {
+  checkId: string;
+  /** The earliest time one of them started failing it. */
+  failingSince: string;
+  /** The entities failing it, sorted. */
+  entityRefs: string[];
 }
 
 export interface HistoryChange {
@@ -146,8 +208,11 @@ export interface MentorNote {
 
 /**
  * Persistence of Mesh Readiness. Writes of evaluation results are batched:
- * `writeScorecards` issues at most two statements for a whole batch (one
- * upsert of the current rows, one insert of the history rows).
+ * `writeScorecards` issues four statements for a batch of up to 500
+ * scorecards (one upsert of the current rows, one delete of their failing
+ * checks, one insert of the history rows, one insert of the failing
+ * checks, which takes one more statement per further 500 failing checks),
+ * whatever the number of entities.
  */
 export interface Store {
   getScorecardStates(
@@ -169,6 +234,40 @@ export interface Store {
   /** Every summary matching the filter (roll-ups, summary, CSV). */
   listAllScorecards(filter: ScorecardFilter): Promise<ScorecardSummaryRecord[]>;
   writeScorecards(writes: ScorecardWrite[]): Promise<void>;
+
+  // Roll-ups, counted by the database ------------------------------------
+
+  /** Scorecards per phase (phases without scorecards left out). */
+  countPhases(filter: RollupFilter): Promise<PhaseCountRecord[]>;
+  /**
+   * Scorecards per owner, ordered by owner (no owner last), one page of
+   * owners with the number of owners in all.
+   */
+  listTeamRollups(
+    filter: { programId?: string },
+    page: { offset: number; limit: number },
+  ): Promise<Page<TeamRollupRecord>>;
+  /**
+   * Members of each wave of one program and how many of them reached the
+   * wave's target, in the order of `waves` (one statement for all).
+   */
+  countWaveMembers(
+    filter: RollupFilter & { programId: string },
+    waves: WaveMembers[],
+  ): Promise<WaveCountRecord[]>;
+  /**
+   * Checks with status `fail` and how many scorecards fail them, most
+   * first (then by check id), at most `limit`.
+   */
+  countFailingChecks(
+    filter: RollupFilter,
+    limit: number,
+  ): Promise<FailingCheckCount[]>;
+  /**
+   * Required checks failing or unknown: failing longest first, then for
+   * the most services, then by check id; at most `limit`.
+   */
+  listBlockers(filter: RollupFilter, limit: number): Promise<BlockerRecord[]>;
   /**
    * One page of (entity, program, phase), ordered by entity and program,
    * after the given key: read in pages so that no single statement or

@@ -20,6 +20,7 @@ const TABLES_BY_MIGRATION: Record<string, string[]> = {
   ],
   // Adds a column and a unique index to an existing table.
   '20261202_attestation_identity.js': [],
+  '20261202_failing_checks.js': ['mesh_readiness_failing_checks'],
 };
 
 async function tablesPresent(knex: Knex, tables: string[]) {
@@ -113,6 +114,91 @@ describe('migrations', () => {
           'identity_key',
         ),
       ).toBe(false);
+      await knex.destroy();
+    });
+
+    it('backfills the failing checks of the scorecards stored before it', async () => {
+      const knex = await databases.init(databaseId);
+      for (const name of [
+        '20261126_attestations_waivers_notes.js',
+        '20261126_scorecards.js',
+        '20261202_attestation_identity.js',
+      ]) {
+        await knex.migrate.up({ directory: migrationsDir, name });
+      }
+      const scorecard = (entityRef: string, owner: string | null) => ({
+        entity_ref: entityRef,
+        program_id: 'istio-adoption',
+        kind: 'component',
+        owner,
+        phase: 'pilot',
+        progress_passed: 1,
+        progress_total: 3,
+        program_version: '1.0.0',
+        facts_hash: 'h',
+        failing_checks: 2,
+        check_statuses:
+          '|cat.owner=fail|k8s.pod.uid=fail|k8s.svc.protocol=unknown|k8s.inject.ns=pass|',
+        // k8s.pod.uid is recommended: failing, but not in failing_since.
+        failing_since: JSON.stringify({
+          'cat.owner': '2026-10-01T00:00:00.000Z',
+          'k8s.svc.protocol': '2026-10-02T00:00:00.000Z',
+        }),
+        facts_timestamp: '2026-11-01T00:00:00.000Z',
+        evaluated_at: '2026-11-01T00:00:00.000Z',
+        checked_at: '2026-11-01T00:00:00.000Z',
+        scorecard: Buffer.from('x'),
+      });
+      // More than one page of the backfill (500).
+      await knex.batchInsert(
+        'mesh_readiness_scorecards',
+        Array.from({ length: 501 }, (_, i) =>
+          scorecard(
+            `component:default/svc-${String(i).padStart(3, '0')}`,
+            i === 0 ? null : 'group:default/team-a',
+          ),
+        ),
+        100,
+      );
+      await knex.migrate.up({
+        directory: migrationsDir,
+        name: '20261202_failing_checks.js',
+      });
+      const rows = await knex('mesh_readiness_failing_checks').orderBy([
+        'entity_ref',
+        'check_id',
+      ]);
+      expect(rows).toHaveLength(501 * 3);
+      expect(rows.slice(0, 3)).toEqual([
+        {
+          entity_ref: 'component:default/svc-000',
+          program_id: 'istio-adoption',
+          check_id: 'cat.owner',
+          owner: null,
+          status: 'fail',
+          failing_since: '2026-10-01T00:00:00.000Z',
+        },
+        {
+          entity_ref: 'component:default/svc-000',
+          program_id: 'istio-adoption',
+          check_id: 'k8s.pod.uid',
+          owner: null,
+          status: 'fail',
+          failing_since: null,
+        },
+        {
+          entity_ref: 'component:default/svc-000',
+          program_id: 'istio-adoption',
+          check_id: 'k8s.svc.protocol',
+          owner: null,
+          status: 'unknown',
+          failing_since: '2026-10-02T00:00:00.000Z',
+        },
+      ]);
+      expect(rows[rows.length - 1]).toMatchObject({
+        entity_ref: 'component:default/svc-500',
+        owner: 'group:default/team-a',
+      });
       await knex.destroy();
     });
   });
