@@ -1,6 +1,9 @@
-import type { Program } from '@mesh-readiness/plugin-mesh-readiness-common';
+import {
+  groupAncestryOf,
+  type Program,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
 import { InputError } from './errors';
-import { phaseReached, resolveTargetPhase } from './targetPhase';
+import { resolveTargetPhase } from './targetPhase';
 
 const program = {
   apiVersion: 'mesh-readiness.io/v1alpha1',
@@ -44,57 +47,56 @@ const program = {
   },
 } as Program;
 
-const entity = (name: string, owner?: string) => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: { name },
-  spec: owner ? { owner } : {},
+const document = (name: string, owner?: string) => ({
+  ref: `component:default/${name}`,
+  entity: {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name },
+    spec: owner ? { owner } : {},
+  },
 });
 
 describe('resolveTargetPhase', () => {
-  it('takes the nearest wave not yet due among the owner group waves', () => {
+  it('takes the first wave by due date whose target is not reached', () => {
     expect(
-      resolveTargetPhase(
-        program,
-        entity('svc', 'team-a'),
-        '2027-01-01T00:00:00Z',
-      ),
-    ).toMatchObject({
-      phase: 'pilot',
-      reason: 'wave w1, due 2027-03-31',
-    });
+      resolveTargetPhase(program, document('svc', 'team-a'), 'not-started'),
+    ).toMatchObject({ phase: 'pilot', reason: 'wave w1, due 2027-03-31' });
     expect(
-      resolveTargetPhase(
-        program,
-        entity('svc', 'group:team-a'),
-        '2027-04-01T00:00:00Z',
-      ).phase,
-    ).toBe('enforce');
+      resolveTargetPhase(program, document('svc', 'group:team-a'), 'pilot'),
+    ).toMatchObject({ phase: 'enforce', reason: 'wave w2, due 2027-09-30' });
   });
 
-  it('keeps the last wave once every wave is past due', () => {
+  it("keeps the last wave's target once every target is reached", () => {
     expect(
-      resolveTargetPhase(
-        program,
-        entity('svc', 'team-a'),
-        '2028-01-01T00:00:00Z',
-      ).phase,
+      resolveTargetPhase(program, document('svc', 'team-a'), 'enforce').phase,
     ).toBe('enforce');
   });
 
   it('finds waves listing the entity itself', () => {
     expect(
-      resolveTargetPhase(program, entity('solo'), '2027-01-01T00:00:00Z').phase,
+      resolveTargetPhase(program, document('solo'), 'not-started').phase,
     ).toBe('expand');
+  });
+
+  it("counts waves of the owner's ancestor groups", () => {
+    const ancestorsOf = groupAncestryOf([
+      {
+        kind: 'Group',
+        metadata: { name: 'team-a-child' },
+        spec: { parent: 'team-a' },
+      },
+    ]);
+    expect(
+      resolveTargetPhase(program, document('svc', 'team-a-child'), 'pilot', {
+        ancestorsOf,
+      }),
+    ).toMatchObject({ phase: 'enforce', reason: 'wave w2, due 2027-09-30' });
   });
 
   it('falls back to the first phase outside any wave', () => {
     expect(
-      resolveTargetPhase(
-        program,
-        entity('svc', 'team-b'),
-        '2027-01-01T00:00:00Z',
-      ),
+      resolveTargetPhase(program, document('svc', 'team-b'), 'not-started'),
     ).toEqual({
       phase: 'pilot',
       reason: 'the first phase; the entity is in no wave',
@@ -103,29 +105,14 @@ describe('resolveTargetPhase', () => {
 
   it('prefers --target-phase and rejects unknown phases', () => {
     expect(
-      resolveTargetPhase(
-        program,
-        entity('svc'),
-        '2027-01-01T00:00:00Z',
-        'enforce',
-      ).phase,
+      resolveTargetPhase(program, document('svc'), 'not-started', {
+        option: 'enforce',
+      }).phase,
     ).toBe('enforce');
     expect(() =>
-      resolveTargetPhase(
-        program,
-        entity('svc'),
-        '2027-01-01T00:00:00Z',
-        'sustain',
-      ),
+      resolveTargetPhase(program, document('svc'), 'not-started', {
+        option: 'sustain',
+      }),
     ).toThrow(InputError);
-  });
-});
-
-describe('phaseReached', () => {
-  it('orders phases as the program lists them, not-started below all', () => {
-    expect(phaseReached(program, 'expand', 'pilot')).toBe(true);
-    expect(phaseReached(program, 'expand', 'expand')).toBe(true);
-    expect(phaseReached(program, 'expand', 'enforce')).toBe(false);
-    expect(phaseReached(program, 'not-started', 'pilot')).toBe(false);
   });
 });

@@ -1,11 +1,11 @@
 import {
-  entityRefOf,
-  NOT_STARTED_PHASE,
-  Program,
-  ProgramWave,
+  type GroupAncestry,
+  type Program,
+  type ProgramWave,
+  waveTargetOf,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { InputError } from './errors';
-import { CatalogEntity, parseRef } from './inputs/catalog';
+import type { CatalogDocument } from './inputs/catalog';
 
 export interface TargetPhase {
   phase: string;
@@ -14,84 +14,63 @@ export interface TargetPhase {
   wave?: ProgramWave;
 }
 
+/** `--target-phase` when the program has that phase, else an InputError. */
+export function checkTargetPhaseOption(
+  program: Program,
+  option: string,
+): string {
+  const phaseIds = program.spec.phases.map(candidate => candidate.id);
+  if (!phaseIds.includes(option)) {
+    throw new InputError(
+      `unknown phase '${option}' for --target-phase; program ${
+        program.metadata.name
+      } has ${phaseIds.join(', ')}`,
+    );
+  }
+  return option;
+}
+
 /**
  * The phase a run must reach to exit 0.
  *
- * `--target-phase` wins. Otherwise the waves of the program the entity
- * belongs to (listed by entity ref, or through its owner Group) decide: the
- * wave with the nearest due date that is today or later — the commitment the
- * team is working toward — or, when every wave is past due, the last one.
- * An entity in no wave must reach the program's first phase (`pilot`).
+ * `--target-phase` wins. Otherwise the entity's wave target, by the rule the
+ * portal uses (common's `waveTargetOf`): of the waves listing the entity or
+ * its owning group or an ancestor of that group, the first by due date whose
+ * target phase the entity has not reached yet, else the last one. An entity
+ * in no wave must reach the program's first phase. `ancestorsOf` gives a
+ * group's ancestors (check builds it from the Group entities of the catalog
+ * file it reads).
  */
 export function resolveTargetPhase(
   program: Program,
-  entity: CatalogEntity,
-  now: string,
-  option?: string,
+  document: Pick<CatalogDocument, 'entity' | 'ref'>,
+  phase: string,
+  options: { option?: string; ancestorsOf?: GroupAncestry } = {},
 ): TargetPhase {
-  const phaseIds = program.spec.phases.map(phase => phase.id);
-  if (option !== undefined) {
-    if (!phaseIds.includes(option)) {
-      throw new InputError(
-        `unknown phase '${option}' for --target-phase; program ${
-          program.metadata.name
-        } has ${phaseIds.join(', ')}`,
-      );
-    }
-    return { phase: option, reason: '--target-phase' };
-  }
-  const waves = wavesOf(program, entity).sort((a, b) =>
-    a.dueDate.localeCompare(b.dueDate),
-  );
-  const today = now.slice(0, 10);
-  const wave =
-    waves.find(candidate => candidate.dueDate >= today) ??
-    waves[waves.length - 1];
-  if (wave) {
+  if (options.option !== undefined) {
     return {
-      phase: wave.targetPhase,
-      reason: `wave ${wave.id}, due ${wave.dueDate}`,
-      wave,
+      phase: checkTargetPhaseOption(program, options.option),
+      reason: '--target-phase',
+    };
+  }
+  const owner = document.entity.spec?.owner;
+  const target = waveTargetOf(program, {
+    entityRef: document.ref,
+    ownerRef: typeof owner === 'string' ? owner : undefined,
+    ancestorsOf: options.ancestorsOf,
+    phase,
+  });
+  if (target) {
+    return {
+      phase: target.targetPhase,
+      reason: `wave ${target.wave.id}, due ${target.dueDate}`,
+      wave: target.wave,
     };
   }
   return {
-    phase: phaseIds[0],
+    phase: program.spec.phases[0].id,
     reason: 'the first phase; the entity is in no wave',
   };
 }
 
-function wavesOf(program: Program, entity: CatalogEntity): ProgramWave[] {
-  const ref = entityRefOf(entity).toLocaleLowerCase('en-US');
-  const owner =
-    typeof entity.spec?.owner === 'string' && entity.spec.owner !== ''
-      ? safeRef(entity.spec.owner, 'group')
-      : undefined;
-  return program.spec.waves.filter(wave => {
-    const entities = (wave.entities ?? []).map(member =>
-      safeRef(member, 'component'),
-    );
-    const groups = (wave.groups ?? []).map(member => safeRef(member, 'group'));
-    return (
-      entities.includes(ref) || (owner !== undefined && groups.includes(owner))
-    );
-  });
-}
-
-function safeRef(text: string, defaultKind: string): string | undefined {
-  try {
-    return parseRef(text, defaultKind).toLocaleLowerCase('en-US');
-  } catch {
-    return undefined;
-  }
-}
-
-/** Whether `phase` is `target` or beyond, in the program's phase order. */
-export function phaseReached(
-  program: Program,
-  phase: string,
-  target: string,
-): boolean {
-  const order = program.spec.phases.map(candidate => candidate.id);
-  const reached = phase === NOT_STARTED_PHASE ? -1 : order.indexOf(phase);
-  return reached >= order.indexOf(target);
-}
+export { phaseReached } from '@mesh-readiness/plugin-mesh-readiness-common';

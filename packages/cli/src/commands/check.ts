@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import {
   buildCiEvaluationFacts,
   evaluate,
+  groupAncestryOf,
   ManifestFile,
   Program,
   parseManifests,
@@ -24,7 +25,11 @@ import {
   loadProgramOption,
 } from '../inputs/programs';
 import { repositoryOf } from '../inputs/safeFiles';
-import { phaseReached, resolveTargetPhase } from '../targetPhase';
+import {
+  checkTargetPhaseOption,
+  phaseReached,
+  resolveTargetPhase,
+} from '../targetPhase';
 import { CLI_VERSION } from '../version';
 import type { CommandIo } from './io';
 import { oneOf, parseOptions } from './parseOptions';
@@ -120,12 +125,11 @@ export function runCheck(args: string[], io: CommandIo): number {
       { location: { file: document.file, line: document.line } },
     );
   }
-  const target = resolveTargetPhase(
-    loaded.program,
-    document.entity,
-    now,
-    values['target-phase'],
-  );
+  const targetOption = values['target-phase'];
+  if (targetOption !== undefined) {
+    // Refuse an unknown --target-phase before reading anything else.
+    checkTargetPhaseOption(loaded.program, targetOption);
+  }
 
   const patterns = manifestPatterns(
     [...(values.manifests ?? []), ...positionals],
@@ -163,6 +167,12 @@ export function runCheck(args: string[], io: CommandIo): number {
   });
   const scorecard = evaluate(loaded.program, facts);
   warnAboutUnreportedManifestProblems(loaded.program, manifests, io);
+  // The wave target depends on the phase reached (the first wave whose
+  // target is not reached yet), so it is known only after the evaluation.
+  const target = resolveTargetPhase(loaded.program, document, scorecard.phase, {
+    option: targetOption,
+    ancestorsOf: groupAncestryOf(catalog.documents.map(d => d.entity)),
+  });
   const reached = phaseReached(loaded.program, scorecard.phase, target.phase);
   const report: CheckReport = {
     scorecard,
