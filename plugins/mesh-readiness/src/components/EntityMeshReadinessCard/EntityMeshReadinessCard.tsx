@@ -7,7 +7,7 @@ import {
 } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { useEntityScorecard } from '../../hooks/useEntityScorecard';
-import { entityRefOf } from '../shared/entityRefOf';
+import { entityRefOf } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { formatDateTime } from '../shared/formatDate';
 import {
   MANIFESTS_ANNOTATION,

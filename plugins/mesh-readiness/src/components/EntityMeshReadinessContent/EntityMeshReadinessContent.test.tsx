@@ -16,6 +16,7 @@ import {
   history,
   storedScorecard,
   waivers,
+  programs,
 } from '../../__testUtils__/fixtures';
 import { renderPluginView } from '../../__testUtils__/renderPluginView';
 import { EntityMeshReadinessContent } from './EntityMeshReadinessContent';
@@ -155,6 +156,24 @@ describe('EntityMeshReadinessContent', () => {
     expect(
       await screen.findByText(/2 recorded changes since/),
     ).toBeInTheDocument();
+  });
+
+  it("shows the entity's wave target in the header", async () => {
+    serveEntity(server);
+    server.use(
+      rest.get(`${BASE_URL}/programs`, (_req, res, ctx) =>
+        res(ctx.json({ items: programs })),
+      ),
+    );
+    await renderPluginView(<EntityMeshReadinessContent />, {
+      entity: componentEntity,
+    });
+
+    // Wave 1 names the owner, team-a; the stored phase is Pilot.
+    expect(
+      await screen.findByText(/^Expand by .*: 1 phase to go$/),
+    ).toHaveAttribute('data-target-phase', 'expand');
+    expect(screen.getByText(/^Wave target:/)).toHaveTextContent('Wave 1');
   });
 
   it('attests a checklist item from a labelled, keyboard-usable dialog', async () => {

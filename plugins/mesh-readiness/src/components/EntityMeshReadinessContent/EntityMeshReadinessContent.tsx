@@ -20,13 +20,17 @@ import {
 } from '../../api/MeshReadinessApi';
 import { useEntityPermissions } from '../../hooks/useEntityPermissions';
 import { waitForReEvaluation } from '../../hooks/waitForReEvaluation';
-import { entityRefOf } from '../shared/entityRefOf';
+import { entityRefOf } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { formatDateTime } from '../shared/formatDate';
 import {
   MANIFESTS_ANNOTATION,
   ManifestsAnnotationHelp,
 } from '../shared/ManifestsAnnotationHelp';
 import { PhaseHeadline } from '../shared/PhaseHeadline';
+import { useWaveTarget } from '../shared/useWaveTarget';
+import { WaveTargetText } from '../shared/WaveTargetText';
+import { usePrograms } from '../../hooks/usePrograms';
+import { phaseTitleFn } from '../../hooks/usePhaseTitles';
 import { StaleNotice } from '../shared/StaleNotice';
 import { AttestDialog, AttestInput } from './AttestDialog';
 import { attestAvailability, heldRolesFor } from './attestAvailability';
@@ -60,6 +64,8 @@ export function EntityMeshReadinessContent(
   const api = useApi(meshReadinessApiRef);
   const alertApi = useApi(alertApiRef);
   const permissions = useEntityPermissions(entityRef);
+  const programs = usePrograms();
+  const waveTarget = useWaveTarget(programs);
 
   const scorecardState = useAsyncRetry(
     () => api.getEntityScorecard(entityRef),
@@ -258,6 +264,21 @@ export function EntityMeshReadinessContent(
           <Box display="flex" flexDirection="column" gridGap={16}>
             <StaleNotice stored={stored} />
             <PhaseHeadline scorecard={scorecard} />
+            <Typography variant="body2" component="div">
+              Wave target:{' '}
+              <WaveTargetText
+                target={waveTarget({
+                  entityRef,
+                  owner:
+                    typeof entity.spec?.owner === 'string'
+                      ? entity.spec.owner
+                      : undefined,
+                  programId: scorecard.programId,
+                  phase: scorecard.phase,
+                })}
+                phaseTitle={phaseTitleFn(programs)}
+              />
+            </Typography>
             <Box
               display="flex"
               alignItems="center"

@@ -107,6 +107,47 @@ describe('GroupMeshReadinessCard', () => {
     ).toBeInTheDocument();
   });
 
+  it("gives a child group's service the wave of the parent group", async () => {
+    // Wave 1 names team-a; the ledger belongs to a child group of team-a.
+    server.use(
+      rest.get(rollupPath, (_req, res, ctx) =>
+        res(
+          ctx.json({
+            ...groupRollup,
+            services: [
+              {
+                ...groupRollup.services[1],
+                owner: 'group:default/team-a-ledger',
+                phase: 'pilot',
+              },
+            ],
+          }),
+        ),
+      ),
+      rest.get(historyPath, (_req, res, ctx) =>
+        res(ctx.json({ items: [], totalCount: 0, offset: 0, limit: 500 })),
+      ),
+    );
+    await renderPluginView(<GroupMeshReadinessCard />, {
+      entity: groupEntity,
+      catalogEntities: [
+        {
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'Group',
+          metadata: { name: 'team-a-ledger', namespace: 'default' },
+          spec: { type: 'team', parent: 'team-a', children: [] },
+        },
+      ],
+    });
+
+    const table = await screen.findByRole('table', { name: 'Team services' });
+    const row = within(table).getAllByRole('row')[1];
+    expect(
+      await within(row).findByText(/^Expand by .*: 1 phase to go$/),
+    ).toBeInTheDocument();
+    expect(within(row).getByText('Wave 1')).toBeInTheDocument();
+  });
+
   it('says when no service of the team has a scorecard', async () => {
     server.use(
       rest.get(rollupPath, (_req, res, ctx) =>

@@ -12,13 +12,13 @@ import { meshReadinessApiRef } from '../../api/MeshReadinessApi';
 import { phaseTitleFn } from '../../hooks/usePhaseTitles';
 import { usePrograms } from '../../hooks/usePrograms';
 import { BlockersList } from '../shared/BlockersList';
-import { entityRefOf } from '../shared/entityRefOf';
+import { entityRefOf } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { PhaseDistribution } from '../shared/PhaseDistribution';
 import { RegressionsList } from '../shared/RegressionsList';
 import { ServicesTable } from '../shared/ServicesTable';
 import { serviceTrends } from '../shared/trends';
 import { WaveProgressList } from '../shared/WaveProgressList';
-import { waveTargetFor } from '../shared/waveTargets';
+import { useWaveTarget } from '../shared/useWaveTarget';
 
 const TREND_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
 
@@ -39,6 +39,7 @@ export function GroupMeshReadinessCard(props: GroupMeshReadinessCardProps) {
   const api = useApi(meshReadinessApiRef);
   const programs = usePrograms();
   const phaseTitle = phaseTitleFn(programs);
+  const waveTarget = useWaveTarget(programs);
   const { value, loading, error } = useAsyncRetry(async () => {
     const [rollup, history] = await Promise.all([
       api.getGroupRollup(groupRef),
@@ -85,7 +86,7 @@ export function GroupMeshReadinessCard(props: GroupMeshReadinessCardProps) {
           services={rollup.services}
           phaseTitle={phaseTitle}
           trends={trends}
-          waveTarget={service => waveTargetFor(service, programs)}
+          waveTarget={waveTarget}
           ariaLabel="Team services"
         />
         <Box>

@@ -10,8 +10,8 @@ import type { PhaseTitleFn } from '../../hooks/usePhaseTitles';
 import { PhaseBadge } from './PhaseBadge';
 import { TrendIcon } from './TrendIcon';
 import type { Trend } from './trends';
-import { formatDate } from './formatDate';
-import type { WaveTarget } from './waveTargets';
+import type { WaveTarget } from '@mesh-readiness/plugin-mesh-readiness-common';
+import { WaveTargetText } from './WaveTargetText';
 
 /** A team's services with phase, progress, failing checks and trend. */
 export function ServicesTable(props: {
@@ -90,30 +90,5 @@ export function ServicesTable(props: {
         ))}
       </TableBody>
     </Table>
-  );
-}
-
-function WaveTargetText(props: {
-  target: WaveTarget | undefined;
-  phaseTitle: (phase: string) => string;
-}) {
-  const { target, phaseTitle } = props;
-  if (!target) {
-    return <>—</>;
-  }
-  let status = 'reached';
-  if (!target.reached) {
-    status =
-      target.phasesToGo === 1
-        ? '1 phase to go'
-        : `${target.phasesToGo} phases to go`;
-  }
-  return (
-    <>
-      {phaseTitle(target.targetPhase)} by {formatDate(target.dueDate)}: {status}
-      <Typography variant="caption" color="textSecondary" component="div">
-        {target.waveTitle}
-      </Typography>
-    </>
   );
 }

@@ -1,8 +1,6 @@
 import { phaseTitle, titleCase, withoutEvidenceText } from './phases';
 import { templatePath } from './templates';
 import { serviceTrends } from './trends';
-import { waveTargetFor } from './waveTargets';
-import { programs } from '../../__testUtils__/fixtures';
 import { storedScorecard, history } from '../../__testUtils__/fixtures';
 import { historySeries } from '../EntityMeshReadinessContent/historySeries';
 
@@ -134,88 +132,5 @@ describe('serviceTrends', () => {
     expect(trends.get('b')).toBe('up');
     expect(trends.has('c')).toBe(false);
     expect(trends.has('d')).toBe(false);
-  });
-});
-
-describe('waveTargetFor', () => {
-  const program = programs[0];
-  const withWaves = [
-    {
-      ...program,
-      program: {
-        ...program.program!,
-        spec: {
-          ...program.program!.spec,
-          waves: [
-            {
-              id: 'late',
-              title: 'Enforcement',
-              targetPhase: 'enforce',
-              dueDate: '2027-09-30',
-              groups: ['group:default/team-a'],
-            },
-            {
-              id: 'early',
-              title: 'Pilot wave',
-              targetPhase: 'pilot',
-              dueDate: '2027-03-31',
-              entities: ['component:default/payments'],
-            },
-          ],
-        },
-      },
-    },
-  ];
-  const service = {
-    entityRef: 'component:default/payments',
-    owner: 'group:default/team-a',
-    programId: 'istio-adoption',
-    phase: 'pilot',
-  };
-
-  it('picks the first wave due whose target is not reached', () => {
-    expect(waveTargetFor(service, withWaves)).toEqual({
-      waveTitle: 'Enforcement',
-      targetPhase: 'enforce',
-      dueDate: '2027-09-30',
-      reached: false,
-      phasesToGo: 2,
-    });
-  });
-
-  it('reports the last wave as reached when every target is', () => {
-    expect(
-      waveTargetFor({ ...service, phase: 'sustain' }, withWaves),
-    ).toMatchObject({
-      waveTitle: 'Enforcement',
-      reached: true,
-      phasesToGo: 0,
-    });
-  });
-
-  it('matches short group refs and leaves services without a wave alone', () => {
-    expect(
-      waveTargetFor(
-        {
-          ...service,
-          entityRef: 'component:default/other',
-          phase: 'not-started',
-        },
-        programs,
-      ),
-    ).toMatchObject({ waveTitle: 'Wave 1', reached: false, phasesToGo: 2 });
-    expect(
-      waveTargetFor(
-        {
-          ...service,
-          owner: 'group:default/team-b',
-          entityRef: 'component:default/x',
-        },
-        programs,
-      ),
-    ).toBeUndefined();
-    expect(
-      waveTargetFor({ ...service, programId: 'unknown' }, programs),
-    ).toBeUndefined();
   });
 });
