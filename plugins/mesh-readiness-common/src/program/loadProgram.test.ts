@@ -629,6 +629,31 @@ describe('loadProgram', () => {
     );
   });
 
+  it('refuses an alias loop without following it', () => {
+    const text = edit(
+      BASE,
+      '      remediation: Name the port or set appProtocol.\n',
+      '      remediation: Name the port or set appProtocol.\n      params: &loop\n        again: *loop\n',
+    );
+    expectOnly(
+      text,
+      29,
+      9,
+      'spec.checks[0].params',
+      /^cannot be read: .*alias loop/,
+    );
+  });
+
+  it('names the first entry of a value listed twice', () => {
+    expectOnly(
+      edit(BASE, 'kinds: [Component]', 'kinds: [Component, Component]'),
+      10,
+      24,
+      'spec.appliesTo.kinds[1]',
+      /^"Component" is listed twice \(first at spec.appliesTo.kinds\[0\]\)$/,
+    );
+  });
+
   it('rejects a document that is not a mapping', () => {
     expectOnly(
       '- a\n- b\n',

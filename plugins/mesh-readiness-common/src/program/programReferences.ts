@@ -1,13 +1,23 @@
 /*
  * Rules that relate several parts of a program: unique ids, references to
  * phases, playbooks and templates, the order of phases and waves, the
- * analyzers the engine knows, template fragments. They run on the (possibly
- * partial) value the shape walker built, so that one pass reports every
- * problem; holes left by invalid entries are skipped.
+ * analyzers the engine knows, template fragments. They run on the program
+ * with the parts the schema refused left out (./loadProgram.ts), so that one
+ * pass reports every problem; holes left by invalid entries are skipped.
  */
 import { parseAllDocuments } from 'yaml';
+import { closestNames } from '../schema/issues';
 import type { EvidenceSource, MeshFlavour } from '../types';
-import { closestNames, ShapeWalker } from './shapeWalker';
+
+/** Where the rules report problems; paths are YAML paths of the program. */
+export interface ProgramProblemSink {
+  /** Adds a problem at the node of `path`. */
+  reportAt(path: string, message: string): void;
+  /** The 1-based line of the node at `path`. */
+  lineOf(path: string): number;
+  /** Whether the document gives a value at `path` (valid or not). */
+  has(path: string): boolean;
+}
 
 /** What validation needs to know about an analyzer of the engine. */
 export interface AnalyzerDescriptor {
@@ -44,7 +54,7 @@ interface ProgramDraft {
 
 export function checkProgramReferences(
   draft: ProgramDraft,
-  walker: ShapeWalker,
+  walker: ProgramProblemSink,
   analyzers: readonly AnalyzerDescriptor[],
 ): void {
   const spec = draft.spec;
@@ -174,7 +184,7 @@ export function checkProgramReferences(
     // A list present in the YAML but without a value was already reported
     // as a wrong type; do not add an "empty cohort" problem on top.
     const unreadable = (list: unknown[] | undefined, field: string) =>
-      list === undefined && walker.nodes.has(`${path}.${field}`);
+      list === undefined && walker.has(`${path}.${field}`);
     if (
       (groups?.length ?? 0) + (entities?.length ?? 0) === 0 &&
       !unreadable(groups, 'groups') &&
@@ -193,7 +203,7 @@ export function checkProgramReferences(
 
 /** Reports every repeated id; returns the set of ids seen. */
 function checkUniqueIds(
-  walker: ShapeWalker,
+  walker: ProgramProblemSink,
   collections: Array<[string, Partial[] | undefined]>,
   what: string,
 ): Set<string> {
@@ -221,7 +231,10 @@ function checkUniqueIds(
   return new Set(first.keys());
 }
 
-function checkPhaseOrder(walker: ShapeWalker, phases: Partial[] | undefined) {
+function checkPhaseOrder(
+  walker: ProgramProblemSink,
+  phases: Partial[] | undefined,
+) {
   let lastRank = -1;
   let lastId = '';
   (phases ?? []).forEach((phase, index) => {
@@ -248,7 +261,7 @@ function checkPhaseOrder(walker: ShapeWalker, phases: Partial[] | undefined) {
 }
 
 function checkAnalyzer(
-  walker: ShapeWalker,
+  walker: ProgramProblemSink,
   path: string,
   check: Record<string, unknown>,
   mesh: string | undefined,
@@ -296,12 +309,12 @@ function checkAnalyzer(
 }
 
 function checkTemplate(
-  walker: ShapeWalker,
+  walker: ProgramProblemSink,
   path: string,
   template: Record<string, unknown>,
 ) {
-  const hasRef = walker.nodes.has(`${path}.templateRef`);
-  const hasFragment = walker.nodes.has(`${path}.fragment`);
+  const hasRef = walker.has(`${path}.templateRef`);
+  const hasFragment = walker.has(`${path}.fragment`);
   // Both may be given: the fragment is then what the portal shows where the
   // Scaffolder template is not in the catalog (an app that has not
   // registered the templates).
@@ -337,7 +350,7 @@ function checkTemplate(
  * phase cannot be due before an earlier one.
  */
 function checkWaveOrder(
-  walker: ShapeWalker,
+  walker: ProgramProblemSink,
   waves: Partial[] | undefined,
   phaseOrder: Map<string, number>,
 ) {

@@ -1,0 +1,21 @@
+export { domainSchemas } from './registry';
+export type { DomainSchemaMeta } from './registry';
+export * from './vocabulary';
+export * from './program';
+export * from './attestation';
+export * from './scorecard';
+export * from './facts';
+export * from './ciExport';
+export {
+  closestNames,
+  describeValue,
+  explainSchemaIssues,
+  formatSchemaPath,
+  valueAt,
+} from './issues';
+export type {
+  DescribeFound,
+  SchemaPath,
+  SchemaProblem,
+  SchemaProblemAnchor,
+} from './issues';

@@ -1,0 +1,177 @@
+/*
+ * The scorecard: what the engine returns for one entity under one program,
+ * what the backend stores and the API serves.
+ */
+import { z } from 'zod';
+import { attestationSummarySchema, waiverSummarySchema } from './attestation';
+import { programPlaybookSchema, programTemplateSchema } from './program';
+import { component } from './registry';
+import {
+  attestorRoleSchema,
+  checklistStatusSchema,
+  checkStatusSchema,
+  evidenceSourceSchema,
+  meshFlavourSchema,
+  severitySchema,
+} from './vocabulary';
+
+/**
+ * A Kubernetes / mesh object named as users know it.
+ *
+ * @public
+ */
+export const resourceRefSchema = component(
+  z.object({
+    kind: z.string(),
+    name: z.string(),
+    namespace: z.string().optional(),
+    apiVersion: z.string().optional(),
+  }),
+  'ResourceRef',
+);
+
+/**
+ * One piece of evidence behind a check result.
+ *
+ * @public
+ */
+export const findingSchema = component(
+  z.object({
+    /** `fail` / `warn` findings explain a gap; `pass` ones show the proof. */
+    level: z.enum(['pass', 'fail', 'warn', 'info']),
+    message: z.string(),
+    resource: resourceRefSchema.optional(),
+    /** Manifest file path and 1-based line of the resource / field. */
+    file: z.string().optional(),
+    line: z.int().optional(),
+    /** Browsable URL of the file (from ManifestFile.url), when known. */
+    url: z.string().optional(),
+    /** Upstream rule code, e.g. `IST0118`. */
+    code: z.string().optional(),
+    remediation: z.string().optional(),
+  }),
+  'Finding',
+);
+
+/** @public */
+export const checkResultSchema = component(
+  z.object({
+    checkId: z.string(),
+    title: z.string(),
+    phase: z.string(),
+    severity: severitySchema,
+    evidence: z.array(evidenceSourceSchema),
+    status: checkStatusSchema,
+    /** One-line summary (for unknown / not-evaluated: the reason). */
+    summary: z.string(),
+    findings: z.array(findingSchema),
+    remediation: z.string(),
+    playbook: programPlaybookSchema.optional(),
+    template: programTemplateSchema.optional(),
+    /** The waiver that turned a failure into `waived`. */
+    waiver: waiverSummarySchema.optional(),
+  }),
+  'CheckResult',
+);
+
+/** @public */
+export const checklistResultSchema = component(
+  z.object({
+    itemId: z.string(),
+    title: z.string(),
+    description: z.string(),
+    phase: z.string(),
+    severity: severitySchema,
+    roles: z.array(attestorRoleSchema),
+    status: checklistStatusSchema,
+    attestation: attestationSummarySchema.optional(),
+    waiver: waiverSummarySchema.optional(),
+    playbook: programPlaybookSchema.optional(),
+    template: programTemplateSchema.optional(),
+  }),
+  'ChecklistResult',
+);
+
+/** @public */
+export const phaseSummarySchema = component(
+  z.object({
+    id: z.string(),
+    title: z.string(),
+    /** All required checks and checklist items of this phase pass. */
+    complete: z.boolean(),
+    requiredTotal: z.int(),
+    requiredPassed: z.int(),
+    /** Required checks not evaluated for lack of a connected source. */
+    notEvaluated: z.int(),
+  }),
+  'PhaseSummary',
+);
+
+/** @public */
+export const nextStepSchema = component(
+  z.object({
+    kind: z.enum(['check', 'checklist']),
+    itemId: z.string(),
+    title: z.string(),
+    phase: z.string(),
+    severity: severitySchema,
+    status: z.union([checkStatusSchema, checklistStatusSchema]),
+    remediation: z.string().optional(),
+    playbook: programPlaybookSchema.optional(),
+    template: programTemplateSchema.optional(),
+  }),
+  'NextStep',
+);
+
+/**
+ * Required items of the next phase passed / total.
+ *
+ * @public
+ */
+export const progressSchema = component(
+  z.object({
+    passed: z.int(),
+    total: z.int(),
+    ratio: z.number(),
+  }),
+  'Progress',
+);
+
+/** @public */
+export const scorecardSchema = component(
+  z.object({
+    entityRef: z.string(),
+    programId: z.string(),
+    programVersion: z.string(),
+    mesh: meshFlavourSchema,
+    /** Highest complete phase id, or `not-started`. */
+    phase: z.string(),
+    /** The phase after `phase`, or undefined when the last one is reached. */
+    nextPhase: z.string().optional(),
+    progress: progressSchema,
+    phases: z.array(phaseSummarySchema),
+    checks: z.array(checkResultSchema),
+    checklist: z.array(checklistResultSchema),
+    /** Failing items, ordered by phase then severity then id. */
+    nextSteps: z.array(nextStepSchema),
+    /**
+     * Evidence sources not connected in this installation; a phase reached
+     * without them is shown as "without cluster and metrics evidence".
+     */
+    notConnected: z.array(evidenceSourceSchema),
+    /** Hash of the facts the verdict was computed from (hex). */
+    factsHash: z.string(),
+    /** When the facts were read (newest source fetch) and when evaluated. */
+    factsTimestamp: z.string(),
+    evaluatedAt: z.string(),
+    /**
+     * The earliest instant after `evaluatedAt` at which the same facts give
+     * another verdict (a waiver or an attestation in use expires). The facts
+     * hash ignores the clock, so re-evaluate at this time even when the hash
+     * is unchanged. Absent when nothing in the verdict expires.
+     */
+    validUntil: z.string().optional(),
+  }),
+  'Scorecard',
+  "The engine's verdict for one entity under one program.",
+);
