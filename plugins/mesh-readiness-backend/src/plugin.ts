@@ -30,13 +30,7 @@ import { normaliseRef } from './service/OrgModel';
 import { ReadinessQueries } from './service/ReadinessQueries';
 import { ReadinessWorkflows } from './service/ReadinessWorkflows';
 import { readAttestorRoleGroups } from './service/AttestorRoles';
-import {
-  AUDITED_WRITE_PATHS,
-  createPluginErrorHandler,
-  createRequestBodyParser,
-  createRouter,
-} from './service/router';
-import { createPlaybooksRouter } from './service/playbooksRouter';
+import { AUDITED_WRITE_PATHS, createRouter } from './service/router';
 import { PlaybookLibrary } from './playbooks/PlaybookLibrary';
 import { loadSeed } from './service/SeedLoader';
 
@@ -141,9 +135,18 @@ export const meshReadinessPlugin = createBackendPlugin({
           statelessPool,
         });
         const queries = new ReadinessQueries(store, programs, snapshot);
+        const approverGroupRaw = root?.getOptionalString(
+          'waivers.approverGroup',
+        );
+        const approverGroup = approverGroupRaw
+          ? normaliseRef(approverGroupRaw, 'group')
+          : undefined;
         const workflows = new ReadinessWorkflows(store, programs, evaluation, {
           maxWaiverDays:
             root?.getOptionalNumber('waivers.maxDurationDays') ?? 365,
+          approverGroup,
+          groupMentors: async groupRef =>
+            (await queries.group(groupRef))?.mentors,
           onRefreshError: (entityRef, error) =>
             logger.warn(
               `Mesh Readiness: re-evaluation of ${entityRef} failed: ${error.message}`,
@@ -174,29 +177,12 @@ export const meshReadinessPlugin = createBackendPlugin({
           await loadSeed({ file: seedFile, store, logger });
         }
 
-        const approverGroupRaw = root?.getOptionalString(
-          'waivers.approverGroup',
-        );
-        const approverGroup = approverGroupRaw
-          ? normaliseRef(approverGroupRaw, 'group')
-          : undefined;
-
         // Writes authenticate inside the plugin, after their audit event is
         // created, so that refused writes (401) are audited too; the router
         // requires credentials on every route of these paths itself.
         for (const path of AUDITED_WRITE_PATHS) {
           httpRouter.addAuthPolicy({ path, allow: 'unauthenticated' });
         }
-        // Before every router of the plugin: bodies with their limits.
-        httpRouter.use(createRequestBodyParser(config));
-        // The shipped playbooks, so that the shipped programs' links work
-        // without a TechDocs site (mounted before the main router).
-        httpRouter.use(
-          await createPlaybooksRouter({
-            httpAuth,
-            playbooks: PlaybookLibrary.fromCommonPackage(),
-          }),
-        );
         httpRouter.use(
           await createRouter({
             config,
@@ -207,20 +193,19 @@ export const meshReadinessPlugin = createBackendPlugin({
             permissions,
             auditor,
             catalog,
-            store,
             programs,
             evaluation,
             queries,
             workflows,
+            // The shipped playbooks, so that the shipped programs' links
+            // work without a TechDocs site.
+            playbooks: PlaybookLibrary.fromCommonPackage(),
             rateLimits: readRateLimits(root),
-            approverGroup,
             roleGroups: readAttestorRoleGroups(
               root?.getOptionalConfig('roles'),
             ),
           }),
         );
-        // After every router of the plugin: its error handler.
-        httpRouter.use(createPluginErrorHandler(logger));
 
         await scheduler.scheduleTask({
           id: 'mesh-readiness-program-reload',

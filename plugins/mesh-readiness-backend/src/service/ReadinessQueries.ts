@@ -1,9 +1,13 @@
 import {
   NOT_STARTED_PHASE,
+  type Attestation,
   type Program,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import type {
+  AttestationFilter,
   HistoryRecord,
+  MentorNote,
+  ScorecardFilter,
   ScorecardRecord,
   ScorecardSummaryRecord,
   Store,
@@ -17,12 +21,14 @@ const REGRESSION_WINDOW_DAYS = 30;
 const MAX_BLOCKERS = 10;
 const MAX_TOP_FAILING = 10;
 
-export interface PhaseCount {
+// Type aliases, not interfaces: the typed router's response types have
+// index signatures, which only aliases satisfy implicitly.
+export type PhaseCount = {
   phase: string;
   count: number;
-}
+};
 
-export interface WaveProgress {
+export type WaveProgress = {
   id: string;
   title: string;
   programId: string;
@@ -31,7 +37,7 @@ export interface WaveProgress {
   total: number;
   atTarget: number;
   ratio: number;
-}
+};
 
 /** The API shape of a summary row. */
 export function toScorecardSummary(row: ScorecardSummaryRecord) {
@@ -75,7 +81,11 @@ export function toHistoryEntry(record: HistoryRecord) {
     at: record.at,
     phase: record.phase,
     ...(record.previousPhase ? { previousPhase: record.previousPhase } : {}),
-    changes: record.changes,
+    changes: record.changes.map(change => ({
+      itemId: change.itemId,
+      ...(change.from !== undefined ? { from: change.from } : {}),
+      to: change.to,
+    })),
   };
 }
 
@@ -391,6 +401,82 @@ export class ReadinessQueries {
       );
     }
     return `${lines.join('\r\n')}\r\n`;
+  }
+
+  /** A page of scorecard summaries matching the filter, in the API's shape. */
+  async scorecardPage(
+    filter: ScorecardFilter,
+    page: { offset: number; limit: number },
+  ) {
+    const found = await this.store.listScorecards(filter, page);
+    return {
+      items: found.items.map(toScorecardSummary),
+      totalCount: found.totalCount,
+    };
+  }
+
+  /**
+   * The stored scorecard of an entity under a program, or under the
+   * program it was evaluated with last when none is named.
+   */
+  async scorecard(
+    entityRef: string,
+    programId?: string,
+  ): Promise<ScorecardRecord | undefined> {
+    return this.store.getScorecard(entityRef, programId);
+  }
+
+  /** A page of an entity's phase history, newest first. */
+  async entityHistory(
+    entityRef: string,
+    programId: string | undefined,
+    page: { offset: number; limit: number },
+  ) {
+    const found = await this.store.listHistory(
+      { entityRefs: [entityRef], programId },
+      page,
+    );
+    return {
+      items: found.items.map(toHistoryEntry),
+      totalCount: found.totalCount,
+    };
+  }
+
+  /**
+   * A page of the phase history of every entity a group owns (child groups
+   * included), or undefined when the group is not a known Group.
+   */
+  async groupHistory(
+    groupRef: string,
+    programId: string | undefined,
+    page: { offset: number; limit: number },
+  ) {
+    const group = await this.group(groupRef);
+    if (!group) return undefined;
+    const rows = await this.store.listAllScorecards({
+      owners: group.groups,
+      programId,
+    });
+    if (rows.length === 0) return { items: [], totalCount: 0 };
+    const found = await this.store.listHistory(
+      { entityRefs: rows.map(r => r.entityRef), programId },
+      page,
+    );
+    return {
+      items: found.items.map(toHistoryEntry),
+      totalCount: found.totalCount,
+    };
+  }
+
+  /** Attestations matching the filter. */
+  async attestations(filter: AttestationFilter): Promise<Attestation[]> {
+    return this.store.listAttestations(filter);
+  }
+
+  /** The notes on a group, or undefined when it is not a known Group. */
+  async mentorNotes(groupRef: string): Promise<MentorNote[] | undefined> {
+    if (!(await this.group(groupRef))) return undefined;
+    return this.store.listMentorNotes(groupRef);
   }
 
   /** Every mentor with the groups they mentor. */

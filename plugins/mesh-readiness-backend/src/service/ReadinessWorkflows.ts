@@ -51,6 +51,38 @@ export interface WaiverRequest {
   expiresAt: string;
 }
 
+/** The decisions on a waiver after it was requested. */
+export type WaiverDecision = 'approve' | 'reject' | 'revoke';
+
+/**
+ * Who decides on a waiver. Their rights are asked only when the decision
+ * needs them: a requester withdrawing their own request needs none.
+ */
+export interface WaiverDecider {
+  userEntityRef: string;
+  /**
+   * Throws (NotAllowedError) unless the permission policy lets the decider
+   * approve, reject or revoke waivers of the entity.
+   */
+  authorizeDecision(entityRef: string): Promise<void>;
+  /** The decider's user and group refs (read when an approver group is set). */
+  ownershipEntityRefs(): Promise<string[]>;
+}
+
+/** Who revokes an attestation; their rights are asked as the rule needs them. */
+export interface AttestationRevoker {
+  userEntityRef: string;
+  /**
+   * Throws (NotAllowedError) unless the permission policy lets the revoker
+   * attest on the entity (what an author needs to revoke their own).
+   */
+  authorizeAttest(entityRef: string): Promise<void>;
+  /** Whether the revoker is a platform admin (who may revoke anyone's). */
+  isPlatformAdmin(): Promise<boolean>;
+  /** Who counts as a platform admin, for the refusal's message. */
+  platformAdminDescription: string;
+}
+
 /** Approved waivers past their expiry are reported as `expired`. */
 export function withEffectiveState(waiver: Waiver, nowIso: string): Waiver {
   if (waiver.state === 'approved' && waiver.expiresAt <= nowIso) {
@@ -68,8 +100,11 @@ function compact<T extends object>(value: T): T {
 
 /**
  * The write side of the API: attestations, waivers and mentor notes, with
- * their domain validation. Authorisation and auditing happen in the router;
- * this class trusts the caller's identity it is given.
+ * their domain rules: who may decide on a waiver, revoke an attestation or
+ * write a mentor note, and which states may follow which. Authentication,
+ * the permission policy and auditing stay at the HTTP edge (the routes):
+ * this class trusts the identity it is given and asks the caller's rights
+ * through the callbacks it is given, when a rule needs them.
  */
 export class ReadinessWorkflows {
   private readonly pendingRefresh = new Map<string, Promise<void>>();
@@ -87,6 +122,13 @@ export class ReadinessWorkflows {
     private readonly evaluation: EvaluationService,
     private readonly options: {
       maxWaiverDays: number;
+      /**
+       * Only members of this group (a normalised group ref) may approve,
+       * reject or revoke waivers, besides what the policy allows.
+       */
+      approverGroup?: string;
+      /** The mentors of a group, or undefined when it is not a known Group. */
+      groupMentors: (groupRef: string) => Promise<string[] | undefined>;
       clock?: () => Date;
       onRefreshError?: (entityRef: string, error: Error) => void;
     },
@@ -283,8 +325,23 @@ export class ReadinessWorkflows {
     return attestation;
   }
 
-  async revokeAttestation(id: string, by: string): Promise<Attestation> {
+  /**
+   * Revokes an attestation: its author may (as long as they may still attest
+   * on the entity), and so may a platform admin; nobody else.
+   */
+  async revokeAttestation(
+    id: string,
+    revoker: AttestationRevoker,
+  ): Promise<Attestation> {
     const attestation = await this.getAttestation(id);
+    if (attestation.attestedBy === revoker.userEntityRef) {
+      await revoker.authorizeAttest(attestation.entityRef);
+    } else if (!(await revoker.isPlatformAdmin())) {
+      throw new NotAllowedError(
+        `only the author (${attestation.attestedBy}) or a platform admin (${revoker.platformAdminDescription}) may revoke this attestation`,
+      );
+    }
+    const by = revoker.userEntityRef;
     if (!(await this.store.revokeAttestation(id, by, this.now()))) {
       throw new ConflictError(`attestation "${id}" is already revoked`);
     }
@@ -347,13 +404,46 @@ export class ReadinessWorkflows {
     return withEffectiveState(waiver, this.now());
   }
 
+  /**
+   * Approves, rejects or revokes a waiver. The requester may withdraw their
+   * own request (revoke it before approval) without approver rights;
+   * withdrawing it again, or a rejected or expired one, is a state conflict
+   * (409), not a question of rights. Everything else needs the policy's
+   * approval permission on the entity and, when an approver group is
+   * configured, membership of it; nobody approves their own request.
+   */
   async decideWaiver(
     id: string,
-    decision: 'approve' | 'reject' | 'revoke',
-    by: string,
+    decision: WaiverDecision,
+    decider: WaiverDecider,
     comment?: string,
   ): Promise<Waiver> {
     const waiver = await this.getWaiver(id);
+    const by = decider.userEntityRef;
+    const withdrawingOwnRequest =
+      decision === 'revoke' &&
+      waiver.state !== 'approved' &&
+      waiver.requestedBy === by;
+    if (!withdrawingOwnRequest) {
+      await decider.authorizeDecision(waiver.entityRef);
+      const approverGroup = this.options.approverGroup;
+      if (approverGroup) {
+        const refs = await decider.ownershipEntityRefs();
+        const member = refs
+          .map(r => r.toLocaleLowerCase('en-US'))
+          .includes(approverGroup.toLocaleLowerCase('en-US'));
+        if (!member) {
+          throw new NotAllowedError(
+            `only members of ${approverGroup} may ${decision} waivers`,
+          );
+        }
+      }
+      if (decision === 'approve' && waiver.requestedBy === by) {
+        throw new NotAllowedError(
+          'a waiver cannot be approved by the person who requested it',
+        );
+      }
+    }
     const transitions: Record<
       typeof decision,
       { from: WaiverState[]; to: WaiverState }
@@ -408,12 +498,22 @@ export class ReadinessWorkflows {
       : waivers;
   }
 
+  /** Stores a note on a group; only the group's mentors may write them. */
   async addMentorNote(
     groupRef: string,
     author: string,
     body: string,
     entityRef?: string,
   ): Promise<MentorNote> {
+    const mentors = await this.options.groupMentors(groupRef);
+    if (!mentors) {
+      throw new NotFoundError(`no group ${groupRef} in the catalog`);
+    }
+    if (!mentors.includes(author)) {
+      throw new NotAllowedError(
+        `only mentors of ${groupRef} may write notes on it`,
+      );
+    }
     const note: MentorNote = compact({
       id: randomUUID(),
       groupRef,
