@@ -12,6 +12,7 @@ import {
   type EvidenceProvider,
 } from '@mesh-readiness/plugin-mesh-readiness-node';
 import { DatabaseStore } from './database/DatabaseStore';
+import { CallerPhasesProvider } from './evidence/CallerPhasesProvider';
 import { CatalogEntityProvider } from './evidence/CatalogEntityProvider';
 import { CatalogSnapshot } from './evidence/CatalogSnapshot';
 import {
@@ -106,6 +107,9 @@ export const meshReadinessPlugin = createBackendPlugin({
         const snapshot = new CatalogSnapshot(catalog, auth, store);
         const providers: EvidenceProvider[] = [
           new CatalogEntityProvider(snapshot),
+          // The callers' phases: from this run where it evaluated them,
+          // else the stored ones (the snapshot's).
+          new CallerPhasesProvider(snapshot),
           new RepositoryManifestsProvider(
             urlReader,
             readManifestLimits(config),
@@ -131,6 +135,7 @@ export const meshReadinessPlugin = createBackendPlugin({
             60 *
             60 *
             1000,
+          // Each run reads the groups and the stored phases afresh.
           beforePass: () => snapshot.invalidate(),
           statelessPool,
         });

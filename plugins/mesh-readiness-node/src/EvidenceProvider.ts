@@ -43,7 +43,14 @@ export interface EvidenceCollectOptions {
   entityRef: string;
   /** The program the entity is evaluated against. */
   program: Program;
-  /** Aborted when the evaluation run is cancelled (shutdown, timeout). */
+  /**
+   * The scheduled run's signal, aborted when the run is cancelled (the
+   * scheduler's timeout, shutdown). Pass it on to the requests the provider
+   * makes (`fetch`, a client's `signal` option) so that a cancelled run stops
+   * promptly. What a provider answers after the abort is discarded: the run
+   * stores nothing of the batch being collected. Absent outside a scheduled
+   * run (a refresh on demand, the CI facts export).
+   */
   signal?: AbortSignal;
 }
 

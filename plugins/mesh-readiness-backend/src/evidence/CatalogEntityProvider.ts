@@ -1,10 +1,5 @@
 import type { Entity } from '@backstage/catalog-model';
-import {
-  parseEntityRef,
-  RELATION_DEPENDENCY_OF,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
-import { NOT_STARTED_PHASE } from '@mesh-readiness/plugin-mesh-readiness-common';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import type {
   EvidenceProvider,
   EvidenceResult,
@@ -31,8 +26,8 @@ export function ownerRefOf(entity: Entity): string | undefined {
 
 /**
  * Evidence source `catalog`: what the catalog knows beyond the entity itself
- * — whether its owner resolves to a Group, and its callers (entities that
- * depend on it) with their current phase.
+ * — whether its owner resolves to a Group. The callers' phases come from
+ * `CallerPhasesProvider`.
  */
 export class CatalogEntityProvider implements EvidenceProvider {
   readonly id = 'catalog-entity';
@@ -44,20 +39,7 @@ export class CatalogEntityProvider implements EvidenceProvider {
     try {
       const owner = ownerRefOf(entity);
       const ownerIsGroup = owner ? await this.snapshot.isGroup(owner) : false;
-      const callerRefs = [
-        ...new Set(
-          (entity.relations ?? [])
-            .filter(r => r.type === RELATION_DEPENDENCY_OF)
-            .map(r => r.targetRef),
-        ),
-      ].sort();
-      const callers = [];
-      for (const entityRef of callerRefs) {
-        const phase =
-          (await this.snapshot.phaseOf(entityRef)) ?? NOT_STARTED_PHASE;
-        callers.push({ entityRef, phase, meshed: phase !== NOT_STARTED_PHASE });
-      }
-      return { status: 'ok', facts: { catalog: { ownerIsGroup, callers } } };
+      return { status: 'ok', facts: { catalog: { ownerIsGroup } } };
     } catch (error) {
       return {
         status: 'failed',

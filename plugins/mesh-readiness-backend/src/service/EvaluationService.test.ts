@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { DatabaseStore, migrateDatabase } from '../database/DatabaseStore';
+import { CallerPhasesProvider } from '../evidence/CallerPhasesProvider';
 import { CatalogEntityProvider } from '../evidence/CatalogEntityProvider';
 import { CatalogSnapshot } from '../evidence/CatalogSnapshot';
 import {
@@ -15,8 +16,12 @@ import {
 import { ProgramRegistry } from '../programs/ProgramRegistry';
 import { createTestDatabases } from '../__testUtils__/databases';
 import {
+  component,
+  group,
   sampleOrganisation,
+  serviceManifests,
   TEST_PROGRAM_YAML,
+  writeTree,
 } from '../__testUtils__/fixtures';
 import { EvaluationService } from './EvaluationService';
 
@@ -68,6 +73,7 @@ describe('EvaluationService', () => {
         programs,
         providers: options.providers ?? [
           new CatalogEntityProvider(snapshot),
+          new CallerPhasesProvider(snapshot),
           new RepositoryManifestsProvider(mockServices.urlReader.mock(), {
             ...DEFAULT_MANIFEST_READ_LIMITS,
             // The sample organisation's repositories are temporary folders.
@@ -95,7 +101,7 @@ describe('EvaluationService', () => {
       expect(history).toHaveLength(2);
     });
 
-    it('converges in one run when a caller changes phase', async () => {
+    it('evaluates a caller before the service it calls, so one run sees its new phase', async () => {
       const { service, store, programs } = setup({
         mutate: entities => {
           const svcA = entities.find(e => e.metadata.name === 'svc-a')!;
@@ -122,14 +128,228 @@ describe('EvaluationService', () => {
         attestedAt: '2026-10-01T00:00:00.000Z',
       });
       const first = await service.evaluateAll();
+      // Each service once: svc-b's facts already hold svc-a's new phase.
+      expect(first).toMatchObject({ evaluated: 2, unchanged: 0 });
+      const svcB = await store.getScorecard('component:default/svc-b');
+      expect(svcB!.scorecard.phase).toBe('not-started');
       expect(
         (await store.getScorecard('component:default/svc-a'))!.scorecard.phase,
       ).toBe('pilot');
-      // svc-b was evaluated again once svc-a's phase was known ...
-      expect(first.evaluated).toBe(3);
       // ... so the next run finds nothing to do.
       const second = await service.evaluateAll();
       expect(second).toMatchObject({ evaluated: 0, unchanged: 2 });
+    });
+
+    describe('a chain of callers', () => {
+      // gateway calls checkout, checkout calls payments; the catalog lists
+      // them callee first, the worst order for a walk in catalog order.
+      const CHAIN = ['payments', 'checkout', 'gateway'];
+      const ref = (name: string) => `component:default/${name}`;
+      const programWithCallersCheck = TEST_PROGRAM_YAML.replace(
+        '  checks:\n',
+        `  checks:
+    - id: sec.mtls.callers
+      title: Every caller is meshed
+      rationale: STRICT mTLS rejects callers without a proxy.
+      phase: enforce
+      severity: required
+      evidence: [catalog]
+      analyzer: sec.mtls.callers
+      remediation: Onboard the callers first.
+`,
+      );
+
+      function chainSetup(
+        providers: (snapshot: CatalogSnapshot) => EvidenceProvider[],
+      ) {
+        const entities = [
+          group('team-a'),
+          ...CHAIN.map((name, index) => {
+            const entity = component(name, {
+              owner: 'team-a',
+              repoDir: writeTree(serviceManifests(name)),
+              manifests: 'k8s/*.yaml',
+              mesh: 'istio',
+              dependencyOf:
+                index + 1 < CHAIN.length ? [ref(CHAIN[index + 1])] : [],
+            });
+            if (index > 0) {
+              entity.relations!.push({
+                type: 'dependsOn',
+                targetRef: ref(CHAIN[index - 1]),
+              });
+            }
+            return entity;
+          }),
+        ];
+        const catalog = catalogServiceMock({ entities });
+        const auth = mockServices.auth();
+        const logger = mockServices.logger.mock();
+        const programs = new ProgramRegistry(
+          [
+            path.join(
+              writeTree({ 'istio-adoption.yaml': programWithCallersCheck }),
+              'istio-adoption.yaml',
+            ),
+          ],
+          mockServices.urlReader.mock(),
+          logger,
+        );
+        const store = new DatabaseStore(knex, id => programs.get(id));
+        const snapshot = new CatalogSnapshot(catalog, auth, store);
+        const service = new EvaluationService({
+          store,
+          programs,
+          providers: providers(snapshot),
+          catalog,
+          auth,
+          logger,
+          // One entity per batch: the abort test stops between batches.
+          pageSize: 1,
+          beforePass: () => snapshot.invalidate(),
+        });
+        return { service, store, programs, logger };
+      }
+
+      const manifests = new RepositoryManifestsProvider(
+        mockServices.urlReader.mock(),
+        { ...DEFAULT_MANIFEST_READ_LIMITS, fileRoots: [os.tmpdir()] },
+      );
+      const onCall = (name: string) => ({
+        id: `on-call-${name}`,
+        entityRef: ref(name),
+        programId: 'istio-adoption',
+        itemId: 'manual.on-call',
+        attestedBy: 'user:default/alice',
+        role: 'owner' as const,
+        attestedAt: '2026-10-01T00:00:00.000Z',
+      });
+      const callersCheck = async (
+        store: DatabaseStore,
+        name: string,
+      ): Promise<string | undefined> =>
+        (await store.getScorecard(ref(name)))?.scorecard.checks.find(
+          c => c.checkId === 'sec.mtls.callers',
+        )?.status;
+
+      afterEach(async () => {
+        await knex('mesh_readiness_attestations').delete();
+      });
+
+      it('converges in one run when the callers change phase, each service collected once', async () => {
+        const collected: string[] = [];
+        const counting: EvidenceProvider = {
+          id: 'counting',
+          source: 'manifests',
+          collect: async (_entity, { entityRef }) => {
+            collected.push(entityRef);
+            return { status: 'ok', facts: {} };
+          },
+        };
+        const { service, store, programs } = chainSetup(snapshot => [
+          new CatalogEntityProvider(snapshot),
+          new CallerPhasesProvider(snapshot),
+          manifests,
+          counting,
+        ]);
+        await programs.reload();
+        await service.evaluateAll();
+        // Nobody is meshed yet: the callers of checkout and payments are not.
+        expect(await callersCheck(store, 'gateway')).toBe('pass');
+        expect(await callersCheck(store, 'checkout')).toBe('fail');
+        expect(await callersCheck(store, 'payments')).toBe('fail');
+
+        // gateway and checkout reach pilot: both callers change phase.
+        await store.createAttestation(onCall('gateway'));
+        await store.createAttestation(onCall('checkout'));
+        collected.length = 0;
+        const run = await service.evaluateAll();
+        expect(run).toMatchObject({ evaluated: 3, unchanged: 0, failed: 0 });
+        // Callers first, each once.
+        expect(collected).toEqual([
+          ref('gateway'),
+          ref('checkout'),
+          ref('payments'),
+        ]);
+        expect(await callersCheck(store, 'checkout')).toBe('pass');
+        expect(await callersCheck(store, 'payments')).toBe('pass');
+        const history = await store.listAllHistory({
+          entityRefs: [ref('payments')],
+        });
+        expect(history).toHaveLength(2);
+
+        // Converged: the next run has nothing to do.
+        expect(await service.evaluateAll()).toMatchObject({
+          evaluated: 0,
+          unchanged: 3,
+        });
+      });
+
+      it('stops between batches when the run is aborted, passing the signal to the providers and keeping whole scorecards', async () => {
+        const controller = new AbortController();
+        const signals: Array<AbortSignal | undefined> = [];
+        let store: DatabaseStore;
+        const aborting: EvidenceProvider = {
+          id: 'aborting',
+          source: 'manifests',
+          collect: async (_entity, { entityRef, signal }) => {
+            signals.push(signal);
+            if (entityRef === ref('checkout') && !controller.signal.aborted) {
+              // Once gateway's batch is stored, the scheduler cancels the
+              // run while checkout's evidence is being collected.
+              while (!(await store.getScorecard(ref('gateway')))) {
+                await new Promise(resolve => setTimeout(resolve, 5));
+              }
+              controller.abort(new Error('the task timed out'));
+              // A provider that honours the signal gives up: its answer
+              // must not become a verdict.
+              return { status: 'failed', reason: 'aborted' };
+            }
+            return { status: 'ok', facts: {} };
+          },
+        };
+        const setupResult = chainSetup(snapshot => [
+          new CatalogEntityProvider(snapshot),
+          new CallerPhasesProvider(snapshot),
+          manifests,
+          aborting,
+        ]);
+        store = setupResult.store;
+        const { service, programs, logger } = setupResult;
+        await programs.reload();
+
+        await expect(
+          service.evaluateAll({ signal: controller.signal }),
+        ).rejects.toThrow('the task timed out');
+        // Every provider call of the run got the run's signal.
+        expect(signals).toHaveLength(2);
+        expect(signals.every(s => s === controller.signal)).toBe(true);
+        // gateway is stored whole, with its history; nothing of the others.
+        const gateway = await store.getScorecard(ref('gateway'));
+        expect(gateway?.evidenceComplete).toBe(true);
+        expect(gateway?.stale).toBe(false);
+        expect(
+          await store.listAllHistory({ entityRefs: [ref('gateway')] }),
+        ).toHaveLength(1);
+        expect(await store.getScorecard(ref('checkout'))).toBeUndefined();
+        expect(await store.getScorecard(ref('payments'))).toBeUndefined();
+        expect(
+          await store.listAllHistory({
+            entityRefs: [ref('checkout'), ref('payments')],
+          }),
+        ).toEqual([]);
+        expect(logger.warn).toHaveBeenCalledWith(
+          expect.stringMatching(
+            /^Mesh Readiness evaluation aborted \(the task timed out\) after 1 of 3 batches/,
+          ),
+        );
+
+        // The next run does the rest.
+        expect(await service.evaluateAll()).toMatchObject({
+          evaluated: 2,
+          unchanged: 1,
+        });
+      });
     });
 
     it('re-evaluates everything when the program version changes', async () => {

@@ -11,7 +11,7 @@ import type { Attestation, EntityFacts, Waiver } from '../types';
  *
  * @public
  */
-export interface CiFactsExport {
+export type CiFactsExport = {
   /** The entity the export was made for. */
   entityRef: string;
   /** The program the entity is evaluated against. */
@@ -21,7 +21,7 @@ export interface CiFactsExport {
   attestations: Attestation[];
   waivers: Waiver[];
   catalog: NonNullable<EntityFacts['catalog']>;
-}
+};
 
 /** Whether `iso` lies after `at`; an unreadable timestamp never does. */
 function isAfter(iso: string, atMs: number): boolean {
