@@ -28,6 +28,9 @@
  * servers run apart); wall time includes waiting for a core on a shared
  * machine and, on PostgreSQL, the server's work.
  */
+// The benches' one input generator, a script of the common package (not part
+// of its API, so not importable by package name).
+// eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import {
   BENCH_BIG_GROUP,
   BENCH_BIG_GROUP_SERVICES,

@@ -21,6 +21,9 @@
  * and how one user's 100 parallel refreshes, and 50 users refreshing one
  * service at once, are answered.
  */
+// The benches' one input generator, a script of the common package (not part
+// of its API, so not importable by package name).
+// eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import {
   benchManifests,
   benchServiceEntity,

@@ -21,6 +21,9 @@ import type { Entity } from '@backstage/catalog-model';
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+// The benches' one input generator, a script of the common package (not part
+// of its API, so not importable by package name).
+// eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import {
   BENCH_GROUPS,
   BENCH_VARIANTS,

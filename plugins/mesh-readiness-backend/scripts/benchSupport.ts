@@ -36,6 +36,9 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { stringify } from 'yaml';
+// The benches' one input generator, a script of the common package (not part
+// of its API, so not importable by package name).
+// eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import {
   benchAttestations,
   benchWaivers,
@@ -209,14 +212,14 @@ export async function startFixtureServers(
   );
   const next = <T extends ServerMessage['type']>(type: T) =>
     new Promise<Extract<ServerMessage, { type: T }>>((resolve, reject) => {
+      const onExit = (code: number | null) =>
+        reject(new Error(`bench servers exited with ${code}`));
       const onMessage = (message: ServerMessage) => {
         if (message.type !== type) return;
         child.off('message', onMessage);
         child.off('exit', onExit);
         resolve(message as Extract<ServerMessage, { type: T }>);
       };
-      const onExit = (code: number | null) =>
-        reject(new Error(`bench servers exited with ${code}`));
       child.on('message', onMessage);
       child.once('exit', onExit);
     });
