@@ -1,32 +1,21 @@
+import type { z } from 'zod';
+import type { ciFactsSchema } from '../schema/ciExport';
 import type { Attestation, EntityFacts, Waiver } from '../types';
+import { attestationInForce, waiverInForce } from '../engine/inForce';
 
 /**
  * What a CI pipeline needs, beyond the repository, to evaluate an entity as
  * the portal does: the attestations and waivers in force when the export was
  * made, and the catalog facts (whether the owner is a Group, the callers with
- * their phases) that only the portal can resolve.
+ * their phases) that only the portal can resolve. Its shape is
+ * `ciFactsSchema`'s, the one schema the API and the CLI validate against.
  *
  * The backend serves it (`GET …/scorecards/{kind}/{namespace}/{name}/ci-facts`)
  * and the CLI reads it (`mesh-readiness check --ci-facts`).
  *
  * @public
  */
-export type CiFactsExport = {
-  /** The entity the export was made for. */
-  entityRef: string;
-  /** The program the entity is evaluated against. */
-  programId: string;
-  /** When the export was made (ISO); "in force" is decided at this time. */
-  exportedAt: string;
-  attestations: Attestation[];
-  waivers: Waiver[];
-  catalog: NonNullable<EntityFacts['catalog']>;
-};
-
-/** Whether `iso` lies after `at`; an unreadable timestamp never does. */
-function isAfter(iso: string, atMs: number): boolean {
-  return Date.parse(iso) > atMs;
-}
+export type CiFactsExport = z.output<typeof ciFactsSchema>;
 
 /**
  * Builds the CI facts export of one entity from what the portal stores: only
@@ -60,14 +49,9 @@ export function buildCiFactsExport(input: {
     programId: input.programId,
     exportedAt: input.exportedAt,
     attestations: input.attestations.filter(
-      a =>
-        concerns(a) &&
-        a.revokedAt === undefined &&
-        (a.expiresAt === undefined || isAfter(a.expiresAt, atMs)),
+      a => concerns(a) && attestationInForce(a, atMs),
     ),
-    waivers: input.waivers.filter(
-      w => concerns(w) && w.state === 'approved' && isAfter(w.expiresAt, atMs),
-    ),
+    waivers: input.waivers.filter(w => concerns(w) && waiverInForce(w, atMs)),
     catalog: input.catalog,
   };
 }

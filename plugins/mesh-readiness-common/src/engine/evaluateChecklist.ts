@@ -8,7 +8,6 @@
  * now; an attestation stored without a fingerprint cannot be compared and
  * is kept. Items without a valid attestation may be waived.
  */
-import { addIsoDuration, parseIsoDuration } from '../program/formats';
 import type {
   Attestation,
   ChecklistResult,
@@ -18,6 +17,7 @@ import type {
 } from '../types';
 import { sourceStatus } from './evaluateChecks';
 import { computeSourceFingerprint } from './hashing';
+import { attestationExpiry, attestationInForce } from './inForce';
 import { instant, toIso } from './time';
 import { activeWaiver, summarizeWaiver } from './waivers';
 
@@ -51,9 +51,9 @@ export function evaluateChecklistItem(
 
   const attestation = latestAttestation(item, context);
   if (attestation) {
-    const expiry = expiryOf(attestation, item);
+    const expiry = attestationExpiry(attestation, item);
     result.attestation = summarizeAttestation(attestation, expiry);
-    if (expiry !== undefined && !(expiry > context.nowMs)) {
+    if (!attestationInForce(attestation, context.nowMs, item)) {
       result.status = 'expired';
     } else if (isReset(attestation, item, context.facts)) {
       result.status = 'reset';
@@ -105,20 +105,6 @@ function latestAttestation(
     }
   }
   return best;
-}
-
-function expiryOf(
-  attestation: Attestation,
-  item: ProgramChecklistItem,
-): number | undefined {
-  const candidates: number[] = [];
-  const explicit = instant(attestation.expiresAt);
-  if (!Number.isNaN(explicit)) candidates.push(explicit);
-  const duration = item.expiresAfter && parseIsoDuration(item.expiresAfter);
-  if (duration) {
-    candidates.push(addIsoDuration(instant(attestation.attestedAt), duration));
-  }
-  return candidates.length ? Math.min(...candidates) : undefined;
 }
 
 function isReset(

@@ -21,3 +21,8 @@ export {
   tryNormalizeEntityRef,
   type EntityRefContext,
 } from './entityRef';
+export {
+  attestationExpiry,
+  attestationInForce,
+  waiverInForce,
+} from './inForce';

@@ -1,4 +1,5 @@
 import type { CheckResult, Waiver } from '../types';
+import { waiverInForce } from './inForce';
 import { instant } from './time';
 
 export type WaiverSummary = NonNullable<CheckResult['waiver']>;
@@ -20,14 +21,11 @@ export function activeWaiver(
     if (
       waiver.itemId !== itemId ||
       waiver.programId !== programId ||
-      waiver.state !== 'approved'
+      !waiverInForce(waiver, nowMs)
     ) {
       continue;
     }
     const expiry = instant(waiver.expiresAt);
-    if (!(expiry > nowMs)) {
-      continue;
-    }
     if (
       expiry > bestExpiry ||
       (expiry === bestExpiry && best !== undefined && waiver.id < best.id)
