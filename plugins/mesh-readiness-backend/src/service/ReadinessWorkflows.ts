@@ -5,9 +5,9 @@ import {
   NotFoundError,
 } from '@backstage/errors';
 import {
-  addIsoDuration,
+  attestationExpiry,
   computeSourceFingerprint,
-  parseIsoDuration,
+  waiverInForce,
   type Attestation,
   type AttestorRole,
   type Program,
@@ -85,7 +85,10 @@ export interface AttestationRevoker {
 
 /** Approved waivers past their expiry are reported as `expired`. */
 export function withEffectiveState(waiver: Waiver, nowIso: string): Waiver {
-  if (waiver.state === 'approved' && waiver.expiresAt <= nowIso) {
+  if (
+    waiver.state === 'approved' &&
+    !waiverInForce(waiver, Date.parse(nowIso))
+  ) {
     return { ...waiver, state: 'expired' };
   }
   return waiver;
@@ -304,17 +307,8 @@ export class ReadinessWorkflows {
     attestation: Attestation,
     item: Program['spec']['checklist'][number],
   ): boolean {
-    const nowMs = Date.parse(this.now());
-    if (attestation.expiresAt && Date.parse(attestation.expiresAt) <= nowMs) {
-      return true;
-    }
-    const duration = item.expiresAfter
-      ? parseIsoDuration(item.expiresAfter)
-      : undefined;
-    return (
-      duration !== undefined &&
-      addIsoDuration(Date.parse(attestation.attestedAt), duration) <= nowMs
-    );
+    const expiry = attestationExpiry(attestation, item);
+    return expiry !== undefined && expiry <= Date.parse(this.now());
   }
 
   async getAttestation(id: string): Promise<Attestation> {
