@@ -128,7 +128,11 @@ const LINKERD_NATIVE_SIDECAR = [
   'config.alpha.linkerd.io/proxy-enable-native-sidecar',
 ];
 
-type ProxyPlacement = 'container' | 'native' | undefined;
+/**
+ * Where a pod spec runs a mesh proxy: as an ordinary container, as a native
+ * sidecar (an init container that keeps running), or not at all.
+ */
+export type ProxyPlacement = 'container' | 'native' | undefined;
 
 /** Where the pod spec runs the named proxy, if it does. */
 export function proxyPlacement(
