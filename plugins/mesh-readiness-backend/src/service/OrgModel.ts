@@ -1,25 +1,22 @@
 import type { Entity } from '@backstage/catalog-model';
 import {
-  parseEntityRef,
-  RELATION_PARENT_OF,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+  groupAncestryOf,
+  tryNormalizeEntityRef,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
 
 export const MENTOR_ANNOTATION = 'mesh-readiness.io/mentor';
 
-/** Normalises a ref written in an annotation or spec to its full form. */
+/**
+ * Normalises a ref written in an annotation or spec to its full form
+ * (common's rule, `@backstage/catalog-model` underneath); undefined when it
+ * is not an entity ref.
+ */
 export function normaliseRef(
   ref: string,
   defaultKind: string,
   defaultNamespace = 'default',
 ): string | undefined {
-  try {
-    return stringifyEntityRef(
-      parseEntityRef(ref.trim(), { defaultKind, defaultNamespace }),
-    );
-  } catch {
-    return undefined;
-  }
+  return tryNormalizeEntityRef(ref, defaultKind, defaultNamespace);
 }
 
 /** The mentors named on a Group (`mesh-readiness.io/mentor`, comma list). */
@@ -34,40 +31,49 @@ export function mentorsOf(group: Entity): string[] {
   return [...new Set(refs)].sort();
 }
 
-function childrenOf(group: Entity): string[] {
-  const children = new Set<string>();
-  for (const relation of group.relations ?? []) {
-    if (relation.type === RELATION_PARENT_OF) children.add(relation.targetRef);
-  }
-  const specChildren = group.spec?.children;
-  if (Array.isArray(specChildren)) {
-    for (const child of specChildren) {
-      if (typeof child === 'string') {
-        const ref = normaliseRef(child, 'group', group.metadata.namespace);
-        if (ref) children.add(ref);
+/*
+ * Descendants of every group of one catalog snapshot, computed once per
+ * snapshot (the map is replaced, not changed, when the snapshot reloads).
+ */
+const descendantsBySnapshot = new WeakMap<
+  Map<string, Entity>,
+  Map<string, string[]>
+>();
+
+function descendantsIn(groups: Map<string, Entity>): Map<string, string[]> {
+  let descendants = descendantsBySnapshot.get(groups);
+  if (!descendants) {
+    // The hierarchy as common's wave rule reads it: a group is a
+    // descendant of every group among its ancestors.
+    const ancestorsOf = groupAncestryOf(groups.values());
+    descendants = new Map();
+    for (const groupRef of groups.keys()) {
+      for (const ancestor of ancestorsOf(groupRef)) {
+        descendants.set(ancestor, [
+          ...(descendants.get(ancestor) ?? []),
+          groupRef,
+        ]);
       }
     }
+    for (const list of descendants.values()) list.sort();
+    descendantsBySnapshot.set(groups, descendants);
   }
-  return [...children];
+  return descendants;
 }
 
-/** The group and all its descendants (the group first, then sorted). */
+/**
+ * The group and all its descendants (the group first, then sorted): the
+ * groups whose ancestry, as common's `groupAncestryOf` reads it, includes
+ * the group.
+ */
 export function groupWithDescendants(
   groupRef: string,
   groups: Map<string, Entity>,
 ): string[] {
-  const seen = new Set<string>([groupRef]);
-  const queue = [groupRef];
-  while (queue.length > 0) {
-    const current = groups.get(queue.shift()!);
-    if (!current) continue;
-    for (const child of childrenOf(current)) {
-      if (!seen.has(child)) {
-        seen.add(child);
-        queue.push(child);
-      }
-    }
-  }
-  seen.delete(groupRef);
-  return [groupRef, ...[...seen].sort()];
+  return [
+    groupRef,
+    ...(descendantsIn(groups).get(groupRef) ?? []).filter(
+      ref => ref !== groupRef,
+    ),
+  ];
 }

@@ -1,5 +1,7 @@
 import {
   NOT_STARTED_PHASE,
+  phaseReached,
+  tryNormalizeEntityRef,
   type Attestation,
   type Program,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
@@ -11,6 +13,7 @@ import type {
   ScorecardRecord,
   ScorecardSummaryRecord,
   Store,
+  WaveMembers,
 } from '../database/Store';
 import type { CatalogSnapshot } from '../evidence/CatalogSnapshot';
 import type { ProgramRegistry } from '../programs/ProgramRegistry';
@@ -37,6 +40,17 @@ export type WaveProgress = {
   total: number;
   atTarget: number;
   ratio: number;
+};
+
+/** One owner's services, counted (a row of the teams table). */
+export type TeamRollup = {
+  /** Absent for services without an owner. */
+  owner?: string;
+  services: number;
+  /** Phase order of the programs asked for, with the services in each. */
+  phases: PhaseCount[];
+  failingChecks: number;
+  stale: number;
 };
 
 /** The API shape of a summary row. */
@@ -89,6 +103,14 @@ export function toHistoryEntry(record: HistoryRecord) {
   };
 }
 
+/** Refs of a wave list in canonical form; one that does not parse matches nothing. */
+function refsOf(refs: string[] | undefined, defaultKind: string): string[] {
+  return (refs ?? []).flatMap(ref => {
+    const full = tryNormalizeEntityRef(ref, defaultKind);
+    return full ? [full] : [];
+  });
+}
+
 function utcDay(iso: string): string {
   return iso.slice(0, 10);
 }
@@ -126,53 +148,70 @@ export class ReadinessQueries {
     return this.programs.programs();
   }
 
+  /**
+   * Counts per phase in the given order (phases without services
+   * included), then any phase the order does not know.
+   */
   private distribution(
-    rows: ScorecardSummaryRecord[],
+    counts: Array<{ phase: string; count: number }>,
     order: string[],
   ): PhaseCount[] {
-    const counts = new Map<string, number>(order.map(phase => [phase, 0]));
-    for (const row of rows)
-      counts.set(row.phase, (counts.get(row.phase) ?? 0) + 1);
-    return [...counts].map(([phase, count]) => ({ phase, count }));
+    const byPhase = new Map<string, number>(order.map(phase => [phase, 0]));
+    for (const { phase, count } of counts)
+      byPhase.set(phase, (byPhase.get(phase) ?? 0) + count);
+    return [...byPhase].map(([phase, count]) => ({ phase, count }));
   }
 
+  /**
+   * Progress of every wave of the programs, counted by the database within
+   * `owners` when given. Membership and target are common's wave rule
+   * (`waveMembership`, `phaseReached`), turned into what the database can
+   * match: a service is in a wave that lists it, or lists its owner or an
+   * ancestor of its owner — so the wave's owners are its groups with all
+   * their descendants — and has reached the wave's target when its phase is
+   * one of those `phaseReached` accepts. Waves without members are left
+   * out; the rest are ordered by due date.
+   */
   private async waveProgress(
-    rows: ScorecardSummaryRecord[],
     programs: Program[],
+    owners?: string[],
   ): Promise<WaveProgress[]> {
     const groups = await this.snapshot.allGroups();
     const waves: WaveProgress[] = [];
     for (const program of programs) {
       const order = this.phaseOrder([program]);
-      const programRows = rows.filter(
-        r => r.programId === program.metadata.name,
+      const programWaves = program.spec.waves;
+      const members: WaveMembers[] = programWaves.map(wave => ({
+        entityRefs: refsOf(wave.entities, 'component'),
+        owners: [
+          ...new Set(
+            refsOf(wave.groups, 'group').flatMap(group =>
+              groupWithDescendants(group, groups),
+            ),
+          ),
+        ],
+        phasesAtTarget: order.filter(phase =>
+          phaseReached(program, phase, wave.targetPhase),
+        ),
+      }));
+      const counts = await this.store.countWaveMembers(
+        { programId: program.metadata.name, owners },
+        members,
       );
-      for (const wave of program.spec.waves) {
-        const waveGroups = new Set(
-          (wave.groups ?? []).flatMap(g => groupWithDescendants(g, groups)),
-        );
-        const waveEntities = new Set(wave.entities ?? []);
-        const members = programRows.filter(
-          r =>
-            waveEntities.has(r.entityRef) ||
-            (r.owner && waveGroups.has(r.owner)),
-        );
-        if (members.length === 0) continue;
-        const target = order.indexOf(wave.targetPhase);
-        const atTarget = members.filter(
-          r => order.indexOf(r.phase) >= target,
-        ).length;
+      programWaves.forEach((wave, i) => {
+        const { total, atTarget } = counts[i];
+        if (total === 0) return;
         waves.push({
           id: wave.id,
           title: wave.title,
           programId: program.metadata.name,
           targetPhase: wave.targetPhase,
           dueDate: wave.dueDate,
-          total: members.length,
+          total,
           atTarget,
-          ratio: atTarget / members.length,
+          ratio: atTarget / total,
         });
-      }
+      });
     }
     return waves.sort((a, b) => a.dueDate.localeCompare(b.dueDate));
   }
@@ -201,32 +240,15 @@ export class ReadinessQueries {
     const group = await this.group(groupRef);
     if (!group) return undefined;
     const programs = this.programsFor(programId);
-    const rows = await this.store.listAllScorecards({
-      owners: group.groups,
-      programId,
-    });
+    const scope = { owners: group.groups, programId };
     const order = this.phaseOrder(programs);
+    const rows = await this.store.listAllScorecards(scope);
+    const blockers = await this.store.listBlockers(scope, MAX_BLOCKERS);
 
-    const blockers = new Map<
-      string,
-      { entityRefs: string[]; failingSince: string }
-    >();
-    for (const row of rows) {
-      for (const [checkId, since] of Object.entries(row.failingSince)) {
-        const blocker = blockers.get(checkId) ?? {
-          entityRefs: [],
-          failingSince: since,
-        };
-        blocker.entityRefs.push(row.entityRef);
-        if (since < blocker.failingSince) blocker.failingSince = since;
-        blockers.set(checkId, blocker);
-      }
-    }
     const since = new Date(
       this.clock().getTime() - REGRESSION_WINDOW_DAYS * DAY_MS,
     ).toISOString();
-    const entityRefs = rows.map(r => r.entityRef);
-    const current = new Set(entityRefs);
+    const current = new Set(rows.map(r => r.entityRef));
     // By owner at the time of the change: one indexed range per group.
     const phaseChanges = (
       await this.store.listAllHistory({
@@ -257,34 +279,60 @@ export class ReadinessQueries {
       groups: group.groups,
       mentors: group.mentors,
       services: rows.map(toScorecardSummary),
-      phaseDistribution: this.distribution(rows, order),
-      waves: await this.waveProgress(rows, programs),
-      blockers: [...blockers]
-        .map(([checkId, b]) => ({
-          checkId,
-          ...this.checkInfo(programs, checkId),
-          entityRefs: b.entityRefs.sort(),
-          failingSince: b.failingSince,
-        }))
-        // Failing longest first; then the most services; then by id.
-        .sort(
-          (a, b) =>
-            a.failingSince.localeCompare(b.failingSince) ||
-            b.entityRefs.length - a.entityRefs.length ||
-            a.checkId.localeCompare(b.checkId),
-        )
-        .slice(0, MAX_BLOCKERS),
+      phaseDistribution: this.distribution(
+        await this.store.countPhases(scope),
+        order,
+      ),
+      waves: await this.waveProgress(programs, group.groups),
+      blockers: blockers.map(b => ({
+        checkId: b.checkId,
+        ...this.checkInfo(programs, b.checkId),
+        entityRefs: b.entityRefs,
+        failingSince: b.failingSince,
+      })),
       regressions,
+    };
+  }
+
+  /**
+   * One page of the teams table: per owner, the services with their phases,
+   * failing required checks and stale verdicts, ordered by owner (services
+   * without an owner last).
+   */
+  async teams(
+    programId: string | undefined,
+    page: { offset: number; limit: number },
+  ) {
+    const order = this.phaseOrder(this.programsFor(programId));
+    const found = await this.store.listTeamRollups({ programId }, page);
+    const items: TeamRollup[] = found.items.map(team => ({
+      ...(team.owner ? { owner: team.owner } : {}),
+      services: team.services,
+      phases: this.distribution(
+        Object.entries(team.phases).map(([phase, count]) => ({
+          phase,
+          count,
+        })),
+        order,
+      ),
+      failingChecks: team.failingChecks,
+      stale: team.stale,
+    }));
+    return {
+      ...(programId ? { programId } : {}),
+      items,
+      totalCount: found.totalCount,
     };
   }
 
   async orgSummary(programId: string | undefined, days: number) {
     const programs = this.programsFor(programId);
     const order = this.phaseOrder(programs);
-    const rows = await this.store.listAllScorecards({ programId });
+    const phaseCounts = await this.store.countPhases({ programId });
     const now = this.clock();
 
-    // Trend: start from today's phases and undo the changes day by day.
+    // Trend: start from today's counts and undo the changes day by day;
+    // only the entities changed in the window are followed one by one.
     const firstDay = new Date(now.getTime() - (days - 1) * DAY_MS);
     firstDay.setUTCHours(0, 0, 0, 0);
     const changes = await this.store.listAllHistory({
@@ -293,8 +341,21 @@ export class ReadinessQueries {
       phaseChangesOnly: true,
       withoutChanges: true,
     });
-    const phaseOf = new Map(
-      rows.map(r => [`${r.entityRef}\u0000${r.programId}`, r.phase]),
+    const keyOf = (r: { entityRef: string; programId: string }) =>
+      `${r.entityRef}\u0000${r.programId}`;
+    const phaseOf = new Map<string, string>();
+    if (changes.length > 0) {
+      const changed = new Set(changes.map(keyOf));
+      const states = await this.store.getScorecardStates(
+        [...new Set(changes.map(c => c.entityRef))],
+        programId,
+      );
+      for (const state of states) {
+        if (changed.has(keyOf(state))) phaseOf.set(keyOf(state), state.phase);
+      }
+    }
+    const counts = new Map(
+      this.distribution(phaseCounts, order).map(c => [c.phase, c.count]),
     );
     const trend: Array<{ date: string; phases: PhaseCount[] }> = [];
     let cursor = changes.length - 1;
@@ -304,28 +365,34 @@ export class ReadinessQueries {
       // Undo every change made after this day ended.
       while (cursor >= 0 && utcDay(changes[cursor].at) > date) {
         const change = changes[cursor];
-        const key = `${change.entityRef}\u0000${change.programId}`;
-        if (change.previousPhase === undefined) phaseOf.delete(key);
-        else phaseOf.set(key, change.previousPhase);
+        const key = keyOf(change);
+        const phase = phaseOf.get(key);
+        if (phase !== undefined) counts.set(phase, counts.get(phase)! - 1);
+        if (change.previousPhase === undefined) {
+          phaseOf.delete(key);
+        } else {
+          phaseOf.set(key, change.previousPhase);
+          counts.set(
+            change.previousPhase,
+            (counts.get(change.previousPhase) ?? 0) + 1,
+          );
+        }
         cursor -= 1;
       }
-      const counts = new Map<string, number>(order.map(phase => [phase, 0]));
-      for (const phase of phaseOf.values())
-        counts.set(phase, (counts.get(phase) ?? 0) + 1);
       trend.push({
         date,
-        phases: [...counts].map(([phase, count]) => ({ phase, count })),
+        // The programs' phases always; another phase only while it counts.
+        phases: [...counts]
+          .filter(([phase, count]) => count > 0 || order.includes(phase))
+          .map(([phase, count]) => ({ phase, count })),
       });
     }
     trend.reverse();
 
-    const failing = new Map<string, number>();
-    for (const row of rows) {
-      for (const [checkId, status] of Object.entries(row.checkStatuses)) {
-        if (status === 'fail')
-          failing.set(checkId, (failing.get(checkId) ?? 0) + 1);
-      }
-    }
+    const topFailing = await this.store.countFailingChecks(
+      { programId },
+      MAX_TOP_FAILING,
+    );
     const waivers = await this.store.listWaivers({
       programId,
       states: ['requested', 'approved'],
@@ -338,19 +405,16 @@ export class ReadinessQueries {
 
     return {
       ...(programId ? { programId } : {}),
-      totalEntities: rows.length,
-      staleEntities: rows.filter(r => r.stale).length,
-      funnel: this.distribution(rows, order),
+      totalEntities: phaseCounts.reduce((sum, c) => sum + c.count, 0),
+      staleEntities: phaseCounts.reduce((sum, c) => sum + c.stale, 0),
+      funnel: this.distribution(phaseCounts, order),
       trend,
-      topFailingChecks: [...failing]
-        .map(([checkId, count]) => ({
-          checkId,
-          ...this.checkInfo(programs, checkId),
-          count,
-        }))
-        .sort((a, b) => b.count - a.count || (a.checkId < b.checkId ? -1 : 1))
-        .slice(0, MAX_TOP_FAILING),
-      waves: await this.waveProgress(rows, programs),
+      topFailingChecks: topFailing.map(({ checkId, count }) => ({
+        checkId,
+        ...this.checkInfo(programs, checkId),
+        count,
+      })),
+      waves: await this.waveProgress(programs),
       waivers: {
         requested: waivers.filter(w => w.state === 'requested').length,
         approved: activeApproved.length,
@@ -500,15 +564,15 @@ export class ReadinessQueries {
       a < b ? -1 : 1,
     )) {
       if (!mentorsOf(group).includes(userRef)) continue;
-      const rows = await this.store.listAllScorecards({
+      const counts = await this.store.countPhases({
         owners: groupWithDescendants(groupRef, groups),
         programId,
       });
       teams.push({
         groupRef,
         ...(group.metadata.title ? { title: group.metadata.title } : {}),
-        services: rows.length,
-        phaseDistribution: this.distribution(rows, order),
+        services: counts.reduce((sum, c) => sum + c.count, 0),
+        phaseDistribution: this.distribution(counts, order),
       });
     }
     return { userRef, teams };

@@ -1,0 +1,355 @@
+import { UrlReaders } from '@backstage/backend-defaults/urlReader';
+import { mockServices } from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
+import { ConfigReader } from '@backstage/config';
+import {
+  groupAncestryOf,
+  NOT_STARTED_PHASE,
+  phaseReached,
+  waveMembership,
+  type Program,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
+import type { Knex } from 'knex';
+import { DatabaseStore, migrateDatabase } from '../database/DatabaseStore';
+import type { ScorecardRecord } from '../database/Store';
+import { createTestDatabases } from '../__testUtils__/databases';
+import { rollupFixture } from '../__testUtils__/rollupFixture';
+import { CatalogSnapshot } from '../evidence/CatalogSnapshot';
+import { ProgramRegistry } from '../programs/ProgramRegistry';
+import { ReadinessQueries } from './ReadinessQueries';
+
+jest.setTimeout(60_000);
+
+/*
+ * The organisation summary, the group roll-up and the teams table, now
+ * counted by the database, give what counting the scorecards one by one in
+ * JavaScript gives (the way the backend and the Overview tab counted
+ * before), on a fixture of a few dozen scorecards with history. Wave
+ * membership in the expected values is common's rule itself
+ * (`waveMembership` with the catalog's group ancestry, `phaseReached`).
+ */
+
+const NOW = new Date('2026-11-25T12:00:00.000Z');
+
+const group = (name: string, children: string[] = []): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name, namespace: 'default' },
+  spec: { type: 'team', children },
+});
+
+// payments-api is a child of payments-team: in its waves, in its roll-up.
+const GROUPS = [
+  group('payments-team', ['payments-api']),
+  group('payments-api'),
+  group('storefront-team'),
+  group('data-team'),
+  group('zeta-team'),
+];
+
+const PHASES = ['pilot', 'expand', 'enforce', 'sustain'];
+
+/** The fixture, with phase changes over the last weeks for some services. */
+function fixtureWithHistory() {
+  const writes = rollupFixture();
+  writes.forEach((write, i) => {
+    if (i % 3 !== 0) return;
+    const { record } = write;
+    write.history = {
+      entityRef: record.entityRef,
+      programId: record.programId,
+      programVersion: record.scorecard.programVersion,
+      owner: record.owner,
+      at: `2026-11-${String(2 + (i % 23)).padStart(2, '0')}T10:00:00.000Z`,
+      phase: record.scorecard.phase,
+      previousPhase: i % 9 === 0 ? undefined : PHASES[i % PHASES.length],
+      changes: [],
+    };
+  });
+  return writes;
+}
+
+function phaseOrder(programs: Program[]): string[] {
+  const order = [NOT_STARTED_PHASE];
+  for (const p of programs)
+    for (const phase of p.spec.phases)
+      if (!order.includes(phase.id)) order.push(phase.id);
+  return order;
+}
+
+function distribution(phases: string[], order: string[]) {
+  const counts = new Map<string, number>(order.map(p => [p, 0]));
+  for (const phase of phases) counts.set(phase, (counts.get(phase) ?? 0) + 1);
+  return [...counts].map(([phase, count]) => ({ phase, count }));
+}
+
+function checkInfo(programs: Program[], checkId: string) {
+  for (const p of programs) {
+    const check = p.spec.checks.find(c => c.id === checkId);
+    if (check) return { title: check.title, phase: check.phase };
+  }
+  return { title: checkId, phase: '' };
+}
+
+function expectedWaves(programs: Program[], rows: ScorecardRecord[]) {
+  const ancestorsOf = groupAncestryOf(GROUPS);
+  const waves = [];
+  for (const program of programs) {
+    const programRows = rows.filter(r => r.programId === program.metadata.name);
+    for (const wave of program.spec.waves) {
+      const members = programRows.filter(r =>
+        waveMembership({
+          entityRef: r.entityRef,
+          ownerRef: r.owner,
+          ancestorsOf,
+        })(wave),
+      );
+      if (members.length === 0) continue;
+      const atTarget = members.filter(r =>
+        phaseReached(program, r.scorecard.phase, wave.targetPhase),
+      ).length;
+      waves.push({
+        id: wave.id,
+        title: wave.title,
+        programId: program.metadata.name,
+        targetPhase: wave.targetPhase,
+        dueDate: wave.dueDate,
+        total: members.length,
+        atTarget,
+        ratio: atTarget / members.length,
+      });
+    }
+  }
+  return waves.sort((a, b) => a.dueDate.localeCompare(b.dueDate));
+}
+
+describe('ReadinessQueries roll-ups', () => {
+  const databases = createTestDatabases();
+  const writes = fixtureWithHistory();
+  const rows = writes.map(w => w.record);
+  const history = writes.flatMap(w => (w.history ? [w.history] : []));
+
+  describe.each(databases.eachSupportedId())('on %p', databaseId => {
+    let knex: Knex;
+    let queries: ReadinessQueries;
+    let registry: ProgramRegistry;
+
+    beforeAll(async () => {
+      knex = await databases.init(databaseId);
+      await migrateDatabase(knex);
+      const store = new DatabaseStore(knex);
+      await store.writeScorecards(writes);
+      registry = ProgramRegistry.fromConfig({
+        config: mockServices.rootConfig(),
+        urlReader: UrlReaders.default({
+          config: new ConfigReader({}),
+          logger: mockServices.logger.mock(),
+        }),
+        logger: mockServices.logger.mock(),
+      });
+      await registry.reload();
+      const catalog: any = {
+        async *streamEntities() {
+          yield GROUPS;
+        },
+      };
+      const auth: any = { getOwnServiceCredentials: async () => ({}) };
+      queries = new ReadinessQueries(
+        store,
+        registry,
+        new CatalogSnapshot(catalog, auth, store),
+        () => NOW,
+      );
+    });
+
+    afterAll(async () => {
+      await knex.destroy();
+    });
+
+    it.each([undefined, 'istio-adoption', 'linkerd-adoption'])(
+      'summarises program %p as counting the scorecards one by one does',
+      async programId => {
+        const programs = programId
+          ? [registry.get(programId)!]
+          : registry.programs();
+        const order = phaseOrder(programs);
+        const scoped = rows.filter(
+          r => !programId || r.programId === programId,
+        );
+        const summary = await queries.orgSummary(programId, 30);
+
+        expect(summary.totalEntities).toBe(scoped.length);
+        expect(summary.staleEntities).toBe(scoped.filter(r => r.stale).length);
+        expect(summary.funnel).toEqual(
+          distribution(
+            scoped.map(r => r.scorecard.phase),
+            order,
+          ),
+        );
+
+        const failing = new Map<string, number>();
+        for (const r of scoped)
+          for (const c of r.scorecard.checks)
+            if (c.status === 'fail')
+              failing.set(c.checkId, (failing.get(c.checkId) ?? 0) + 1);
+        expect(summary.topFailingChecks).toEqual(
+          [...failing]
+            .map(([checkId, count]) => ({
+              checkId,
+              ...checkInfo(programs, checkId),
+              count,
+            }))
+            .sort(
+              (a, b) => b.count - a.count || (a.checkId < b.checkId ? -1 : 1),
+            )
+            .slice(0, 10),
+        );
+        expect(summary.topFailingChecks[0].title).not.toBe(
+          summary.topFailingChecks[0].checkId,
+        );
+
+        const waves = expectedWaves(programs, scoped);
+        expect(waves.length).toBeGreaterThan(0);
+        expect(summary.waves).toEqual(waves);
+
+        // Trend: today's phases, with the changes after each day undone.
+        const phaseOf = new Map(
+          scoped.map(r => [`${r.entityRef} ${r.programId}`, r.scorecard.phase]),
+        );
+        const changes = history
+          .filter(h => !programId || h.programId === programId)
+          .sort((a, b) => a.at.localeCompare(b.at));
+        const trend = [];
+        let cursor = changes.length - 1;
+        for (let d = 0; d < 30; d++) {
+          const date = new Date(NOW.getTime() - d * 86_400_000)
+            .toISOString()
+            .slice(0, 10);
+          while (cursor >= 0 && changes[cursor].at.slice(0, 10) > date) {
+            const h = changes[cursor];
+            const key = `${h.entityRef} ${h.programId}`;
+            if (h.previousPhase === undefined) phaseOf.delete(key);
+            else phaseOf.set(key, h.previousPhase);
+            cursor -= 1;
+          }
+          trend.push({
+            date,
+            phases: distribution([...phaseOf.values()], order),
+          });
+        }
+        expect(summary.trend).toEqual(trend.reverse());
+        expect(
+          new Set(summary.trend.map(t => JSON.stringify(t.phases))).size,
+        ).toBeGreaterThan(3);
+      },
+    );
+
+    it.each([undefined, 'istio-adoption'])(
+      'rolls up a group with its child group under program %p as counting its scorecards does',
+      async programId => {
+        const programs = programId
+          ? [registry.get(programId)!]
+          : registry.programs();
+        const owners = [
+          'group:default/payments-team',
+          'group:default/payments-api',
+        ];
+        const scoped = rows
+          .filter(r => !programId || r.programId === programId)
+          .filter(r => r.owner !== undefined && owners.includes(r.owner));
+        const rollup = await queries.groupRollup(
+          'group:default/payments-team',
+          programId,
+        );
+        expect(rollup?.groups).toEqual(owners);
+        expect(rollup!.services.map(s => s.entityRef)).toEqual(
+          scoped.map(r => r.entityRef).sort(),
+        );
+        expect(rollup!.phaseDistribution).toEqual(
+          distribution(
+            scoped.map(r => r.scorecard.phase),
+            phaseOrder(programs),
+          ),
+        );
+        expect(rollup!.waves).toEqual(expectedWaves(programs, scoped));
+        expect(rollup!.waves.length).toBeGreaterThan(0);
+
+        const blockers = new Map<
+          string,
+          { entityRefs: string[]; failingSince: string }
+        >();
+        for (const r of scoped)
+          for (const [checkId, since] of Object.entries(r.failingSince)) {
+            const b = blockers.get(checkId) ?? {
+              entityRefs: [],
+              failingSince: since,
+            };
+            b.entityRefs.push(r.entityRef);
+            if (since < b.failingSince) b.failingSince = since;
+            blockers.set(checkId, b);
+          }
+        expect(rollup!.blockers).toEqual(
+          [...blockers]
+            .map(([checkId, b]) => ({
+              checkId,
+              ...checkInfo(programs, checkId),
+              entityRefs: b.entityRefs.sort(),
+              failingSince: b.failingSince,
+            }))
+            .sort(
+              (a, b) =>
+                a.failingSince.localeCompare(b.failingSince) ||
+                b.entityRefs.length - a.entityRefs.length ||
+                a.checkId.localeCompare(b.checkId),
+            )
+            .slice(0, 10),
+        );
+      },
+    );
+
+    it.each([undefined, 'istio-adoption', 'linkerd-adoption'])(
+      'lists the teams of program %p as grouping the scorecards by owner does',
+      async programId => {
+        const programs = programId
+          ? [registry.get(programId)!]
+          : registry.programs();
+        const order = phaseOrder(programs);
+        const byOwner = new Map<string, ScorecardRecord[]>();
+        for (const r of rows.filter(
+          row => !programId || row.programId === programId,
+        )) {
+          const key = r.owner ?? '\uffff'; // no owner last
+          byOwner.set(key, [...(byOwner.get(key) ?? []), r]);
+        }
+        const expected = [...byOwner.keys()].sort().map(key => {
+          const team = byOwner.get(key)!;
+          return {
+            ...(team[0].owner ? { owner: team[0].owner } : {}),
+            services: team.length,
+            phases: distribution(
+              team.map(r => r.scorecard.phase),
+              order,
+            ),
+            failingChecks: team.reduce(
+              (sum, r) =>
+                sum +
+                r.scorecard.checks.filter(
+                  c =>
+                    c.severity === 'required' &&
+                    (c.status === 'fail' || c.status === 'unknown'),
+                ).length,
+              0,
+            ),
+            stale: team.filter(r => r.stale).length,
+          };
+        });
+        const all = await queries.teams(programId, { offset: 0, limit: 100 });
+        expect(all.items).toEqual(expected);
+        expect(all.totalCount).toBe(expected.length);
+        const page = await queries.teams(programId, { offset: 1, limit: 2 });
+        expect(page.items).toEqual(expected.slice(1, 3));
+        expect(page.totalCount).toBe(expected.length);
+      },
+    );
+  });
+});
