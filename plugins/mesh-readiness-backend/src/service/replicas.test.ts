@@ -1,42 +1,25 @@
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import {
   mockCredentials,
-  mockServices,
-  startTestBackend,
   TestDatabases,
+  type TestBackend,
 } from '@backstage/backend-test-utils';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import knexFactory, { type Knex } from 'knex';
 import request from 'supertest';
-import { meshReadinessPlugin } from '../plugin';
 import { sampleOrganisation } from '../__testUtils__/fixtures';
+import { startRouterTestBackend } from '../__testUtils__/startRouterTestBackend';
 
 /**
  * Every test user is in team-a and team-a-sub, which own svc-a and svc-b,
  * so that each holds the owner role it attests in.
  */
-const ownersOfBothServices = createServiceFactory({
-  service: coreServices.userInfo,
-  deps: {},
-  factory: () => ({
-    async getUserInfo(credentials: any) {
-      const userEntityRef = credentials.principal.userEntityRef as string;
-      return {
-        userEntityRef,
-        ownershipEntityRefs: [
-          userEntityRef,
-          'group:default/team-a',
-          'group:default/team-a-sub',
-        ],
-      };
-    },
-  }),
-});
+const ownersOfBothServices = () => [
+  'group:default/team-a',
+  'group:default/team-a-sub',
+];
 
 /*
  * Two backend replicas on one PostgreSQL database, as in production. Runs
@@ -57,7 +40,7 @@ const OBSERVE_SECONDS = 14;
 describeWithPostgres('two replicas on one PostgreSQL', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15'] });
   const runStarts: number[] = [];
-  const backends: Array<{ server: any; stop: () => Promise<void> }> = [];
+  const backends: TestBackend[] = [];
   const knexes: Knex[] = [];
 
   beforeAll(async () => {
@@ -70,55 +53,40 @@ describeWithPostgres('two replicas on one PostgreSQL', () => {
     // The second replica connects on its own, as another process would.
     const second = knexFactory(first.client.config);
     knexes.push(first, second);
-    const { entities, programFile } = sampleOrganisation();
+    const organisation = sampleOrganisation();
 
     for (const knex of knexes) {
-      const catalog = catalogServiceMock({ entities });
-      // Counts catalog walks of the scheduled evaluation (they page).
-      const countingCatalog = createServiceFactory({
-        service: catalogServiceRef,
-        deps: {},
-        factory: () =>
-          new Proxy(catalog, {
-            get(target, prop, receiver) {
-              if (prop === 'streamEntities') {
-                return (req: any, opts: any) => {
-                  if (req?.pageSize) runStarts.push(Date.now());
-                  return target.streamEntities(req, opts);
-                };
-              }
-              const value = Reflect.get(target, prop, receiver);
-              // Private fields need the real instance as `this`.
-              return typeof value === 'function' ? value.bind(target) : value;
+      const { backend } = await startRouterTestBackend({
+        organisation,
+        // Counts catalog walks of the scheduled evaluation (they page).
+        catalog: entities => {
+          const catalog = catalogServiceMock({ entities });
+          const stream = catalog.streamEntities.bind(catalog);
+          catalog.streamEntities = (req, options) => {
+            if (req?.pageSize) runStarts.push(Date.now());
+            return stream(req, options);
+          };
+          return createServiceFactory({
+            service: catalogServiceRef,
+            deps: {},
+            factory: () => catalog,
+          });
+        },
+        features: [schedulerServiceFactory],
+        knex,
+        memberships: ownersOfBothServices,
+        rootConfig: { backend: { baseUrl: 'http://localhost:7007' } },
+        meshReadiness: {
+          evaluation: {
+            schedule: {
+              frequency: { seconds: FREQUENCY_SECONDS },
+              timeout: { seconds: 30 },
+              initialDelay: { seconds: 1 },
             },
-          }),
+          },
+        },
       });
-      backends.push(
-        await startTestBackend({
-          features: [
-            meshReadinessPlugin,
-            countingCatalog,
-            schedulerServiceFactory,
-            mockServices.database.factory({ knex }),
-            ownersOfBothServices,
-            mockServices.rootConfig.factory({
-              data: {
-                backend: { baseUrl: 'http://localhost:7007' },
-                meshReadiness: {
-                  programs: [{ location: programFile }],
-                  evaluation: {
-                    schedule: {
-                      frequency: { seconds: FREQUENCY_SECONDS },
-                      timeout: { seconds: 30 },
-                      initialDelay: { seconds: 1 },
-                    },
-                  },
-                },
-              },
-            }),
-          ],
-        }),
-      );
+      backends.push(backend);
     }
   });
 
@@ -179,7 +147,9 @@ describeWithPostgres('two replicas on one PostgreSQL', () => {
         '/api/mesh-readiness/attestations',
       );
       expect(listed.body.items).toHaveLength(200);
-      expect(new Set(listed.body.items.map((a: any) => a.id))).toEqual(ids);
+      expect(
+        new Set(listed.body.items.map((a: { id: string }) => a.id)),
+      ).toEqual(ids);
     }
   });
 });

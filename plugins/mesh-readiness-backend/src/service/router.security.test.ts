@@ -3,11 +3,7 @@ import {
   createServiceFactory,
   type LoggerService,
 } from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -15,39 +11,24 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import request from 'supertest';
-import { meshReadinessPlugin } from '../plugin';
 import {
   sampleOrganisation,
   serviceManifests,
 } from '../__testUtils__/fixtures';
 import { specCheckedRequest } from '../__testUtils__/specValidation';
+import {
+  API_BASE as BASE,
+  startRouterTestBackend,
+} from '../__testUtils__/startRouterTestBackend';
 
 jest.setTimeout(120_000);
 
-const BASE = '/api/mesh-readiness';
 const alice = mockCredentials.user.header('user:default/alice');
 
 /** Users and the groups they belong to, as the sign-in resolver would say. */
 const memberships: Record<string, string[]> = {
   'user:default/alice': ['group:default/team-a'],
 };
-
-const userInfoFactory = createServiceFactory({
-  service: coreServices.userInfo,
-  deps: {},
-  factory: () => ({
-    async getUserInfo(credentials: any) {
-      const userEntityRef = credentials.principal.userEntityRef as string;
-      return {
-        userEntityRef,
-        ownershipEntityRefs: [
-          userEntityRef,
-          ...(memberships[userEntityRef] ?? []),
-        ],
-      };
-    },
-  }),
-});
 
 /** One call of a logger: its level, message, the metadata of its chain. */
 interface LogRecord {
@@ -94,20 +75,18 @@ const DB_ERROR_TEXT = `select "final_entities".* from "final_entities" where "en
  * database client fails: with the SQL statement and a path in the message.
  */
 function catalogFailingOn(entities: Entity[]) {
+  const catalog = catalogServiceMock({ entities });
+  const read = catalog.getEntityByRef.bind(catalog);
+  catalog.getEntityByRef = async (ref, options) => {
+    if (ref === DB_DOWN_REF) {
+      throw new Error(DB_ERROR_TEXT);
+    }
+    return read(ref, options);
+  };
   return createServiceFactory({
     service: catalogServiceRef,
     deps: {},
-    factory: () => {
-      const catalog = catalogServiceMock({ entities });
-      const read = catalog.getEntityByRef.bind(catalog);
-      catalog.getEntityByRef = (async (ref: any, options: any) => {
-        if (ref === DB_DOWN_REF) {
-          throw new Error(DB_ERROR_TEXT);
-        }
-        return read(ref, options);
-      }) as typeof catalog.getEntityByRef;
-      return catalog;
-    },
+    factory: () => catalog,
   });
 }
 
@@ -118,31 +97,25 @@ async function startBackend(
     programLocations?: string[];
   } = {},
 ) {
-  const { entities, programFile } = sampleOrganisation();
-  return startTestBackend({
-    features: [
-      meshReadinessPlugin,
-      catalogFailingOn(entities),
-      userInfoFactory,
-      recordingLoggerFactory(options.logs ?? []),
-      mockServices.rootConfig.factory({
-        data: {
-          meshReadiness: {
-            programs: (options.programLocations ?? [programFile]).map(
-              location => ({ location }),
-            ),
-            evaluation: { enabled: false },
-            rateLimit: { enabled: false },
-            // As in the sample portal: the requester of a waiver is no
-            // approver, so only the state check can answer a repeated
-            // withdrawal.
-            waivers: { approverGroup: 'group:default/platform' },
-            ...options.config,
-          },
-        },
-      }),
-    ],
+  const organisation = sampleOrganisation();
+  const { backend } = await startRouterTestBackend({
+    organisation,
+    memberships,
+    catalog: catalogFailingOn,
+    features: [recordingLoggerFactory(options.logs ?? [])],
+    meshReadiness: {
+      programs: (options.programLocations ?? [organisation.programFile]).map(
+        location => ({ location }),
+      ),
+      rateLimit: { enabled: false },
+      // As in the sample portal: the requester of a waiver is no
+      // approver, so only the state check can answer a repeated
+      // withdrawal.
+      waivers: { approverGroup: 'group:default/platform' },
+      ...options.config,
+    },
   });
+  return backend;
 }
 
 const attestation = (body: Record<string, unknown> = {}) => ({

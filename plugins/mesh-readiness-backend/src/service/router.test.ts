@@ -1,28 +1,17 @@
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import type { Server } from 'node:http';
 import os from 'node:os';
-import { meshReadinessPlugin } from '../plugin';
-import {
-  sampleOrganisation,
-  serviceManifests,
-  TEST_PROGRAM_YAML,
-} from '../__testUtils__/fixtures';
+import { serviceManifests, TEST_PROGRAM_YAML } from '../__testUtils__/fixtures';
 import { specCheckedRequest } from '../__testUtils__/specValidation';
+import {
+  API_BASE as BASE,
+  startRouterTestBackend,
+} from '../__testUtils__/startRouterTestBackend';
 
 jest.setTimeout(60_000);
 
-const BASE = '/api/mesh-readiness';
 const alice = mockCredentials.user.header('user:default/alice');
 const mentor = mockCredentials.user.header('user:default/mentor');
 const lead = mockCredentials.user.header('user:default/lead');
@@ -35,50 +24,20 @@ const memberships: Record<string, string[]> = {
   'user:default/mentor': ['group:default/platform'],
 };
 
-const userInfoFactory = createServiceFactory({
-  service: coreServices.userInfo,
-  deps: {},
-  factory: () => ({
-    async getUserInfo(credentials: any) {
-      const userEntityRef = credentials.principal.userEntityRef as string;
-      return {
-        userEntityRef,
-        ownershipEntityRefs: [
-          userEntityRef,
-          ...(memberships[userEntityRef] ?? []),
-        ],
-      };
-    },
-  }),
-});
-
 async function startBackend(
   options: {
     permissions?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
     config?: Record<string, unknown>;
   } = {},
 ) {
-  const { entities, programFile } = sampleOrganisation();
-  const backend = await startTestBackend({
-    features: [
-      meshReadinessPlugin,
-      catalogServiceMock.factory({ entities }),
-      userInfoFactory,
-      mockServices.rootConfig.factory({
-        data: {
-          meshReadiness: {
-            programs: [{ location: programFile }],
-            evaluation: { enabled: false },
-            // The sample organisation's repositories are temporary folders.
-            manifests: { fileRoots: [os.tmpdir()] },
-            ...options.config,
-          },
-        },
-      }),
-      ...(options.permissions
-        ? [mockServices.permissions.factory({ result: options.permissions })]
-        : []),
-    ],
+  const { backend } = await startRouterTestBackend({
+    memberships,
+    meshReadiness: {
+      // The sample organisation's repositories are temporary folders.
+      manifests: { fileRoots: [os.tmpdir()] },
+      ...options.config,
+    },
+    permissions: options.permissions,
   });
   return backend;
 }

@@ -1,13 +1,5 @@
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import {
   AuthorizeResult,
   type Permission,
@@ -19,10 +11,12 @@ import {
 import type { Knex } from 'knex';
 import request from 'supertest';
 import type { Server } from 'node:http';
-import { meshReadinessPlugin } from '../plugin';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { sampleOrganisation } from '../__testUtils__/fixtures';
 import { specCheckedRequest } from '../__testUtils__/specValidation';
+import {
+  API_BASE as BASE,
+  startRouterTestBackend,
+} from '../__testUtils__/startRouterTestBackend';
 
 /*
  * Attestor roles are held, not claimed: the backend derives them from the
@@ -33,7 +27,6 @@ import { specCheckedRequest } from '../__testUtils__/specValidation';
 
 jest.setTimeout(120_000);
 
-const BASE = '/api/mesh-readiness';
 const SVC_A = 'component:default/svc-a';
 
 /** Users and their groups, as the sign-in resolver puts them in the token. */
@@ -48,23 +41,7 @@ const memberships: Record<string, string[]> = {
   'user:default/eve': [],
 };
 const as = (userRef: string) => mockCredentials.user.header(userRef);
-
-const userInfoFactory = createServiceFactory({
-  service: coreServices.userInfo,
-  deps: {},
-  factory: () => ({
-    async getUserInfo(credentials: any) {
-      const userEntityRef = credentials.principal.userEntityRef as string;
-      return {
-        userEntityRef,
-        ownershipEntityRefs: [
-          userEntityRef,
-          ...(memberships[userEntityRef] ?? []),
-        ],
-      };
-    },
-  }),
-});
+const auth = mockServices.auth();
 
 /**
  * A policy that allows everything except administering programs (so that
@@ -72,61 +49,43 @@ const userInfoFactory = createServiceFactory({
  * attesting to a user who belongs to no group (as the sample portal's policy
  * refuses attesting to someone who owns nothing).
  */
-const permissionsFactory = createServiceFactory({
-  service: coreServices.permissions,
-  deps: {},
-  factory: () => {
-    const decide = (
-      requests: Array<{ permission: Permission }>,
-      options: { credentials: any },
-    ) => {
-      const userRef = options.credentials.principal.userEntityRef as string;
-      const ownsNothing = (memberships[userRef] ?? []).length === 0;
-      return requests.map(r => ({
-        result:
-          r.permission.name === meshReadinessProgramAdminPermission.name ||
-          (r.permission.name === meshReadinessChecklistAttestPermission.name &&
-            ownsNothing)
-            ? AuthorizeResult.DENY
-            : AuthorizeResult.ALLOW,
-      })) as any;
-    };
-    return {
-      authorize: async (
-        requests: Array<{ permission: Permission }>,
-        options: { credentials: any },
-      ) => decide(requests, options),
-      authorizeConditional: async (
-        requests: Array<{ permission: Permission }>,
-        options: { credentials: any },
-      ) => decide(requests, options),
-    };
+const permissionsFactory = mockServices.permissions.mock({
+  async authorize(requests, options) {
+    return requests.map(r => ({ result: decide(r.permission, options) }));
   },
-});
+  async authorizeConditional(requests, options) {
+    return requests.map(r => ({ result: decide(r.permission, options) }));
+  },
+}).factory;
+
+function decide(
+  permission: Permission,
+  options: { credentials: BackstageCredentials },
+): AuthorizeResult.ALLOW | AuthorizeResult.DENY {
+  const userRef = auth.isPrincipal(options.credentials, 'user')
+    ? options.credentials.principal.userEntityRef
+    : '';
+  const ownsNothing = (memberships[userRef] ?? []).length === 0;
+  return permission.name === meshReadinessProgramAdminPermission.name ||
+    (permission.name === meshReadinessChecklistAttestPermission.name &&
+      ownsNothing)
+    ? AuthorizeResult.DENY
+    : AuthorizeResult.ALLOW;
+}
 
 async function startBackend(knex?: Knex) {
-  const { entities, programFile } = sampleOrganisation();
-  return startTestBackend({
-    features: [
-      meshReadinessPlugin,
-      catalogServiceMock.factory({ entities }),
-      userInfoFactory,
-      permissionsFactory,
-      ...(knex ? [mockServices.database.factory({ knex })] : []),
-      mockServices.rootConfig.factory({
-        data: {
-          meshReadiness: {
-            programs: [{ location: programFile }],
-            evaluation: { enabled: false },
-            roles: {
-              security: { groups: ['group:default/security'] },
-              platform: { groups: ['platform'] },
-            },
-          },
-        },
-      }),
-    ],
+  const { backend } = await startRouterTestBackend({
+    memberships,
+    permissions: permissionsFactory,
+    knex,
+    meshReadiness: {
+      roles: {
+        security: { groups: ['group:default/security'] },
+        platform: { groups: ['platform'] },
+      },
+    },
   });
+  return backend;
 }
 
 describe('attestor roles', () => {
