@@ -115,22 +115,22 @@ describe('mesh-readiness check --ci-facts', () => {
     [
       'a caller without meshed',
       'catalog:\n  callers:\n    - entityRef: component:default/web\n      phase: expand\n',
-      /:4:7: catalog\.callers\[0\]\.meshed is required\n$/,
+      /:4:7: missing required field "meshed" in catalog\.callers\[0\]\n$/,
     ],
     [
       'a caller with a text meshed',
       'catalog:\n  callers:\n    - entityRef: component:default/web\n      phase: expand\n      meshed: "yes"\n',
-      /:6:15: catalog\.callers\[0\]\.meshed must be true or false\n$/,
+      /:6:15: catalog\.callers\[0\]\.meshed: must be true or false, found the string "yes"\n$/,
     ],
     [
       'an unknown catalog key',
       'catalog:\n  owners: []\n',
-      /:3:11: catalog has an unknown key 'owners'; expected ownerIsGroup, callers\n$/,
+      /:3:11: unknown field "owners" in catalog; allowed fields: ownerIsGroup, callers\n$/,
     ],
     [
       'catalog facts without entityRef',
       'catalog:\n  ownerIsGroup: true\n',
-      /:2:3: 'catalog' needs 'entityRef': catalog facts belong to one entity\n$/,
+      /:2:3: catalog: catalog facts belong to one entity; give its entityRef next to them\n$/,
     ],
   ])('reports %s with file:line:column', (_title, body, message) => {
     const withRef = _title.includes('without entityRef')

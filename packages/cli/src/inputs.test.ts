@@ -121,7 +121,7 @@ describe('mesh-readiness check inputs', () => {
     const run = runFixtureCheck('ready-service', ['--attestations', file]);
     expect(run.status).toBe(2);
     expect(run.stderr).toBe(
-      `mesh-readiness: ${file}:7:11: attestations[0]: role must be one of owner, security, platform\n`,
+      `mesh-readiness: ${file}:7:11: attestations[0].role: "auditor" is not one of owner, security, platform\n`,
     );
   });
 
@@ -144,7 +144,7 @@ describe('mesh-readiness check inputs', () => {
         `^mesh-readiness: ${file.replace(
           /[.*+?^${}()|[\]\\]/g,
           '\\$&',
-        )}:\\d+:\\d+: waivers\\[0\\]\\.programId is required`,
+        )}:3:5: missing required field "programId" in waivers\\[0\\]`,
       ),
     );
   });

@@ -11,6 +11,7 @@
  */
 import type { z } from 'zod';
 import type {
+  attestationFileSchema,
   attestationSchema,
   attestationSummarySchema,
   attestorRoleSchema,
@@ -105,6 +106,12 @@ export type ManifestFile = z.output<typeof manifestFileSchema>;
  * current phase.
  */
 export type CatalogFacts = z.output<typeof catalogFactsSchema>;
+
+/**
+ * What `mesh-readiness check --ci-facts` reads: the portal's CI export, or a
+ * hand-made file with only attestations and waivers.
+ */
+export type AttestationFile = z.output<typeof attestationFileSchema>;
 
 /** How one evidence source answered for this entity. */
 export interface SourceStatus {

@@ -88,7 +88,7 @@ export const attestationFileSchema = ciFactsSchema
         code: 'custom',
         path: ['catalog'],
         message:
-          "'catalog' needs 'entityRef': catalog facts belong to one entity",
+          'catalog facts belong to one entity; give its entityRef next to them',
       });
     }
   });

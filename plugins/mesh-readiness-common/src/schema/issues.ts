@@ -145,7 +145,11 @@ export function explainSchemaIssues(
             message: `missing required field "${field}"${where}`,
           });
         } else if (found === null && typeof field === 'string') {
-          add({ path, anchor: 'key', message: `"${field}" has no value` });
+          add({
+            path,
+            anchor: 'key',
+            message: `"${field}" has no value${where}`,
+          });
         } else {
           const expected = EXPECTED[issue.expected] ?? issue.expected;
           add({
@@ -159,7 +163,11 @@ export function explainSchemaIssues(
       case 'invalid_value': {
         const values = issue.values.map(String);
         if (found === null && typeof field === 'string') {
-          add({ path, anchor: 'key', message: `"${field}" has no value` });
+          add({
+            path,
+            anchor: 'key',
+            message: `"${field}" has no value${where}`,
+          });
         } else if (typeof found !== 'string') {
           add({
             path,
