@@ -46,6 +46,16 @@ export function userInfoWithMemberships(memberships: Memberships) {
   }).factory;
 }
 
+/** The permission framework's decisions: fixed, a policy, or the default. */
+function permissionFeatures(
+  permissions: RouterTestBackendOptions['permissions'],
+): BackendFeature[] {
+  if (typeof permissions === 'string') {
+    return [mockServices.permissions.factory({ result: permissions })];
+  }
+  return permissions ? [permissions] : [];
+}
+
 export interface RouterTestBackendOptions {
   /** The users' groups; without it, users belong to no group. */
   memberships?: Memberships;
@@ -87,7 +97,6 @@ export async function startRouterTestBackend(
 }> {
   const organisation = options.organisation ?? sampleOrganisation();
   const { entities, programFile } = organisation;
-  const permissions = options.permissions;
   const backend = await startTestBackend({
     features: [
       meshReadinessPlugin,
@@ -108,11 +117,7 @@ export async function startRouterTestBackend(
       ...(options.knex
         ? [mockServices.database.factory({ knex: options.knex })]
         : []),
-      ...(typeof permissions === 'string'
-        ? [mockServices.permissions.factory({ result: permissions })]
-        : permissions
-        ? [permissions]
-        : []),
+      ...permissionFeatures(options.permissions),
       ...(options.features ?? []),
     ],
   });
