@@ -5,12 +5,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  meshEgress,
-  virtualServiceTimeouts,
-  virtualServiceValid,
-} from './routing';
-import { authzDeny } from './security';
+import { meshEgress } from './routing/egressScope';
+import { virtualServiceTimeouts } from './routing/timeouts';
+import { virtualServiceValid } from './routing/virtualServiceValid';
+import { authzDeny } from './security/authzDeny';
 import { gaps, run, yamlDocs } from './testUtils';
 
 const FILE = 'k8s/app.yaml';

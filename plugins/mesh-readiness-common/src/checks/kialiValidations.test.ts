@@ -6,8 +6,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { authzDeny, mtlsStrict } from './security';
-import { virtualServiceValid } from './routing';
+import { authzDeny } from './security/authzDeny';
+import { mtlsStrict } from './security/mtlsStrict';
+import { virtualServiceValid } from './routing/virtualServiceValid';
 import { policyIdentities } from '../istio/policy/identities';
 import { contextFor, gaps, run } from './testUtils';
 

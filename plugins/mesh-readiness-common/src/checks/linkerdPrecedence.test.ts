@@ -2,8 +2,8 @@
  * Linkerd: ServiceProfile-versus-HTTPRoute precedence and Server
  * accessPolicy (policy.linkerd.io/v1beta3) semantics.
  */
-import { virtualServiceValid } from './routing';
-import { authzDeny } from './security';
+import { virtualServiceValid } from './routing/virtualServiceValid';
+import { authzDeny } from './security/authzDeny';
 import { gaps, run, yamlDocs } from './testUtils';
 
 const FILE = 'k8s/app.yaml';

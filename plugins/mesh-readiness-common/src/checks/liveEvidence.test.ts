@@ -1,12 +1,10 @@
-import {
-  authzDryRun,
-  goldenSignals,
-  injectionPresent,
-  mtlsObserved,
-  podNetAdmin,
-  proxyDrift,
-  tracePropagation,
-} from './liveEvidence';
+import { authzDryRun } from './security/authzDryRun';
+import { goldenSignals } from './observability/goldenSignals';
+import { injectionPresent } from './injection/proxyPresent';
+import { mtlsObserved } from './security/mtlsObserved';
+import { podNetAdmin } from './pod/netAdmin';
+import { proxyDrift } from './operations/proxyDrift';
+import { tracePropagation } from './observability/tracePropagation';
 import { run } from './testUtils';
 
 const pod = (name: string, containers: string[], extra: object = {}) => ({

@@ -3,12 +3,11 @@
  * TLS against PeerAuthentication, principals that must exist, policies that
  * need mTLS, route references, ServiceEntry endpoint subsets.
  */
-import {
-  destinationRuleResilience,
-  destinationRuleValid,
-  virtualServiceValid,
-} from './routing';
-import { authzDeny, mtlsStrict } from './security';
+import { destinationRuleResilience } from './routing/circuitBreaking';
+import { destinationRuleValid } from './routing/destinationRuleValid';
+import { virtualServiceValid } from './routing/virtualServiceValid';
+import { authzDeny } from './security/authzDeny';
+import { mtlsStrict } from './security/mtlsStrict';
 import { deploymentYaml, gaps, lineOf, run, yamlDocs } from './testUtils';
 
 const FILE = 'k8s/app.yaml';

@@ -1,19 +1,25 @@
 import type { EvidenceSource, MeshFlavour } from '../types';
 import type { AnalyzerParameter, CheckAnalyzer } from './types';
 import { parameterProblem } from './support/defineAnalyzer';
-import { ambientAnalyzers } from './ambient';
-import { catalogAnalyzers } from './catalog';
 import { compareText } from './support/findings';
-import { liveEvidenceAnalyzers } from './liveEvidence';
+import { catalogAnalyzers } from './catalog';
 import { injectionAnalyzers } from './injection';
 import { podAnalyzers } from './pod';
-import { observabilityAnalyzers } from './observability';
-import { routingAnalyzers } from './routing';
-import { securityAnalyzers } from './security';
 import { serviceAnalyzers } from './services';
 import { workloadAnalyzers } from './workloads';
+import { routingAnalyzers } from './routing';
+import { securityAnalyzers } from './security';
+import { observabilityAnalyzers } from './observability';
+import { operationsAnalyzers } from './operations';
+import { ambientAnalyzers } from './ambient';
+import { migrationAnalyzers } from './migration';
 
-/** Every analyzer of the engine, each named after the check it implements. */
+/**
+ * Every analyzer of the engine, each named after the check it implements,
+ * one file each in the folder of its area. The order carries no meaning:
+ * ids are unique (checked below), programs name checks by id and
+ * `listAnalyzers` sorts by id.
+ */
 const ANALYZERS: ReadonlyArray<CheckAnalyzer> = [
   ...catalogAnalyzers,
   ...injectionAnalyzers,
@@ -23,8 +29,9 @@ const ANALYZERS: ReadonlyArray<CheckAnalyzer> = [
   ...routingAnalyzers,
   ...securityAnalyzers,
   ...observabilityAnalyzers,
-  ...liveEvidenceAnalyzers,
+  ...operationsAnalyzers,
   ...ambientAnalyzers,
+  ...migrationAnalyzers,
 ];
 
 const BY_ID: ReadonlyMap<string, CheckAnalyzer> = (() => {

@@ -1,9 +1,7 @@
-import {
-  catalogKubernetesLink,
-  catalogManifests,
-  catalogOwner,
-} from './catalog';
-import { contextFor, deploymentYaml, gaps, run } from './testUtils';
+import { catalogKubernetesLink } from './kubernetesLink';
+import { catalogManifests } from './manifests';
+import { catalogOwner } from './owner';
+import { contextFor, deploymentYaml, gaps, run } from '../testUtils';
 
 describe('cat.owner', () => {
   it('passes for a group owner and bare names (default kind Group)', () => {

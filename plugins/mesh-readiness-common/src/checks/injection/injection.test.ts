@@ -1,5 +1,5 @@
-import { injectionNamespace } from './injection';
-import { deploymentYaml, gaps, lineOf, run, yamlDocs } from './testUtils';
+import { injectionNamespace } from './namespace';
+import { deploymentYaml, gaps, lineOf, run, yamlDocs } from '../testUtils';
 
 const FILE = 'k8s/app.yaml';
 const namespace = (labels: string, annotations = '') =>

@@ -1,5 +1,5 @@
-import { metricsExposed } from './observability';
-import { deploymentYaml, gaps, lineOf, run, yamlDocs } from './testUtils';
+import { metricsExposed } from './metricsExposed';
+import { deploymentYaml, gaps, lineOf, run, yamlDocs } from '../testUtils';
 
 const FILE = 'k8s/app.yaml';
 

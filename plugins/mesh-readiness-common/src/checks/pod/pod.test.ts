@@ -1,12 +1,10 @@
-import {
-  podForeignSidecar,
-  podHostNetwork,
-  podProxyPorts,
-  podProxyUid,
-  podServiceAccountToken,
-  podUdpPorts,
-} from './pod';
-import { deploymentYaml, gaps, lineOf, run, yamlDocs } from './testUtils';
+import { podForeignSidecar } from './foreignSidecar';
+import { podHostNetwork } from './hostNetwork';
+import { podProxyPorts } from './proxyPorts';
+import { podProxyUid } from './proxyUid';
+import { podServiceAccountToken } from './serviceAccountToken';
+import { podUdpPorts } from './udpPorts';
+import { deploymentYaml, gaps, lineOf, run, yamlDocs } from '../testUtils';
 
 const FILE = 'k8s/cart.yaml';
 

@@ -1,11 +1,9 @@
-import {
-  destinationRuleResilience,
-  destinationRuleValid,
-  meshEgress,
-  virtualServiceTimeouts,
-  virtualServiceValid,
-} from './routing';
-import { deploymentYaml, gaps, lineOf, run, yamlDocs } from './testUtils';
+import { destinationRuleResilience } from './circuitBreaking';
+import { destinationRuleValid } from './destinationRuleValid';
+import { meshEgress } from './egressScope';
+import { virtualServiceTimeouts } from './timeouts';
+import { virtualServiceValid } from './virtualServiceValid';
+import { deploymentYaml, gaps, lineOf, run, yamlDocs } from '../testUtils';
 
 const FILE = 'k8s/app.yaml';
 const service = `apiVersion: v1

@@ -1,5 +1,8 @@
-import { authzDeny, egressTls, mtlsCallers, mtlsStrict } from './security';
-import { deploymentYaml, gaps, lineOf, run, yamlDocs } from './testUtils';
+import { authzDeny } from './authzDeny';
+import { egressTls } from './egressTls';
+import { mtlsCallers } from './mtlsCallers';
+import { mtlsStrict } from './mtlsStrict';
+import { deploymentYaml, gaps, lineOf, run, yamlDocs } from '../testUtils';
 
 const FILE = 'k8s/app.yaml';
 const ns = (annotations = '') =>

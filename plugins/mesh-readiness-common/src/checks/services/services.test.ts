@@ -1,11 +1,9 @@
-import {
-  serviceHeadless,
-  serviceMulti,
-  serviceProtocol,
-  serviceServerFirst,
-  serviceTargetPort,
-} from './services';
-import { deploymentYaml, gaps, lineOf, run, yamlDocs } from './testUtils';
+import { serviceHeadless } from './headless';
+import { serviceMulti } from './overlappingServices';
+import { serviceProtocol } from './protocol';
+import { serviceServerFirst } from './serverFirst';
+import { serviceTargetPort } from './targetPort';
+import { deploymentYaml, gaps, lineOf, run, yamlDocs } from '../testUtils';
 
 const FILE = 'k8s/app.yaml';
 

@@ -1,21 +1,19 @@
-import {
-  workloadAvailability,
-  workloadIdentity,
-  workloadLabels,
-  workloadMeshProbes,
-  workloadProbes,
-  workloadResources,
-  workloadShutdown,
-  workloadStartup,
-} from './workloads';
+import { workloadAvailability } from './availability';
+import { workloadIdentity } from './identity';
+import { workloadLabels } from './labels';
+import { workloadMeshProbes } from './meshProbes';
+import { workloadProbes } from './probes';
+import { workloadResources } from './resources';
+import { workloadShutdown } from './shutdown';
+import { workloadStartup } from './startup';
 import fs from 'node:fs';
 import path from 'node:path';
-import { deploymentYaml, gaps, lineOf, run, yamlDocs } from './testUtils';
+import { deploymentYaml, gaps, lineOf, run, yamlDocs } from '../testUtils';
 
 /** Upstream injector outputs (see src/dataplane/__fixtures__/SOURCE.md). */
 function upstream(name: string): string {
   return fs.readFileSync(
-    path.join(__dirname, '..', 'dataplane', '__fixtures__', name),
+    path.join(__dirname, '..', '..', 'dataplane', '__fixtures__', name),
     'utf8',
   );
 }
