@@ -8,8 +8,8 @@
  * with the plugin's router, auth and permissions), reading the catalog
  * through the production CatalogClient from a catalog API server and
  * manifests through the real UrlReader from a Git host with ETags (both in
- * a child process, benchServers.ts), attestations and waivers from its seed
- * file, on SQLite (a file) and on PostgreSQL (the server named by
+ * a child process, benchServers.ts), attestations and waivers stored
+ * through its store before it starts, on SQLite (a file) and on PostgreSQL (the server named by
  * BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING). The input is the
  * shared bench input (mesh-readiness-common/scripts/benchFixtures.ts), the
  * same the engine bench evaluates. The evaluation is the plugin's scheduled
@@ -125,9 +125,11 @@ async function runOn(kind: DatabaseKind) {
   });
   line(
     'backend started',
-    `${fmt((performance.now() - startedAt) / 1000, 1)} s, seeded ${
+    `${fmt((performance.now() - startedAt) / 1000, 1)} s, ${
       bench.seeded.attestations
-    } attestations and ${bench.seeded.waivers} waivers; ${describeMemory()}`,
+    } attestations and ${
+      bench.seeded.waivers
+    } waivers stored before; ${describeMemory()}`,
   );
 
   const full = await measuredRun(bench, 'full evaluation');

@@ -268,6 +268,11 @@ function main() {
     json(res, 404, { error: { name: 'NotFoundError', message: route } });
   });
 
+  // Longer than the clients' idle keep-alive: a connection the server
+  // closes just as a client reuses it fails that request ("fetch failed"),
+  // which a busy machine made happen during long runs.
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 121_000;
   server.listen(0, '127.0.0.1', () => {
     const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     entities = [];

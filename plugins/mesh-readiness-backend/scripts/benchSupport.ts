@@ -10,8 +10,8 @@
  * - manifests through the real UrlReader (backend-defaults' FetchUrlReader,
  *   allowed by `backend.reading.allow`) from benchServers.ts' Git host,
  *   which answers If-None-Match with 304;
- * - attestations and waivers from the plugin's seed file
- *   (`meshReadiness.seed.file`);
+ * - attestations and waivers stored through the plugin's store before it
+ *   starts;
  *
  * with the database the bench opens (SQLite file or PostgreSQL). What is
  * not the production one is listed in MOCKED and printed by every bench.
@@ -21,6 +21,7 @@ import { urlReaderServiceFactory } from '@backstage/backend-defaults/urlReader';
 import {
   coreServices,
   createServiceFactory,
+  type DatabaseService,
 } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
@@ -30,12 +31,11 @@ import {
 import { ConfigReader } from '@backstage/config';
 import knexFactory, { type Knex } from 'knex';
 import { fork, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
-import { stringify } from 'yaml';
 // The benches' one input generator, a script of the common package (not part
 // of its API, so not importable by package name).
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
@@ -43,6 +43,7 @@ import {
   benchAttestations,
   benchWaivers,
 } from '../../mesh-readiness-common/scripts/benchFixtures';
+import { DatabaseStore } from '../src/database/DatabaseStore';
 import { meshReadinessPlugin } from '../src/plugin';
 import type {
   ControlMessage,
@@ -138,17 +139,12 @@ export async function openBenchDatabase(
     });
     return {
       knex,
-      // The plugin runs SQLite with a write-ahead log: the database is the
-      // file and its log.
-      size: async () =>
-        ['', '-wal'].reduce(
-          (sum, suffix) =>
-            sum +
-            (fs.existsSync(file + suffix)
-              ? fs.statSync(file + suffix).size
-              : 0),
-          0,
-        ),
+      // The plugin runs SQLite with a write-ahead log, which keeps its size
+      // after checkpoints: the log is moved into the file first.
+      size: async () => {
+        await knex.raw('PRAGMA wal_checkpoint(TRUNCATE)');
+        return fs.statSync(file).size;
+      },
       close: async () => {
         await knex.destroy();
         fs.rmSync(folder, { recursive: true, force: true });
@@ -243,21 +239,55 @@ export async function startFixtureServers(
   };
 }
 
-/** The plugin's seed file with the attestations and waivers of the input. */
-export function writeSeedFile(services: number): string {
+/**
+ * Stores the attestations and waivers of the input through the plugin's
+ * store, before the backend starts (as if users had recorded them over
+ * time). Not through the plugin's seed file: its YAML parse of 37,000
+ * entries would add hundreds of MiB to the peak memory measured.
+ */
+export async function storeAttestationsAndWaivers(
+  knex: Knex,
+  services: number,
+): Promise<{ attestations: number; waivers: number }> {
+  const store = await DatabaseStore.create({
+    database: { getClient: async () => knex } as DatabaseService,
+  });
   const now = new Date().toISOString();
-  const attestations = [];
-  const waivers = [];
+  let attestations = 0;
+  let waivers = 0;
+  const writes: Promise<unknown>[] = [];
+  const flush = async () => {
+    await Promise.all(writes.splice(0));
+  };
   for (let i = 0; i < services; i++) {
-    attestations.push(...benchAttestations(i, now));
-    waivers.push(...benchWaivers(i, now));
+    for (const attestation of benchAttestations(i, now)) {
+      writes.push(
+        store.createAttestation({ id: randomUUID(), ...attestation }),
+      );
+      attestations += 1;
+    }
+    for (const waiver of benchWaivers(i, now)) {
+      writes.push(
+        store.createWaiver({
+          id: randomUUID(),
+          entityRef: waiver.entityRef,
+          programId: waiver.programId,
+          itemId: waiver.itemId,
+          state: 'approved',
+          justification: waiver.justification,
+          requestedBy: waiver.requestedBy,
+          requestedAt: waiver.requestedAt,
+          decidedBy: waiver.approvedBy,
+          decidedAt: waiver.approvedAt,
+          expiresAt: waiver.expiresAt,
+        }),
+      );
+      waivers += 1;
+    }
+    if (writes.length >= 50) await flush();
   }
-  const file = path.join(
-    fs.mkdtempSync(path.join(os.tmpdir(), 'mr-bench-seed-')),
-    'seed.yaml',
-  );
-  fs.writeFileSync(file, stringify({ attestations, waivers }));
-  return file;
+  await flush();
+  return { attestations, waivers };
 }
 
 export interface BenchBackend {
@@ -287,8 +317,7 @@ export async function startBenchBackend(options: {
   database.knex.on('query', () => {
     statements += 1;
   });
-  const seedFile = writeSeedFile(services);
-  const seed = fs.readFileSync(seedFile, 'utf8');
+  const seeded = await storeAttestationsAndWaivers(database.knex, services);
   // Tasks run when the bench triggers them (triggerTask awaits the run).
   const scheduler = mockServices.scheduler();
   const backend = await startTestBackend({
@@ -322,25 +351,18 @@ export async function startBenchBackend(options: {
           backend: {
             reading: { allow: [{ host: new URL(servers.origin).host }] },
           },
-          meshReadiness: {
-            seed: { file: seedFile },
-            ...options.config,
-          },
+          meshReadiness: { ...options.config },
         },
       }),
     ],
   });
   const address = backend.server.address() as { port: number };
-  fs.rmSync(path.dirname(seedFile), { recursive: true, force: true });
   statements = 0;
   return {
     baseUrl: `http://127.0.0.1:${address.port}/api/mesh-readiness`,
     knex: database.knex,
     servers,
-    seeded: {
-      attestations: (seed.match(/^ {2}- entityRef:/gm) ?? []).length,
-      waivers: (seed.match(/justification:/g) ?? []).length,
-    },
+    seeded,
     runEvaluation: () => scheduler.triggerTask('mesh-readiness-evaluate'),
     takeStatements() {
       const taken = statements;
@@ -400,43 +422,11 @@ export interface ClientResult {
   loadMs: number;
 }
 
-/*
- * The HTTP client runs on its own thread: in the backend's thread it would
- * wait for the same event loop it measures (requests would not even be
- * sent while the server computes). It sends the load requests all at once
- * and, until they are answered (and at least `minReads` times), reads one
- * at a time, timing each read.
- */
-const CLIENT_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-parentPort.on('message', async ({ load, reads, minReads }) => {
-  try {
-    const started = performance.now();
-    let done = false;
-    const pending = Promise.all(load.map(async r => {
-      const res = await fetch(r.url, { method: r.method ?? 'GET', headers: r.headers, body: r.body });
-      const text = await res.text();
-      return { status: res.status, retryAfter: res.headers.get('retry-after'), body: r.keepBody ? text : undefined };
-    })).finally(() => { done = true; });
-    const readTimes = [];
-    for (let i = 0; reads.length > 0 && (!done || readTimes.length < minReads); i++) {
-      const r = reads[i % reads.length];
-      const t = performance.now();
-      const res = await fetch(r.url, { headers: r.headers });
-      await res.arrayBuffer();
-      if (res.status !== 200) throw new Error('read ' + r.url + ': ' + res.status);
-      readTimes.push(performance.now() - t);
-    }
-    const results = await pending;
-    parentPort.postMessage({ results, readTimes, loadMs: performance.now() - started });
-  } catch (error) {
-    parentPort.postMessage({ error: String(error && error.stack || error) });
-  }
-});
-`;
-
+/** Starts benchClient.js in a child process. */
 export function startClient() {
-  const worker = new Worker(CLIENT_SOURCE, { eval: true });
+  const child = fork(path.join(__dirname, 'benchClient.js'), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   return {
     run(options: {
       load: ClientRequest[];
@@ -444,13 +434,15 @@ export function startClient() {
       minReads: number;
     }): Promise<ClientResult> {
       return new Promise((resolve, reject) => {
-        worker.once('message', message =>
+        child.once('message', (message: any) =>
           message.error ? reject(new Error(message.error)) : resolve(message),
         );
-        worker.postMessage(options);
+        child.send(options);
       });
     },
-    stop: () => worker.terminate(),
+    stop: async () => {
+      child.disconnect();
+    },
   };
 }
 
