@@ -26,6 +26,7 @@ import { historyRoutes } from './routes/historyRoutes';
 import { mentorsRoutes } from './routes/mentorsRoutes';
 import { playbooksRoutes } from './routes/playbooksRoutes';
 import { programsRoutes } from './routes/programsRoutes';
+import { rollupsRoutes } from './routes/rollupsRoutes';
 import { createRouteContext } from './routes/routeContext';
 import { scorecardsRoutes } from './routes/scorecardsRoutes';
 import { summaryRoutes } from './routes/summaryRoutes';
@@ -86,6 +87,7 @@ export async function createRouter(options: RouterOptions) {
   historyRoutes(api, ctx);
   groupsRoutes(api, ctx);
   summaryRoutes(api, ctx);
+  rollupsRoutes(api, ctx);
   programsRoutes(api, ctx);
   playbooksRoutes(api, ctx);
   attestationsRoutes(api, ctx);

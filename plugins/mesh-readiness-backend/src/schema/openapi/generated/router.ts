@@ -1580,6 +1580,71 @@ export const spec = {
           "waivers"
         ]
       },
+      "TeamRollup": {
+        "type": "object",
+        "description": "One owner's services, counted (a row of the teams table).",
+        "properties": {
+          "owner": {
+            "type": "string",
+            "description": "Owner entity ref; absent for the services without an owner."
+          },
+          "services": {
+            "type": "integer"
+          },
+          "phases": {
+            "type": "array",
+            "description": "Services per phase, in phase order (not-started first).",
+            "items": {
+              "$ref": "#/components/schemas/PhaseCount"
+            }
+          },
+          "failingChecks": {
+            "type": "integer",
+            "description": "Sum over the services of their required checks failing or unknown."
+          },
+          "stale": {
+            "type": "integer",
+            "description": "Services whose verdict is stale."
+          }
+        },
+        "required": [
+          "services",
+          "phases",
+          "failingChecks",
+          "stale"
+        ]
+      },
+      "TeamRollupPage": {
+        "type": "object",
+        "properties": {
+          "programId": {
+            "type": "string"
+          },
+          "items": {
+            "type": "array",
+            "description": "Teams ordered by owner ref; services without an owner last.",
+            "items": {
+              "$ref": "#/components/schemas/TeamRollup"
+            }
+          },
+          "totalCount": {
+            "type": "integer",
+            "description": "Teams (owners) in all."
+          },
+          "offset": {
+            "type": "integer"
+          },
+          "limit": {
+            "type": "integer"
+          }
+        },
+        "required": [
+          "items",
+          "totalCount",
+          "offset",
+          "limit"
+        ]
+      },
       "Attestation": {
         "type": "object",
         "properties": {
@@ -2816,6 +2881,54 @@ export const spec = {
               "application/json": {
                 "schema": {
                   "$ref": "#/components/schemas/OrgSummary"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/teams": {
+      "get": {
+        "operationId": "ListTeamRollups",
+        "tags": [
+          "Summary"
+        ],
+        "description": "The teams table: per owner, the services, how many are in each phase, their failing required checks and stale verdicts, counted by the database, one page of owners at a time.",
+        "parameters": [
+          {
+            "name": "programId",
+            "in": "query",
+            "required": false,
+            "description": "Program id; all programs when absent.",
+            "schema": {
+              "type": "string",
+              "minLength": 1
+            }
+          },
+          {
+            "$ref": "#/components/parameters/offset"
+          },
+          {
+            "$ref": "#/components/parameters/limit"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "A page of teams.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/TeamRollupPage"
                 }
               }
             }

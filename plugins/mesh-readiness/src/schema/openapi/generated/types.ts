@@ -155,6 +155,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/teams': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The teams table: per owner, the services, how many are in each phase, their failing required checks and stale verdicts, counted by the database, one page of owners at a time. */
+    get: operations['ListTeamRollups'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/export.csv': {
     parameters: {
       query?: never;
@@ -816,6 +833,27 @@ export interface components {
         expiringWithin30Days: number;
       };
     };
+    /** One owner's services, counted (a row of the teams table). */
+    TeamRollup: {
+      /** Owner entity ref; absent for the services without an owner. */
+      owner?: string;
+      services: number;
+      /** Services per phase, in phase order (not-started first). */
+      phases: components['schemas']['PhaseCount'][];
+      /** Sum over the services of their required checks failing or unknown. */
+      failingChecks: number;
+      /** Services whose verdict is stale. */
+      stale: number;
+    };
+    TeamRollupPage: {
+      programId?: string;
+      /** Teams ordered by owner ref; services without an owner last. */
+      items: components['schemas']['TeamRollup'][];
+      /** Teams (owners) in all. */
+      totalCount: number;
+      offset: number;
+      limit: number;
+    };
     Attestation: {
       id: string;
       entityRef: string;
@@ -1387,6 +1425,35 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['OrgSummary'];
+        };
+      };
+      400: components['responses']['ErrorResponse'];
+      403: components['responses']['ErrorResponse'];
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  ListTeamRollups: {
+    parameters: {
+      query?: {
+        /** Program id; all programs when absent. */
+        programId?: string;
+        /** Items to skip; at most 1,000,000 (page further with filters). */
+        offset?: components['parameters']['offset'];
+        limit?: components['parameters']['limit'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** A page of teams. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TeamRollupPage'];
         };
       };
       400: components['responses']['ErrorResponse'];
