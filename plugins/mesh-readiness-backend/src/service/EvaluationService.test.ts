@@ -160,7 +160,10 @@ describe('EvaluationService', () => {
       );
 
       function chainSetup(
-        providers: (snapshot: CatalogSnapshot) => EvidenceProvider[],
+        providers: (
+          snapshot: CatalogSnapshot,
+          store: DatabaseStore,
+        ) => EvidenceProvider[],
       ) {
         const entities = [
           group('team-a'),
@@ -200,7 +203,7 @@ describe('EvaluationService', () => {
         const service = new EvaluationService({
           store,
           programs,
-          providers: providers(snapshot),
+          providers: providers(snapshot, store),
           catalog,
           auth,
           logger,
@@ -288,8 +291,7 @@ describe('EvaluationService', () => {
       it('stops between batches when the run is aborted, passing the signal to the providers and keeping whole scorecards', async () => {
         const controller = new AbortController();
         const signals: Array<AbortSignal | undefined> = [];
-        let store: DatabaseStore;
-        const aborting: EvidenceProvider = {
+        const abortingOnce = (store: DatabaseStore): EvidenceProvider => ({
           id: 'aborting',
           source: 'manifests',
           collect: async (_entity, { entityRef, signal }) => {
@@ -307,15 +309,15 @@ describe('EvaluationService', () => {
             }
             return { status: 'ok', facts: {} };
           },
-        };
-        const setupResult = chainSetup(snapshot => [
-          new CatalogEntityProvider(snapshot),
-          new CallerPhasesProvider(snapshot),
-          manifests,
-          aborting,
-        ]);
-        store = setupResult.store;
-        const { service, programs, logger } = setupResult;
+        });
+        const { service, store, programs, logger } = chainSetup(
+          (snapshot, chainStore) => [
+            new CatalogEntityProvider(snapshot),
+            new CallerPhasesProvider(snapshot),
+            manifests,
+            abortingOnce(chainStore),
+          ],
+        );
         await programs.reload();
 
         await expect(
