@@ -150,6 +150,10 @@ export const meshReadinessPlugin = createBackendPlugin({
           maxWaiverDays:
             root?.getOptionalNumber('waivers.maxDurationDays') ?? 365,
           approverGroup,
+          catalogEntity: async entityRef =>
+            catalog.getEntityByRef(entityRef, {
+              credentials: await auth.getOwnServiceCredentials(),
+            }),
           groupMentors: async groupRef =>
             (await queries.group(groupRef))?.mentors,
           onRefreshError: (entityRef, error) =>

@@ -109,6 +109,8 @@ describe('ReadinessWorkflows waiver rules', () => {
       workflows = new ReadinessWorkflows(store, programs, evaluation, {
         maxWaiverDays: 90,
         approverGroup: APPROVERS,
+        catalogEntity: async entityRef =>
+          entityRef === 'component:default/svc-a' ? SVC_A : undefined,
         groupMentors: async () => undefined,
         clock: () => now,
       });
@@ -125,8 +127,10 @@ describe('ReadinessWorkflows waiver rules', () => {
             now.getTime() + expiresInDays * DAY_MS,
           ).toISOString(),
         },
-        SVC_A,
-        REQUESTER,
+        {
+          userEntityRef: REQUESTER,
+          authorizeRequest: async () => {},
+        },
       );
     }
 

@@ -7,6 +7,7 @@ import {
 import {
   attestationExpiry,
   computeSourceFingerprint,
+  programAppliesTo,
   waiverInForce,
   type Attestation,
   type AttestorRole,
@@ -22,6 +23,7 @@ import type { ProgramRegistry } from '../programs/ProgramRegistry';
 import { describeHeldRoles, type AttestorRoleHolding } from './AttestorRoles';
 import type { EvaluationService } from './EvaluationService';
 import { ConcurrencyLimit } from './ConcurrencyLimit';
+import { entityRefOfField } from './requestRefs';
 import { SingleFlight } from './SingleFlight';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -36,10 +38,29 @@ export interface AttestationRequest {
   comment?: string;
 }
 
-/** Who attests, with the roles derived from their identity. */
+/** Who attests; their roles and rights are asked for the entity attested. */
 export interface Attestor {
   userEntityRef: string;
-  roles: AttestorRoleHolding[];
+  /** The attestor roles the caller holds for the entity, from their identity. */
+  rolesOn(entity: Entity): Promise<AttestorRoleHolding[]>;
+  /**
+   * Throws (NotAllowedError) unless the permission policy lets the caller
+   * attest on the entity; given the roles held, to say what would allow it.
+   */
+  authorizeAttest(
+    entityRef: string,
+    roles: AttestorRoleHolding[],
+  ): Promise<void>;
+}
+
+/** Who requests a waiver; their rights are asked for the entity. */
+export interface WaiverRequester {
+  userEntityRef: string;
+  /**
+   * Throws (NotAllowedError) unless the permission policy lets the caller
+   * request waivers on the entity.
+   */
+  authorizeRequest(entityRef: string): Promise<void>;
 }
 
 export interface WaiverRequest {
@@ -130,6 +151,8 @@ export class ReadinessWorkflows {
        * reject or revoke waivers, besides what the policy allows.
        */
       approverGroup?: string;
+      /** The catalog's entity of a ref, or undefined when it has none. */
+      catalogEntity: (entityRef: string) => Promise<Entity | undefined>;
       /** The mentors of a group, or undefined when it is not a known Group. */
       groupMentors: (groupRef: string) => Promise<string[] | undefined>;
       clock?: () => Date;
@@ -139,6 +162,36 @@ export class ReadinessWorkflows {
 
   private now(): string {
     return (this.options.clock?.() ?? new Date()).toISOString();
+  }
+
+  /**
+   * The catalog entity a request names: 400 naming `entityRef` when the
+   * ref is malformed, 404 when the catalog does not have it; and 400 when
+   * the program does not apply to it.
+   */
+  private async subject(request: {
+    entityRef: string;
+    programId: string;
+  }): Promise<Entity> {
+    const entityRef = entityRefOfField(request.entityRef, 'entityRef');
+    const entity = await this.options.catalogEntity(entityRef);
+    if (!entity) {
+      throw new NotFoundError(`no entity ${entityRef} in the catalog`);
+    }
+    const program = this.programs.get(request.programId);
+    if (program && !programAppliesTo(program, entity)) {
+      const { kinds, types, lifecycles } = program.spec.appliesTo;
+      throw new InputError(
+        `entityRef: program "${
+          request.programId
+        }" does not apply to ${stringifyEntityRef(
+          entity,
+        )} (it applies to kinds ${kinds.join(', ')}${
+          types?.length ? `, types ${types.join(', ')}` : ''
+        }${lifecycles?.length ? `, lifecycles ${lifecycles.join(', ')}` : ''})`,
+      );
+    }
+    return entity;
   }
 
   private program(programId: string): Program {
@@ -221,9 +274,11 @@ export class ReadinessWorkflows {
    */
   async createAttestation(
     request: AttestationRequest,
-    entity: Entity,
     attestor: Attestor,
   ): Promise<{ attestation: Attestation; created: boolean }> {
+    const entity = await this.subject(request);
+    const roles = await attestor.rolesOn(entity);
+    await attestor.authorizeAttest(stringifyEntityRef(entity), roles);
     const program = this.program(request.programId);
     const item = program.spec.checklist.find(i => i.id === request.itemId);
     if (!item) {
@@ -238,8 +293,7 @@ export class ReadinessWorkflows {
         }"; allowed roles: ${item.roles.join(', ')}`,
       );
     }
-    const holding = (role: AttestorRole) =>
-      attestor.roles.find(h => h.role === role);
+    const holding = (role: AttestorRole) => roles.find(h => h.role === role);
     let role: AttestorRole;
     if (request.role) {
       const claimed = holding(request.role);
@@ -247,7 +301,7 @@ export class ReadinessWorkflows {
         throw new NotAllowedError(
           `${
             claimed?.reason ?? `role ${request.role} is not held`
-          }; you hold ${describeHeldRoles(attestor.roles)}`,
+          }; you hold ${describeHeldRoles(roles)}`,
         );
       }
       role = request.role;
@@ -344,11 +398,18 @@ export class ReadinessWorkflows {
     return this.getAttestation(id);
   }
 
+  /**
+   * Stores a waiver request for a check or checklist item of an entity the
+   * program applies to, expiring in the future and within the longest
+   * duration allowed.
+   */
   async requestWaiver(
     request: WaiverRequest,
-    entity: Entity,
-    requestedBy: string,
+    requester: WaiverRequester,
   ): Promise<Waiver> {
+    const entity = await this.subject(request);
+    await requester.authorizeRequest(stringifyEntityRef(entity));
+    const requestedBy = requester.userEntityRef;
     const program = this.program(request.programId);
     const known =
       program.spec.checks.some(c => c.id === request.itemId) ||

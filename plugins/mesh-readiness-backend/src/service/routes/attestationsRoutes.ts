@@ -64,32 +64,31 @@ export function attestationsRoutes(router: ApiRouter, ctx: RouteContext) {
           const problem = linkProblem(body.evidenceUrl);
           if (problem) throw new InputError(`evidenceUrl: ${problem}`);
         }
-        const entity = await ctx.entityOr404(body.entityRef);
-        ctx.requireProgramAppliesTo(entity, body.programId);
-        const roles = await attestorRoles(credentials, entity);
-        try {
-          await ctx.authorizeOn(
-            credentials,
-            meshReadinessChecklistAttestPermission,
-            stringifyEntityRef(entity),
-          );
-        } catch (error) {
-          // Say what would make it allowed: the roles not held, and why.
-          if (error instanceof NotAllowedError) {
-            throw new NotAllowedError(
-              `${error.message}; you hold ${describeHeldRoles(
-                roles,
-              )} there (${roles
-                .filter(r => !r.held)
-                .map(r => r.reason)
-                .join('; ')})`,
-            );
-          }
-          throw error;
-        }
-        const result = await workflows.createAttestation(body, entity, {
+        const result = await workflows.createAttestation(body, {
           userEntityRef,
-          roles,
+          rolesOn: entity => attestorRoles(credentials, entity),
+          authorizeAttest: async (entityRef, roles) => {
+            try {
+              await ctx.authorizeOn(
+                credentials,
+                meshReadinessChecklistAttestPermission,
+                entityRef,
+              );
+            } catch (error) {
+              // Say what would make it allowed: the roles not held, and why.
+              if (error instanceof NotAllowedError) {
+                throw new NotAllowedError(
+                  `${error.message}; you hold ${describeHeldRoles(
+                    roles,
+                  )} there (${roles
+                    .filter(r => !r.held)
+                    .map(r => r.reason)
+                    .join('; ')})`,
+                );
+              }
+              throw error;
+            }
+          },
         });
         await event.success({
           meta: {

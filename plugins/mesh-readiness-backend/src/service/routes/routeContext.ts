@@ -8,8 +8,8 @@ import type {
   PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import type { Entity } from '@backstage/catalog-model';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   AuthorizeResult,
@@ -19,7 +19,6 @@ import {
 import {
   meshReadinessProgramAdminPermission,
   meshReadinessScorecardReadPermission,
-  programAppliesTo,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import type { ApiRouter as TypedApiRouter } from '@backstage/backend-openapi-utils';
 import type { Request } from 'express';
@@ -96,12 +95,6 @@ export interface RouteContext extends RouteServices {
    * malformed, 404 when the catalog does not have it.
    */
   entityOr404(ref: string, field?: string): Promise<Entity>;
-  /** 400 naming `field` when the program does not apply to the entity. */
-  requireProgramAppliesTo(
-    entity: Entity,
-    programId: string,
-    field?: string,
-  ): void;
   /**
    * Runs `fn` inside an audit event that records success or failure. The
    * event is created before the caller is authenticated (inside `fn`), so
@@ -123,7 +116,6 @@ export function createRouteContext(services: RouteServices): RouteContext {
     permissions,
     auditor,
     catalog,
-    programs,
     roleGroups,
   } = services;
 
@@ -203,22 +195,6 @@ export function createRouteContext(services: RouteServices): RouteContext {
         throw new NotFoundError(`no entity ${entityRef} in the catalog`);
       }
       return entity;
-    },
-
-    requireProgramAppliesTo(entity, programId, field = 'entityRef') {
-      const program = programs.get(programId);
-      if (program && !programAppliesTo(program, entity)) {
-        const { kinds, types, lifecycles } = program.spec.appliesTo;
-        throw new InputError(
-          `${field}: program "${programId}" does not apply to ${stringifyEntityRef(
-            entity,
-          )} (it applies to kinds ${kinds.join(', ')}${
-            types?.length ? `, types ${types.join(', ')}` : ''
-          }${
-            lifecycles?.length ? `, lifecycles ${lifecycles.join(', ')}` : ''
-          })`,
-        );
-      }
     },
 
     async audited(req, eventId, meta, fn) {

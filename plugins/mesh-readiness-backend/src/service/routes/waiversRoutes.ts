@@ -1,4 +1,3 @@
-import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   meshReadinessWaiverApprovePermission,
   meshReadinessWaiverRequestPermission,
@@ -33,18 +32,15 @@ export function waiversRoutes(router: ApiRouter, ctx: RouteContext) {
       },
       async event => {
         const { credentials, userEntityRef } = await ctx.userRef(req);
-        const entity = await ctx.entityOr404(body.entityRef);
-        ctx.requireProgramAppliesTo(entity, body.programId);
-        await ctx.authorizeOn(
-          credentials,
-          meshReadinessWaiverRequestPermission,
-          stringifyEntityRef(entity),
-        );
-        const created = await workflows.requestWaiver(
-          body,
-          entity,
+        const created = await workflows.requestWaiver(body, {
           userEntityRef,
-        );
+          authorizeRequest: entityRef =>
+            ctx.authorizeOn(
+              credentials,
+              meshReadinessWaiverRequestPermission,
+              entityRef,
+            ),
+        });
         await event.success({
           meta: { waiverId: created.id, expiresAt: created.expiresAt },
         });
