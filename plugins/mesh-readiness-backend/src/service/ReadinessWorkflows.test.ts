@@ -59,7 +59,7 @@ function decider(
   };
 }
 
-describe('ReadinessWorkflows waiver rules', () => {
+describe('ReadinessWorkflows rules', () => {
   const databases = createTestDatabases();
 
   describe.each(databases.eachSupportedId())('on %p', databaseId => {
@@ -80,6 +80,7 @@ describe('ReadinessWorkflows waiver rules', () => {
     beforeEach(async () => {
       await workflows?.shutdown();
       await knex('mesh_readiness_waivers').delete();
+      await knex('mesh_readiness_attestations').delete();
       now = new Date('2026-06-01T12:00:00Z');
       const catalog = catalogServiceMock({
         entities: [group('team-a'), SVC_A],
@@ -111,7 +112,8 @@ describe('ReadinessWorkflows waiver rules', () => {
         approverGroup: APPROVERS,
         catalogEntity: async entityRef =>
           entityRef === 'component:default/svc-a' ? SVC_A : undefined,
-        groupMentors: async () => undefined,
+        groupMentors: async groupRef =>
+          groupRef === 'group:default/team-a' ? [APPROVER] : undefined,
         clock: () => now,
       });
     });
@@ -264,6 +266,116 @@ describe('ReadinessWorkflows waiver rules', () => {
       await expect(
         workflows.decideWaiver(waiver.id, 'approve', decider(APPROVER)),
       ).rejects.toBeInstanceOf(ConflictError);
+    });
+
+    /** An owner of svc-a who attests; the policy allows it or not. */
+    async function attest(userEntityRef: string) {
+      return workflows.createAttestation(
+        {
+          entityRef: 'component:default/svc-a',
+          programId: 'istio-adoption',
+          itemId: 'manual.on-call',
+        },
+        {
+          userEntityRef,
+          rolesOn: async () => [
+            { role: 'owner', held: true, reason: 'member of team-a' },
+          ],
+          authorizeAttest: async () => {},
+        },
+      );
+    }
+
+    it('lets the author revoke their attestation while they may attest, and nobody else but a platform admin', async () => {
+      const { attestation } = await attest(REQUESTER);
+      const asked: string[] = [];
+      const revoker = (userEntityRef: string, platformAdmin: boolean) => ({
+        userEntityRef,
+        authorizeAttest: async (entityRef: string) => {
+          asked.push(`${userEntityRef} attest ${entityRef}`);
+        },
+        isPlatformAdmin: async () => {
+          asked.push(`${userEntityRef} admin`);
+          return platformAdmin;
+        },
+        platformAdminDescription: `member of ${APPROVERS}`,
+      });
+      await expect(
+        workflows.revokeAttestation(attestation.id, revoker(OUTSIDER, false)),
+      ).rejects.toThrow(
+        new NotAllowedError(
+          `only the author (${REQUESTER}) or a platform admin (member of ${APPROVERS}) may revoke this attestation`,
+        ),
+      );
+      const revoked = await workflows.revokeAttestation(
+        attestation.id,
+        revoker(REQUESTER, false),
+      );
+      expect(revoked.revokedAt).toBe(now.toISOString());
+      expect(asked).toEqual([
+        `${OUTSIDER} admin`,
+        `${REQUESTER} attest component:default/svc-a`,
+      ]);
+      await expect(
+        workflows.revokeAttestation(attestation.id, revoker(APPROVER, true)),
+      ).rejects.toBeInstanceOf(ConflictError);
+    });
+
+    it('refuses an attestation the policy refuses, and a waiver for an entity the catalog does not have', async () => {
+      await expect(
+        workflows.createAttestation(
+          {
+            entityRef: 'component:default/svc-a',
+            programId: 'istio-adoption',
+            itemId: 'manual.on-call',
+          },
+          {
+            userEntityRef: OUTSIDER,
+            rolesOn: async () => [],
+            authorizeAttest: async entityRef => {
+              throw new NotAllowedError(`not allowed on ${entityRef}`);
+            },
+          },
+        ),
+      ).rejects.toThrow(
+        new NotAllowedError('not allowed on component:default/svc-a'),
+      );
+      await expect(
+        workflows.requestWaiver(
+          {
+            entityRef: 'component:default/nope',
+            programId: 'istio-adoption',
+            itemId: 'k8s.probes',
+            justification: 'none',
+            expiresAt: new Date(now.getTime() + DAY_MS).toISOString(),
+          },
+          { userEntityRef: REQUESTER, authorizeRequest: async () => {} },
+        ),
+      ).rejects.toThrow('no entity component:default/nope in the catalog');
+      expect(await workflows.listWaivers({})).toEqual([]);
+    });
+
+    it('lets only the mentors of a known group write notes on it', async () => {
+      await expect(
+        workflows.addMentorNote('group:default/team-a', OUTSIDER, 'hello'),
+      ).rejects.toThrow(
+        new NotAllowedError(
+          'only mentors of group:default/team-a may write notes on it',
+        ),
+      );
+      await expect(
+        workflows.addMentorNote('group:default/nope', APPROVER, 'hello'),
+      ).rejects.toThrow('no group group:default/nope in the catalog');
+      const note = await workflows.addMentorNote(
+        'group:default/team-a',
+        APPROVER,
+        'probes next sprint',
+      );
+      expect(note).toMatchObject({
+        groupRef: 'group:default/team-a',
+        author: APPROVER,
+        body: 'probes next sprint',
+      });
     });
   });
 });
