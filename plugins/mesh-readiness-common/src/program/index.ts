@@ -15,3 +15,4 @@ export {
 export type { IsoDuration } from './formats';
 export { DEFAULT_PROGRAM_IDS } from './defaultPrograms';
 export type { DefaultProgramId } from './defaultPrograms';
+export { formatProblem } from './formatProblem';
