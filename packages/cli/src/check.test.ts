@@ -192,7 +192,7 @@ describe('mesh-readiness check', () => {
       ]);
       expect(run.status).toBe(2);
       expect(run.stderr).toContain(
-        'src/__fixtures__/programs/broken-program.yaml:18:14: phase "sustain" does not exist',
+        'src/__fixtures__/programs/broken-program.yaml:18:14 spec.checks[0].phase: phase "sustain" does not exist',
       );
     });
 

@@ -7,10 +7,11 @@ import { FIXED_NOW, runCli, runFixtureCheck } from './__testUtils__/runCli';
 function writeCatalog(
   dir: string,
   annotations: Record<string, string>,
+  kind = 'Component',
 ): string {
   const lines = [
     'apiVersion: backstage.io/v1alpha1',
-    'kind: Component',
+    `kind: ${kind}`,
     'metadata:',
     '  name: picked-service',
     '  annotations:',
@@ -86,7 +87,24 @@ describe('mesh-readiness check inputs', () => {
     const run = runCli(['check', '--catalog', catalog], { cwd: dir });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain(
-      "the mesh-readiness.io/program annotation names 'consul-adoption', which is not built in",
+      "no built-in program applies to component:default/picked-service (its mesh-readiness.io/program annotation names 'consul-adoption'; the built-in programs are istio-adoption for istio",
+    );
+    expect(run.stderr).toContain('pass the program file with --program');
+  });
+
+  it('says so when no built-in program applies to the entity, without falling back', () => {
+    const catalog = writeCatalog(
+      dir,
+      { 'backstage.io/techdocs-ref': 'dir:.' },
+      'Resource',
+    );
+    const run = runCli(
+      ['check', '--catalog', catalog, '--entity', 'resource:picked-service'],
+      { cwd: dir },
+    );
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(
+      'no built-in program applies to resource:default/picked-service (by default;',
     );
   });
 

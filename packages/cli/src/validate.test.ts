@@ -15,7 +15,7 @@ describe('mesh-readiness validate', () => {
     );
   });
 
-  it('exits 1 and prints file:line:column: message (path) for a broken program', () => {
+  it('exits 1 and prints file:line:column path: message for a broken program', () => {
     const run = runCli([
       'validate',
       'src/__fixtures__/programs/broken-program.yaml',
@@ -23,7 +23,7 @@ describe('mesh-readiness validate', () => {
     expect(run.status).toBe(1);
     expect(run.stdout).toBe(
       [
-        'src/__fixtures__/programs/broken-program.yaml:18:14: phase "sustain" does not exist; the program\'s phases are pilot (spec.checks[0].phase)',
+        'src/__fixtures__/programs/broken-program.yaml:18:14 spec.checks[0].phase: phase "sustain" does not exist; the program\'s phases are pilot',
         'src/__fixtures__/programs/broken-program.yaml: 1 problem',
         '',
       ].join('\n'),

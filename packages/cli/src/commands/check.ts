@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import {
   buildCiEvaluationFacts,
   evaluate,
+  formatProblem,
   groupAncestryOf,
   ManifestFile,
   Program,
@@ -19,11 +20,7 @@ import {
   repositoryPath,
   resolveManifestPaths,
 } from '../inputs/manifests';
-import {
-  defaultProgramFor,
-  formatProblem,
-  loadProgramOption,
-} from '../inputs/programs';
+import { defaultProgramFor, loadProgramOption } from '../inputs/programs';
 import { repositoryOf } from '../inputs/safeFiles';
 import {
   checkTargetPhaseOption,
@@ -113,7 +110,7 @@ export function runCheck(args: string[], io: CommandIo): number {
 
   const loaded = values.program
     ? loadProgramOption(values.program)
-    : defaultProgramFor(document.entity);
+    : defaultProgramFor(document.entity, document.ref);
   if (!programAppliesTo(loaded.program, document.entity)) {
     const { kinds, types, lifecycles } = loaded.program.spec.appliesTo;
     throw new InputError(

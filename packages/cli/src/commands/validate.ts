@@ -1,6 +1,8 @@
-import { loadProgram } from '@mesh-readiness/plugin-mesh-readiness-common';
+import {
+  formatProblem,
+  loadProgram,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
 import { EXIT_BAD_INPUT, EXIT_NOT_READY, EXIT_OK, InputError } from '../errors';
-import { formatProblem } from '../inputs/programs';
 import { readTextFile } from '../inputs/readTextFile';
 import type { CommandIo } from './io';
 import { parseOptions } from './parseOptions';
@@ -9,7 +11,7 @@ export const VALIDATE_USAGE = `Usage: mesh-readiness validate PROGRAM.yaml...
 
 Validates program files (schema, references between phases, checks,
 playbooks, templates and waves, analyzers known to this engine) and prints
-every problem as file:line:column: message (path).
+every problem as file:line:column path: message.
 
 Exit codes: 0 all valid, 1 a program has problems, 2 usage error or a file
 cannot be read.

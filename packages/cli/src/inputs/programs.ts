@@ -1,8 +1,12 @@
 import { existsSync } from 'node:fs';
 import {
+  DEFAULT_PROGRAM_IDS,
+  formatProblem,
   loadProgram,
+  MESH_ANNOTATION,
   Program,
-  SourceProblem,
+  PROGRAM_ANNOTATION,
+  selectProgramFor,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { InputError } from '../errors';
 import type { CatalogEntity } from './catalog';
@@ -10,24 +14,15 @@ import { DEFAULT_PROGRAM_TEXTS } from './defaultProgramTexts';
 import { precompiledProgram } from './precompiledPrograms';
 import { readTextFile } from './readTextFile';
 
-const PROGRAM_ANNOTATION = 'mesh-readiness.io/program';
-const MESH_ANNOTATION = 'mesh-readiness.io/mesh';
-const FALLBACK_PROGRAM_ID = 'istio-adoption';
-
 export interface LoadedProgram {
   program: Program;
   /** The file name or `<id> (built in)`, for messages. */
   source: string;
 }
 
+/** The built-in programs: common's default programs, embedded as text. */
 export function defaultProgramIds(): string[] {
-  return Object.keys(DEFAULT_PROGRAM_TEXTS);
-}
-
-/** `file:line:column: message (path)`, the form editors and CI logs link. */
-export function formatProblem(problem: SourceProblem): string {
-  const path = problem.path ? ` (${problem.path})` : '';
-  return `${problem.file}:${problem.line}:${problem.column}: ${problem.message}${path}`;
+  return [...DEFAULT_PROGRAM_IDS];
 }
 
 /** Validates program text; every problem becomes a detail line of the error. */
@@ -90,38 +85,40 @@ export function loadProgramOption(value: string): LoadedProgram {
 }
 
 /**
- * The program for an entity when none is given: the one forced by the
- * `mesh-readiness.io/program` annotation, else the built-in program whose
- * mesh matches `mesh-readiness.io/mesh`, else `istio-adoption` — the same
- * choice the backend makes.
+ * The program for an entity when none is given, chosen among the built-in
+ * programs by common's `selectProgramFor` — the rule the backend applies to
+ * its configured programs (the `mesh-readiness.io/program` annotation, else
+ * the program of the `mesh-readiness.io/mesh` annotation's mesh, else the
+ * default). When no built-in program applies, an InputError says why and
+ * asks for `--program`.
  */
-export function defaultProgramFor(entity: CatalogEntity): LoadedProgram {
+export function defaultProgramFor(
+  entity: CatalogEntity,
+  entityRef: string,
+): LoadedProgram {
+  const builtIn = defaultProgramIds().map(loadDefaultProgram);
+  const chosen = selectProgramFor(
+    builtIn.map(loaded => loaded.program),
+    entity,
+  );
+  const found = builtIn.find(loaded => loaded.program === chosen);
+  if (found) return found;
   const annotations = entity.metadata.annotations ?? {};
-  const forced = annotations[PROGRAM_ANNOTATION]?.trim();
-  if (forced) {
-    if (DEFAULT_PROGRAM_TEXTS[forced] === undefined) {
-      throw new InputError(
-        `the ${PROGRAM_ANNOTATION} annotation names '${forced}', which is not built in (${defaultProgramIds().join(
-          ', ',
-        )}); pass the program file with --program`,
-      );
-    }
-    return loadDefaultProgram(forced);
-  }
-  const mesh = annotations[MESH_ANNOTATION]?.trim().toLocaleLowerCase('en-US');
-  if (mesh) {
-    // Try the conventionally named program first, so that usually only one
-    // program is parsed and validated.
-    const candidates = defaultProgramIds().sort(
-      (a, b) =>
-        Number(!a.startsWith(`${mesh}-`)) - Number(!b.startsWith(`${mesh}-`)),
-    );
-    for (const id of candidates) {
-      const loaded = loadDefaultProgram(id);
-      if (loaded.program.spec.mesh === mesh) {
-        return loaded;
-      }
-    }
-  }
-  return loadDefaultProgram(FALLBACK_PROGRAM_ID);
+  const named = annotations[PROGRAM_ANNOTATION]?.trim();
+  const mesh = annotations[MESH_ANNOTATION]?.trim();
+  const why = named
+    ? `its ${PROGRAM_ANNOTATION} annotation names '${named}'`
+    : `${
+        mesh ? `its ${MESH_ANNOTATION} annotation is '${mesh}'` : 'by default'
+      }`;
+  throw new InputError(
+    `no built-in program applies to ${entityRef} (${why}; the built-in programs are ${builtIn
+      .map(
+        ({ program }) =>
+          `${program.metadata.name} for ${program.spec.mesh}, kinds ${
+            program.spec.appliesTo.kinds.join(', ') || 'any'
+          }`,
+      )
+      .join('; ')}); pass the program file with --program`,
+  );
 }
