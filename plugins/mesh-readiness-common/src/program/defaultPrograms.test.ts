@@ -4,6 +4,7 @@ import { listAnalyzers } from '../checks/registry';
 import type { Program } from '../types';
 import { DEFAULT_PROGRAM_IDS } from './defaultPrograms';
 import { loadProgram } from './loadProgram';
+import { parse as parseYaml } from 'yaml';
 
 const PACKAGE_DIR = path.resolve(__dirname, '../..');
 const PROGRAMS_DIR = path.join(PACKAGE_DIR, 'programs');
@@ -19,6 +20,9 @@ const SAMPLE_TEMPLATES = [
   'k8s-poddisruptionbudget',
   'istio-sidecar-egress',
   'istio-virtualservice-timeouts',
+  'gamma-httproute',
+  'istio-waypoint',
+  'istio-authorizationpolicy-targetrefs',
 ];
 
 /** Check ids of shared/checks.md, with the meshes each row applies to. */
@@ -216,5 +220,111 @@ describe.each(DEFAULT_PROGRAM_IDS.map(id => [id]))('default program %s', id => {
       'group:default/platform-team',
       'group:default/storefront-team',
     ]);
+  });
+});
+
+/*
+ * Every shipped program, the opt-in ones included: each templateRef names a
+ * Scaffolder template of templates/, and templates/all.yaml (the one catalog
+ * location an app registers) lists every template folder.
+ */
+describe('the shipped Scaffolder templates', () => {
+  const TEMPLATES_DIR = path.join(PACKAGE_DIR, 'templates');
+  const folders = fs
+    .readdirSync(TEMPLATES_DIR, { withFileTypes: true })
+    .filter(entry => entry.isDirectory())
+    .map(entry => entry.name)
+    .sort();
+
+  it('are each registered by templates/all.yaml', () => {
+    const location = parseYaml(
+      fs.readFileSync(path.join(TEMPLATES_DIR, 'all.yaml'), 'utf8'),
+    ) as { kind: string; spec: { targets: string[] } };
+    expect(location.kind).toBe('Location');
+    expect([...location.spec.targets].sort()).toEqual(
+      folders.map(name => `./${name}/template.yaml`),
+    );
+    expect([...SAMPLE_TEMPLATES].sort()).toEqual(folders);
+  });
+
+  it.each(folders.map(name => [name]))(
+    '%s is a Scaffolder template named after its folder that renders its skeleton',
+    name => {
+      const template = parseYaml(
+        fs.readFileSync(
+          path.join(TEMPLATES_DIR, name, 'template.yaml'),
+          'utf8',
+        ),
+      ) as {
+        apiVersion: string;
+        kind: string;
+        metadata: { name: string };
+        spec: {
+          type: string;
+          steps: Array<{ action: string; input?: { url?: string } }>;
+        };
+      };
+      expect({
+        apiVersion: template.apiVersion,
+        kind: template.kind,
+        name: template.metadata.name,
+        type: template.spec.type,
+      }).toEqual({
+        apiVersion: 'scaffolder.backstage.io/v1beta3',
+        kind: 'Template',
+        name,
+        type: 'policy-fragment',
+      });
+      const render = template.spec.steps.find(
+        step => step.action === 'fetch:template',
+      );
+      expect(render?.input?.url).toBe('./skeleton');
+      expect(
+        fs.readdirSync(path.join(TEMPLATES_DIR, name, 'skeleton')).length,
+      ).toBeGreaterThan(0);
+    },
+  );
+
+  const shipped = fs
+    .readdirSync(PROGRAMS_DIR)
+    .filter(file => file.endsWith('.yaml'))
+    .sort();
+  it.each(shipped.map(file => [file]))(
+    '%s refers only to shipped templates, with a fragment to fall back on',
+    file => {
+      const result = loadProgram(
+        fs.readFileSync(path.join(PROGRAMS_DIR, file), 'utf8'),
+        `programs/${file}`,
+      );
+      if (!result.ok) throw new Error(result.problems[0].message);
+      for (const template of result.program.spec.templates) {
+        if (!template.templateRef) continue;
+        expect({
+          template: template.id,
+          ref: template.templateRef,
+          fragment: template.fragment,
+        }).toEqual({
+          template: template.id,
+          ref: `template:default/${template.id}`,
+          fragment: expect.stringMatching(/^apiVersion: |^# /),
+        });
+        expect(folders).toContain(template.id);
+      }
+    },
+  );
+
+  it('offers the Gateway API route first for route timeouts in the Istio programs', () => {
+    for (const id of ['istio-adoption', 'istio-ambient-adoption']) {
+      const result = loadDefault(id);
+      if (!result.ok) throw new Error(result.problems[0].message);
+      const check = result.program.spec.checks.find(
+        c => c.id === 'mesh.vs.timeouts',
+      );
+      expect({ id, template: check?.template }).toEqual({
+        id,
+        template: 'gamma-httproute',
+      });
+      expect(check?.remediation).toMatch(/^Add an HTTPRoute/);
+    }
   });
 });
