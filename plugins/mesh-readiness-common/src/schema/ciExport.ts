@@ -53,7 +53,7 @@ export const ciFactsSchema = component(
     catalog: catalogFactsSchema,
   }),
   'CiFacts',
-  'Everything the CLI needs beyond the repository to evaluate an entity as the portal does: the attestations and waivers in force and the catalog facts. Passed to `mesh-readiness check --attestations`.',
+  'Everything the CLI needs beyond the repository to evaluate an entity as the portal does: the attestations and waivers in force and the catalog facts. Passed to `mesh-readiness check --ci-facts`.',
 );
 
 /**

@@ -13,8 +13,8 @@ import { z } from 'zod';
  * @public
  */
 export interface DomainSchemaMeta {
-  /** The component name in `#/components/schemas/`. */
-  id: string;
+  /** The component name in `#/components/schemas/`; absent for a field. */
+  id?: string;
   description?: string;
 }
 
@@ -32,5 +32,14 @@ export function component<T extends z.ZodType>(
   description?: string,
 ): T {
   domainSchemas.add(schema, description ? { id, description } : { id });
+  return schema;
+}
+
+/** Gives a field the description the API documents; returns it unchanged. */
+export function described<T extends z.ZodType>(
+  schema: T,
+  description: string,
+): T {
+  domainSchemas.add(schema, { description });
   return schema;
 }

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { attestationSummarySchema, waiverSummarySchema } from './attestation';
 import { programPlaybookSchema, programTemplateSchema } from './program';
-import { component } from './registry';
+import { component, described } from './registry';
 import {
   attestorRoleSchema,
   checklistStatusSchema,
@@ -144,8 +144,10 @@ export const scorecardSchema = component(
     programId: z.string(),
     programVersion: z.string(),
     mesh: meshFlavourSchema,
-    /** Highest complete phase id, or `not-started`. */
-    phase: z.string(),
+    phase: described(
+      z.string(),
+      'Highest complete phase id, or `not-started`.',
+    ),
     /** The phase after `phase`, or undefined when the last one is reached. */
     nextPhase: z.string().optional(),
     progress: progressSchema,
@@ -170,7 +172,10 @@ export const scorecardSchema = component(
      * hash ignores the clock, so re-evaluate at this time even when the hash
      * is unchanged. Absent when nothing in the verdict expires.
      */
-    validUntil: z.string().optional(),
+    validUntil: described(
+      z.string(),
+      'The earliest instant at which the same facts give another verdict (a waiver or attestation in use expires).',
+    ).optional(),
   }),
   'Scorecard',
   "The engine's verdict for one entity under one program.",

@@ -289,32 +289,130 @@ export const spec = {
           "expired"
         ]
       },
-      "SourceProblem": {
+      "ProgramPhase": {
         "type": "object",
         "properties": {
-          "file": {
+          "id": {
             "type": "string"
           },
-          "line": {
-            "type": "integer"
-          },
-          "column": {
-            "type": "integer"
-          },
-          "path": {
+          "title": {
             "type": "string"
           },
-          "message": {
+          "description": {
             "type": "string"
           }
         },
         "required": [
-          "file",
-          "line",
-          "column",
-          "path",
-          "message"
-        ]
+          "id",
+          "title"
+        ],
+        "additionalProperties": false
+      },
+      "ProgramCheck": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "title": {
+            "type": "string"
+          },
+          "rationale": {
+            "type": "string"
+          },
+          "phase": {
+            "type": "string"
+          },
+          "severity": {
+            "$ref": "#/components/schemas/Severity"
+          },
+          "evidence": {
+            "minItems": 1,
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/EvidenceSource"
+            }
+          },
+          "analyzer": {
+            "type": "string"
+          },
+          "params": {
+            "type": "object",
+            "additionalProperties": true
+          },
+          "playbook": {
+            "type": "string"
+          },
+          "template": {
+            "type": "string"
+          },
+          "remediation": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "id",
+          "title",
+          "rationale",
+          "phase",
+          "severity",
+          "evidence",
+          "analyzer",
+          "remediation"
+        ],
+        "additionalProperties": false
+      },
+      "ProgramChecklistItem": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "title": {
+            "type": "string"
+          },
+          "description": {
+            "type": "string"
+          },
+          "phase": {
+            "type": "string"
+          },
+          "severity": {
+            "$ref": "#/components/schemas/Severity"
+          },
+          "roles": {
+            "minItems": 1,
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/AttestorRole"
+            }
+          },
+          "expiresAfter": {
+            "type": "string"
+          },
+          "resetOn": {
+            "minItems": 1,
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/EvidenceSource"
+            }
+          },
+          "playbook": {
+            "type": "string"
+          },
+          "template": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "id",
+          "title",
+          "description",
+          "phase",
+          "severity",
+          "roles"
+        ],
+        "additionalProperties": false
       },
       "ProgramPlaybook": {
         "type": "object",
@@ -339,7 +437,8 @@ export const spec = {
           "id",
           "title",
           "url"
-        ]
+        ],
+        "additionalProperties": false
       },
       "ProgramTemplate": {
         "type": "object",
@@ -363,7 +462,8 @@ export const spec = {
         "required": [
           "id",
           "title"
-        ]
+        ],
+        "additionalProperties": false
       },
       "ProgramWave": {
         "type": "object",
@@ -398,136 +498,23 @@ export const spec = {
           "title",
           "targetPhase",
           "dueDate"
-        ]
-      },
-      "ProgramPhase": {
-        "type": "object",
-        "properties": {
-          "id": {
-            "type": "string"
-          },
-          "title": {
-            "type": "string"
-          },
-          "description": {
-            "type": "string"
-          }
-        },
-        "required": [
-          "id",
-          "title"
-        ]
-      },
-      "ProgramCheck": {
-        "type": "object",
-        "properties": {
-          "id": {
-            "type": "string"
-          },
-          "title": {
-            "type": "string"
-          },
-          "rationale": {
-            "type": "string"
-          },
-          "phase": {
-            "type": "string"
-          },
-          "severity": {
-            "$ref": "#/components/schemas/Severity"
-          },
-          "evidence": {
-            "type": "array",
-            "items": {
-              "$ref": "#/components/schemas/EvidenceSource"
-            }
-          },
-          "analyzer": {
-            "type": "string"
-          },
-          "params": {
-            "type": "object",
-            "additionalProperties": true
-          },
-          "playbook": {
-            "type": "string"
-          },
-          "template": {
-            "type": "string"
-          },
-          "remediation": {
-            "type": "string"
-          }
-        },
-        "required": [
-          "id",
-          "title",
-          "rationale",
-          "phase",
-          "severity",
-          "evidence",
-          "analyzer",
-          "remediation"
-        ]
-      },
-      "ProgramChecklistItem": {
-        "type": "object",
-        "properties": {
-          "id": {
-            "type": "string"
-          },
-          "title": {
-            "type": "string"
-          },
-          "description": {
-            "type": "string"
-          },
-          "phase": {
-            "type": "string"
-          },
-          "severity": {
-            "$ref": "#/components/schemas/Severity"
-          },
-          "roles": {
-            "type": "array",
-            "items": {
-              "$ref": "#/components/schemas/AttestorRole"
-            }
-          },
-          "expiresAfter": {
-            "type": "string"
-          },
-          "resetOn": {
-            "type": "array",
-            "items": {
-              "$ref": "#/components/schemas/EvidenceSource"
-            }
-          },
-          "playbook": {
-            "type": "string"
-          },
-          "template": {
-            "type": "string"
-          }
-        },
-        "required": [
-          "id",
-          "title",
-          "description",
-          "phase",
-          "severity",
-          "roles"
-        ]
+        ],
+        "additionalProperties": false
       },
       "Program": {
         "type": "object",
-        "description": "Program-as-code (apiVersion mesh-readiness.io/v1alpha1, kind Program).",
         "properties": {
           "apiVersion": {
-            "type": "string"
+            "type": "string",
+            "enum": [
+              "mesh-readiness.io/v1alpha1"
+            ]
           },
           "kind": {
-            "type": "string"
+            "type": "string",
+            "enum": [
+              "Program"
+            ]
           },
           "metadata": {
             "type": "object",
@@ -549,7 +536,8 @@ export const spec = {
               "name",
               "title",
               "version"
-            ]
+            ],
+            "additionalProperties": false
           },
           "spec": {
             "type": "object",
@@ -581,9 +569,11 @@ export const spec = {
                 },
                 "required": [
                   "kinds"
-                ]
+                ],
+                "additionalProperties": false
               },
               "phases": {
+                "minItems": 1,
                 "type": "array",
                 "items": {
                   "$ref": "#/components/schemas/ProgramPhase"
@@ -629,7 +619,8 @@ export const spec = {
               "playbooks",
               "templates",
               "waves"
-            ]
+            ],
+            "additionalProperties": false
           }
         },
         "required": [
@@ -637,7 +628,706 @@ export const spec = {
           "kind",
           "metadata",
           "spec"
+        ],
+        "additionalProperties": false,
+        "description": "Program-as-code (apiVersion mesh-readiness.io/v1alpha1, kind Program)."
+      },
+      "SourceProblem": {
+        "type": "object",
+        "properties": {
+          "file": {
+            "type": "string"
+          },
+          "line": {
+            "type": "integer"
+          },
+          "column": {
+            "type": "integer"
+          },
+          "path": {
+            "type": "string"
+          },
+          "message": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "file",
+          "line",
+          "column",
+          "path",
+          "message"
         ]
+      },
+      "Attestation": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "string",
+            "minLength": 1
+          },
+          "entityRef": {
+            "type": "string",
+            "minLength": 1
+          },
+          "programId": {
+            "type": "string",
+            "minLength": 1
+          },
+          "itemId": {
+            "type": "string",
+            "minLength": 1
+          },
+          "attestedBy": {
+            "type": "string",
+            "minLength": 1
+          },
+          "role": {
+            "$ref": "#/components/schemas/AttestorRole"
+          },
+          "evidenceUrl": {
+            "type": "string"
+          },
+          "comment": {
+            "type": "string"
+          },
+          "attestedAt": {
+            "type": "string",
+            "minLength": 1
+          },
+          "expiresAt": {
+            "type": "string"
+          },
+          "revokedAt": {
+            "type": "string"
+          },
+          "factsFingerprint": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "id",
+          "entityRef",
+          "programId",
+          "itemId",
+          "attestedBy",
+          "role",
+          "attestedAt"
+        ],
+        "additionalProperties": false
+      },
+      "Waiver": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "string",
+            "minLength": 1
+          },
+          "entityRef": {
+            "type": "string",
+            "minLength": 1
+          },
+          "programId": {
+            "type": "string",
+            "minLength": 1
+          },
+          "itemId": {
+            "type": "string",
+            "minLength": 1
+          },
+          "state": {
+            "$ref": "#/components/schemas/WaiverState"
+          },
+          "justification": {
+            "type": "string",
+            "minLength": 1
+          },
+          "compensatingControl": {
+            "type": "string"
+          },
+          "requestedBy": {
+            "type": "string",
+            "minLength": 1
+          },
+          "requestedAt": {
+            "type": "string",
+            "minLength": 1
+          },
+          "decidedBy": {
+            "type": "string"
+          },
+          "decidedAt": {
+            "type": "string"
+          },
+          "decisionComment": {
+            "type": "string"
+          },
+          "expiresAt": {
+            "type": "string",
+            "minLength": 1
+          }
+        },
+        "required": [
+          "id",
+          "entityRef",
+          "programId",
+          "itemId",
+          "state",
+          "justification",
+          "requestedBy",
+          "requestedAt",
+          "expiresAt"
+        ],
+        "additionalProperties": false
+      },
+      "WaiverSummary": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "string",
+            "minLength": 1
+          },
+          "justification": {
+            "type": "string",
+            "minLength": 1
+          },
+          "expiresAt": {
+            "type": "string",
+            "minLength": 1
+          },
+          "decidedBy": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "id",
+          "justification",
+          "expiresAt"
+        ],
+        "additionalProperties": false
+      },
+      "ResourceRef": {
+        "type": "object",
+        "properties": {
+          "kind": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          },
+          "namespace": {
+            "type": "string"
+          },
+          "apiVersion": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "kind",
+          "name"
+        ]
+      },
+      "Finding": {
+        "type": "object",
+        "properties": {
+          "level": {
+            "type": "string",
+            "enum": [
+              "pass",
+              "fail",
+              "warn",
+              "info"
+            ]
+          },
+          "message": {
+            "type": "string"
+          },
+          "resource": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/ResourceRef"
+              }
+            ]
+          },
+          "file": {
+            "type": "string"
+          },
+          "line": {
+            "type": "integer"
+          },
+          "url": {
+            "type": "string"
+          },
+          "code": {
+            "type": "string"
+          },
+          "remediation": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "level",
+          "message"
+        ]
+      },
+      "CheckResult": {
+        "type": "object",
+        "properties": {
+          "checkId": {
+            "type": "string"
+          },
+          "title": {
+            "type": "string"
+          },
+          "phase": {
+            "type": "string"
+          },
+          "severity": {
+            "$ref": "#/components/schemas/Severity"
+          },
+          "evidence": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/EvidenceSource"
+            }
+          },
+          "status": {
+            "$ref": "#/components/schemas/CheckStatus"
+          },
+          "summary": {
+            "type": "string"
+          },
+          "findings": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Finding"
+            }
+          },
+          "remediation": {
+            "type": "string"
+          },
+          "playbook": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/ProgramPlaybook"
+              }
+            ]
+          },
+          "template": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/ProgramTemplate"
+              }
+            ]
+          },
+          "waiver": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/WaiverSummary"
+              }
+            ]
+          }
+        },
+        "required": [
+          "checkId",
+          "title",
+          "phase",
+          "severity",
+          "evidence",
+          "status",
+          "summary",
+          "findings",
+          "remediation"
+        ]
+      },
+      "ChecklistResult": {
+        "type": "object",
+        "properties": {
+          "itemId": {
+            "type": "string"
+          },
+          "title": {
+            "type": "string"
+          },
+          "description": {
+            "type": "string"
+          },
+          "phase": {
+            "type": "string"
+          },
+          "severity": {
+            "$ref": "#/components/schemas/Severity"
+          },
+          "roles": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/AttestorRole"
+            }
+          },
+          "status": {
+            "$ref": "#/components/schemas/ChecklistStatus"
+          },
+          "attestation": {
+            "type": "object",
+            "properties": {
+              "id": {
+                "type": "string",
+                "minLength": 1
+              },
+              "attestedBy": {
+                "type": "string",
+                "minLength": 1
+              },
+              "role": {
+                "$ref": "#/components/schemas/AttestorRole"
+              },
+              "attestedAt": {
+                "type": "string",
+                "minLength": 1
+              },
+              "expiresAt": {
+                "type": "string"
+              },
+              "evidenceUrl": {
+                "type": "string"
+              },
+              "comment": {
+                "type": "string"
+              }
+            },
+            "required": [
+              "id",
+              "attestedBy",
+              "role",
+              "attestedAt"
+            ],
+            "additionalProperties": false
+          },
+          "waiver": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/WaiverSummary"
+              }
+            ]
+          },
+          "playbook": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/ProgramPlaybook"
+              }
+            ]
+          },
+          "template": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/ProgramTemplate"
+              }
+            ]
+          }
+        },
+        "required": [
+          "itemId",
+          "title",
+          "description",
+          "phase",
+          "severity",
+          "roles",
+          "status"
+        ]
+      },
+      "PhaseSummary": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "title": {
+            "type": "string"
+          },
+          "complete": {
+            "type": "boolean"
+          },
+          "requiredTotal": {
+            "type": "integer"
+          },
+          "requiredPassed": {
+            "type": "integer"
+          },
+          "notEvaluated": {
+            "type": "integer"
+          }
+        },
+        "required": [
+          "id",
+          "title",
+          "complete",
+          "requiredTotal",
+          "requiredPassed",
+          "notEvaluated"
+        ]
+      },
+      "NextStep": {
+        "type": "object",
+        "properties": {
+          "kind": {
+            "type": "string",
+            "enum": [
+              "check",
+              "checklist"
+            ]
+          },
+          "itemId": {
+            "type": "string"
+          },
+          "title": {
+            "type": "string"
+          },
+          "phase": {
+            "type": "string"
+          },
+          "severity": {
+            "$ref": "#/components/schemas/Severity"
+          },
+          "status": {
+            "anyOf": [
+              {
+                "$ref": "#/components/schemas/CheckStatus"
+              },
+              {
+                "$ref": "#/components/schemas/ChecklistStatus"
+              }
+            ]
+          },
+          "remediation": {
+            "type": "string"
+          },
+          "playbook": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/ProgramPlaybook"
+              }
+            ]
+          },
+          "template": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/ProgramTemplate"
+              }
+            ]
+          }
+        },
+        "required": [
+          "kind",
+          "itemId",
+          "title",
+          "phase",
+          "severity",
+          "status"
+        ]
+      },
+      "Progress": {
+        "type": "object",
+        "properties": {
+          "passed": {
+            "type": "integer"
+          },
+          "total": {
+            "type": "integer"
+          },
+          "ratio": {
+            "type": "number"
+          }
+        },
+        "required": [
+          "passed",
+          "total",
+          "ratio"
+        ]
+      },
+      "Scorecard": {
+        "type": "object",
+        "properties": {
+          "entityRef": {
+            "type": "string"
+          },
+          "programId": {
+            "type": "string"
+          },
+          "programVersion": {
+            "type": "string"
+          },
+          "mesh": {
+            "$ref": "#/components/schemas/MeshFlavour"
+          },
+          "phase": {
+            "type": "string",
+            "description": "Highest complete phase id, or `not-started`."
+          },
+          "nextPhase": {
+            "type": "string"
+          },
+          "progress": {
+            "$ref": "#/components/schemas/Progress"
+          },
+          "phases": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/PhaseSummary"
+            }
+          },
+          "checks": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/CheckResult"
+            }
+          },
+          "checklist": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ChecklistResult"
+            }
+          },
+          "nextSteps": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/NextStep"
+            }
+          },
+          "notConnected": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/EvidenceSource"
+            }
+          },
+          "factsHash": {
+            "type": "string"
+          },
+          "factsTimestamp": {
+            "type": "string"
+          },
+          "evaluatedAt": {
+            "type": "string"
+          },
+          "validUntil": {
+            "type": "string",
+            "description": "The earliest instant at which the same facts give another verdict (a waiver or attestation in use expires)."
+          }
+        },
+        "required": [
+          "entityRef",
+          "programId",
+          "programVersion",
+          "mesh",
+          "phase",
+          "progress",
+          "phases",
+          "checks",
+          "checklist",
+          "nextSteps",
+          "notConnected",
+          "factsHash",
+          "factsTimestamp",
+          "evaluatedAt"
+        ],
+        "description": "The engine's verdict for one entity under one program."
+      },
+      "ManifestFile": {
+        "type": "object",
+        "properties": {
+          "path": {
+            "type": "string",
+            "minLength": 1
+          },
+          "content": {
+            "type": "string"
+          },
+          "url": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "path",
+          "content"
+        ],
+        "additionalProperties": false
+      },
+      "CatalogFacts": {
+        "type": "object",
+        "properties": {
+          "ownerIsGroup": {
+            "type": "boolean"
+          },
+          "callers": {
+            "maxItems": 10000,
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "entityRef": {
+                  "type": "string",
+                  "minLength": 1
+                },
+                "phase": {
+                  "type": "string",
+                  "minLength": 1
+                },
+                "meshed": {
+                  "type": "boolean"
+                }
+              },
+              "required": [
+                "entityRef",
+                "phase",
+                "meshed"
+              ],
+              "additionalProperties": false
+            }
+          }
+        },
+        "additionalProperties": false,
+        "description": "What the catalog knows beyond the entity itself: whether its owner resolves to a Group, and its callers (entities with a `dependencyOf` relation to it) with their current phase."
+      },
+      "CiFacts": {
+        "type": "object",
+        "properties": {
+          "entityRef": {
+            "type": "string",
+            "minLength": 1
+          },
+          "programId": {
+            "type": "string",
+            "minLength": 1
+          },
+          "exportedAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "attestations": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Attestation"
+            }
+          },
+          "waivers": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Waiver"
+            }
+          },
+          "catalog": {
+            "$ref": "#/components/schemas/CatalogFacts"
+          }
+        },
+        "required": [
+          "entityRef",
+          "programId",
+          "exportedAt",
+          "attestations",
+          "waivers",
+          "catalog"
+        ],
+        "additionalProperties": false,
+        "description": "Everything the CLI needs beyond the repository to evaluate an entity as the portal does: the attestations and waivers in force and the catalog facts. Passed to `mesh-readiness check --ci-facts`."
       },
       "ProgramStatus": {
         "type": "object",
@@ -767,407 +1457,6 @@ export const spec = {
         },
         "required": [
           "items"
-        ]
-      },
-      "ResourceRef": {
-        "type": "object",
-        "properties": {
-          "kind": {
-            "type": "string"
-          },
-          "name": {
-            "type": "string"
-          },
-          "namespace": {
-            "type": "string"
-          },
-          "apiVersion": {
-            "type": "string"
-          }
-        },
-        "required": [
-          "kind",
-          "name"
-        ]
-      },
-      "Finding": {
-        "type": "object",
-        "properties": {
-          "level": {
-            "type": "string",
-            "enum": [
-              "pass",
-              "fail",
-              "warn",
-              "info"
-            ]
-          },
-          "message": {
-            "type": "string"
-          },
-          "resource": {
-            "$ref": "#/components/schemas/ResourceRef"
-          },
-          "file": {
-            "type": "string"
-          },
-          "line": {
-            "type": "integer"
-          },
-          "url": {
-            "type": "string"
-          },
-          "code": {
-            "type": "string"
-          },
-          "remediation": {
-            "type": "string"
-          }
-        },
-        "required": [
-          "level",
-          "message"
-        ]
-      },
-      "WaiverSummary": {
-        "type": "object",
-        "properties": {
-          "id": {
-            "type": "string"
-          },
-          "justification": {
-            "type": "string"
-          },
-          "expiresAt": {
-            "type": "string"
-          },
-          "decidedBy": {
-            "type": "string"
-          }
-        },
-        "required": [
-          "id",
-          "justification",
-          "expiresAt"
-        ]
-      },
-      "CheckResult": {
-        "type": "object",
-        "properties": {
-          "checkId": {
-            "type": "string"
-          },
-          "title": {
-            "type": "string"
-          },
-          "phase": {
-            "type": "string"
-          },
-          "severity": {
-            "$ref": "#/components/schemas/Severity"
-          },
-          "evidence": {
-            "type": "array",
-            "items": {
-              "$ref": "#/components/schemas/EvidenceSource"
-            }
-          },
-          "status": {
-            "$ref": "#/components/schemas/CheckStatus"
-          },
-          "summary": {
-            "type": "string"
-          },
-          "findings": {
-            "type": "array",
-            "items": {
-              "$ref": "#/components/schemas/Finding"
-            }
-          },
-          "remediation": {
-            "type": "string"
-          },
-          "playbook": {
-            "$ref": "#/components/schemas/ProgramPlaybook"
-          },
-          "template": {
-            "$ref": "#/components/schemas/ProgramTemplate"
-          },
-          "waiver": {
-            "$ref": "#/components/schemas/WaiverSummary"
-          }
-        },
-        "required": [
-          "checkId",
-          "title",
-          "phase",
-          "severity",
-          "evidence",
-          "status",
-          "summary",
-          "findings",
-          "remediation"
-        ]
-      },
-      "ChecklistResult": {
-        "type": "object",
-        "properties": {
-          "itemId": {
-            "type": "string"
-          },
-          "title": {
-            "type": "string"
-          },
-          "description": {
-            "type": "string"
-          },
-          "phase": {
-            "type": "string"
-          },
-          "severity": {
-            "$ref": "#/components/schemas/Severity"
-          },
-          "roles": {
-            "type": "array",
-            "items": {
-              "$ref": "#/components/schemas/AttestorRole"
-            }
-          },
-          "status": {
-            "$ref": "#/components/schemas/ChecklistStatus"
-          },
-          "attestation": {
-            "type": "object",
-            "properties": {
-              "id": {
-                "type": "string"
-              },
-              "attestedBy": {
-                "type": "string"
-              },
-              "role": {
-                "$ref": "#/components/schemas/AttestorRole"
-              },
-              "attestedAt": {
-                "type": "string"
-              },
-              "expiresAt": {
-                "type": "string"
-              },
-              "evidenceUrl": {
-                "type": "string"
-              },
-              "comment": {
-                "type": "string"
-              }
-            },
-            "required": [
-              "id",
-              "attestedBy",
-              "role",
-              "attestedAt"
-            ]
-          },
-          "waiver": {
-            "$ref": "#/components/schemas/WaiverSummary"
-          },
-          "playbook": {
-            "$ref": "#/components/schemas/ProgramPlaybook"
-          },
-          "template": {
-            "$ref": "#/components/schemas/ProgramTemplate"
-          }
-        },
-        "required": [
-          "itemId",
-          "title",
-          "description",
-          "phase",
-          "severity",
-          "roles",
-          "status"
-        ]
-      },
-      "PhaseSummary": {
-        "type": "object",
-        "properties": {
-          "id": {
-            "type": "string"
-          },
-          "title": {
-            "type": "string"
-          },
-          "complete": {
-            "type": "boolean"
-          },
-          "requiredTotal": {
-            "type": "integer"
-          },
-          "requiredPassed": {
-            "type": "integer"
-          },
-          "notEvaluated": {
-            "type": "integer"
-          }
-        },
-        "required": [
-          "id",
-          "title",
-          "complete",
-          "requiredTotal",
-          "requiredPassed",
-          "notEvaluated"
-        ]
-      },
-      "NextStep": {
-        "type": "object",
-        "properties": {
-          "kind": {
-            "type": "string",
-            "enum": [
-              "check",
-              "checklist"
-            ]
-          },
-          "itemId": {
-            "type": "string"
-          },
-          "title": {
-            "type": "string"
-          },
-          "phase": {
-            "type": "string"
-          },
-          "severity": {
-            "$ref": "#/components/schemas/Severity"
-          },
-          "status": {
-            "type": "string",
-            "description": "A CheckStatus or a ChecklistStatus."
-          },
-          "remediation": {
-            "type": "string"
-          },
-          "playbook": {
-            "$ref": "#/components/schemas/ProgramPlaybook"
-          },
-          "template": {
-            "$ref": "#/components/schemas/ProgramTemplate"
-          }
-        },
-        "required": [
-          "kind",
-          "itemId",
-          "title",
-          "phase",
-          "severity",
-          "status"
-        ]
-      },
-      "Progress": {
-        "type": "object",
-        "properties": {
-          "passed": {
-            "type": "integer"
-          },
-          "total": {
-            "type": "integer"
-          },
-          "ratio": {
-            "type": "number"
-          }
-        },
-        "required": [
-          "passed",
-          "total",
-          "ratio"
-        ]
-      },
-      "Scorecard": {
-        "type": "object",
-        "description": "The engine's verdict for one entity under one program.",
-        "properties": {
-          "entityRef": {
-            "type": "string"
-          },
-          "programId": {
-            "type": "string"
-          },
-          "programVersion": {
-            "type": "string"
-          },
-          "mesh": {
-            "$ref": "#/components/schemas/MeshFlavour"
-          },
-          "phase": {
-            "type": "string",
-            "description": "Highest complete phase id, or `not-started`."
-          },
-          "nextPhase": {
-            "type": "string"
-          },
-          "progress": {
-            "$ref": "#/components/schemas/Progress"
-          },
-          "phases": {
-            "type": "array",
-            "items": {
-              "$ref": "#/components/schemas/PhaseSummary"
-            }
-          },
-          "checks": {
-            "type": "array",
-            "items": {
-              "$ref": "#/components/schemas/CheckResult"
-            }
-          },
-          "checklist": {
-            "type": "array",
-            "items": {
-              "$ref": "#/components/schemas/ChecklistResult"
-            }
-          },
-          "nextSteps": {
-            "type": "array",
-            "items": {
-              "$ref": "#/components/schemas/NextStep"
-            }
-          },
-          "notConnected": {
-            "type": "array",
-            "items": {
-              "$ref": "#/components/schemas/EvidenceSource"
-            }
-          },
-          "factsHash": {
-            "type": "string"
-          },
-          "factsTimestamp": {
-            "type": "string"
-          },
-          "evaluatedAt": {
-            "type": "string"
-          },
-          "validUntil": {
-            "type": "string",
-            "description": "The earliest instant at which the same facts give another verdict (a waiver or attestation in use expires)."
-          }
-        },
-        "required": [
-          "entityRef",
-          "programId",
-          "programVersion",
-          "mesh",
-          "phase",
-          "progress",
-          "phases",
-          "checks",
-          "checklist",
-          "nextSteps",
-          "notConnected",
-          "factsHash",
-          "factsTimestamp",
-          "evaluatedAt"
         ]
       },
       "StoredScorecard": {
@@ -1645,105 +1934,12 @@ export const spec = {
           "limit"
         ]
       },
-      "Attestation": {
-        "type": "object",
-        "properties": {
-          "id": {
-            "type": "string"
-          },
-          "entityRef": {
-            "type": "string"
-          },
-          "programId": {
-            "type": "string"
-          },
-          "itemId": {
-            "type": "string"
-          },
-          "attestedBy": {
-            "type": "string"
-          },
-          "role": {
-            "$ref": "#/components/schemas/AttestorRole"
-          },
-          "evidenceUrl": {
-            "type": "string"
-          },
-          "comment": {
-            "type": "string"
-          },
-          "attestedAt": {
-            "type": "string"
-          },
-          "expiresAt": {
-            "type": "string"
-          },
-          "revokedAt": {
-            "type": "string"
-          },
-          "factsFingerprint": {
-            "type": "string"
-          }
-        },
-        "required": [
-          "id",
-          "entityRef",
-          "programId",
-          "itemId",
-          "attestedBy",
-          "role",
-          "attestedAt"
-        ]
-      },
       "AttestationInput": {
-        "type": "object",
-        "description": "An attestation as passed to the stateless evaluation.",
-        "properties": {
-          "id": {
-            "type": "string"
-          },
-          "entityRef": {
-            "type": "string"
-          },
-          "programId": {
-            "type": "string"
-          },
-          "itemId": {
-            "type": "string"
-          },
-          "attestedBy": {
-            "type": "string"
-          },
-          "role": {
-            "$ref": "#/components/schemas/AttestorRole"
-          },
-          "evidenceUrl": {
-            "type": "string"
-          },
-          "comment": {
-            "type": "string"
-          },
-          "attestedAt": {
-            "type": "string"
-          },
-          "expiresAt": {
-            "type": "string"
-          },
-          "revokedAt": {
-            "type": "string"
-          },
-          "factsFingerprint": {
-            "type": "string"
+        "description": "An attestation as passed to the stateless evaluation: the domain's Attestation.",
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/Attestation"
           }
-        },
-        "required": [
-          "id",
-          "entityRef",
-          "programId",
-          "itemId",
-          "attestedBy",
-          "role",
-          "attestedAt"
         ]
       },
       "AttestationList": {
@@ -1839,61 +2035,6 @@ export const spec = {
         "required": [
           "entityRef",
           "roles"
-        ]
-      },
-      "Waiver": {
-        "type": "object",
-        "properties": {
-          "id": {
-            "type": "string"
-          },
-          "entityRef": {
-            "type": "string"
-          },
-          "programId": {
-            "type": "string"
-          },
-          "itemId": {
-            "type": "string"
-          },
-          "state": {
-            "$ref": "#/components/schemas/WaiverState"
-          },
-          "justification": {
-            "type": "string"
-          },
-          "compensatingControl": {
-            "type": "string"
-          },
-          "requestedBy": {
-            "type": "string"
-          },
-          "requestedAt": {
-            "type": "string"
-          },
-          "decidedBy": {
-            "type": "string"
-          },
-          "decidedAt": {
-            "type": "string"
-          },
-          "decisionComment": {
-            "type": "string"
-          },
-          "expiresAt": {
-            "type": "string"
-          }
-        },
-        "required": [
-          "id",
-          "entityRef",
-          "programId",
-          "itemId",
-          "state",
-          "justification",
-          "requestedBy",
-          "requestedAt",
-          "expiresAt"
         ]
       },
       "WaiverList": {
@@ -2045,101 +2186,6 @@ export const spec = {
           "totalCount",
           "offset",
           "limit"
-        ]
-      },
-      "ManifestFile": {
-        "type": "object",
-        "additionalProperties": false,
-        "properties": {
-          "path": {
-            "type": "string",
-            "minLength": 1
-          },
-          "content": {
-            "type": "string"
-          },
-          "url": {
-            "type": "string"
-          }
-        },
-        "required": [
-          "path",
-          "content"
-        ]
-      },
-      "CatalogFacts": {
-        "type": "object",
-        "description": "What the catalog knows beyond the entity itself: whether its owner resolves to a Group, and its callers (entities with a `dependencyOf` relation to it) with their current phase.",
-        "additionalProperties": false,
-        "properties": {
-          "ownerIsGroup": {
-            "type": "boolean"
-          },
-          "callers": {
-            "type": "array",
-            "maxItems": 10000,
-            "items": {
-              "type": "object",
-              "additionalProperties": false,
-              "properties": {
-                "entityRef": {
-                  "type": "string",
-                  "minLength": 1
-                },
-                "phase": {
-                  "type": "string",
-                  "minLength": 1
-                },
-                "meshed": {
-                  "type": "boolean"
-                }
-              },
-              "required": [
-                "entityRef",
-                "phase",
-                "meshed"
-              ]
-            }
-          }
-        }
-      },
-      "CiFacts": {
-        "type": "object",
-        "description": "Everything the CLI needs beyond the repository to evaluate an entity as the portal does: the attestations and waivers in force and the catalog facts. Passed to `mesh-readiness check --ci-facts`.",
-        "properties": {
-          "entityRef": {
-            "type": "string"
-          },
-          "programId": {
-            "type": "string"
-          },
-          "exportedAt": {
-            "type": "string",
-            "format": "date-time"
-          },
-          "attestations": {
-            "type": "array",
-            "items": {
-              "$ref": "#/components/schemas/Attestation"
-            }
-          },
-          "waivers": {
-            "type": "array",
-            "items": {
-              "$ref": "#/components/schemas/Waiver"
-            }
-          },
-          "catalog": {
-            "$ref": "#/components/schemas/CatalogFacts"
-          }
-        },
-        "required": [
-          "entityRef",
-          "programId",
-          "exportedAt",
-          "attestations",
-          "waivers",
-          "catalog"
         ]
       },
       "EvaluateRequest": {

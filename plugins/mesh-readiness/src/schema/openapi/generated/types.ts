@@ -487,34 +487,6 @@ export interface components {
     ChecklistStatus: 'attested' | 'missing' | 'expired' | 'reset' | 'waived';
     /** One of the listed values. */
     WaiverState: 'requested' | 'approved' | 'rejected' | 'revoked' | 'expired';
-    SourceProblem: {
-      file: string;
-      line: number;
-      column: number;
-      path: string;
-      message: string;
-    };
-    ProgramPlaybook: {
-      id: string;
-      title: string;
-      url: string;
-      references?: string[];
-    };
-    ProgramTemplate: {
-      id: string;
-      title: string;
-      templateRef?: string;
-      fragment?: string;
-      description?: string;
-    };
-    ProgramWave: {
-      id: string;
-      title: string;
-      targetPhase: string;
-      dueDate: string;
-      groups?: string[];
-      entities?: string[];
-    };
     ProgramPhase: {
       id: string;
       title: string;
@@ -547,10 +519,33 @@ export interface components {
       playbook?: string;
       template?: string;
     };
+    ProgramPlaybook: {
+      id: string;
+      title: string;
+      url: string;
+      references?: string[];
+    };
+    ProgramTemplate: {
+      id: string;
+      title: string;
+      templateRef?: string;
+      fragment?: string;
+      description?: string;
+    };
+    ProgramWave: {
+      id: string;
+      title: string;
+      targetPhase: string;
+      dueDate: string;
+      groups?: string[];
+      entities?: string[];
+    };
     /** Program-as-code (apiVersion mesh-readiness.io/v1alpha1, kind Program). */
     Program: {
-      apiVersion: string;
-      kind: string;
+      /** One of the listed values. */
+      apiVersion: 'mesh-readiness.io/v1alpha1';
+      /** One of the listed values. */
+      kind: 'Program';
       metadata: {
         name: string;
         title: string;
@@ -572,49 +567,47 @@ export interface components {
         waves: components['schemas']['ProgramWave'][];
       };
     };
-    /** A configured program location and its validation status. When the latest read failed validation, `problems` lists every error and `program` is the last good version still in force (if any). */
-    ProgramStatus: {
-      /** Program id (metadata.name), or the location when never loaded. */
+    SourceProblem: {
+      file: string;
+      line: number;
+      column: number;
+      path: string;
+      message: string;
+    };
+    Attestation: {
       id: string;
-      location: string;
-      /** One of the listed values. */
-      status: 'valid' | 'invalid' | 'unreadable';
-      title?: string;
-      version?: string;
-      mesh?: components['schemas']['MeshFlavour'];
-      /** Whether a (last good) version of this program is used for evaluation. */
-      inForce: boolean;
-      /**
-       * Format: date-time
-       * When the version in force was loaded.
-       */
-      loadedAt?: string;
-      /**
-       * Format: date-time
-       * When the location was last read.
-       */
-      checkedAt: string;
-      problems: components['schemas']['SourceProblem'][];
-      program?: components['schemas']['Program'];
+      entityRef: string;
+      programId: string;
+      itemId: string;
+      attestedBy: string;
+      role: components['schemas']['AttestorRole'];
+      evidenceUrl?: string;
+      comment?: string;
+      attestedAt: string;
+      expiresAt?: string;
+      revokedAt?: string;
+      factsFingerprint?: string;
     };
-    /** A playbook shipped with the suite (markdown in the common package). */
-    PlaybookSummary: {
-      /** The page id, e.g. `k8s-probes` (a check id with dots as dashes). */
+    Waiver: {
       id: string;
-      /** The first heading of the page. */
-      title: string;
+      entityRef: string;
+      programId: string;
+      itemId: string;
+      state: components['schemas']['WaiverState'];
+      justification: string;
+      compensatingControl?: string;
+      requestedBy: string;
+      requestedAt: string;
+      decidedBy?: string;
+      decidedAt?: string;
+      decisionComment?: string;
+      expiresAt: string;
     };
-    PlaybookList: {
-      items: components['schemas']['PlaybookSummary'][];
-    };
-    Playbook: {
+    WaiverSummary: {
       id: string;
-      title: string;
-      /** The page as CommonMark. Links to other playbooks are relative (`../k8s-probes/index.md`); raw HTML is not meant to be rendered. */
-      markdown: string;
-    };
-    ProgramList: {
-      items: components['schemas']['ProgramStatus'][];
+      justification: string;
+      expiresAt: string;
+      decidedBy?: string;
     };
     ResourceRef: {
       kind: string;
@@ -632,12 +625,6 @@ export interface components {
       url?: string;
       code?: string;
       remediation?: string;
-    };
-    WaiverSummary: {
-      id: string;
-      justification: string;
-      expiresAt: string;
-      decidedBy?: string;
     };
     CheckResult: {
       checkId: string;
@@ -689,8 +676,9 @@ export interface components {
       title: string;
       phase: string;
       severity: components['schemas']['Severity'];
-      /** A CheckStatus or a ChecklistStatus. */
-      status: string;
+      status:
+        | components['schemas']['CheckStatus']
+        | components['schemas']['ChecklistStatus'];
       remediation?: string;
       playbook?: components['schemas']['ProgramPlaybook'];
       template?: components['schemas']['ProgramTemplate'];
@@ -720,6 +708,74 @@ export interface components {
       evaluatedAt: string;
       /** The earliest instant at which the same facts give another verdict (a waiver or attestation in use expires). */
       validUntil?: string;
+    };
+    ManifestFile: {
+      path: string;
+      content: string;
+      url?: string;
+    };
+    /** What the catalog knows beyond the entity itself: whether its owner resolves to a Group, and its callers (entities with a `dependencyOf` relation to it) with their current phase. */
+    CatalogFacts: {
+      ownerIsGroup?: boolean;
+      callers?: {
+        entityRef: string;
+        phase: string;
+        meshed: boolean;
+      }[];
+    };
+    /** Everything the CLI needs beyond the repository to evaluate an entity as the portal does: the attestations and waivers in force and the catalog facts. Passed to `mesh-readiness check --ci-facts`. */
+    CiFacts: {
+      entityRef: string;
+      programId: string;
+      /** Format: date-time */
+      exportedAt: string;
+      attestations: components['schemas']['Attestation'][];
+      waivers: components['schemas']['Waiver'][];
+      catalog: components['schemas']['CatalogFacts'];
+    };
+    /** A configured program location and its validation status. When the latest read failed validation, `problems` lists every error and `program` is the last good version still in force (if any). */
+    ProgramStatus: {
+      /** Program id (metadata.name), or the location when never loaded. */
+      id: string;
+      location: string;
+      /** One of the listed values. */
+      status: 'valid' | 'invalid' | 'unreadable';
+      title?: string;
+      version?: string;
+      mesh?: components['schemas']['MeshFlavour'];
+      /** Whether a (last good) version of this program is used for evaluation. */
+      inForce: boolean;
+      /**
+       * Format: date-time
+       * When the version in force was loaded.
+       */
+      loadedAt?: string;
+      /**
+       * Format: date-time
+       * When the location was last read.
+       */
+      checkedAt: string;
+      problems: components['schemas']['SourceProblem'][];
+      program?: components['schemas']['Program'];
+    };
+    /** A playbook shipped with the suite (markdown in the common package). */
+    PlaybookSummary: {
+      /** The page id, e.g. `k8s-probes` (a check id with dots as dashes). */
+      id: string;
+      /** The first heading of the page. */
+      title: string;
+    };
+    PlaybookList: {
+      items: components['schemas']['PlaybookSummary'][];
+    };
+    Playbook: {
+      id: string;
+      title: string;
+      /** The page as CommonMark. Links to other playbooks are relative (`../k8s-probes/index.md`); raw HTML is not meant to be rendered. */
+      markdown: string;
+    };
+    ProgramList: {
+      items: components['schemas']['ProgramStatus'][];
     };
     /** The stored, current scorecard of an entity under a program. When an evidence source failed at the last evaluation the scorecard is the last good one, `stale` is true and `staleReason` says why. */
     StoredScorecard: {
@@ -854,35 +910,8 @@ export interface components {
       offset: number;
       limit: number;
     };
-    Attestation: {
-      id: string;
-      entityRef: string;
-      programId: string;
-      itemId: string;
-      attestedBy: string;
-      role: components['schemas']['AttestorRole'];
-      evidenceUrl?: string;
-      comment?: string;
-      attestedAt: string;
-      expiresAt?: string;
-      revokedAt?: string;
-      factsFingerprint?: string;
-    };
-    /** An attestation as passed to the stateless evaluation. */
-    AttestationInput: {
-      id: string;
-      entityRef: string;
-      programId: string;
-      itemId: string;
-      attestedBy: string;
-      role: components['schemas']['AttestorRole'];
-      evidenceUrl?: string;
-      comment?: string;
-      attestedAt: string;
-      expiresAt?: string;
-      revokedAt?: string;
-      factsFingerprint?: string;
-    };
+    /** An attestation as passed to the stateless evaluation: the domain's Attestation. */
+    AttestationInput: components['schemas']['Attestation'];
     AttestationList: {
       items: components['schemas']['Attestation'][];
     };
@@ -906,21 +935,6 @@ export interface components {
     AttestorRoles: {
       entityRef: string;
       roles: components['schemas']['AttestorRoleHolding'][];
-    };
-    Waiver: {
-      id: string;
-      entityRef: string;
-      programId: string;
-      itemId: string;
-      state: components['schemas']['WaiverState'];
-      justification: string;
-      compensatingControl?: string;
-      requestedBy: string;
-      requestedAt: string;
-      decidedBy?: string;
-      decidedAt?: string;
-      decisionComment?: string;
-      expiresAt: string;
     };
     WaiverList: {
       items: components['schemas']['Waiver'][];
@@ -961,30 +975,6 @@ export interface components {
       totalCount: number;
       offset: number;
       limit: number;
-    };
-    ManifestFile: {
-      path: string;
-      content: string;
-      url?: string;
-    };
-    /** What the catalog knows beyond the entity itself: whether its owner resolves to a Group, and its callers (entities with a `dependencyOf` relation to it) with their current phase. */
-    CatalogFacts: {
-      ownerIsGroup?: boolean;
-      callers?: {
-        entityRef: string;
-        phase: string;
-        meshed: boolean;
-      }[];
-    };
-    /** Everything the CLI needs beyond the repository to evaluate an entity as the portal does: the attestations and waivers in force and the catalog facts. Passed to `mesh-readiness check --ci-facts`. */
-    CiFacts: {
-      entityRef: string;
-      programId: string;
-      /** Format: date-time */
-      exportedAt: string;
-      attestations: components['schemas']['Attestation'][];
-      waivers: components['schemas']['Waiver'][];
-      catalog: components['schemas']['CatalogFacts'];
     };
     EvaluateRequest: {
       /** A catalog entity (apiVersion, kind, metadata.name required). */
