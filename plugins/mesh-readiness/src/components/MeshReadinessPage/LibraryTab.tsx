@@ -134,7 +134,7 @@ function LibraryTable(props: {
 function ProgramLibrary(props: { program: AnalyzedProgram }) {
   const { status, analysis, missingInCatalog, fragmentFallbacks } =
     props.program;
-  const broken = [...(analysis?.broken ?? []), ...missingInCatalog];
+  const broken = missingInCatalog;
   return (
     <InfoCard
       title={status.title ?? status.id}

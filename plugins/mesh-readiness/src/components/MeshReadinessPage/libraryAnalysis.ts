@@ -1,5 +1,4 @@
 import type { Program } from '../../api/MeshReadinessApi';
-import { safeHref } from '../SafeLink';
 import { templateEntityRef } from '../shared/templates';
 
 type Spec = Program['spec'];
@@ -19,7 +18,7 @@ export interface LibraryItem {
   template?: Template;
 }
 
-/** A reference from an item to a playbook or template that does not work. */
+/** A link of an item that does not work: its catalog entity is missing. */
 export interface BrokenReference {
   itemId: string;
   what: 'playbook' | 'template';
@@ -39,7 +38,6 @@ export interface LibraryAnalysis {
   items: LibraryItem[];
   /** Checks without a playbook or template; checklist items without a playbook. */
   gaps: LibraryItem[];
-  broken: BrokenReference[];
   catalogRefs: CatalogReference[];
 }
 
@@ -55,11 +53,12 @@ function techDocsEntityRef(url: string): string | undefined {
 
 /**
  * Lists every check and checklist item of a program with its playbook and
- * template, the coverage gaps, and the references that cannot work: ids
- * that name no playbook or template, links that are not http(s) or
- * relative, templates with neither a Scaffolder ref nor a fragment. Links
- * into the catalog (TechDocs pages, Scaffolder templates) are returned for
- * the caller to look up.
+ * template, the coverage gaps, and the links into the catalog (TechDocs
+ * pages, Scaffolder templates) for the caller to look up. A served program
+ * passed common's validation (programReferences and the program schema):
+ * every playbook and template id resolves, links are http(s) or relative,
+ * a template has a Scaffolder ref or a fragment, so only the catalog can
+ * still be missing what a link names.
  */
 export function analyzeLibrary(program: Program): LibraryAnalysis {
   const { spec } = program;
@@ -90,73 +89,26 @@ export function analyzeLibrary(program: Program): LibraryAnalysis {
     template: item.templateId ? templates.get(item.templateId) : undefined,
   }));
 
-  const broken: BrokenReference[] = [];
   const catalogRefs: CatalogReference[] = [];
   for (const item of items) {
-    if (item.playbookId && !item.playbook) {
-      broken.push({
+    const playbookRef = item.playbook && techDocsEntityRef(item.playbook.url);
+    if (item.playbook && playbookRef) {
+      catalogRefs.push({
         itemId: item.id,
         what: 'playbook',
-        ref: item.playbookId,
-        reason: 'No playbook with this id in the program.',
+        ref: item.playbook.url,
+        entityRef: playbookRef,
       });
     }
-    if (item.templateId && !item.template) {
-      broken.push({
+    const templateRef = item.template?.templateRef;
+    const templateEntity = templateRef && templateEntityRef(templateRef);
+    if (templateRef && templateEntity) {
+      catalogRefs.push({
         itemId: item.id,
         what: 'template',
-        ref: item.templateId,
-        reason: 'No template with this id in the program.',
+        ref: templateRef,
+        entityRef: templateEntity,
       });
-    }
-    if (item.playbook) {
-      const { url } = item.playbook;
-      if (!safeHref(url)) {
-        broken.push({
-          itemId: item.id,
-          what: 'playbook',
-          ref: url,
-          reason: 'Only http(s) and relative links are allowed.',
-        });
-      } else {
-        const entityRef = techDocsEntityRef(url);
-        if (entityRef) {
-          catalogRefs.push({
-            itemId: item.id,
-            what: 'playbook',
-            ref: url,
-            entityRef,
-          });
-        }
-      }
-    }
-    if (item.template) {
-      const { templateRef, fragment } = item.template;
-      if (templateRef) {
-        const entityRef = templateEntityRef(templateRef);
-        if (!entityRef) {
-          broken.push({
-            itemId: item.id,
-            what: 'template',
-            ref: templateRef,
-            reason: 'Not a Scaffolder template ref (template:namespace/name).',
-          });
-        } else {
-          catalogRefs.push({
-            itemId: item.id,
-            what: 'template',
-            ref: templateRef,
-            entityRef,
-          });
-        }
-      } else if (!fragment) {
-        broken.push({
-          itemId: item.id,
-          what: 'template',
-          ref: item.template.id,
-          reason: 'The template has neither a Scaffolder ref nor a fragment.',
-        });
-      }
     }
   }
   // Checks need both a how-to and a template; manual checklist items need a
@@ -164,5 +116,5 @@ export function analyzeLibrary(program: Program): LibraryAnalysis {
   const gaps = items.filter(
     i => !i.playbookId || (i.kind === 'check' && !i.templateId),
   );
-  return { items, gaps, broken, catalogRefs };
+  return { items, gaps, catalogRefs };
 }
