@@ -64,6 +64,10 @@ export type Regression = MeshReadinessApiSchemas['Regression'];
 /** @public */
 export type OrgSummary = MeshReadinessApiSchemas['OrgSummary'];
 /** @public */
+export type TeamRollup = MeshReadinessApiSchemas['TeamRollup'];
+/** @public */
+export type TeamRollupPage = MeshReadinessApiSchemas['TeamRollupPage'];
+/** @public */
 export type ProgramStatus = MeshReadinessApiSchemas['ProgramStatus'];
 /** @public */
 export type Program = MeshReadinessApiSchemas['Program'];
@@ -170,6 +174,11 @@ export interface MeshReadinessApi {
     programId?: string;
     days?: number;
   }): Promise<OrgSummary>;
+  /**
+   * One page of the teams table (per owner: services, phases, failing
+   * required checks, stale), counted by the backend, owners in ref order.
+   */
+  listTeamRollups(query?: PageQuery): Promise<TeamRollupPage>;
   /** The organisation view as CSV text. */
   exportCsv(options?: { programId?: string }): Promise<string>;
 

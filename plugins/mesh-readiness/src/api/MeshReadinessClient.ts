@@ -22,6 +22,7 @@ import type {
   ProgramStatus,
   ScorecardPage,
   StoredScorecard,
+  TeamRollupPage,
   Waiver,
   WaiverState,
 } from './MeshReadinessApi';
@@ -241,6 +242,12 @@ export class MeshReadinessClient implements MeshReadinessApi {
   ): Promise<OrgSummary> {
     return this.json<OkBody<'/summary', 'get'>>(
       await this.send('get', '/summary', { ...options }),
+    );
+  }
+
+  async listTeamRollups(query: PageQuery = {}): Promise<TeamRollupPage> {
+    return this.json<OkBody<'/teams', 'get'>>(
+      await this.send('get', '/teams', { ...query }),
     );
   }
 

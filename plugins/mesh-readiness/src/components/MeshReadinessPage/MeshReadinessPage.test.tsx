@@ -18,6 +18,23 @@ import { OverviewTab } from './OverviewTab';
 
 jest.setTimeout(60_000);
 
+/** A team row as the backend counts it, with the program's phase order. */
+const team = (
+  owner: string | undefined,
+  services: number,
+  phases: number[],
+  failingChecks: number,
+  stale: number,
+) => ({
+  ...(owner ? { owner } : {}),
+  services,
+  phases: ['not-started', 'pilot', 'expand', 'enforce', 'sustain'].map(
+    (phase, i) => ({ phase, count: phases[i] }),
+  ),
+  failingChecks,
+  stale,
+});
+
 const errorBody = (statusCode: number, message: string) => ({
   error: { name: 'Error', message },
   response: { statusCode },
@@ -37,22 +54,28 @@ describe('Mesh Readiness page', () => {
 
   describe('OverviewTab', () => {
     it('shows the funnel, teams, top failing checks, waves and downloads the CSV', async () => {
-      const scorecardQueries: string[] = [];
+      const teamQueries: string[] = [];
       server.use(
         rest.get(`${BASE_URL}/summary`, (_req, res, ctx) =>
           res(ctx.json(orgSummary)),
         ),
-        rest.get(`${BASE_URL}/scorecards`, (req, res, ctx) => {
-          scorecardQueries.push(req.url.search);
+        rest.get(`${BASE_URL}/teams`, (req, res, ctx) => {
+          teamQueries.push(req.url.search);
           return res(
             ctx.json({
-              items: groupRollup.services,
+              items: [
+                team('group:default/team-a', 2, [0, 1, 1, 0, 0], 1, 1),
+                team(undefined, 1, [1, 0, 0, 0, 0], 3, 0),
+              ],
               totalCount: 2,
               offset: 0,
-              limit: 1000,
+              limit: 25,
             }),
           );
         }),
+        rest.get(`${BASE_URL}/scorecards`, (_req, res, ctx) =>
+          res(ctx.status(500), ctx.json(errorBody(500, 'not asked'))),
+        ),
         rest.get(`${BASE_URL}/export.csv`, (_req, res, ctx) =>
           res(ctx.body('entityRef,phase\n')),
         ),
@@ -78,7 +101,14 @@ describe('Mesh Readiness page', () => {
           .getAllByRole('cell')
           .map(c => c.textContent),
       ).toEqual(['team-a', '2', '0', '1', '1', '0', '0', '1', '1']);
-      expect(scorecardQueries).toEqual(['?offset=0&limit=1000']);
+      expect(
+        within(within(teams).getAllByRole('row')[2])
+          .getAllByRole('cell')
+          .map(c => c.textContent),
+      ).toEqual(['No owner', '1', '1', '0', '0', '0', '0', '3', '0']);
+      // One page of teams, counted by the backend; no scorecard is read.
+      expect(teamQueries).toEqual(['?offset=0&limit=25']);
+      expect(screen.queryByText('Teams per page')).not.toBeInTheDocument();
 
       const failing = screen.getByRole('table', { name: 'Top failing checks' });
       expect(
@@ -96,6 +126,54 @@ describe('Mesh Readiness page', () => {
       expect(revokeObjectURL).toHaveBeenCalledWith('blob:csv');
     });
 
+    it('pages through the teams the backend counted and starts again on another program', async () => {
+      const teamQueries: string[] = [];
+      server.use(
+        rest.get(`${BASE_URL}/summary`, (_req, res, ctx) =>
+          res(ctx.json(orgSummary)),
+        ),
+        rest.get(`${BASE_URL}/teams`, (req, res, ctx) => {
+          teamQueries.push(req.url.search);
+          const offset = Number(req.url.searchParams.get('offset'));
+          const limit = Number(req.url.searchParams.get('limit'));
+          const items = Array.from({ length: 30 }, (_, i) =>
+            team(
+              `group:default/team-${String(i).padStart(2, '0')}`,
+              1,
+              [0, 1, 0, 0, 0],
+              0,
+              0,
+            ),
+          ).slice(offset, offset + limit);
+          return res(ctx.json({ items, totalCount: 30, offset, limit }));
+        }),
+      );
+      await renderPluginView(<OverviewTab />);
+      const teams = await screen.findByRole('table', { name: 'Teams' });
+      expect(within(teams).getAllByRole('row')).toHaveLength(26);
+      expect(screen.getByText('1-25 of 30')).toBeInTheDocument();
+
+      await userEvent.click(screen.getByRole('button', { name: 'Next page' }));
+      expect(await screen.findByText('team-29')).toBeInTheDocument();
+      expect(screen.getByText('26-30 of 30')).toBeInTheDocument();
+      expect(teamQueries).toEqual([
+        '?offset=0&limit=25',
+        '?offset=25&limit=25',
+      ]);
+
+      await userEvent.click(
+        screen.getByRole('button', { name: /All programs/ }),
+      );
+      await userEvent.click(
+        await screen.findByRole('option', { name: programs[0].title }),
+      );
+      await waitFor(() =>
+        expect(teamQueries[teamQueries.length - 1]).toBe(
+          `?programId=${programs[0].id}&offset=0&limit=25`,
+        ),
+      );
+    });
+
     it('says when no team has a scored service', async () => {
       server.use(
         rest.get(`${BASE_URL}/summary`, (_req, res, ctx) =>
@@ -110,8 +188,8 @@ describe('Mesh Readiness page', () => {
             }),
           ),
         ),
-        rest.get(`${BASE_URL}/scorecards`, (_req, res, ctx) =>
-          res(ctx.json({ items: [], totalCount: 0, offset: 0, limit: 1000 })),
+        rest.get(`${BASE_URL}/teams`, (_req, res, ctx) =>
+          res(ctx.json({ items: [], totalCount: 0, offset: 0, limit: 25 })),
         ),
       );
       await renderPluginView(<OverviewTab />);
@@ -130,7 +208,7 @@ describe('Mesh Readiness page', () => {
         rest.get(`${BASE_URL}/summary`, (_req, res, ctx) =>
           res(ctx.delay('infinite')),
         ),
-        rest.get(`${BASE_URL}/scorecards`, (_req, res, ctx) =>
+        rest.get(`${BASE_URL}/teams`, (_req, res, ctx) =>
           res(ctx.delay('infinite')),
         ),
       );
@@ -378,8 +456,8 @@ describe('Mesh Readiness page', () => {
       rest.get(`${BASE_URL}/summary`, (_req, res, ctx) =>
         res(ctx.json(orgSummary)),
       ),
-      rest.get(`${BASE_URL}/scorecards`, (_req, res, ctx) =>
-        res(ctx.json({ items: [], totalCount: 0, offset: 0, limit: 1000 })),
+      rest.get(`${BASE_URL}/teams`, (_req, res, ctx) =>
+        res(ctx.json({ items: [], totalCount: 0, offset: 0, limit: 25 })),
       ),
     );
     await renderPluginView(<MeshReadinessPage />);

@@ -7,6 +7,7 @@ import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
+import TablePagination from '@material-ui/core/TablePagination';
 import TableRow from '@material-ui/core/TableRow';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
@@ -19,42 +20,17 @@ import {
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import useAsync from 'react-use/esm/useAsync';
-import {
-  MeshReadinessApi,
-  ScorecardSummary,
-  meshReadinessApiRef,
-} from '../../api/MeshReadinessApi';
+import { TeamRollup, meshReadinessApiRef } from '../../api/MeshReadinessApi';
 import { PhaseTitleFn, usePhaseTitles } from '../../hooks/usePhaseTitles';
 import { WaveProgressList } from '../shared/WaveProgressList';
 import { FunnelChart, TrendChart } from './OrgCharts';
-import { TeamRow, teamsFromScorecards } from './teamsFromScorecards';
 import { errorMessage } from '../shared/errorMessage';
 
-const PAGE_SIZE = 1000;
+const TEAMS_PER_PAGE = [25, 50, 100];
 
-/** Every scorecard summary of a program, page by page, up to a bound. */
-async function loadAllSummaries(
-  api: MeshReadinessApi,
-  programId: string | undefined,
-  maxPages: number,
-): Promise<{ items: ScorecardSummary[]; truncated: boolean }> {
-  const items: ScorecardSummary[] = [];
-  for (let page = 0; page < maxPages; page++) {
-    const result = await api.listScorecards({
-      programId,
-      offset: page * PAGE_SIZE,
-      limit: PAGE_SIZE,
-    });
-    items.push(...result.items);
-    if (items.length >= result.totalCount || result.items.length === 0) {
-      return { items, truncated: false };
-    }
-  }
-  return { items, truncated: true };
-}
-
+/** One page of the teams table, as the backend counted it. */
 function TeamsTable(props: {
-  teams: TeamRow[];
+  teams: TeamRollup[];
   phaseOrder: string[];
   phaseTitle: PhaseTitleFn;
   programId?: string;
@@ -84,9 +60,9 @@ function TeamsTable(props: {
       </TableHead>
       <TableBody>
         {teams.map(team => (
-          <TableRow key={team.owner}>
+          <TableRow key={team.owner ?? ''}>
             <TableCell>
-              {team.owner === 'unowned' ? (
+              {team.owner === undefined ? (
                 'No owner'
               ) : (
                 <EntityRefLink entityRef={team.owner} defaultKind="group" />
@@ -95,7 +71,7 @@ function TeamsTable(props: {
             <TableCell align="right">{team.services}</TableCell>
             {phaseOrder.map(phase => (
               <TableCell key={phase} align="right">
-                {team.phases[phase] ?? 0}
+                {team.phases.find(p => p.phase === phase)?.count ?? 0}
               </TableCell>
             ))}
             <TableCell align="right">{team.failingChecks}</TableCell>
@@ -111,8 +87,6 @@ function TeamsTable(props: {
 export interface OverviewTabProps {
   /** Days of trend to show (default 30). */
   trendDays?: number;
-  /** Upper bound of scorecard pages (1000 each) read for the teams table. */
-  maxTeamPages?: number;
 }
 
 /** Adoption funnel, trend, teams, top failing checks, waves and CSV export. */
@@ -122,6 +96,8 @@ export function OverviewTab(props: OverviewTabProps) {
   const phaseTitle = usePhaseTitles();
   const [programId, setProgramId] = useState<string>('');
   const [downloading, setDownloading] = useState(false);
+  const [teamsPage, setTeamsPage] = useState(0);
+  const [teamsPerPage, setTeamsPerPage] = useState(TEAMS_PER_PAGE[0]);
   const selectedProgram = programId || undefined;
 
   const programs = useAsync(() => api.listPrograms(), [api]);
@@ -133,9 +109,15 @@ export function OverviewTab(props: OverviewTabProps) {
       }),
     [api, selectedProgram, props.trendDays],
   );
+  // The backend counts the teams; the tab asks for the page it shows.
   const teams = useAsync(
-    () => loadAllSummaries(api, selectedProgram, props.maxTeamPages ?? 10),
-    [api, selectedProgram, props.maxTeamPages],
+    () =>
+      api.listTeamRollups({
+        programId: selectedProgram,
+        offset: teamsPage * teamsPerPage,
+        limit: teamsPerPage,
+      }),
+    [api, selectedProgram, teamsPage, teamsPerPage],
   );
 
   const handleDownload = async () => {
@@ -187,7 +169,10 @@ export function OverviewTab(props: OverviewTabProps) {
             select
             label="Program"
             value={programId}
-            onChange={e => setProgramId(e.target.value)}
+            onChange={e => {
+              setProgramId(e.target.value);
+              setTeamsPage(0);
+            }}
             style={{ minWidth: 240 }}
             InputLabelProps={{ shrink: true }}
             SelectProps={{
@@ -243,16 +228,25 @@ export function OverviewTab(props: OverviewTabProps) {
           {teams.value && (
             <>
               <TeamsTable
-                teams={teamsFromScorecards(teams.value.items)}
+                teams={teams.value.items}
                 phaseOrder={phaseOrder}
                 phaseTitle={phaseTitle}
                 programId={selectedProgram}
               />
-              {teams.value.truncated && (
-                <Typography variant="caption" color="textSecondary">
-                  Showing the first {teams.value.items.length} services; use the
-                  CSV export for all.
-                </Typography>
+              {teams.value.totalCount > TEAMS_PER_PAGE[0] && (
+                <TablePagination
+                  component="div"
+                  count={teams.value.totalCount}
+                  page={teamsPage}
+                  rowsPerPage={teamsPerPage}
+                  rowsPerPageOptions={TEAMS_PER_PAGE}
+                  labelRowsPerPage="Teams per page"
+                  onPageChange={(_event, page) => setTeamsPage(page)}
+                  onRowsPerPageChange={event => {
+                    setTeamsPerPage(Number(event.target.value));
+                    setTeamsPage(0);
+                  }}
+                />
               )}
             </>
           )}
