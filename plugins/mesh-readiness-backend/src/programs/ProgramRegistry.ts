@@ -5,6 +5,7 @@ import type {
 } from '@backstage/backend-plugin-api';
 import {
   DEFAULT_PROGRAM_IDS,
+  formatProblem,
   loadProgram,
   selectProgramFor,
   type EntityFacts,
@@ -240,9 +241,7 @@ export class ProgramRegistry {
             state.lastGood
               ? `; version ${state.lastGood.program.metadata.version} loaded at ${state.lastGood.loadedAt} stays in force`
               : '; no version of it is in force'
-          }: ${state.problems
-            .map(p => `${p.file}:${p.line}:${p.column} ${p.path} ${p.message}`)
-            .join('; ')}`,
+          }: ${state.problems.map(formatProblem).join('; ')}`,
         );
       }
       this.states.set(location, state);

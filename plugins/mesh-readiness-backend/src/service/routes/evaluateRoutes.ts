@@ -1,5 +1,6 @@
 import { InputError } from '@backstage/errors';
 import {
+  formatProblem,
   linkProblem,
   loadProgram,
   type Program,
@@ -29,14 +30,7 @@ export function evaluateRoutes(router: ApiRouter, ctx: RouteContext) {
       const loaded = loadProgram(body.program, 'program');
       if (!loaded.ok) {
         throw new InputError(
-          `program: ${loaded.problems
-            .map(
-              p =>
-                `${p.file}:${p.line}:${p.column} ${
-                  p.path ? `${p.path}: ` : ''
-                }${p.message}`,
-            )
-            .join('; ')}`,
+          `program: ${loaded.problems.map(formatProblem).join('; ')}`,
         );
       }
       program = loaded.program;
