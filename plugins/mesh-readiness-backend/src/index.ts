@@ -11,3 +11,4 @@ export {
   meshReadinessEntityResourceRef,
   isEntityOwner,
 } from './permissions/rules';
+export type { MeshReadinessEntityQuery } from './permissions/rules';

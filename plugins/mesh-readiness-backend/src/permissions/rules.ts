@@ -9,12 +9,18 @@ import { MESH_READINESS_ENTITY_RESOURCE_TYPE } from '@mesh-readiness/plugin-mesh
 import { z } from 'zod';
 import { ownerRefOf } from '../evidence/CatalogEntityProvider';
 
-/** Query form of the rules (used by policies that filter lists). */
+/**
+ * Query form of the rules (used by policies that filter lists).
+ *
+ * @public
+ */
 export type MeshReadinessEntityQuery = { key: 'owner'; values: string[] };
 
 /**
  * Entity-scoped permissions of this plugin act on catalog entities, resolved
  * by this plugin (so that policies can answer with conditions).
+ *
+ * @public
  */
 export const meshReadinessEntityResourceRef = createPermissionResourceRef<
   Entity,
@@ -40,6 +46,8 @@ export function ownersOf(entity: Entity): string[] {
  * user's ownership refs: the user and their groups). A policy grants
  * attestation to owners with
  * `createConditionalDecision(permission, conditions.isEntityOwner({ claims: user.identity.ownershipEntityRefs }))`.
+ *
+ * @public
  */
 export const isEntityOwner = createPermissionRule({
   name: 'IS_ENTITY_OWNER',
@@ -59,11 +67,24 @@ export const isEntityOwner = createPermissionRule({
 
 export const meshReadinessEntityRules = { isEntityOwner };
 
-/** Conditions for permission policies. */
-export const {
-  conditions: meshReadinessEntityConditions,
-  createConditionalDecision: createMeshReadinessEntityConditionalDecision,
-} = createConditionExports({
+const { conditions, createConditionalDecision } = createConditionExports({
   resourceRef: meshReadinessEntityResourceRef,
   rules: meshReadinessEntityRules,
 });
+
+/**
+ * Conditions for permission policies, e.g.
+ * `meshReadinessEntityConditions.isEntityOwner({ claims })`.
+ *
+ * @public
+ */
+export const meshReadinessEntityConditions = conditions;
+
+/**
+ * Builds a conditional decision on a Mesh Readiness entity permission from
+ * {@link meshReadinessEntityConditions}.
+ *
+ * @public
+ */
+export const createMeshReadinessEntityConditionalDecision =
+  createConditionalDecision;

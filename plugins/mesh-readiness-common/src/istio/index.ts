@@ -5,7 +5,11 @@ export {
   UNCLAIMED_CONFORMANCE_ENTRIES,
 } from './claims';
 export type { IstioAnalyzer } from './analyzer';
-export type { IstioAnalysisContext } from './context';
+export type {
+  IstioAnalysisContext,
+  IstioAnalysisContextOptions,
+  PodView,
+} from './context';
 export { ISTIO_ANALYSIS_KINDS, SYSTEM_NAMESPACES } from './kinds';
 export type { IstioAnalysisKind } from './kinds';
 export { ISTIO_MESSAGE_TYPES } from './messageCatalogue';
