@@ -26,6 +26,9 @@ import { ConcurrencyLimit } from './ConcurrencyLimit';
 import { entityRefOfField } from './requestRefs';
 import { SingleFlight } from './SingleFlight';
 
+/** A note of a mentor on a group (what the routes answer with). */
+export type { MentorNote };
+
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface AttestationRequest {

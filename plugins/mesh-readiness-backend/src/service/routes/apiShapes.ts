@@ -1,4 +1,4 @@
-import type { MentorNote } from '../../database/Store';
+import type { MentorNote } from '../ReadinessWorkflows';
 import type { ProgramStatusRecord } from '../../programs/ProgramRegistry';
 
 /*
