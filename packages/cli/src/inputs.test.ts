@@ -92,6 +92,18 @@ describe('mesh-readiness check inputs', () => {
     expect(run.stderr).toContain('pass the program file with --program');
   });
 
+  it('names --entity when it is not an entity ref', () => {
+    const catalog = writeCatalog(dir, { 'backstage.io/techdocs-ref': 'dir:.' });
+    const run = runCli(
+      ['check', '--catalog', catalog, '--entity', 'component:default/bad name'],
+      { cwd: dir },
+    );
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(
+      '--entity: "component:default/bad name" is not an entity ref: name "bad name" is not a valid entity name',
+    );
+  });
+
   it('says so when no built-in program applies to the entity, without falling back', () => {
     const catalog = writeCatalog(
       dir,

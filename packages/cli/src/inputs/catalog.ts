@@ -1,6 +1,8 @@
 import {
   entityRefOf,
   EntityFacts,
+  EntityRefError,
+  normalizeEntityRef,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { InputError } from '../errors';
 import { readTextFile } from './readTextFile';
@@ -108,18 +110,21 @@ function checkEntityShape(document: YamlDocument, file: string): CatalogEntity {
 }
 
 /**
- * Parses `[kind:][namespace/]name` into a full ref, with the given default
- * kind and namespace `default`.
+ * A ref written on the command line in canonical form, by common's
+ * `normalizeEntityRef` (`@backstage/catalog-model`); an InputError naming
+ * the option when it is not an entity ref.
  */
-export function parseRef(text: string, defaultKind: string): string {
-  const match = /^(?:([^:/]+):)?(?:([^:/]+)\/)?([^:/]+)$/.exec(text.trim());
-  if (!match) {
-    throw new InputError(
-      `'${text}' is not an entity ref; expected kind:namespace/name (e.g. component:default/payments-service)`,
-    );
+export function parseRef(
+  text: string,
+  defaultKind: string,
+  field = '--entity',
+): string {
+  try {
+    return normalizeEntityRef(text, { defaultKind, field });
+  } catch (error) {
+    if (error instanceof EntityRefError) throw new InputError(error.message);
+    throw error;
   }
-  const [, kind = defaultKind, namespace = 'default', name] = match;
-  return `${kind.toLocaleLowerCase('en-US')}:${namespace}/${name}`;
 }
 
 /**
@@ -131,10 +136,8 @@ export function selectEntity(
   wanted?: string,
 ): CatalogDocument {
   if (wanted !== undefined) {
-    const ref = parseRef(wanted, 'component').toLocaleLowerCase('en-US');
-    const found = catalog.documents.find(
-      document => document.ref.toLocaleLowerCase('en-US') === ref,
-    );
+    const ref = parseRef(wanted, 'component');
+    const found = catalog.documents.find(document => document.ref === ref);
     if (!found) {
       throw new InputError(
         `entity '${ref}' is not in ${catalog.file}; it holds ${catalog.documents
