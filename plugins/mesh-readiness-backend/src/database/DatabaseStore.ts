@@ -746,12 +746,12 @@ export class DatabaseStore implements Store {
     let deleted = 0;
     for (const [programId, refs] of byProgram) {
       for (const part of chunk(refs, IN_CHUNK)) {
-        await this.db.transaction(async tx => {
-          deleted += await tx(SCORECARDS)
+        deleted += await this.db.transaction(async tx => {
+          await tx(FAILING_CHECKS)
             .where('program_id', programId)
             .whereIn('entity_ref', part)
             .delete();
-          await tx(FAILING_CHECKS)
+          return tx(SCORECARDS)
             .where('program_id', programId)
             .whereIn('entity_ref', part)
             .delete();

@@ -46,7 +46,10 @@ describe('GET /teams', () => {
     afterAll(async () => {
       await stop();
       await knex.destroy();
-      expect(checked.count).toBeGreaterThan(0);
+      // Guards the guard: responses were actually checked against the spec.
+      if (checked.count === 0) {
+        throw new Error('no response was checked against the spec');
+      }
     });
 
     afterEach(() => {
