@@ -1,5 +1,5 @@
 import type { Entity } from '@backstage/catalog-model';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { tryNormalizeEntityRef } from '@mesh-readiness/plugin-mesh-readiness-common';
 import type {
   EvidenceProvider,
   EvidenceResult,
@@ -9,19 +9,13 @@ import type { CatalogSnapshot } from './CatalogSnapshot';
 /** The owner of an entity as a full ref (`group:default/team-a`). */
 export function ownerRefOf(entity: Entity): string | undefined {
   const owner = entity.spec?.owner;
-  if (typeof owner !== 'string' || !owner.trim()) {
-    return undefined;
-  }
-  try {
-    return stringifyEntityRef(
-      parseEntityRef(owner.trim(), {
-        defaultKind: 'group',
-        defaultNamespace: entity.metadata.namespace ?? 'default',
-      }),
-    );
-  } catch {
-    return undefined;
-  }
+  return typeof owner === 'string'
+    ? tryNormalizeEntityRef(
+        owner,
+        'group',
+        entity.metadata.namespace ?? 'default',
+      )
+    : undefined;
 }
 
 /**

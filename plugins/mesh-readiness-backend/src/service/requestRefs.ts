@@ -1,9 +1,9 @@
-import {
-  makeValidator,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { makeValidator, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
+import {
+  EntityRefError,
+  normalizeEntityRef,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
 
 const validator = makeValidator();
 
@@ -13,24 +13,11 @@ function quoted(value: string): string {
   return JSON.stringify(text);
 }
 
-function partProblem(kind: string, namespace: string, name: string) {
-  if (!validator.isValidKind(kind)) {
-    return `kind "${kind}" is not a valid kind`;
-  }
-  if (!validator.isValidNamespace(namespace)) {
-    return `namespace "${namespace}" is not a valid namespace`;
-  }
-  if (!validator.isValidEntityName(name)) {
-    return `name "${name}" is not a valid entity name`;
-  }
-  return undefined;
-}
-
 /**
  * The entity ref of a request field in its canonical form
- * (`kind:namespace/name`, kind and namespace in lower case), or an
- * InputError that names the field and says what is wrong. A ref without a
- * kind is refused unless the field has a default kind; `kinds` limits the
+ * (`kind:namespace/name`, lower case), by common's `normalizeEntityRef`, or
+ * an InputError that names the field and says what is wrong. A ref without
+ * a kind is refused unless the field has a default kind; `kinds` limits the
  * kinds accepted.
  */
 export function entityRefOfField(
@@ -38,36 +25,12 @@ export function entityRefOfField(
   field: string,
   options: { defaultKind?: string; kinds?: readonly string[] } = {},
 ): string {
-  const example = `${options.kinds?.[0] ?? 'component'}:default/my-name`;
-  let parsed: { kind: string; namespace: string; name: string };
   try {
-    parsed = parseEntityRef(value.trim(), {
-      defaultKind: options.defaultKind,
-      defaultNamespace: 'default',
-    });
-  } catch {
-    throw new InputError(
-      `${field}: ${quoted(
-        value,
-      )} is not an entity ref; write kind:namespace/name, e.g. ${example}`,
-    );
+    return normalizeEntityRef(value, { field, ...options });
+  } catch (error) {
+    if (error instanceof EntityRefError) throw new InputError(error.message);
+    throw error;
   }
-  const kind = parsed.kind.toLocaleLowerCase('en-US');
-  const namespace = parsed.namespace.toLocaleLowerCase('en-US');
-  const problem = partProblem(parsed.kind, namespace, parsed.name);
-  if (problem) {
-    throw new InputError(
-      `${field}: ${quoted(value)} is not an entity ref: ${problem}`,
-    );
-  }
-  if (options.kinds && !options.kinds.includes(kind)) {
-    throw new InputError(
-      `${field}: ${quoted(value)} is a ${kind}; expected ${options.kinds
-        .map(k => `a ${k}`)
-        .join(' or ')}`,
-    );
-  }
-  return stringifyEntityRef({ kind, namespace, name: parsed.name });
 }
 
 /** The entity ref of a request field that may be absent. */
