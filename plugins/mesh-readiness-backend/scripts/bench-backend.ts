@@ -2,7 +2,7 @@
  * Benchmark of the Mesh Readiness backend against DESIGN.md section 7.
  *
  *   yarn workspace @mesh-readiness/plugin-mesh-readiness-backend bench \
- *     [--entities 10000] [--days 30] [--db sqlite|postgres|both]
+ *     [--entities 10000] [--days 30] [--db sqlite|postgres|both] [--profile <folder>]
  *
  * The plugin as it ships, in a backend (benchSupport.ts: startTestBackend
  * with the plugin's router, auth and permissions), reading the catalog
@@ -37,7 +37,9 @@ import {
   benchServiceName,
   describeBenchInput,
 } from '../../mesh-readiness-common/scripts/benchFixtures';
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import {
   arg,
   type BenchBackend,
@@ -61,6 +63,22 @@ const ENTITIES = Number(arg('entities', '10000'));
 const DAYS = Number(arg('days', '30'));
 const DB = arg('db', 'both');
 const DAILY_CHANGE = 0.02;
+/** Folder for CPU profiles of the full and unchanged runs (for tuning). */
+const PROFILE_DIR = arg('profile', '');
+
+/** Starts a CPU profile; the returned function writes it to `file`. */
+async function startProfile() {
+  const inspector = await import('node:inspector/promises');
+  const session = new inspector.Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async (file: string) => {
+    const { profile } = await session.post('Profiler.stop');
+    fs.writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  };
+}
 
 const line = (label: string, value: string) =>
   console.log(`${label.padEnd(34)} ${value}`);
@@ -77,11 +95,15 @@ async function scorecardCount(bench: BenchBackend): Promise<number> {
 async function measuredRun(bench: BenchBackend, label: string) {
   await bench.servers.counters();
   bench.takeStatements();
+  const stopProfile = PROFILE_DIR ? await startProfile() : undefined;
   const cpu = process.cpuUsage();
   const started = performance.now();
   const delay = await withLoopDelay(() => bench.runEvaluation());
   const wallMs = performance.now() - started;
   const cpuUsed = cpuMs(cpu);
+  await stopProfile?.(
+    path.join(PROFILE_DIR, `${label.replace(/\W+/g, '-')}.cpuprofile`),
+  );
   const statements = bench.takeStatements();
   const requests = await bench.servers.counters();
   const per = (n: number) => fmt(n / ENTITIES);

@@ -424,7 +424,10 @@ export interface ClientResult {
 
 /** Starts benchClient.js in a child process. */
 export function startClient() {
+  // Plain JavaScript: no TypeScript loader (whose file-watch messages would
+  // arrive on the same channel).
   const child = fork(path.join(__dirname, 'benchClient.js'), [], {
+    execArgv: [],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return {
@@ -434,9 +437,13 @@ export function startClient() {
       minReads: number;
     }): Promise<ClientResult> {
       return new Promise((resolve, reject) => {
-        child.once('message', (message: any) =>
-          message.error ? reject(new Error(message.error)) : resolve(message),
-        );
+        const onMessage = (message: any) => {
+          if (!message.results && !message.error) return;
+          child.off('message', onMessage);
+          if (message.error) reject(new Error(message.error));
+          else resolve(message);
+        };
+        child.on('message', onMessage);
         child.send(options);
       });
     },
