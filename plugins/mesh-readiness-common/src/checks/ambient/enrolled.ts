@@ -9,12 +9,14 @@ import {
   outcomeFrom,
 } from '../support/findings';
 import { workloadName } from '../support/workloadChecks';
+import { ineffectiveEnvoyFilterFindings } from './ineffectiveEnvoyFilters';
 
 /**
  * mesh.ambient.enrolled: every workload is enrolled in ambient (pod or
  * namespace `istio.io/dataplane-mode=ambient`, not opted out, not
  * hostNetwork, no sidecar), and every waypoint binding can carry its
- * traffic.
+ * traffic. An EnvoyFilter selecting an ambient workload is a warning: it
+ * has no effect there (./ineffectiveEnvoyFilters).
  */
 export const ambientEnrolled = defineAnalyzer({
   id: 'mesh.ambient.enrolled',
@@ -22,7 +24,11 @@ export const ambientEnrolled = defineAnalyzer({
   evidence: ['manifests'],
   mesh: ['istio'],
   dataPlanes: EVERY_DATA_PLANE,
-  upstream: ['istio cni enablement selector', 'istio waypoint-for binding'],
+  upstream: [
+    'istio cni enablement selector',
+    'istio waypoint-for binding',
+    'istio ambient migration: EnvoyFilter unsupported',
+  ],
   analyze({ manifests, dataPlane }) {
     const workloads = manifests.workloads();
     if (workloads.length === 0)
@@ -67,9 +73,11 @@ export const ambientEnrolled = defineAnalyzer({
         );
       }
     }
+    findings.push(...ineffectiveEnvoyFilterFindings(manifests, dataPlane));
     return outcomeFrom(findings, {
       pass: `${count(workloads.length, 'workload')} in ambient`,
       fail: n => `${count(n, 'workload problem')}`,
+      warn: n => `${count(n, 'EnvoyFilter')} without effect in ambient`,
     });
   },
 });

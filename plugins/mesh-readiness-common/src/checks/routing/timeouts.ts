@@ -239,27 +239,52 @@ function istioGammaTimeoutFindings(
   return findings;
 }
 
+/**
+ * The routes Linkerd attaches to a Service: HTTPRoute (Gateway API or
+ * `policy.linkerd.io`) and GRPCRoute whose parent is the Service, producer
+ * routes in its namespace and consumer routes elsewhere.
+ */
+function linkerdRoutesFor(
+  manifests: ManifestSet,
+  service: ManifestObject,
+): ManifestObject[] {
+  return ['HTTPRoute', 'GRPCRoute'].flatMap(kind =>
+    manifests
+      .ofKind(kind)
+      .filter(
+        route =>
+          Array.isArray(route.body.spec?.parentRefs) &&
+          route.body.spec.parentRefs.some(
+            (p: unknown) =>
+              isPlainObject(p) &&
+              p.kind === 'Service' &&
+              (p.group === undefined || p.group === '' || p.group === 'core') &&
+              p.name === service.name &&
+              (typeof p.namespace === 'string'
+                ? p.namespace
+                : route.namespace) === service.namespace,
+          ),
+      ),
+  );
+}
+
+/**
+ * Linkerd reads `timeout.linkerd.io/*` and `retry.linkerd.io/*` on the
+ * Service and on its HTTPRoute/GRPCRoute (the route's win), and a route
+ * rule's Gateway API `timeouts` (request or backendRequest).
+ */
 function linkerdTimeoutFinding(
   manifests: ManifestSet,
   service: ManifestObject,
 ): Finding {
-  const attached = manifests
-    .ofKind('HTTPRoute')
-    .filter(
-      route =>
-        route.namespace === service.namespace &&
-        Array.isArray(route.body.spec?.parentRefs) &&
-        route.body.spec.parentRefs.some(
-          (p: any) =>
-            isPlainObject(p) && p.kind === 'Service' && p.name === service.name,
-        ),
-    );
+  const attached = linkerdRoutesFor(manifests, service);
   const carriers = [service, ...attached];
   const has = (keys: string[]) =>
     carriers.some(o => keys.some(k => k in o.annotations));
   const gatewayTimeouts = attached.some(route =>
     (Array.isArray(route.body.spec?.rules) ? route.body.spec.rules : []).some(
-      (r: any) => isPlainObject(r?.timeouts),
+      (rule: unknown) =>
+        isPlainObject(rule) && ruleResilience(rule).timeout !== undefined,
     ),
   );
   const timeout = has(LINKERD_TIMEOUT_ANNOTATIONS) || gatewayTimeouts;
@@ -272,19 +297,17 @@ function linkerdTimeoutFinding(
     );
   }
   const missing = [
-    timeout ? undefined : 'a timeout (timeout.linkerd.io/*)',
+    timeout ? undefined : 'timeout (timeout.linkerd.io/* or a rule timeout)',
     retries ? undefined : 'retries (retry.linkerd.io/*)',
   ].filter(Boolean);
   return objectFinding(
     service,
     'fail',
-    `Service ${service.name} and its HTTPRoutes set no ${missing.join(
-      ' and no ',
-    )}`,
+    `Service ${service.name} and its routes set no ${missing.join(' and no ')}`,
     {
       field: ['metadata', 'annotations'],
       remediation:
-        'annotate the Service or its HTTPRoute with timeout.linkerd.io/request and retry.linkerd.io/http',
+        'annotate the Service or its HTTPRoute / GRPCRoute with timeout.linkerd.io/request and retry.linkerd.io/http (or /grpc)',
     },
   );
 }

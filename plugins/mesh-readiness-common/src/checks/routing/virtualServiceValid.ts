@@ -23,6 +23,7 @@ import {
 } from '../support/routeReferences';
 import { istioFinding, istioMessages } from '../../istio/messageFindings';
 import { meshServices, virtualServices } from './routedObjects';
+import { gatewayApiBackendFindings } from './routeBackends';
 
 /** Is a finding about this object (same file, kind and name)? */
 function sameObject(finding: Finding, object: ManifestObject): boolean {
@@ -101,8 +102,9 @@ function serviceProfilePrecedenceFindings(manifests: ManifestSet): Finding[] {
  * route to hosts, subsets and ports that exist (IST0101, IST0112, IST0140),
  * through Istio's own analyzers; the Gateways they name exist (IST0101,
  * KIA1102); Gateway API routes attach to Gateways / Services that exist and
- * send to Services that exist (KIA1401, KIA1402) — for Linkerd, only this
- * last part applies. See
+ * send to Services that exist (KIA1401, KIA1402), on ports those Services
+ * declare, with weights that send traffic (./routeBackends) — for Linkerd,
+ * only these Gateway API parts apply. See
  * support/routeReferences for references into other namespaces.
  */
 export const virtualServiceValid = defineAnalyzer({
@@ -152,6 +154,7 @@ export const virtualServiceValid = defineAnalyzer({
     const references = [
       ...(istio ? virtualServiceGatewayFindings(manifests) : []),
       ...gatewayApiRouteFindings(manifests),
+      ...gatewayApiBackendFindings(manifests),
       ...(istio
         ? ambientRouteFindings(manifests, dataPlane)
         : serviceProfilePrecedenceFindings(manifests)),
