@@ -15,7 +15,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import prettier from 'prettier';
 import {
   Document,
   isMap,
@@ -38,7 +37,7 @@ const NOTE = [
 ];
 
 /** The spec text with the generated region written (or rewritten). */
-export async function generateSpec(text: string): Promise<string> {
+export function generateSpec(text: string): string {
   const components = domainSchemasAsOpenApi();
   const ids = new Set(Object.keys(components));
   const lines = text.split('\n');
@@ -98,8 +97,9 @@ export async function generateSpec(text: string): Promise<string> {
     insertAt = bodyLines.indexOf('  schemas:') + 1;
   }
 
-  // Lists of names (enum values, required fields) in flow style, as the
-  // hand-written parts of the spec write them.
+  // Lists of names (enum values, required fields) in flow style where they
+  // fit on a line, as the hand-written parts of the spec write them; the
+  // output is then already in the repository's prettier format.
   const generated = new Document(components);
   visit(generated, {
     Pair(_, pair) {
@@ -114,11 +114,11 @@ export async function generateSpec(text: string): Promise<string> {
     },
   });
   const rendered = generated
-    .toString({ lineWidth: 0 })
+    .toString({ lineWidth: 0, flowCollectionPadding: false, singleQuote: true })
     .trimEnd()
     .split('\n')
-    .map(line => `    ${line}`);
-  const written = [
+    .flatMap(line => blockIfLong(`    ${line}`));
+  return [
     ...bodyLines.slice(0, insertAt),
     BEGIN,
     ...NOTE,
@@ -127,15 +127,27 @@ export async function generateSpec(text: string): Promise<string> {
     '',
     ...bodyLines.slice(insertAt),
   ].join('\n');
-  return prettier.format(written, {
-    ...(await prettier.resolveConfig(specPath)),
-    filepath: specPath,
-  });
 }
 
-async function main() {
+/** The repository's print width (prettier's default, which it keeps). */
+const PRINT_WIDTH = 80;
+
+/** `required: [a, b]` as a block list when it does not fit on the line. */
+function blockIfLong(line: string): string[] {
+  const match = /^(\s*)(enum|required): \[(.*)\]$/.exec(line);
+  if (!match || line.length <= PRINT_WIDTH) {
+    return [line];
+  }
+  const [, indent, key, items] = match;
+  return [
+    `${indent}${key}:`,
+    ...items.split(', ').map(item => `${indent}  - ${item}`),
+  ];
+}
+
+function main() {
   const text = fs.readFileSync(specPath, 'utf8');
-  const generated = await generateSpec(text);
+  const generated = generateSpec(text);
   const relative = path.relative(process.cwd(), specPath);
   if (process.argv.includes('--check')) {
     if (generated !== text) {
@@ -154,8 +166,5 @@ async function main() {
 }
 
 if (require.main === module) {
-  main().catch(error => {
-    console.error(error);
-    process.exit(1);
-  });
+  main();
 }

@@ -4,6 +4,13 @@
  */
 import { z } from 'zod';
 import { domainSchemas } from './registry';
+// The schemas register themselves when their modules load; load them all.
+import './vocabulary';
+import './program';
+import './attestation';
+import './scorecard';
+import './facts';
+import './ciExport';
 
 /** The largest integers JSON can carry; zod states them for every int. */
 const SAFE_INTEGER_BOUNDS = new Set<unknown>([
