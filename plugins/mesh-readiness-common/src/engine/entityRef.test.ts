@@ -44,12 +44,15 @@ describe('entity refs', () => {
         kinds: ['group'],
       }),
     ).toThrow('approverGroup: "user:default/ana" is a user; expected a group');
-    try {
-      normalizeEntityRef('', { field: 'owner', defaultKind: 'group' });
-    } catch (error) {
-      expect(error).toBeInstanceOf(EntityRefError);
-      expect((error as EntityRefError).field).toBe('owner');
-    }
+    const thrown = (() => {
+      try {
+        return normalizeEntityRef('', { field: 'owner', defaultKind: 'group' });
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(thrown).toBeInstanceOf(EntityRefError);
+    expect((thrown as EntityRefError).field).toBe('owner');
   });
 
   it('is undefined instead of an error where a bad ref matches nothing', () => {
