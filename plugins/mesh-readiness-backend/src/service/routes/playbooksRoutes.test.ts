@@ -9,8 +9,8 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { loadProgram } from '@mesh-readiness/plugin-mesh-readiness-common';
 import request from 'supertest';
 import type { Server } from 'node:http';
-import { meshReadinessPlugin } from '../plugin';
-import { specCheckedRequest } from '../__testUtils__/specValidation';
+import { meshReadinessPlugin } from '../../plugin';
+import { specCheckedRequest } from '../../__testUtils__/specValidation';
 
 jest.setTimeout(60_000);
 
