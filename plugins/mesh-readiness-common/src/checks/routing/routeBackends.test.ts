@@ -3,6 +3,8 @@
  * traffic or are out of range, and Service ports a backend or a Service
  * parent names but the Service does not declare — for both meshes.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { virtualServiceValid } from './virtualServiceValid';
 import { gaps, lineOf, run, yamlDocs } from '../testUtils';
 
@@ -142,5 +144,61 @@ describe('mesh.vs.valid and Gateway API backends', () => {
     expect(outcome.findings.find(f => f.level === 'fail')?.message).toBe(
       'HTTPRoute cart attaches to port 9090 of Service cart, which declares ports 80',
     );
+  });
+
+  describe('on the Gateway API mesh conformance fixtures (__fixtures__/upstream/SOURCE.md)', () => {
+    const upstream = (name: string) =>
+      fs.readFileSync(
+        path.join(__dirname, '__fixtures__', 'upstream', name),
+        'utf8',
+      );
+    const manifests = upstream('gateway-api-mesh-manifests.yaml');
+    const weighted = upstream('gateway-api-grpcroute-weight.yaml');
+
+    it.each(['istio', 'linkerd'] as const)(
+      'passes MeshGRPCRouteWeight, a 70/30 split (%s)',
+      mesh => {
+        const outcome = run(
+          virtualServiceValid,
+          { 'k8s/manifests.yaml': manifests, 'k8s/route.yaml': weighted },
+          { mesh },
+        );
+        expect({ status: outcome.status, gaps: gaps(outcome) }).toEqual({
+          status: 'pass',
+          gaps: [],
+        });
+      },
+    );
+
+    it('fails the same route with both weights at 0 (derived)', () => {
+      const zero = weighted
+        .replace('weight: 70', 'weight: 0')
+        .replace('weight: 30', 'weight: 0');
+      const outcome = run(virtualServiceValid, {
+        'k8s/manifests.yaml': manifests,
+        'k8s/route.yaml': zero,
+      });
+      expect(
+        outcome.findings.filter(f => f.level === 'fail').map(f => f.message),
+      ).toEqual([
+        'GRPCRoute mesh-grpc-weighted-backends rule 1 sends no traffic: the weights of its backendRefs sum to 0, so its requests fail',
+      ]);
+    });
+
+    it('fails the same route on a port the Services do not declare (derived)', () => {
+      const wrongPort = weighted.replace(
+        'port: 7070\n      weight: 30',
+        'port: 7071\n      weight: 30',
+      );
+      const outcome = run(virtualServiceValid, {
+        'k8s/manifests.yaml': manifests,
+        'k8s/route.yaml': wrongPort,
+      });
+      expect(
+        outcome.findings.filter(f => f.level === 'fail').map(f => f.message),
+      ).toEqual([
+        'GRPCRoute mesh-grpc-weighted-backends sends to port 7071 of Service echo-v2, which declares ports 80, 8080, 443, 9090, 7070',
+      ]);
+    });
   });
 });
