@@ -308,7 +308,8 @@ export interface BenchBackend {
 export async function startBenchBackend(options: {
   kind: DatabaseKind;
   services: number;
-  config?: Record<string, unknown>;
+  /** `meshReadiness` configuration of the plugin. */
+  config?: { evaluation?: { enabled: boolean } };
 }): Promise<BenchBackend> {
   const { kind, services } = options;
   const servers = await startFixtureServers(services);
