@@ -4,13 +4,25 @@
  */
 import { z } from 'zod';
 import { domainSchemas } from './registry';
-// The schemas register themselves when their modules load; load them all.
-import './vocabulary';
-import './program';
-import './attestation';
-import './scorecard';
-import './facts';
-import './ciExport';
+import { attestationSchema } from './attestation';
+import { ciFactsSchema } from './ciExport';
+import { manifestFileSchema } from './facts';
+import { programSchema } from './program';
+import { scorecardSchema } from './scorecard';
+import { evidenceSourceSchema } from './vocabulary';
+
+/**
+ * One schema of each module that registers components: the schemas register
+ * themselves when their module loads, so importing these loads them all.
+ */
+const ONE_OF_EACH_MODULE = [
+  evidenceSourceSchema,
+  programSchema,
+  attestationSchema,
+  scorecardSchema,
+  manifestFileSchema,
+  ciFactsSchema,
+];
 
 /** The largest integers JSON can carry; zod states them for every int. */
 const SAFE_INTEGER_BOUNDS = new Set<unknown>([
@@ -26,6 +38,9 @@ const SAFE_INTEGER_BOUNDS = new Set<unknown>([
  * @public
  */
 export function domainSchemasAsOpenApi(): Record<string, unknown> {
+  if (ONE_OF_EACH_MODULE.some(schema => !domainSchemas.has(schema))) {
+    throw new Error('a domain schema module did not register its schemas');
+  }
   const { schemas } = z.toJSONSchema(domainSchemas, {
     target: 'openapi-3.0',
     uri: id => `#/components/schemas/${id}`,
