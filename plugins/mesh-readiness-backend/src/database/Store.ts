@@ -56,10 +56,6 @@ export interface ScorecardSummaryRecord {
   staleReason?: string;
   factsTimestamp: string;
   evaluatedAt: string;
-  /** Check id -> status, decoded on first use from the text column. */
-  readonly checkStatuses: Record<string, CheckStatus>;
-  /** Check id -> ISO time it started failing, decoded on first use. */
-  readonly failingSince: Record<string, string>;
   progress: { passed: number; total: number; ratio: number };
   nextPhase?: string;
 }
