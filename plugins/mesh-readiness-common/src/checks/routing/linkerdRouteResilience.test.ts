@@ -97,4 +97,59 @@ spec:
       'Service cart and its routes set no timeout (timeout.linkerd.io/* or a rule timeout)',
     ]);
   });
+
+  it('does not count retry.linkerd.io/limit alone as retries', () => {
+    const outcome = linkerd(`apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: cart
+  namespace: shop
+  annotations:
+    timeout.linkerd.io/request: 3s
+    retry.linkerd.io/limit: '2'
+spec:
+  parentRefs:
+    - {group: '', kind: Service, name: cart, port: 9000}`);
+    expect(
+      outcome.findings.filter(f => f.level === 'fail').map(f => f.message),
+    ).toEqual([
+      'Service cart and its routes set no retries (retry.linkerd.io/http or /grpc; limit and timeout alone do not retry)',
+      "HTTPRoute cart sets retry annotations without retry.linkerd.io/http: they replace the Service's, so requests on this route are not retried",
+    ]);
+  });
+
+  it("lets a route's retry annotations replace the Service's", () => {
+    const annotatedService = service.replace(
+      '  namespace: shop\n',
+      '  namespace: shop\n  annotations:\n    retry.linkerd.io/http: 5xx\n    timeout.linkerd.io/request: 3s\n',
+    );
+    const route = `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: cart-writes
+  namespace: shop
+  annotations:
+    retry.linkerd.io/timeout: 300ms
+spec:
+  parentRefs:
+    - {group: '', kind: Service, name: cart, port: 9000}`;
+    // Without a route the Service's annotations retry.
+    expect(
+      run(
+        virtualServiceTimeouts,
+        { [FILE]: annotatedService },
+        { mesh: 'linkerd' },
+      ).status,
+    ).toBe('pass');
+    // The route's retry.linkerd.io/timeout replaces them: nothing retries.
+    const outcome = run(
+      virtualServiceTimeouts,
+      { [FILE]: yamlDocs(annotatedService, route) },
+      { mesh: 'linkerd' },
+    );
+    expect(gaps(outcome).map(g => `${g.kind} ${g.name}`)).toEqual([
+      'Service cart',
+      'HTTPRoute cart-writes',
+    ]);
+  });
 });

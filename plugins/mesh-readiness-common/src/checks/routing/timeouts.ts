@@ -12,10 +12,7 @@ import {
 } from '../support/gammaRoutes';
 import type { ManifestObject, ManifestSet, Workload } from '../../manifests';
 import { isPlainObject } from '../../manifests';
-import {
-  LINKERD_RETRY_ANNOTATIONS,
-  LINKERD_TIMEOUT_ANNOTATIONS,
-} from '../../linkerd';
+import { LINKERD_TIMEOUT_ANNOTATIONS } from '../../linkerd';
 import type { Finding } from '../../types';
 import { defineAnalyzer } from '../support/defineAnalyzer';
 import {
@@ -58,7 +55,7 @@ export const virtualServiceTimeouts = defineAnalyzer({
     const findings: Finding[] = [];
     for (const service of services) {
       if (mesh === 'linkerd') {
-        findings.push(linkerdTimeoutFinding(manifests, service));
+        findings.push(...linkerdTimeoutFindings(manifests, service));
         continue;
       }
       const gamma = gammaRoutesFor(manifests, service);
@@ -268,15 +265,43 @@ function linkerdRoutesFor(
   );
 }
 
+const RETRY_PREFIX = 'retry.linkerd.io/';
+
+/**
+ * Whether Linkerd retries requests through `route` (or straight to the
+ * Service when there is no route). Per Linkerd's retries reference: retry
+ * annotations on a route replace all of the Service's; only a condition
+ * starts retries — `retry.linkerd.io/http` (Service, HTTPRoute) or
+ * `retry.linkerd.io/grpc` (Service, GRPCRoute) — while `limit` and
+ * `timeout` only shape them.
+ */
+function linkerdRetries(
+  service: ManifestObject,
+  route: ManifestObject | undefined,
+): boolean {
+  const own = (o: ManifestObject) =>
+    Object.keys(o.annotations).some(key => key.startsWith(RETRY_PREFIX));
+  const source = route && own(route) ? route : service;
+  let conditions = ['retry.linkerd.io/http', 'retry.linkerd.io/grpc'];
+  if (route) {
+    conditions = [
+      route.kind === 'GRPCRoute'
+        ? 'retry.linkerd.io/grpc'
+        : 'retry.linkerd.io/http',
+    ];
+  }
+  return conditions.some(key => key in source.annotations);
+}
+
 /**
  * Linkerd reads `timeout.linkerd.io/*` and `retry.linkerd.io/*` on the
  * Service and on its HTTPRoute/GRPCRoute (the route's win), and a route
  * rule's Gateway API `timeouts` (request or backendRequest).
  */
-function linkerdTimeoutFinding(
+function linkerdTimeoutFindings(
   manifests: ManifestSet,
   service: ManifestObject,
-): Finding {
+): Finding[] {
   const attached = linkerdRoutesFor(manifests, service);
   const carriers = [service, ...attached];
   const has = (keys: string[]) =>
@@ -288,26 +313,63 @@ function linkerdTimeoutFinding(
     ),
   );
   const timeout = has(LINKERD_TIMEOUT_ANNOTATIONS) || gatewayTimeouts;
-  const retries = has(LINKERD_RETRY_ANNOTATIONS);
+  const retries =
+    attached.length === 0
+      ? linkerdRetries(service, undefined)
+      : attached.some(route => linkerdRetries(service, route));
+  // A route whose own retry annotations (limit, timeout) replace the
+  // Service's condition retries nothing, whatever the Service says.
+  const overriding = attached.filter(
+    route =>
+      !linkerdRetries(service, route) &&
+      Object.keys(route.annotations).some(key => key.startsWith(RETRY_PREFIX)),
+  );
+  const findings = overriding.map(route =>
+    objectFinding(
+      route,
+      'fail',
+      `${route.kind} ${
+        route.name
+      } sets retry annotations without retry.linkerd.io/${
+        route.kind === 'GRPCRoute' ? 'grpc' : 'http'
+      }: they replace the Service's, so requests on this route are not retried`,
+      {
+        field: ['metadata', 'annotations'],
+        remediation: `add retry.linkerd.io/${
+          route.kind === 'GRPCRoute' ? 'grpc' : 'http'
+        } to the route (route annotations override the Service's)`,
+      },
+    ),
+  );
   if (timeout && retries) {
-    return objectFinding(
-      service,
-      'pass',
-      `Service ${service.name}: timeouts and retries are configured`,
+    findings.push(
+      objectFinding(
+        service,
+        'pass',
+        `Service ${service.name}: timeouts and retries are configured`,
+      ),
     );
+    return findings;
   }
   const missing = [
     timeout ? undefined : 'timeout (timeout.linkerd.io/* or a rule timeout)',
-    retries ? undefined : 'retries (retry.linkerd.io/*)',
+    retries
+      ? undefined
+      : 'retries (retry.linkerd.io/http or /grpc; limit and timeout alone do not retry)',
   ].filter(Boolean);
-  return objectFinding(
-    service,
-    'fail',
-    `Service ${service.name} and its routes set no ${missing.join(' and no ')}`,
-    {
-      field: ['metadata', 'annotations'],
-      remediation:
-        'annotate the Service or its HTTPRoute / GRPCRoute with timeout.linkerd.io/request and retry.linkerd.io/http (or /grpc)',
-    },
+  findings.push(
+    objectFinding(
+      service,
+      'fail',
+      `Service ${service.name} and its routes set no ${missing.join(
+        ' and no ',
+      )}`,
+      {
+        field: ['metadata', 'annotations'],
+        remediation:
+          'annotate the Service or its HTTPRoute / GRPCRoute with timeout.linkerd.io/request and retry.linkerd.io/http (or /grpc)',
+      },
+    ),
   );
+  return findings;
 }
