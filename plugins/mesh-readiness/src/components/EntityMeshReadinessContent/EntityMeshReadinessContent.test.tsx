@@ -82,11 +82,15 @@ function serveEntity(
 describe('EntityMeshReadinessContent', () => {
   const server = setupServer();
   registerMswTestHooks(server);
-  // Every view of the tab asks which roles the user holds.
+  // Every view of the tab asks which roles the user holds, and the
+  // programs (for the wave target in the header).
   beforeEach(() =>
     server.use(
       rest.get(`${BASE_URL}/attestations/roles`, (_req, res, ctx) =>
         res(ctx.json(allRolesHeld)),
+      ),
+      rest.get(`${BASE_URL}/programs`, (_req, res, ctx) =>
+        res(ctx.json({ items: programs })),
       ),
     ),
   );
@@ -160,11 +164,6 @@ describe('EntityMeshReadinessContent', () => {
 
   it("shows the entity's wave target in the header", async () => {
     serveEntity(server);
-    server.use(
-      rest.get(`${BASE_URL}/programs`, (_req, res, ctx) =>
-        res(ctx.json({ items: programs })),
-      ),
-    );
     await renderPluginView(<EntityMeshReadinessContent />, {
       entity: componentEntity,
     });
