@@ -242,23 +242,27 @@ export class ReadinessQueries {
     const programs = this.programsFor(programId);
     const scope = { owners: group.groups, programId };
     const order = this.phaseOrder(programs);
-    const rows = await this.store.listAllScorecards(scope);
-    const blockers = await this.store.listBlockers(scope, MAX_BLOCKERS);
-
     const since = new Date(
       this.clock().getTime() - REGRESSION_WINDOW_DAYS * DAY_MS,
     ).toISOString();
-    const current = new Set(rows.map(r => r.entityRef));
-    // By owner at the time of the change: one indexed range per group.
-    const phaseChanges = (
-      await this.store.listAllHistory({
+    // Independent reads: on PostgreSQL they overlap on the pool's
+    // connections instead of waiting for one another.
+    const [rows, blockers, phaseCounts, waves, history] = await Promise.all([
+      this.store.listAllScorecards(scope),
+      this.store.listBlockers(scope, MAX_BLOCKERS),
+      this.store.countPhases(scope),
+      this.waveProgress(programs, group.groups),
+      // By owner at the time of the change: one indexed range per group.
+      this.store.listAllHistory({
         owners: group.groups,
         programId,
         since,
         phaseTransitionsOnly: true,
         withoutChanges: true,
-      })
-    ).filter(h => current.has(h.entityRef));
+      }),
+    ]);
+    const current = new Set(rows.map(r => r.entityRef));
+    const phaseChanges = history.filter(h => current.has(h.entityRef));
     const regressions = phaseChanges
       .filter(
         h =>
@@ -279,11 +283,8 @@ export class ReadinessQueries {
       groups: group.groups,
       mentors: group.mentors,
       services: rows.map(toScorecardSummary),
-      phaseDistribution: this.distribution(
-        await this.store.countPhases(scope),
-        order,
-      ),
-      waves: await this.waveProgress(programs, group.groups),
+      phaseDistribution: this.distribution(phaseCounts, order),
+      waves,
       blockers: blockers.map(b => ({
         checkId: b.checkId,
         ...this.checkInfo(programs, b.checkId),
@@ -325,14 +326,18 @@ export class ReadinessQueries {
     };
   }
 
-  async orgSummary(programId: string | undefined, days: number) {
-    const programs = this.programsFor(programId);
-    const order = this.phaseOrder(programs);
-    const phaseCounts = await this.store.countPhases({ programId });
-    const now = this.clock();
-
-    // Trend: start from today's counts and undo the changes day by day;
-    // only the entities changed in the window are followed one by one.
+  /**
+   * Phases per day over the last `days` days: today's counts, with the
+   * changes made after each day undone; only the entities changed in the
+   * window are followed one by one.
+   */
+  private async trend(
+    programId: string | undefined,
+    days: number,
+    order: string[],
+    phaseCounts: Array<{ phase: string; count: number }>,
+    now: Date,
+  ): Promise<Array<{ date: string; phases: PhaseCount[] }>> {
     const firstDay = new Date(now.getTime() - (days - 1) * DAY_MS);
     firstDay.setUTCHours(0, 0, 0, 0);
     const changes = await this.store.listAllHistory({
@@ -388,15 +393,26 @@ export class ReadinessQueries {
       });
     }
     trend.reverse();
+    return trend;
+  }
 
-    const topFailing = await this.store.countFailingChecks(
-      { programId },
-      MAX_TOP_FAILING,
-    );
-    const waivers = await this.store.listWaivers({
-      programId,
-      states: ['requested', 'approved'],
-    });
+  async orgSummary(programId: string | undefined, days: number) {
+    const programs = this.programsFor(programId);
+    const order = this.phaseOrder(programs);
+    const phaseCounts = await this.store.countPhases({ programId });
+    const now = this.clock();
+
+    // Independent reads: on PostgreSQL they overlap on the pool's
+    // connections instead of waiting for one another.
+    const [trend, topFailing, waivers, waves] = await Promise.all([
+      this.trend(programId, days, order, phaseCounts, now),
+      this.store.countFailingChecks({ programId }, MAX_TOP_FAILING),
+      this.store.listWaivers({
+        programId,
+        states: ['requested', 'approved'],
+      }),
+      this.waveProgress(programs),
+    ]);
     const nowIso = now.toISOString();
     const in30Days = new Date(now.getTime() + 30 * DAY_MS).toISOString();
     const activeApproved = waivers.filter(
@@ -414,7 +430,7 @@ export class ReadinessQueries {
         ...this.checkInfo(programs, checkId),
         count,
       })),
-      waves: await this.waveProgress(programs),
+      waves,
       waivers: {
         requested: waivers.filter(w => w.state === 'requested').length,
         approved: activeApproved.length,
