@@ -57,7 +57,7 @@ describe('seed', () => {
         '2026-11-01T00:00:00.000Z',
       ),
     ).toThrow(
-      /seed\.yaml: attestations\[0\]\.role: "ceo" is not one of owner, security, platform; attestations\[0\]\.programId: a non-empty string is required;.*waivers\[0\]\.expiresAt: "soon" is not a date-time/,
+      /seed\.yaml: .*missing required field "programId" in attestations\[0\];.*attestations\[0\]\.role: "ceo" is not one of owner, security, platform;.*waivers\[0\]\.expiresAt: "soon" is not a date-time/,
     );
   });
 
@@ -77,7 +77,7 @@ describe('seed', () => {
         await loadSeed({ file: path.join(dir, 'bad.yaml'), store, logger }),
       ).toBeUndefined();
       expect(logger.error).toHaveBeenCalledWith(
-        expect.stringMatching(/attestations: a list is required/),
+        expect.stringMatching(/attestations: must be a list, found the number 5/),
       );
       expect(await store.hasNoAttestationsOrWaivers()).toBe(true);
 

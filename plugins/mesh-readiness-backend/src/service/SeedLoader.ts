@@ -1,16 +1,18 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type {
-  Attestation,
-  AttestorRole,
-  Waiver,
+import {
+  attestationSchema,
+  explainSchemaIssues,
+  formatSchemaPath,
+  waiverSchema,
+  type Attestation,
+  type Waiver,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { z } from 'zod';
 import type { Store } from '../database/Store';
-
-const ROLES: AttestorRole[] = ['owner', 'security', 'platform'];
 
 /**
  * Stable ids for seeded rows: the same file seeds the same ids, so two
@@ -27,40 +29,57 @@ function seedId(kind: string, index: number, entry: unknown): string {
   )}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
-function requireString(
-  entry: Record<string, unknown>,
-  key: string,
-  where: string,
-  problems: string[],
-): string {
-  const value = entry[key];
-  if (typeof value !== 'string' || !value.trim()) {
-    problems.push(`${where}.${key}: a non-empty string is required`);
-    return '';
-  }
-  return value;
-}
-
-function optionalString(entry: Record<string, unknown>, key: string) {
-  const value = entry[key];
-  return typeof value === 'string' && value.trim() ? value : undefined;
-}
-
-function isoOf(
-  entry: Record<string, unknown>,
-  key: string,
-  where: string,
-  problems: string[],
-): string {
-  const raw = entry[key];
-  const text = raw instanceof Date ? raw.toISOString() : String(raw ?? '');
-  const ms = Date.parse(text);
+/** A date and time as YAML gives it (text, or a timestamp), made ISO. */
+const seedDateTime = z.union([z.string(), z.date()]).transform((value, ctx) => {
+  const ms = value instanceof Date ? value.getTime() : Date.parse(value);
   if (Number.isNaN(ms)) {
-    problems.push(`${where}.${key}: "${text}" is not a date-time`);
-    return '';
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${String(value)}" is not a date-time`,
+    });
+    return z.NEVER;
   }
   return new Date(ms).toISOString();
-}
+});
+
+/*
+ * A seed entry is a stored attestation or waiver as a person writes it: the
+ * fields come from common's schemas (one source of the domain's shape); the
+ * ids are derived, dates may be left out (then "now"), and a seeded waiver is
+ * approved by `approvedBy` at `approvedAt`.
+ */
+const seedAttestationSchema = attestationSchema
+  .pick({
+    entityRef: true,
+    programId: true,
+    itemId: true,
+    attestedBy: true,
+    role: true,
+    evidenceUrl: true,
+    comment: true,
+  })
+  .extend({ attestedAt: seedDateTime.optional() });
+
+const seedWaiverSchema = waiverSchema
+  .pick({
+    entityRef: true,
+    programId: true,
+    itemId: true,
+    justification: true,
+    compensatingControl: true,
+    requestedBy: true,
+  })
+  .extend({
+    requestedAt: seedDateTime.optional(),
+    approvedBy: z.string().min(1),
+    approvedAt: seedDateTime.optional(),
+    expiresAt: seedDateTime,
+  });
+
+const seedFileSchema = z.strictObject({
+  attestations: z.array(seedAttestationSchema).nullish(),
+  waivers: z.array(seedWaiverSchema).nullish(),
+});
 
 /** Parses a seed file; throws with every problem found, naming each place. */
 export function parseSeed(
@@ -68,74 +87,44 @@ export function parseSeed(
   file: string,
   now: string,
 ): { attestations: Attestation[]; waivers: Waiver[] } {
-  const doc = parse(text) as unknown;
-  const problems: string[] = [];
-  const root = (doc ?? {}) as Record<string, unknown>;
+  const doc = (parse(text) as unknown) ?? {};
   if (typeof doc !== 'object' || Array.isArray(doc)) {
     throw new Error(
       `${file}: the seed must be a mapping with attestations and waivers`,
     );
   }
-  const list = (key: string): Record<string, unknown>[] => {
-    const value = root[key];
-    if (value === undefined || value === null) return [];
-    if (!Array.isArray(value)) {
-      problems.push(`${key}: a list is required`);
-      return [];
-    }
-    return value as Record<string, unknown>[];
-  };
-  const attestations = list('attestations').map((entry, i) => {
-    const where = `attestations[${i}]`;
-    const role = requireString(entry, 'role', where, problems) as AttestorRole;
-    if (role && !ROLES.includes(role)) {
-      problems.push(
-        `${where}.role: "${role}" is not one of ${ROLES.join(', ')}`,
-      );
-    }
-    const attestation: Attestation = {
-      id: seedId('attestation', i, entry),
-      entityRef: requireString(entry, 'entityRef', where, problems),
-      programId: requireString(entry, 'programId', where, problems),
-      itemId: requireString(entry, 'itemId', where, problems),
-      attestedBy: requireString(entry, 'attestedBy', where, problems),
-      role,
-      attestedAt: entry.attestedAt
-        ? isoOf(entry, 'attestedAt', where, problems)
-        : now,
-    };
-    const evidenceUrl = optionalString(entry, 'evidenceUrl');
-    const comment = optionalString(entry, 'comment');
-    if (evidenceUrl) attestation.evidenceUrl = evidenceUrl;
-    if (comment) attestation.comment = comment;
-    return attestation;
-  });
-  const waivers = list('waivers').map((entry, i) => {
-    const where = `waivers[${i}]`;
-    const waiver: Waiver = {
-      id: seedId('waiver', i, entry),
-      entityRef: requireString(entry, 'entityRef', where, problems),
-      programId: requireString(entry, 'programId', where, problems),
-      itemId: requireString(entry, 'itemId', where, problems),
-      state: 'approved',
-      justification: requireString(entry, 'justification', where, problems),
-      requestedBy: requireString(entry, 'requestedBy', where, problems),
-      requestedAt: entry.requestedAt
-        ? isoOf(entry, 'requestedAt', where, problems)
-        : now,
-      decidedBy: requireString(entry, 'approvedBy', where, problems),
-      decidedAt: entry.approvedAt
-        ? isoOf(entry, 'approvedAt', where, problems)
-        : now,
-      expiresAt: isoOf(entry, 'expiresAt', where, problems),
-    };
-    const control = optionalString(entry, 'compensatingControl');
-    if (control) waiver.compensatingControl = control;
-    return waiver;
-  });
-  if (problems.length > 0) {
+  const parsed = seedFileSchema.safeParse(doc);
+  if (!parsed.success) {
+    const problems = explainSchemaIssues(
+      seedFileSchema,
+      doc,
+      parsed.error.issues,
+    ).map(problem =>
+      // A missing field's message already names where it is missing.
+      problem.anchor === 'owner'
+        ? problem.message
+        : `${formatSchemaPath(problem.path)}: ${problem.message}`,
+    );
     throw new Error(`${file}: ${problems.join('; ')}`);
   }
+  const raw = doc as { attestations?: unknown[]; waivers?: unknown[] };
+  const attestations = (parsed.data.attestations ?? []).map(
+    ({ attestedAt, ...entry }, i): Attestation => ({
+      ...entry,
+      id: seedId('attestation', i, raw.attestations?.[i]),
+      attestedAt: attestedAt ?? now,
+    }),
+  );
+  const waivers = (parsed.data.waivers ?? []).map(
+    ({ requestedAt, approvedBy, approvedAt, ...entry }, i): Waiver => ({
+      ...entry,
+      id: seedId('waiver', i, raw.waivers?.[i]),
+      state: 'approved',
+      requestedAt: requestedAt ?? now,
+      decidedBy: approvedBy,
+      decidedAt: approvedAt ?? now,
+    }),
+  );
   return { attestations, waivers };
 }
 
