@@ -46,8 +46,8 @@ Options:
                            mesh-readiness.io/manifests annotation, relative to the catalog file
   -p, --program FILE|ID    program file, or istio-adoption | linkerd-adoption (default: from
                            the entity's mesh-readiness.io/program or mesh-readiness.io/mesh)
-  -t, --target-phase ID    phase to reach (default: the target of the entity's current wave,
-                           else the program's first phase)
+  -t, --target-phase ID    phase to reach (default: the entity's wave target, the first of its
+                           waves by due date not reached yet; else the program's first phase)
       --ci-facts FILE      the entity's CI facts exported from the portal (JSON or YAML):
                            attestations, waivers and catalog facts (callers, owner)
   -a, --attestations FILE  the same as --ci-facts (its earlier name)
