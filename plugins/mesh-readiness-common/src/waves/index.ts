@@ -9,6 +9,7 @@ export {
 export type {
   GroupAncestry,
   GroupHierarchyEntity,
+  WaveProgram,
   WaveSubject,
   WaveTarget,
 } from './waveTarget';

@@ -1,4 +1,4 @@
-import { NOT_STARTED_PHASE, type Program, type ProgramWave } from '../types';
+import { NOT_STARTED_PHASE, type ProgramWave } from '../types';
 import { tryNormalizeEntityRef } from '../engine/entityRef';
 
 /**
@@ -30,16 +30,27 @@ export interface WaveTarget {
   phasesToGo: number;
 }
 
-const ordered = (program: Program) => program.spec.phases.map(p => p.id);
+/**
+ * What the wave rule reads of a program: its phase order and its waves (a
+ * `Program`, or the program as the API serves it).
+ */
+export interface WaveProgram {
+  spec: {
+    phases: ReadonlyArray<{ id: string }>;
+    waves: readonly ProgramWave[];
+  };
+}
+
+const ordered = (program: WaveProgram) => program.spec.phases.map(p => p.id);
 
 /** Position of a phase in the program's order; `not-started` (and unknown) is -1. */
-function rank(program: Program, phase: string): number {
+function rank(program: WaveProgram, phase: string): number {
   return phase === NOT_STARTED_PHASE ? -1 : ordered(program).indexOf(phase);
 }
 
 /** Whether `phase` is `target` or beyond, in the program's phase order. */
 export function phaseReached(
-  program: Program,
+  program: WaveProgram,
   phase: string,
   target: string,
 ): boolean {
@@ -89,7 +100,10 @@ export function isInWave(wave: ProgramWave, subject: WaveSubject): boolean {
  * The program's waves the subject belongs to, by due date (then by target
  * phase, then id, so equal dates have one order everywhere).
  */
-export function wavesOf(program: Program, subject: WaveSubject): ProgramWave[] {
+export function wavesOf(
+  program: WaveProgram,
+  subject: WaveSubject,
+): ProgramWave[] {
   const member = waveMembership(subject);
   return program.spec.waves
     .filter(member)
@@ -113,7 +127,7 @@ export function wavesOf(program: Program, subject: WaveSubject): ProgramWave[] {
  * wave's target, the last wave's. Undefined when it is in no wave.
  */
 export function waveTargetOf(
-  program: Program,
+  program: WaveProgram,
   subject: WaveSubject & { phase: string },
 ): WaveTarget | undefined {
   const waves = wavesOf(program, subject);
