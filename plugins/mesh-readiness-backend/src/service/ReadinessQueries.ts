@@ -2,6 +2,7 @@ import {
   NOT_STARTED_PHASE,
   phaseReached,
   tryNormalizeEntityRef,
+  waiverInForce,
   type Attestation,
   type Program,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
@@ -413,11 +414,8 @@ export class ReadinessQueries {
       }),
       this.waveProgress(programs),
     ]);
-    const nowIso = now.toISOString();
     const in30Days = new Date(now.getTime() + 30 * DAY_MS).toISOString();
-    const activeApproved = waivers.filter(
-      w => w.state === 'approved' && w.expiresAt > nowIso,
-    );
+    const activeApproved = waivers.filter(w => waiverInForce(w, now.getTime()));
 
     return {
       ...(programId ? { programId } : {}),
