@@ -77,7 +77,9 @@ describe('seed', () => {
         await loadSeed({ file: path.join(dir, 'bad.yaml'), store, logger }),
       ).toBeUndefined();
       expect(logger.error).toHaveBeenCalledWith(
-        expect.stringMatching(/attestations: must be a list, found the number 5/),
+        expect.stringMatching(
+          /attestations: must be a list, found the number 5/,
+        ),
       );
       expect(await store.hasNoAttestationsOrWaivers()).toBe(true);
 

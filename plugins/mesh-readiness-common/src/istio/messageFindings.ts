@@ -4,10 +4,7 @@ import type { IstioMessage } from './types';
 import { namespaceInAmbientMode } from './inMesh';
 import type { Finding } from '../types';
 import { objectFinding } from '../checks/support/findings';
-import {
-  ISTIO_INJECTION_LABEL,
-  ISTIO_REVISION_LABEL,
-} from './conventions';
+import { ISTIO_INJECTION_LABEL, ISTIO_REVISION_LABEL } from './conventions';
 
 /*
  * The checks that correspond to an `istioctl analyze` rule run our shared

@@ -1,9 +1,5 @@
 import type { ManifestObject, ManifestSet } from '../manifests';
-import {
-  isPlainObject,
-  ISTIO_NETWORKING_GROUP,
-  stringMap,
-} from '../manifests';
+import { isPlainObject, ISTIO_NETWORKING_GROUP, stringMap } from '../manifests';
 import { defaultMeshConfig } from './meshConfig';
 import { IstioAnalysisContext } from './context';
 import {
