@@ -1,23 +1,12 @@
 import type {
-  AuditorService,
-  AuthService,
-  HttpAuthService,
   LoggerService,
-  PermissionsService,
   RootConfigService,
-  UserInfoService,
 } from '@backstage/backend-plugin-api';
-import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { Router } from 'express';
-import type { PlaybookLibrary } from '../playbooks/PlaybookLibrary';
-import type { ProgramRegistry } from '../programs/ProgramRegistry';
 import { createOpenApiRouter } from '../schema/openapi';
 import type { AttestorRoleGroups } from './AttestorRoles';
 import { createErrorHandler } from './errorHandler';
-import type { EvaluationService } from './EvaluationService';
-import { retryAfterHeader, type RateLimiter } from './RateLimiter';
-import type { ReadinessQueries } from './ReadinessQueries';
-import type { ReadinessWorkflows } from './ReadinessWorkflows';
+import { retryAfterHeader } from './RateLimiter';
 import { parseJsonBodies, readRequestBodyLimits } from './requestBodies';
 import { attestationsRoutes } from './routes/attestationsRoutes';
 import { evaluateRoutes } from './routes/evaluateRoutes';
@@ -27,28 +16,19 @@ import { mentorsRoutes } from './routes/mentorsRoutes';
 import { playbooksRoutes } from './routes/playbooksRoutes';
 import { programsRoutes } from './routes/programsRoutes';
 import { rollupsRoutes } from './routes/rollupsRoutes';
-import { createRouteContext } from './routes/routeContext';
+import {
+  createRouteContext,
+  type RouteServices,
+} from './routes/routeContext';
 import { scorecardsRoutes } from './routes/scorecardsRoutes';
 import { summaryRoutes } from './routes/summaryRoutes';
 import { waiversRoutes } from './routes/waiversRoutes';
 
-export interface RouterOptions {
+/** The route files' services, plus what only the composition needs. */
+export interface RouterOptions extends Omit<RouteServices, 'roleGroups'> {
   config: RootConfigService;
   logger: LoggerService;
-  httpAuth: HttpAuthService;
-  auth: AuthService;
-  userInfo: UserInfoService;
-  permissions: PermissionsService;
-  auditor: AuditorService;
-  catalog: CatalogService;
-  programs: ProgramRegistry;
-  evaluation: EvaluationService;
-  queries: ReadinessQueries;
-  workflows: ReadinessWorkflows;
-  playbooks: PlaybookLibrary;
-  /** Per-caller limits of manual refreshes and stateless evaluations. */
-  rateLimits?: { refresh?: RateLimiter; evaluate?: RateLimiter };
-  /** Groups of the security and platform attestor roles. */
+  /** Groups of the security and platform attestor roles (none by default). */
   roleGroups?: AttestorRoleGroups;
 }
 
