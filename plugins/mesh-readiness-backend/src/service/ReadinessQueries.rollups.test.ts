@@ -351,5 +351,46 @@ describe('ReadinessQueries roll-ups', () => {
         expect(page.totalCount).toBe(expected.length);
       },
     );
+
+    it("exports each service with its wave target, a child group in its parent group's waves", async () => {
+      const program = registry.get('istio-adoption')!;
+      const lines = (await queries.csv('istio-adoption')).trim().split('\r\n');
+      const header = lines[0].split(',');
+      const column = (name: string) => header.indexOf(name);
+      const byRef = new Map(
+        lines.slice(1).map(line => {
+          const cells = line.split(',');
+          return [cells[column('entityRef')], cells];
+        }),
+      );
+      const childGroupRows = rows.filter(
+        r =>
+          r.programId === 'istio-adoption' &&
+          r.owner === 'group:default/payments-api',
+      );
+      const outsideRows = rows.filter(
+        r =>
+          r.programId === 'istio-adoption' &&
+          r.owner === 'group:default/zeta-team',
+      );
+      expect(childGroupRows.length).toBeGreaterThan(0);
+      expect(outsideRows.length).toBeGreaterThan(0);
+      for (const row of childGroupRows) {
+        // The sample program's waves: pilot-2027 (pilot, due first), then
+        // enforce-2027 (enforce); payments-team is in both.
+        const expected = phaseReached(program, row.scorecard.phase, 'pilot')
+          ? ['enforce-2027', 'enforce', '2027-09-30']
+          : ['pilot-2027', 'pilot', '2027-03-31'];
+        const cells = byRef.get(row.entityRef)!;
+        expect([
+          cells[column('waveId')],
+          cells[column('waveTargetPhase')],
+          cells[column('waveDueDate')],
+        ]).toEqual(expected);
+      }
+      for (const row of outsideRows) {
+        expect(byRef.get(row.entityRef)![column('waveId')]).toBe('');
+      }
+    });
   });
 });

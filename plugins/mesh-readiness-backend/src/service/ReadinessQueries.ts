@@ -1,8 +1,10 @@
 import {
   NOT_STARTED_PHASE,
   phaseReached,
+  groupAncestryOf,
   tryNormalizeEntityRef,
   waiverInForce,
+  waveTargetOf,
   type Attestation,
   type Program,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
@@ -439,8 +441,17 @@ export class ReadinessQueries {
     };
   }
 
+  /**
+   * The organisation view as CSV, one line per service, with the wave it is
+   * measured against by common's wave rule (the one the CLI and the entity
+   * page use; child groups count through the catalog's hierarchy).
+   */
   async csv(programId?: string): Promise<string> {
-    const rows = await this.store.listAllScorecards({ programId });
+    const [rows, groups] = await Promise.all([
+      this.store.listAllScorecards({ programId }),
+      this.snapshot.allGroups(),
+    ]);
+    const ancestorsOf = groupAncestryOf(groups.values());
     const header = [
       'entityRef',
       'title',
@@ -455,9 +466,21 @@ export class ReadinessQueries {
       'stale',
       'staleReason',
       'evaluatedAt',
+      'waveId',
+      'waveTargetPhase',
+      'waveDueDate',
     ];
     const lines = [header.join(',')];
     for (const row of rows) {
+      const program = this.programs.get(row.programId);
+      const target = program
+        ? waveTargetOf(program, {
+            entityRef: row.entityRef,
+            ownerRef: row.owner,
+            ancestorsOf,
+            phase: row.phase,
+          })
+        : undefined;
       lines.push(
         [
           row.entityRef,
@@ -473,6 +496,9 @@ export class ReadinessQueries {
           String(row.stale),
           row.staleReason ?? '',
           row.evaluatedAt,
+          target?.wave.id ?? '',
+          target?.targetPhase ?? '',
+          target?.dueDate ?? '',
         ]
           .map(csvCell)
           .join(','),

@@ -2997,7 +2997,7 @@ export const spec = {
         "tags": [
           "Summary"
         ],
-        "description": "The organisation view as CSV, one row per entity and program.",
+        "description": "The organisation view as CSV, one row per entity and program, with the wave each entity is measured against by the program's wave rule (`waveId`, `waveTargetPhase`, `waveDueDate`; empty when it is in no wave).",
         "parameters": [
           {
             "$ref": "#/components/parameters/programIdQuery"

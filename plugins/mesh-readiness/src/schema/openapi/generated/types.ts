@@ -179,7 +179,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The organisation view as CSV, one row per entity and program. */
+    /** The organisation view as CSV, one row per entity and program, with the wave each entity is measured against by the program's wave rule (`waveId`, `waveTargetPhase`, `waveDueDate`; empty when it is in no wave). */
     get: operations['ExportScorecardsCsv'];
     put?: never;
     post?: never;
