@@ -16,10 +16,7 @@ import { mentorsRoutes } from './routes/mentorsRoutes';
 import { playbooksRoutes } from './routes/playbooksRoutes';
 import { programsRoutes } from './routes/programsRoutes';
 import { rollupsRoutes } from './routes/rollupsRoutes';
-import {
-  createRouteContext,
-  type RouteServices,
-} from './routes/routeContext';
+import { createRouteContext, type RouteServices } from './routes/routeContext';
 import { scorecardsRoutes } from './routes/scorecardsRoutes';
 import { summaryRoutes } from './routes/summaryRoutes';
 import { waiversRoutes } from './routes/waiversRoutes';
