@@ -18,6 +18,7 @@ import path from 'node:path';
 import {
   Document,
   isMap,
+  isNode,
   isPair,
   isScalar,
   isSeq,
@@ -63,11 +64,16 @@ export function generateSpec(text: string): string {
   }
   const lineOf = (offset: number) =>
     body.slice(0, offset).split('\n').length - 1;
-  const keyLines = schemas.items.map(pair =>
-    lineOf((pair.key as any).range[0]),
-  );
+  // Every key and value of a parsed mapping is a node with a source range.
+  const rangeOf = (node: unknown): [number, number, number] => {
+    if (!isNode(node) || !node.range) {
+      throw new Error(`${specPath}: a components.schemas entry has no range`);
+    }
+    return node.range;
+  };
+  const keyLines = schemas.items.map(pair => lineOf(rangeOf(pair.key)[0]));
   const lastLine = lineOf(
-    (schemas.items[schemas.items.length - 1].value as any).range[1],
+    rangeOf(schemas.items[schemas.items.length - 1].value)[1],
   );
   const blocks = schemas.items
     .map((pair, index) => ({

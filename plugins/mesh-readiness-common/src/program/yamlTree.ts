@@ -10,6 +10,7 @@
  * it.
  */
 import {
+  Alias,
   Document,
   isAlias,
   isMap,
@@ -67,13 +68,11 @@ export class YamlTree {
     for (const segment of path) {
       let next: { value: unknown; key?: YamlNode } | undefined;
       if (isMap(node)) {
-        const pair = node.items.find(
-          item =>
-            isPair(item) &&
-            isScalar(this.resolve(item.key as YamlNode)) &&
-            String((this.resolve(item.key as YamlNode) as any).value) ===
-              String(segment),
-        );
+        const pair = node.items.find(item => {
+          if (!isPair(item)) return false;
+          const itemKey = this.resolve(item.key as YamlNode);
+          return isScalar(itemKey) && String(itemKey.value) === String(segment);
+        });
         if (pair) {
           next = { value: pair.value, key: pair.key as YamlNode };
         }
@@ -276,12 +275,11 @@ export class YamlTree {
         .filter(child => child.node);
     }
     if (isMap(node)) {
-      return node.items
-        .filter(pair => pair.value && isScalar(pair.key))
-        .map(pair => ({
-          node: pair.value as YamlNode,
-          segment: String((pair.key as any).value),
-        }));
+      return node.items.flatMap(pair =>
+        pair.value && isScalar(pair.key)
+          ? [{ node: pair.value as YamlNode, segment: String(pair.key.value) }]
+          : [],
+      );
     }
     return [];
   }
@@ -326,13 +324,13 @@ export class YamlTree {
   /** Whether every alias inside `node` refers to an anchor inside it. */
   private selfContained(node: YamlNode): boolean {
     const inside = new Set<YamlNode>();
-    const aliases: YamlNode[] = [];
+    const aliases: Alias[] = [];
     const visit = (current: unknown) => {
       if (!current || typeof current !== 'object') {
         return;
       }
       if (isAlias(current)) {
-        aliases.push(current as YamlNode);
+        aliases.push(current);
         return;
       }
       inside.add(current as YamlNode);
@@ -347,7 +345,7 @@ export class YamlTree {
     };
     visit(node);
     return aliases.every(alias => {
-      const target = (alias as any).resolve(this.doc) as YamlNode | undefined;
+      const target = alias.resolve(this.doc) as YamlNode | undefined;
       return target !== undefined && inside.has(target);
     });
   }
