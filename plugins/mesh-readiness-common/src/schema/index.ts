@@ -6,6 +6,7 @@ export * from './attestation';
 export * from './scorecard';
 export * from './facts';
 export * from './ciExport';
+export * from './trafficSnapshot';
 export { domainSchemasAsOpenApi } from './openapi';
 export {
   closestNames,
