@@ -20,6 +20,7 @@ import type {
   checklistStatusSchema,
   checkResultSchema,
   checkStatusSchema,
+  evidenceOriginSchema,
   evidenceSourceSchema,
   findingSchema,
   manifestFileSchema,
@@ -39,6 +40,7 @@ import type {
   resourceRefSchema,
   scorecardSchema,
   severitySchema,
+  sourceObservationSchema,
   sourceProblemSchema,
   waiverSchema,
   waiverStateSchema,
@@ -172,4 +174,8 @@ export type ChecklistStatus = z.output<typeof checklistStatusSchema>;
 export type ChecklistResult = z.output<typeof checklistResultSchema>;
 export type PhaseSummary = z.output<typeof phaseSummarySchema>;
 export type NextStep = z.output<typeof nextStepSchema>;
+/** A cluster or metrics server that live facts came from, and when. */
+export type EvidenceOrigin = z.output<typeof evidenceOriginSchema>;
+/** How one evidence source answered for the entity, and when. */
+export type SourceObservation = z.output<typeof sourceObservationSchema>;
 export type Scorecard = z.output<typeof scorecardSchema>;

@@ -19,6 +19,7 @@ import { AnalyzerLookup, evaluateCheck } from './evaluateChecks';
 import { evaluateChecklistItem } from './evaluateChecklist';
 import { computeFactsHash, sortedManifests } from './hashing';
 import { judgePhases } from './phases';
+import { sourceObservations } from './sourceObservations';
 import { evaluationClock, instant, toIso } from './time';
 
 const SOURCE_ORDER: readonly EvidenceSource[] = [
@@ -103,6 +104,7 @@ export function evaluateWithAnalyzers(
     checklist,
     nextSteps: verdict.nextSteps,
     notConnected: SOURCE_ORDER.filter(source => notConnected.has(source)),
+    sources: sourceObservations(program, facts),
     factsHash: computeFactsHash(program, facts),
     factsTimestamp: factsTimestamp(facts),
     evaluatedAt: facts.now,

@@ -137,6 +137,48 @@ export const progressSchema = component(
   'Progress',
 );
 
+/**
+ * Where a live source's facts came from: a cluster (pulled or pushed) or a
+ * Prometheus server, with the time it was observed.
+ *
+ * @public
+ */
+export const evidenceOriginSchema = component(
+  z.object({
+    /** The cluster's or the metrics server's name, e.g. `prod-eu`. */
+    name: z.string(),
+    /** When it was observed (ISO); for a pushed bundle its collection time. */
+    observedAt: z.string().optional(),
+    /** Read by the portal (`pull`) or posted by a collector (`push`). */
+    mode: z.enum(['pull', 'push']).optional(),
+  }),
+  'EvidenceOrigin',
+);
+
+/**
+ * How one evidence source answered for the entity at this evaluation.
+ *
+ * @public
+ */
+export const sourceObservationSchema = component(
+  z.object({
+    source: evidenceSourceSchema,
+    /**
+     * `ok`: facts read. `failed`: connected but did not answer (its checks
+     * are `unknown`). `not-connected`: it cannot speak about this entity
+     * (its checks are `not-evaluated`).
+     */
+    status: z.enum(['ok', 'failed', 'not-connected']),
+    /** Why it failed or is not connected. */
+    reason: z.string().optional(),
+    /** When the facts were read (ISO). */
+    fetchedAt: z.string().optional(),
+    /** Each cluster or metrics server the facts came from. */
+    origins: z.array(evidenceOriginSchema).optional(),
+  }),
+  'SourceObservation',
+);
+
 /** @public */
 export const scorecardSchema = component(
   z.object({
@@ -161,6 +203,11 @@ export const scorecardSchema = component(
      * without them is shown as "without cluster and metrics evidence".
      */
     notConnected: z.array(evidenceSourceSchema),
+    /**
+     * Each evidence source the program reads, with its status and when it
+     * was observed. Absent on scorecards stored before sources were kept.
+     */
+    sources: z.array(sourceObservationSchema).optional(),
     /** Hash of the facts the verdict was computed from (hex). */
     factsHash: z.string(),
     /** When the facts were read (newest source fetch) and when evaluated. */
