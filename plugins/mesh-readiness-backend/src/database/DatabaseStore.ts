@@ -18,9 +18,14 @@ import {
   inflateStoredScorecard,
   type ProgramLookup,
 } from './scorecardCodec';
+import * as clusterEvidence from './clusterEvidenceTable';
 import type {
   AttestationFilter,
   BlockerRecord,
+  ClusterEvidenceKey,
+  ClusterEvidenceRecord,
+  ClusterEvidenceWrite,
+  ClusterEvidenceWriteOutcome,
   FailingCheckCount,
   HistoryFilter,
   HistoryRecord,
@@ -1197,5 +1202,27 @@ export class DatabaseStore implements Store {
     const attestation = await this.db(ATTESTATIONS).select('id').first();
     const waiver = await this.db(WAIVERS).select('id').first();
     return !attestation && !waiver;
+  }
+
+  listClusterEvidence(): Promise<ClusterEvidenceRecord[]> {
+    return clusterEvidence.listClusterEvidence(this.db);
+  }
+
+  getClusterEvidenceBundles(
+    keys: ClusterEvidenceKey[],
+  ): Promise<Array<ClusterEvidenceKey & { bundle: Buffer }>> {
+    return clusterEvidence.getClusterEvidenceBundles(this.db, keys);
+  }
+
+  putClusterEvidence(
+    write: ClusterEvidenceWrite,
+  ): Promise<ClusterEvidenceWriteOutcome> {
+    return clusterEvidence.putClusterEvidence(this.db, write);
+  }
+
+  setClusterEvidenceStatus(
+    statuses: Parameters<Store['setClusterEvidenceStatus']>[0],
+  ): Promise<void> {
+    return clusterEvidence.setClusterEvidenceStatus(this.db, statuses);
   }
 }

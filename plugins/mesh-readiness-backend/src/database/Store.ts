@@ -202,6 +202,44 @@ export interface MentorNote {
   createdAt: string;
 }
 
+/** Which evidence of a cluster: pushed by a collector, or pulled by a module. */
+export interface ClusterEvidenceKey {
+  cluster: string;
+  mode: 'pull' | 'push';
+}
+
+/** The evidence kept of one cluster in one mode, without its bundle. */
+export interface ClusterEvidenceRecord extends ClusterEvidenceKey {
+  /** `failed` when the latest pull did not answer (the bundle is the last good one). */
+  status: 'ok' | 'failed';
+  reason?: string;
+  /** When the stored bundle was collected; absent when none is stored. */
+  collectedAt?: string;
+  /** When the bundle arrived (push) or the cluster was last read (pull). */
+  receivedAt: string;
+  collector?: { name: string; version: string };
+  schemaVersion?: number;
+  /** SHA-256 of the bundle's JSON. */
+  contentDigest?: string;
+  /** Bytes of the bundle's JSON. */
+  sizeBytes?: number;
+  /** Objects per kind in the bundle's snapshot. */
+  objectCounts?: Record<string, number>;
+}
+
+/** A bundle to store, gzip-compressed JSON, with what is known of it. */
+export interface ClusterEvidenceWrite extends ClusterEvidenceRecord {
+  collectedAt: string;
+  contentDigest: string;
+  bundle: Buffer;
+}
+
+/** What became of a bundle to store. */
+export type ClusterEvidenceWriteOutcome =
+  | { stored: true }
+  /** The stored bundle was collected later (or at the same time, with other content). */
+  | { stored: false; storedCollectedAt: string };
+
 /**
  * Persistence of Mesh Readiness. Writes of evaluation results are batched:
  * `writeScorecards` issues four statements for a batch of up to 500
@@ -325,4 +363,35 @@ export interface Store {
 
   /** Whether no attestation and no waiver is stored yet (for seeding). */
   hasNoAttestationsOrWaivers(): Promise<boolean>;
+
+  // Cluster evidence ------------------------------------------------------
+
+  /** The evidence kept per cluster and mode, without the bundles, by cluster. */
+  listClusterEvidence(): Promise<ClusterEvidenceRecord[]>;
+  /** The stored bundles (gzip-compressed JSON) of these keys. */
+  getClusterEvidenceBundles(
+    keys: ClusterEvidenceKey[],
+  ): Promise<Array<ClusterEvidenceKey & { bundle: Buffer }>>;
+  /**
+   * Stores a bundle as the one of its cluster and mode, unless the stored
+   * one was collected later, or at the same time with other content; the
+   * check and the write are one statement, so of two concurrent writes the
+   * later collected one stays. Storing the identical bundle again succeeds.
+   */
+  putClusterEvidence(
+    write: ClusterEvidenceWrite,
+  ): Promise<ClusterEvidenceWriteOutcome>;
+  /**
+   * Records how the latest reads went, keeping the stored bundles (a row
+   * without one is created for a cluster never read well).
+   */
+  setClusterEvidenceStatus(
+    statuses: Array<
+      ClusterEvidenceKey & {
+        status: 'ok' | 'failed';
+        reason?: string;
+        receivedAt: string;
+      }
+    >,
+  ): Promise<void>;
 }

@@ -20,6 +20,7 @@ const TABLES_BY_MIGRATION: Record<string, string[]> = {
   ],
   // Adds a column and a unique index to an existing table.
   '20261202_attestation_identity.js': [],
+  '20261202_cluster_evidence.js': ['mesh_readiness_cluster_evidence'],
   '20261202_failing_checks.js': ['mesh_readiness_failing_checks'],
 };
 
