@@ -1144,6 +1144,59 @@ export const spec = {
           "ratio"
         ]
       },
+      "EvidenceOrigin": {
+        "type": "object",
+        "properties": {
+          "name": {
+            "type": "string"
+          },
+          "observedAt": {
+            "type": "string"
+          },
+          "mode": {
+            "type": "string",
+            "enum": [
+              "pull",
+              "push"
+            ]
+          }
+        },
+        "required": [
+          "name"
+        ]
+      },
+      "SourceObservation": {
+        "type": "object",
+        "properties": {
+          "source": {
+            "$ref": "#/components/schemas/EvidenceSource"
+          },
+          "status": {
+            "type": "string",
+            "enum": [
+              "ok",
+              "failed",
+              "not-connected"
+            ]
+          },
+          "reason": {
+            "type": "string"
+          },
+          "fetchedAt": {
+            "type": "string"
+          },
+          "origins": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/EvidenceOrigin"
+            }
+          }
+        },
+        "required": [
+          "source",
+          "status"
+        ]
+      },
       "Scorecard": {
         "type": "object",
         "properties": {
@@ -1197,6 +1250,12 @@ export const spec = {
             "type": "array",
             "items": {
               "$ref": "#/components/schemas/EvidenceSource"
+            }
+          },
+          "sources": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/SourceObservation"
             }
           },
           "factsHash": {

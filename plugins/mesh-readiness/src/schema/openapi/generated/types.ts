@@ -688,6 +688,20 @@ export interface components {
       total: number;
       ratio: number;
     };
+    EvidenceOrigin: {
+      name: string;
+      observedAt?: string;
+      /** One of the listed values. */
+      mode?: 'pull' | 'push';
+    };
+    SourceObservation: {
+      source: components['schemas']['EvidenceSource'];
+      /** One of the listed values. */
+      status: 'ok' | 'failed' | 'not-connected';
+      reason?: string;
+      fetchedAt?: string;
+      origins?: components['schemas']['EvidenceOrigin'][];
+    };
     /** The engine's verdict for one entity under one program. */
     Scorecard: {
       entityRef: string;
@@ -703,6 +717,7 @@ export interface components {
       checklist: components['schemas']['ChecklistResult'][];
       nextSteps: components['schemas']['NextStep'][];
       notConnected: components['schemas']['EvidenceSource'][];
+      sources?: components['schemas']['SourceObservation'][];
       factsHash: string;
       factsTimestamp: string;
       evaluatedAt: string;
