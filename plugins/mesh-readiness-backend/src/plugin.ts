@@ -12,6 +12,7 @@ import {
   type EvidenceProvider,
 } from '@mesh-readiness/plugin-mesh-readiness-node';
 import { DatabaseStore } from './database/DatabaseStore';
+import { TrafficCoverageStore } from './database/TrafficCoverageStore';
 import { CallerPhasesProvider } from './evidence/CallerPhasesProvider';
 import { CatalogEntityProvider } from './evidence/CatalogEntityProvider';
 import { CatalogSnapshot } from './evidence/CatalogSnapshot';
@@ -34,6 +35,7 @@ import { readAttestorRoleGroups } from './service/AttestorRoles';
 import { AUDITED_WRITE_PATHS, createRouter } from './service/router';
 import { PlaybookLibrary } from './playbooks/PlaybookLibrary';
 import { loadSeed } from './service/SeedLoader';
+import { TrafficCoverageRecorder } from './service/TrafficCoverageRecorder';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -96,6 +98,14 @@ export const meshReadinessPlugin = createBackendPlugin({
       }) {
         const root = config.getOptionalConfig('meshReadiness');
         const store = await DatabaseStore.create({ database });
+        // The coverage table is migrated with the others, by DatabaseStore.
+        const trafficCoverage = new TrafficCoverageStore(
+          await database.getClient(),
+        );
+        const coverageRecorder = new TrafficCoverageRecorder({
+          store: trafficCoverage,
+          logger,
+        });
 
         const programs = ProgramRegistry.fromConfig({
           config,
@@ -116,7 +126,7 @@ export const meshReadinessPlugin = createBackendPlugin({
             logger,
           ),
           ...addedProviders,
-        ];
+        ].map(provider => coverageRecorder.observe(provider));
         const statelessPool = readWorkerPool(root);
         if (statelessPool) {
           lifecycle.addShutdownHook(() => statelessPool.close());
@@ -213,6 +223,7 @@ export const meshReadinessPlugin = createBackendPlugin({
             roleGroups: readAttestorRoleGroups(
               root?.getOptionalConfig('roles'),
             ),
+            trafficCoverage,
           }),
         );
 
@@ -243,7 +254,9 @@ export const meshReadinessPlugin = createBackendPlugin({
               initialDelay: { seconds: 15 },
             }),
             fn: async abortSignal => {
+              coverageRecorder.startRun();
               await evaluation.evaluateAll({ signal: abortSignal });
+              await coverageRecorder.finishRun();
               const pruned = await store.pruneHistory(
                 new Date(Date.now() - retentionDays * DAY_MS).toISOString(),
               );

@@ -3,6 +3,7 @@ import type {
   RootConfigService,
 } from '@backstage/backend-plugin-api';
 import { Router } from 'express';
+import type { TrafficCoverageStore } from '../database/TrafficCoverageStore';
 import { createOpenApiRouter } from '../schema/openapi';
 import type { AttestorRoleGroups } from './AttestorRoles';
 import { createErrorHandler } from './errorHandler';
@@ -19,6 +20,7 @@ import { rollupsRoutes } from './routes/rollupsRoutes';
 import { createRouteContext, type RouteServices } from './routes/routeContext';
 import { scorecardsRoutes } from './routes/scorecardsRoutes';
 import { summaryRoutes } from './routes/summaryRoutes';
+import { trafficRoutes } from './routes/trafficRoutes';
 import { waiversRoutes } from './routes/waiversRoutes';
 
 /** The route files' services, plus what only the composition needs. */
@@ -27,6 +29,8 @@ export interface RouterOptions extends Omit<RouteServices, 'roleGroups'> {
   logger: LoggerService;
   /** Groups of the security and platform attestor roles (none by default). */
   roleGroups?: AttestorRoleGroups;
+  /** The organisation's mTLS coverage per day. */
+  trafficCoverage: TrafficCoverageStore;
 }
 
 /**
@@ -71,6 +75,7 @@ export async function createRouter(options: RouterOptions) {
   waiversRoutes(api, ctx);
   evaluateRoutes(api, ctx);
   mentorsRoutes(api, ctx);
+  trafficRoutes(api, ctx, { coverage: options.trafficCoverage });
 
   const router = Router();
   router.use(

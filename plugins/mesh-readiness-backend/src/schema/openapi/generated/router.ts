@@ -54,6 +54,9 @@ export const spec = {
     },
     {
       "name": "Mentors"
+    },
+    {
+      "name": "Traffic"
     }
   ],
   "components": {
@@ -1928,6 +1931,85 @@ export const spec = {
           "waivers"
         ]
       },
+      "TrafficCoveragePoint": {
+        "type": "object",
+        "description": "The organisation's mTLS coverage of one UTC day: inbound service-to-service requests of the entities whose metrics evidence carried mTLS figures, summed over them, as the day's last complete evaluation run saw them.",
+        "properties": {
+          "date": {
+            "type": "string",
+            "description": "UTC day, `YYYY-MM-DD`."
+          },
+          "recordedAt": {
+            "type": "string",
+            "description": "When the run that summed the figures finished (ISO)."
+          },
+          "requests": {
+            "type": "number",
+            "description": "Inbound requests in the entities' windows."
+          },
+          "mtlsRequests": {
+            "type": "number",
+            "description": "Of them, the requests that arrived over mTLS."
+          },
+          "mtlsShare": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1,
+            "description": "`mtlsRequests / requests`; absent when no request was observed (no traffic is not coverage)."
+          },
+          "connections": {
+            "type": "number",
+            "description": "Inbound TCP connections in the entities' windows (ztunnel in ambient reports connections, not requests)."
+          },
+          "mtlsConnections": {
+            "type": "number",
+            "description": "Of them, the connections over mTLS."
+          },
+          "connectionsMtlsShare": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1,
+            "description": "`mtlsConnections / connections`; absent when no connection was observed."
+          },
+          "entities": {
+            "type": "integer",
+            "description": "Entities whose figures were summed."
+          },
+          "windowDays": {
+            "type": "integer",
+            "description": "The longest window of the figures summed, in days."
+          }
+        },
+        "required": [
+          "date",
+          "recordedAt",
+          "requests",
+          "mtlsRequests",
+          "connections",
+          "mtlsConnections",
+          "entities"
+        ]
+      },
+      "TrafficCoverage": {
+        "type": "object",
+        "properties": {
+          "days": {
+            "type": "integer",
+            "description": "The number of days asked for (today included)."
+          },
+          "points": {
+            "type": "array",
+            "description": "One point per day with a recorded figure, oldest first.",
+            "items": {
+              "$ref": "#/components/schemas/TrafficCoveragePoint"
+            }
+          }
+        },
+        "required": [
+          "days",
+          "points"
+        ]
+      },
       "TeamRollup": {
         "type": "object",
         "description": "One owner's services, counted (a row of the teams table).",
@@ -3765,6 +3847,53 @@ export const spec = {
           },
           "503": {
             "$ref": "#/components/responses/EvaluationBusy"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/traffic/coverage": {
+      "get": {
+        "operationId": "GetTrafficCoverage",
+        "tags": [
+          "Traffic"
+        ],
+        "description": "The share of the organisation's service-to-service traffic over mTLS per day, as recorded by the evaluation runs from the metrics evidence.",
+        "parameters": [
+          {
+            "name": "days",
+            "in": "query",
+            "required": false,
+            "description": "Number of days to return, today included.",
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 365,
+              "default": 30
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The recorded days, oldest first.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/TrafficCoverage"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "401": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
           "default": {
             "$ref": "#/components/responses/ErrorResponse"

@@ -407,6 +407,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/traffic/coverage': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The share of the organisation's service-to-service traffic over mTLS per day, as recorded by the evaluation runs from the metrics evidence. */
+    get: operations['GetTrafficCoverage'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/mentors': {
     parameters: {
       query?: never;
@@ -903,6 +920,35 @@ export interface components {
         approved: number;
         expiringWithin30Days: number;
       };
+    };
+    /** The organisation's mTLS coverage of one UTC day: inbound service-to-service requests of the entities whose metrics evidence carried mTLS figures, summed over them, as the day's last complete evaluation run saw them. */
+    TrafficCoveragePoint: {
+      /** UTC day, `YYYY-MM-DD`. */
+      date: string;
+      /** When the run that summed the figures finished (ISO). */
+      recordedAt: string;
+      /** Inbound requests in the entities' windows. */
+      requests: number;
+      /** Of them, the requests that arrived over mTLS. */
+      mtlsRequests: number;
+      /** `mtlsRequests / requests`; absent when no request was observed (no traffic is not coverage). */
+      mtlsShare?: number;
+      /** Inbound TCP connections in the entities' windows (ztunnel in ambient reports connections, not requests). */
+      connections: number;
+      /** Of them, the connections over mTLS. */
+      mtlsConnections: number;
+      /** `mtlsConnections / connections`; absent when no connection was observed. */
+      connectionsMtlsShare?: number;
+      /** Entities whose figures were summed. */
+      entities: number;
+      /** The longest window of the figures summed, in days. */
+      windowDays?: number;
+    };
+    TrafficCoverage: {
+      /** The number of days asked for (today included). */
+      days: number;
+      /** One point per day with a recorded figure, oldest first. */
+      points: components['schemas']['TrafficCoveragePoint'][];
     };
     /** One owner's services, counted (a row of the teams table). */
     TeamRollup: {
@@ -1955,6 +2001,33 @@ export interface operations {
       };
       429: components['responses']['TooManyRequests'];
       503: components['responses']['EvaluationBusy'];
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  GetTrafficCoverage: {
+    parameters: {
+      query?: {
+        /** Number of days to return, today included. */
+        days?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** The recorded days, oldest first. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TrafficCoverage'];
+        };
+      };
+      400: components['responses']['ErrorResponse'];
+      401: components['responses']['ErrorResponse'];
+      403: components['responses']['ErrorResponse'];
       default: components['responses']['ErrorResponse'];
     };
   };
