@@ -18,3 +18,4 @@ export * from './linkerd';
 export * from './dataplane';
 export * from './waves';
 export * from './ci';
+export * from './cluster';

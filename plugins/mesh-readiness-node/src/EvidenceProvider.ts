@@ -26,12 +26,16 @@ export type EvidenceFacts = Partial<
  * - `failed`: the source is connected but could not answer. The checks that
  *   read this source become `unknown` with `reason`, never `fail`, and the
  *   last stored scorecard is kept and marked stale.
+ * - `not-connected`: the source cannot speak about this entity (e.g. it has
+ *   no `backstage.io/kubernetes-id` annotation); the checks that read this
+ *   source are `not-evaluated` for it, as if no provider were installed.
  *
  * @public
  */
 export type EvidenceResult =
   | { status: 'ok'; facts: EvidenceFacts; fetchedAt?: string }
-  | { status: 'failed'; reason: string };
+  | { status: 'failed'; reason: string }
+  | { status: 'not-connected'; reason: string };
 
 /**
  * Context of one collection.
@@ -69,6 +73,14 @@ export interface EvidenceProvider {
   readonly id: string;
   /** The evidence source this provider connects. */
   readonly source: EvidenceSource;
+  /**
+   * Called once at the start of each evaluation run, before any `collect`:
+   * a provider that reads a whole cluster or Prometheus per run (never one
+   * call per entity) reads it here and answers `collect` from memory. A
+   * thrown error fails the provider's source for the whole run (every
+   * `collect` of the run answers `failed` with its message).
+   */
+  prepareRun?(options: { signal?: AbortSignal }): Promise<void>;
   /** Collects the facts for one entity. */
   collect(
     entity: Entity,

@@ -1,4 +1,5 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
+import type { ClusterEvidenceSource } from './ClusterEvidenceSource';
 import type { EvidenceProvider } from './EvidenceProvider';
 
 /**
@@ -13,6 +14,12 @@ export interface MeshReadinessEvidenceExtensionPoint {
    * no provider are `not-evaluated`.
    */
   addEvidenceProvider(...providers: EvidenceProvider[]): void;
+  /**
+   * Adds sources of cluster snapshots. The backend joins every source's
+   * readings (pulled clusters and pushed bundles alike) in one `cluster`
+   * evidence provider, so both modes answer through the same join.
+   */
+  addClusterEvidenceSource(...sources: ClusterEvidenceSource[]): void;
 }
 
 /**

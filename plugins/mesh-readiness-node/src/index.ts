@@ -5,4 +5,5 @@
  * @packageDocumentation
  */
 export * from './EvidenceProvider';
+export * from './ClusterEvidenceSource';
 export * from './extensions';

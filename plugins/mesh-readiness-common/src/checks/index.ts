@@ -1,8 +1,4 @@
 export { getAnalyzer, listAnalyzers, validateAnalyzerParams } from './registry';
 export type { AnalyzerDescription } from './registry';
 export type * from './types';
-export type {
-  ClusterFacts,
-  ClusterPodFact,
-  MetricsFacts,
-} from './support/evidenceFacts';
+export type { MetricsFacts } from './support/evidenceFacts';

@@ -6,6 +6,9 @@ export * from './attestation';
 export * from './scorecard';
 export * from './facts';
 export * from './ciExport';
+export * from './clusterSnapshot';
+export * from './evidenceBundle';
+export * from './clusterFacts';
 export * from './trafficSnapshot';
 export { domainSchemasAsOpenApi } from './openapi';
 export {

@@ -7,50 +7,17 @@
  * provider bug cannot turn into a false pass.
  */
 import { isPlainObject } from '../../manifests';
+import {
+  clusterFactsSchema,
+  type ClusterFacts,
+  type ClusterObservation,
+  type ClusterPodFact,
+  type ClusterRouteFact,
+  type ClusterWorkloadFact,
+  type ControlPlaneFact,
+  type MeshObjectRef,
+} from '../../schema/clusterFacts';
 import type { MeshFlavour } from '../../types';
-
-/** A running pod of the entity, as the cluster reports it. */
-export interface ClusterPodFact {
-  namespace: string;
-  name: string;
-  /** Pod phase (`Running`, `Pending`, ...); only running pods are judged. */
-  phase?: string;
-  /** Names of `spec.containers`. */
-  containers: string[];
-  /** Names of `spec.initContainers` (native sidecars are there). */
-  initContainers?: string[];
-  /** Version of the mesh proxy in the pod, when it has one. */
-  proxyVersion?: string;
-  /**
-   * The pod's annotations, where the provider reads them: Istio's CNI
-   * writes `ambient.istio.io/redirection` (`enabled` / `pending`) on pods
-   * ztunnel captures, which never appears in Git.
-   */
-  annotations?: Record<string, string>;
-}
-
-/** `facts.cluster` */
-export interface ClusterFacts {
-  /** The entity's pods (found by its kubernetes-id or label selector). */
-  pods?: ClusterPodFact[];
-  /** Whether the mesh's CNI plugin (istio-cni, linkerd-cni) is installed. */
-  cni?: Partial<Record<MeshFlavour, boolean>>;
-  /** Pod Security admission level enforced per namespace. */
-  podSecurity?: Record<string, 'privileged' | 'baseline' | 'restricted'>;
-  /** Version of the mesh's control plane. */
-  controlPlaneVersion?: Partial<Record<MeshFlavour, string>>;
-  /**
-   * Problems the mesh's validation reports on the entity's live objects
-   * (e.g. `istioctl analyze` IST0107/0108/0125/0135/0136, `linkerd check`).
-   */
-  annotationProblems?: Array<{
-    kind: string;
-    namespace?: string;
-    name: string;
-    message: string;
-    code?: string;
-  }>;
-}
 
 /** `facts.metrics` */
 export interface MetricsFacts {
@@ -87,75 +54,93 @@ function isRatio(value: unknown): value is number {
   return typeof value === 'number' && value >= 0 && value <= 1;
 }
 
-function isStringList(value: unknown): value is string[] {
-  return Array.isArray(value) && value.every(v => typeof v === 'string');
+/*
+ * The cluster half: `facts.cluster` follows `clusterFactsSchema`. Each part
+ * is parsed on its own, so that a malformed part makes only the checks
+ * reading it `unknown`.
+ */
+
+function readClusterPart<K extends keyof ClusterFacts>(
+  cluster: unknown,
+  key: K,
+): ClusterFacts[K] | undefined {
+  if (!isPlainObject(cluster) || cluster[key] === undefined) return undefined;
+  const parsed = clusterFactsSchema.shape[key].safeParse(cluster[key]);
+  return parsed.success ? (parsed.data as ClusterFacts[K]) : undefined;
+}
+
+/** The clusters the facts were read from, with their observation times. */
+export function readClusterObservations(
+  cluster: unknown,
+): ClusterObservation[] | undefined {
+  return readClusterPart(cluster, 'clusters');
 }
 
 export function readPods(cluster: unknown): ClusterPodFact[] | undefined {
-  const pods = isPlainObject(cluster) ? cluster.pods : undefined;
-  if (!Array.isArray(pods)) return undefined;
-  const valid = pods.every(
-    pod =>
-      isPlainObject(pod) &&
-      typeof pod.namespace === 'string' &&
-      typeof pod.name === 'string' &&
-      isStringList(pod.containers) &&
-      (pod.initContainers === undefined || isStringList(pod.initContainers)) &&
-      (pod.annotations === undefined ||
-        (isPlainObject(pod.annotations) &&
-          Object.values(pod.annotations).every(v => typeof v === 'string'))),
-  );
-  return valid ? (pods as ClusterPodFact[]) : undefined;
+  return readClusterPart(cluster, 'pods');
+}
+
+/** The entity's workloads with the mTLS mode and policies in force. */
+export function readWorkloads(
+  cluster: unknown,
+): ClusterWorkloadFact[] | undefined {
+  return readClusterPart(cluster, 'workloads');
+}
+
+export function readNamespaces(
+  cluster: unknown,
+): ClusterFacts['namespaces'] | undefined {
+  return readClusterPart(cluster, 'namespaces');
+}
+
+/** Routes targeting the entity's Services, with their acceptance. */
+export function readRoutes(cluster: unknown): ClusterRouteFact[] | undefined {
+  return readClusterPart(cluster, 'routes');
+}
+
+/** Mesh objects present in the entity's namespaces. */
+export function readMeshObjects(cluster: unknown): MeshObjectRef[] | undefined {
+  return readClusterPart(cluster, 'meshObjects');
+}
+
+/** Kinds whose CRD a cluster does not have. */
+export function readNotInstalled(
+  cluster: unknown,
+): ClusterFacts['notInstalled'] | undefined {
+  return readClusterPart(cluster, 'notInstalled');
 }
 
 export function readCni(
   cluster: unknown,
   mesh: MeshFlavour,
 ): boolean | undefined {
-  const cni = isPlainObject(cluster) ? cluster.cni : undefined;
-  return isPlainObject(cni) && typeof cni[mesh] === 'boolean'
-    ? cni[mesh]
-    : undefined;
+  return readClusterPart(cluster, 'cni')?.[mesh];
 }
 
 export function readPodSecurity(
   cluster: unknown,
 ): Record<string, string> | undefined {
-  const levels = isPlainObject(cluster) ? cluster.podSecurity : undefined;
-  return isPlainObject(levels) &&
-    Object.values(levels).every(v => typeof v === 'string')
-    ? (levels as Record<string, string>)
-    : undefined;
+  return readClusterPart(cluster, 'podSecurity');
 }
 
 export function readControlPlaneVersion(
   cluster: unknown,
   mesh: MeshFlavour,
 ): string | undefined {
-  const versions = isPlainObject(cluster)
-    ? cluster.controlPlaneVersion
-    : undefined;
-  return isPlainObject(versions) && typeof versions[mesh] === 'string'
-    ? versions[mesh]
-    : undefined;
+  return readClusterPart(cluster, 'controlPlaneVersion')?.[mesh];
+}
+
+/** Every control plane seen, per cluster and revision. */
+export function readControlPlanes(
+  cluster: unknown,
+): ControlPlaneFact[] | undefined {
+  return readClusterPart(cluster, 'controlPlanes');
 }
 
 export function readAnnotationProblems(
   cluster: unknown,
 ): ClusterFacts['annotationProblems'] {
-  const problems = isPlainObject(cluster)
-    ? cluster.annotationProblems
-    : undefined;
-  if (!Array.isArray(problems)) return undefined;
-  return problems.every(
-    p =>
-      isPlainObject(p) &&
-      typeof p.kind === 'string' &&
-      typeof p.name === 'string' &&
-      typeof p.message === 'string',
-  )
-    ? (problems as ClusterFacts['annotationProblems'])
-    : undefined;
+  return readClusterPart(cluster, 'annotationProblems');
 }
 
 export function readMtlsTraffic(metrics: unknown): MetricsFacts['mtls'] {

@@ -1,0 +1,1 @@
+export type { ClusterReading } from './clusterReading';
