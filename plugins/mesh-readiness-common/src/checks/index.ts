@@ -1,4 +1,3 @@
 export { getAnalyzer, listAnalyzers, validateAnalyzerParams } from './registry';
 export type { AnalyzerDescription } from './registry';
 export type * from './types';
-export type { MetricsFacts } from './support/evidenceFacts';

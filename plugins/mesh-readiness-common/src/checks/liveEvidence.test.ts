@@ -1,7 +1,4 @@
-import { authzDryRun } from './security/authzDryRun';
-import { goldenSignals } from './observability/goldenSignals';
 import { injectionPresent } from './injection/proxyPresent';
-import { mtlsObserved } from './security/mtlsObserved';
 import { podNetAdmin } from './pod/netAdmin';
 import { proxyDrift } from './operations/proxyDrift';
 import { tracePropagation } from './observability/tracePropagation';
@@ -155,95 +152,6 @@ describe('cluster-evidence analyzers', () => {
 });
 
 describe('metrics-evidence analyzers', () => {
-  it('sec.mtls.observed needs a full window without plaintext requests', () => {
-    const metrics = (m: object) => ({ facts: { metrics: { mtls: m } } });
-    expect(
-      run(
-        mtlsObserved,
-        {},
-        metrics({ windowDays: 14, requests: 1000, plaintextRequests: 0 }),
-      ).status,
-    ).toBe('pass');
-    expect(
-      run(
-        mtlsObserved,
-        {},
-        metrics({ windowDays: 14, requests: 1000, plaintextRequests: 3 }),
-      ).summary,
-    ).toBe('3 plaintext requests');
-    expect(
-      run(
-        mtlsObserved,
-        {},
-        {
-          ...metrics({ windowDays: 3, requests: 10, plaintextRequests: 0 }),
-          params: { days: 7 },
-        },
-      ).status,
-    ).toBe('fail');
-    expect(run(mtlsObserved, {}, { facts: { metrics: {} } }).status).toBe(
-      'unknown',
-    );
-  });
-
-  it('sec.authz.dryrun fails on would-be denials', () => {
-    const metrics = (m: object) => ({ facts: { metrics: { authzDryRun: m } } });
-    expect(
-      run(
-        authzDryRun,
-        {},
-        metrics({ windowDays: 7, policies: 2, wouldDeny: 0 }),
-      ).status,
-    ).toBe('pass');
-    expect(
-      run(
-        authzDryRun,
-        {},
-        metrics({ windowDays: 7, policies: 2, wouldDeny: 5 }),
-      ).status,
-    ).toBe('fail');
-    const none = run(
-      authzDryRun,
-      {},
-      {
-        mesh: 'linkerd',
-        ...metrics({ windowDays: 7, policies: 0, wouldDeny: 0 }),
-      },
-    );
-    expect(none.findings[0].remediation).toContain('audit');
-  });
-
-  it('obs.golden compares the success rate with the SLO parameter', () => {
-    const metrics = {
-      golden: { proxyMetricsPresent: true, requests: 5000, successRate: 0.995 },
-    };
-    expect(run(goldenSignals, {}, { facts: { metrics } }).status).toBe('pass');
-    expect(
-      run(
-        goldenSignals,
-        {},
-        { facts: { metrics }, params: { successRate: 0.999 } },
-      ).status,
-    ).toBe('fail');
-    expect(
-      run(
-        goldenSignals,
-        {},
-        {
-          facts: {
-            metrics: {
-              golden: {
-                proxyMetricsPresent: false,
-                requests: 0,
-                successRate: 0,
-              },
-            },
-          },
-        },
-      ).status,
-    ).toBe('fail');
-  });
-
   it('obs.tracing measures stitched server spans', () => {
     expect(
       run(

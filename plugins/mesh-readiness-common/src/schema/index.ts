@@ -10,6 +10,7 @@ export * from './clusterSnapshot';
 export * from './evidenceBundle';
 export * from './clusterFacts';
 export * from './trafficSnapshot';
+export * from './metricsFacts';
 export { domainSchemasAsOpenApi } from './openapi';
 export {
   closestNames,

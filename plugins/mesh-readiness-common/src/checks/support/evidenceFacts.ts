@@ -17,42 +17,16 @@ import {
   type ControlPlaneFact,
   type MeshObjectRef,
 } from '../../schema/clusterFacts';
+import {
+  metricsFactsSchema,
+  type AuthzDryRunFacts,
+  type GoldenSignalsFacts,
+  type InboundTraffic,
+  type MetricsFacts,
+  type MetricsSource,
+  type TracingFacts,
+} from '../../schema/metricsFacts';
 import type { MeshFlavour } from '../../types';
-
-/** `facts.metrics` */
-export interface MetricsFacts {
-  /**
-   * Inbound requests to the entity over a window, and how many arrived
-   * without mTLS (Istio `istio_requests_total{connection_security_policy!="mutual_tls"}`,
-   * Linkerd `request_total{tls!="true"}`).
-   */
-  mtls?: { windowDays: number; requests: number; plaintextRequests: number };
-  /**
-   * Requests that dry-run / audit-mode authorization policies would have
-   * denied over a window (Istio `istio.io/dry-run` shadow results, Linkerd
-   * audit policy).
-   */
-  authzDryRun?: { windowDays: number; policies: number; wouldDeny: number };
-  /** Proxy golden signals for the entity's workloads. */
-  golden?: {
-    proxyMetricsPresent: boolean;
-    requests: number;
-    successRate: number;
-  };
-  /**
-   * Trace stitching: spans received for the entity and how many of the
-   * server spans had a parent from the caller (propagated headers).
-   */
-  tracing?: { serverSpans: number; spansWithParent: number };
-}
-
-function isCount(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
-}
-
-function isRatio(value: unknown): value is number {
-  return typeof value === 'number' && value >= 0 && value <= 1;
-}
 
 /*
  * The cluster half: `facts.cluster` follows `clusterFactsSchema`. Each part
@@ -143,41 +117,52 @@ export function readAnnotationProblems(
   return readClusterPart(cluster, 'annotationProblems');
 }
 
-export function readMtlsTraffic(metrics: unknown): MetricsFacts['mtls'] {
-  const value = isPlainObject(metrics) ? metrics.mtls : undefined;
-  return isPlainObject(value) &&
-    isCount(value.windowDays) &&
-    isCount(value.requests) &&
-    isCount(value.plaintextRequests)
-    ? (value as MetricsFacts['mtls'])
-    : undefined;
+/*
+ * The metrics half: `facts.metrics` follows `metricsFactsSchema`. Each part
+ * is parsed on its own, so that a malformed part makes only the checks
+ * reading it `unknown`.
+ */
+
+function readMetricsPart<K extends keyof MetricsFacts>(
+  metrics: unknown,
+  key: K,
+): MetricsFacts[K] | undefined {
+  if (!isPlainObject(metrics) || metrics[key] === undefined) return undefined;
+  const parsed = metricsFactsSchema.shape[key].safeParse(metrics[key]);
+  return parsed.success ? (parsed.data as MetricsFacts[K]) : undefined;
 }
 
-export function readAuthzDryRun(metrics: unknown): MetricsFacts['authzDryRun'] {
-  const value = isPlainObject(metrics) ? metrics.authzDryRun : undefined;
-  return isPlainObject(value) &&
-    isCount(value.windowDays) &&
-    isCount(value.policies) &&
-    isCount(value.wouldDeny)
-    ? (value as MetricsFacts['authzDryRun'])
-    : undefined;
+/** The traffic window of the metrics facts, in days. */
+export function readMetricsWindowDays(metrics: unknown): number | undefined {
+  return readMetricsPart(metrics, 'window')?.days;
 }
 
-export function readGolden(metrics: unknown): MetricsFacts['golden'] {
-  const value = isPlainObject(metrics) ? metrics.golden : undefined;
-  return isPlainObject(value) &&
-    typeof value.proxyMetricsPresent === 'boolean' &&
-    isCount(value.requests) &&
-    isRatio(value.successRate)
-    ? (value as MetricsFacts['golden'])
-    : undefined;
+/** Whether the window saw no inbound traffic at all. */
+export function readNoTraffic(metrics: unknown): boolean | undefined {
+  return readMetricsPart(metrics, 'noTraffic');
 }
 
-export function readTracing(metrics: unknown): MetricsFacts['tracing'] {
-  const value = isPlainObject(metrics) ? metrics.tracing : undefined;
-  return isPlainObject(value) &&
-    isCount(value.serverSpans) &&
-    isCount(value.spansWithParent)
-    ? (value as MetricsFacts['tracing'])
-    : undefined;
+/** The Prometheus answers the facts were built from. */
+export function readMetricsSources(metrics: unknown): MetricsSource[] {
+  return readMetricsPart(metrics, 'sources') ?? [];
+}
+
+export function readInboundTraffic(
+  metrics: unknown,
+): InboundTraffic | undefined {
+  return readMetricsPart(metrics, 'inbound');
+}
+
+export function readAuthzDryRun(
+  metrics: unknown,
+): AuthzDryRunFacts | undefined {
+  return readMetricsPart(metrics, 'authzDryRun');
+}
+
+export function readGolden(metrics: unknown): GoldenSignalsFacts | undefined {
+  return readMetricsPart(metrics, 'golden');
+}
+
+export function readTracing(metrics: unknown): TracingFacts | undefined {
+  return readMetricsPart(metrics, 'tracing');
 }
