@@ -168,7 +168,9 @@ export class EvaluationService {
   }
 
   /**
-   * Evaluates the whole catalog in one pass; see the class comment. Rows of
+   * Evaluates the whole catalog in one pass; see the class comment. Every
+   * provider's `prepareRun` is called first, once (a provider whose
+   * preparation throws fails its source for this run only). Rows of
    * entities the walk no longer meets are deleted at the end of a complete
    * run.
    *
@@ -208,6 +210,9 @@ export class EvaluationService {
     let walk: CatalogWalk | undefined;
     let batchesDone = 0;
     try {
+      // Providers that read whole clusters or Prometheus servers do it once
+      // here, never per entity.
+      await this.facts.prepareRun({ signal });
       walk = await CatalogWalk.start(
         {
           catalog: this.catalog,
@@ -322,6 +327,8 @@ export class EvaluationService {
       return { entity };
     }
     const ref = stringifyEntityRef(entity);
+    // The evidence of the last run (or read now, when no run read it yet).
+    await this.facts.ensurePrepared();
     const { writes } = await this.evaluateBatch(
       [{ entity, entityRef: ref, program: chosen }],
       { force: true },
@@ -366,6 +373,7 @@ export class EvaluationService {
     candidate: Candidate,
     extras: { attestations: Attestation[]; waivers: Waiver[] },
   ): Promise<{ facts: EntityFacts; failures: string[] }> {
+    await this.facts.ensurePrepared();
     return this.facts.collect(candidate, extras);
   }
 

@@ -28,11 +28,27 @@ export interface CollectContext {
  * Turns the evidence providers' answers into the engine's facts. A provider
  * that fails (answers `failed` or throws) makes its source `failed`: the
  * source contributes no facts and its checks are `unknown`, never `fail`
- * (DESIGN §3). When the run's signal aborts, a collection that was under way
- * throws the abort reason instead of answering with failed sources, so that
- * a cancelled run never stores verdicts made of half-collected facts.
+ * (DESIGN §3). A provider that cannot speak about an entity (`not-connected`,
+ * e.g. no kubernetes annotation) leaves its source `not-connected` for it,
+ * unless another provider of the source answered. When the run's signal
+ * aborts, a collection that was under way throws the abort reason instead
+ * of answering with failed sources, so that a cancelled run never stores
+ * verdicts made of half-collected facts.
+ *
+ * Providers that read a whole cluster or Prometheus per run do it in
+ * `prepareRun`, called once at the start of each evaluation run; a refresh
+ * on demand and the CI export use the state of the last run (`ensurePrepared`
+ * prepares once when no run did yet).
  */
 export class FactsCollector {
+  /**
+   * Providers whose `prepareRun` threw in the current preparation, with the
+   * reason: they answer `failed` for every entity until the next one.
+   */
+  private preparationFailures = new Map<EvidenceProvider, string>();
+  /** The latest preparation of all providers, once there was one. */
+  private preparation?: Promise<void>;
+
   constructor(
     private readonly options: {
       providers: EvidenceProvider[];
@@ -47,6 +63,59 @@ export class FactsCollector {
   /** Sources with at least one provider in this installation. */
   connectedSources(): EvidenceSource[] {
     return [...new Set(this.options.providers.map(p => p.source))];
+  }
+
+  /**
+   * Calls every provider's `prepareRun` (together, with the run's signal).
+   * A provider whose preparation throws answers `failed` with the reason
+   * for every entity of the run; the run goes on. An abort of the run
+   * throws its reason.
+   */
+  async prepareRun(options: { signal?: AbortSignal } = {}): Promise<void> {
+    const preparation = this.prepareProviders(options);
+    this.preparation = preparation;
+    await preparation;
+  }
+
+  /**
+   * Prepares the providers unless a run (or an earlier call) did already:
+   * what a refresh on demand calls before it collects.
+   */
+  async ensurePrepared(): Promise<void> {
+    if (!this.preparation) {
+      const preparation = this.prepareProviders({});
+      this.preparation = preparation;
+      // A failed first preparation is tried again by the next caller.
+      preparation.catch(() => {
+        if (this.preparation === preparation) this.preparation = undefined;
+      });
+    }
+    await this.preparation;
+  }
+
+  private async prepareProviders(options: {
+    signal?: AbortSignal;
+  }): Promise<void> {
+    const failures = new Map<EvidenceProvider, string>();
+    await Promise.all(
+      this.options.providers.map(async provider => {
+        if (!provider.prepareRun) return;
+        try {
+          await provider.prepareRun(
+            options.signal ? { signal: options.signal } : {},
+          );
+        } catch (error) {
+          if (options.signal?.aborted) return;
+          const reason = `${provider.id} failed: ${(error as Error).message}`;
+          failures.set(provider, reason);
+          this.options.logger.warn(
+            `Mesh Readiness: ${provider.source} evidence unavailable for this run: ${reason}`,
+          );
+        }
+      }),
+    );
+    options.signal?.throwIfAborted();
+    this.preparationFailures = failures;
   }
 
   /** Collects every provider's evidence for one entity into facts. */
@@ -74,8 +143,16 @@ export class FactsCollector {
         ? { phasesOfThisRun: context.phasesOfThisRun }
         : {}),
     };
+    const preparationFailures = this.preparationFailures;
     const results = await Promise.all(
       this.options.providers.map(async provider => {
+        const preparationFailure = preparationFailures.get(provider);
+        if (preparationFailure) {
+          return {
+            provider,
+            result: { status: 'failed' as const, reason: preparationFailure },
+          };
+        }
         try {
           return {
             provider,
@@ -101,6 +178,21 @@ export class FactsCollector {
       if (result.status === 'failed') {
         sources[provider.source] = { status: 'failed', reason: result.reason };
         failures.push(`${provider.source}: ${result.reason}`);
+        continue;
+      }
+      if (result.status === 'not-connected') {
+        // Only when no other provider of the source answered for it.
+        if (!previous) {
+          sources[provider.source] = {
+            status: 'not-connected',
+            reason: result.reason,
+          };
+        } else if (previous.status === 'not-connected') {
+          sources[provider.source] = {
+            status: 'not-connected',
+            reason: `${previous.reason}; ${result.reason}`,
+          };
+        }
         continue;
       }
       if (previous?.status !== 'failed') {
@@ -200,15 +292,25 @@ export class FactsCollector {
     program: Program,
   ): Promise<NonNullable<EntityFacts['catalog']>> {
     const entityRef = stringifyEntityRef(entity);
-    let catalogFacts: NonNullable<EntityFacts['catalog']> = {};
-    for (const provider of this.options.providers.filter(
+    const catalogProviders = this.options.providers.filter(
       p => p.source === 'catalog',
-    )) {
+    );
+    if (catalogProviders.some(p => p.prepareRun)) {
+      await this.ensurePrepared();
+    }
+    let catalogFacts: NonNullable<EntityFacts['catalog']> = {};
+    for (const provider of catalogProviders) {
+      const preparationFailure = this.preparationFailures.get(provider);
+      if (preparationFailure) {
+        throw new Error(preparationFailure);
+      }
       const result = await provider.collect(entity, { entityRef, program });
       if (result.status === 'failed') {
         throw new Error(`${provider.id}: ${result.reason}`);
       }
-      catalogFacts = { ...catalogFacts, ...result.facts.catalog };
+      if (result.status === 'ok') {
+        catalogFacts = { ...catalogFacts, ...result.facts.catalog };
+      }
     }
     return catalogFacts;
   }
