@@ -1,6 +1,7 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
 import type { ClusterEvidenceSource } from './ClusterEvidenceSource';
 import type { EvidenceProvider } from './EvidenceProvider';
+import type { TrafficEvidenceSource } from './TrafficEvidenceSource';
 
 /**
  * Lets backend modules add evidence providers to the Mesh Readiness plugin.
@@ -20,6 +21,12 @@ export interface MeshReadinessEvidenceExtensionPoint {
    * evidence provider, so both modes answer through the same join.
    */
   addClusterEvidenceSource(...sources: ClusterEvidenceSource[]): void;
+  /**
+   * Adds sources of traffic snapshots (Prometheus endpoints). The backend
+   * joins every source's readings (pulled and pushed alike) in one
+   * `metrics` evidence provider.
+   */
+  addTrafficEvidenceSource(...sources: TrafficEvidenceSource[]): void;
 }
 
 /**

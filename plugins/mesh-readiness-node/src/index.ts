@@ -6,4 +6,6 @@
  */
 export * from './EvidenceProvider';
 export * from './ClusterEvidenceSource';
+export * from './TrafficEvidenceSource';
+export * from './traffic';
 export * from './extensions';
