@@ -19,3 +19,4 @@ export * from './dataplane';
 export * from './waves';
 export * from './ci';
 export * from './cluster';
+export * from './traffic';

@@ -45,6 +45,15 @@ export const authzDryRun = defineAnalyzer({
       return unknownOutcome('the metrics facts have no dry-run results');
     const days = readMetricsWindowDays(facts.metrics);
     const mode = mesh === 'istio' ? 'dry-run' : 'audit-mode';
+    // A dry run that saw no request proves nothing.
+    const inbound = readInboundTraffic(facts.metrics);
+    if (
+      readNoTraffic(facts.metrics) === true ||
+      (inbound && inbound.requests.total + inbound.connections.total === 0)
+    ) {
+      return noTrafficOutcome(days, `traffic to the ${mode} policies`);
+    }
+
     const inForce = dryRun.policiesInForce ?? [];
     if (dryRun.results.length === 0 && inForce.length === 0) {
       return outcomeOf('fail', `no ${mode} policies`, [
@@ -56,15 +65,6 @@ export const authzDryRun = defineAnalyzer({
         }),
       ]);
     }
-    // A dry run that saw no request proves nothing.
-    const inbound = readInboundTraffic(facts.metrics);
-    if (
-      readNoTraffic(facts.metrics) === true ||
-      (inbound && inbound.requests.total + inbound.connections.total === 0)
-    ) {
-      return noTrafficOutcome(days, `traffic to the ${mode} policies`);
-    }
-
     const findings: Finding[] = inForce.map(policy =>
       plainFinding(
         'info',
