@@ -50,6 +50,35 @@ export function sortedManifests(facts: EntityFacts) {
   );
 }
 
+/**
+ * Live facts without the times their origins were observed at
+ * (`cluster.clusters[].observedAt`, `metrics.sources[].observedAt`): a
+ * cluster read again with nothing changed gives the same hash, so an
+ * unchanged entity is not evaluated again every run. Freshness is judged
+ * where the facts are built (a too old reading fails the source, which the
+ * hash does see); the scorecard still shows the times.
+ */
+function withoutObservationTimes(
+  facts: Record<string, unknown> | undefined,
+  originsKey: 'clusters' | 'sources',
+): Record<string, unknown> | undefined {
+  const origins = facts?.[originsKey];
+  if (!facts || !Array.isArray(origins)) return facts;
+  return {
+    ...facts,
+    [originsKey]: origins.map(origin => {
+      if (!origin || typeof origin !== 'object' || Array.isArray(origin)) {
+        return origin;
+      }
+      const { observedAt: _observedAt, ...rest } = origin as Record<
+        string,
+        unknown
+      >;
+      return rest;
+    }),
+  };
+}
+
 /** The facts one source contributes, as hashed for fingerprints. */
 function sourceFacts(facts: EntityFacts, source: EvidenceSource): unknown {
   switch (source) {
@@ -61,9 +90,9 @@ function sourceFacts(facts: EntityFacts, source: EvidenceSource): unknown {
         content: file.content,
       }));
     case 'cluster':
-      return facts.cluster;
+      return withoutObservationTimes(facts.cluster, 'clusters');
     case 'metrics':
-      return facts.metrics;
+      return withoutObservationTimes(facts.metrics, 'sources');
     default:
       return undefined;
   }
@@ -89,8 +118,9 @@ export function computeSourceFingerprint(
 /**
  * Hash of everything a verdict depends on except the clock: the program,
  * the facts of every source, source statuses, attestations and waivers.
- * `fetchedAt` and `facts.now` are left out so that re-reading unchanged
- * facts gives the same hash and the backend can skip re-evaluation.
+ * `fetchedAt`, `facts.now` and the live facts' observation times are left
+ * out so that re-reading unchanged facts gives the same hash and the
+ * backend can skip re-evaluation.
  */
 export function computeFactsHash(program: Program, facts: EntityFacts): string {
   const sources: Record<string, unknown> = {};
@@ -109,8 +139,8 @@ export function computeFactsHash(program: Program, facts: EntityFacts): string {
       entity: stableEntity(facts.entity),
       catalog: facts.catalog,
       manifests: facts.manifests ? sortedManifests(facts) : undefined,
-      cluster: facts.cluster,
-      metrics: facts.metrics,
+      cluster: withoutObservationTimes(facts.cluster, 'clusters'),
+      metrics: withoutObservationTimes(facts.metrics, 'sources'),
       sources,
       attestations: byId(facts.attestations ?? []),
       waivers: byId(facts.waivers ?? []),
