@@ -9,3 +9,5 @@ export * from './ClusterEvidenceSource';
 export * from './TrafficEvidenceSource';
 export * from './traffic';
 export * from './extensions';
+export * from './cluster';
+export * from './collect';
