@@ -10,4 +10,3 @@ export * from './TrafficEvidenceSource';
 export * from './traffic';
 export * from './extensions';
 export * from './cluster';
-export * from './collect';
