@@ -8,6 +8,7 @@ import {
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { useEntityScorecard } from '../../hooks/useEntityScorecard';
 import { entityRefOf } from '@mesh-readiness/plugin-mesh-readiness-common';
+import { EvidenceSources } from '../EvidenceSources';
 import { formatDateTime } from '../shared/formatDate';
 import {
   MANIFESTS_ANNOTATION,
@@ -56,6 +57,7 @@ export function EntityMeshReadinessCard(props: EntityMeshReadinessCardProps) {
       <Box display="flex" flexDirection="column" gridGap={16}>
         <StaleNotice stored={value} />
         <PhaseHeadline scorecard={scorecard} />
+        <EvidenceSources sources={scorecard.sources} dense />
         <Box>
           <Typography variant="h6" component="h3">
             Next steps

@@ -26,6 +26,7 @@ import {
   MANIFESTS_ANNOTATION,
   ManifestsAnnotationHelp,
 } from '../shared/ManifestsAnnotationHelp';
+import { EvidenceSources } from '../EvidenceSources';
 import { PhaseHeadline } from '../shared/PhaseHeadline';
 import { useWaveTarget } from '../shared/useWaveTarget';
 import { WaveTargetText } from '../shared/WaveTargetText';
@@ -264,6 +265,7 @@ export function EntityMeshReadinessContent(
           <Box display="flex" flexDirection="column" gridGap={16}>
             <StaleNotice stored={stored} />
             <PhaseHeadline scorecard={scorecard} />
+            <EvidenceSources sources={scorecard.sources} />
             <Typography variant="body2" component="div">
               Wave target:{' '}
               <WaveTargetText

@@ -1,0 +1,1 @@
+export { EvidenceSources } from './EvidenceSources';
