@@ -42,6 +42,8 @@ import type {
   severitySchema,
   sourceObservationSchema,
   sourceProblemSchema,
+  trafficObservationSchema,
+  plaintextCallerSchema,
   waiverSchema,
   waiverStateSchema,
   waiverSummarySchema,
@@ -178,4 +180,8 @@ export type NextStep = z.output<typeof nextStepSchema>;
 export type EvidenceOrigin = z.output<typeof evidenceOriginSchema>;
 /** How one evidence source answered for the entity, and when. */
 export type SourceObservation = z.output<typeof sourceObservationSchema>;
+/** What the traffic metrics observed of the entity's inbound traffic. */
+export type TrafficObservation = z.output<typeof trafficObservationSchema>;
+/** A caller still sending plaintext (the STRICT blast radius). */
+export type PlaintextCaller = z.output<typeof plaintextCallerSchema>;
 export type Scorecard = z.output<typeof scorecardSchema>;

@@ -20,6 +20,7 @@ import { evaluateChecklistItem } from './evaluateChecklist';
 import { computeFactsHash, sortedManifests } from './hashing';
 import { judgePhases } from './phases';
 import { sourceObservations } from './sourceObservations';
+import { trafficObservation } from './trafficObservation';
 import { evaluationClock, instant, toIso } from './time';
 
 const SOURCE_ORDER: readonly EvidenceSource[] = [
@@ -105,6 +106,7 @@ export function evaluateWithAnalyzers(
     nextSteps: verdict.nextSteps,
     notConnected: SOURCE_ORDER.filter(source => notConnected.has(source)),
     sources: sourceObservations(program, facts),
+    ...optionalTraffic(facts),
     factsHash: computeFactsHash(program, facts),
     factsTimestamp: factsTimestamp(facts),
     evaluatedAt: facts.now,
@@ -127,4 +129,10 @@ function factsTimestamp(facts: EntityFacts): string {
     }
   }
   return newest ?? facts.now;
+}
+
+/** The scorecard's `traffic`, left out when the metrics observed none. */
+function optionalTraffic(facts: EntityFacts): Pick<Scorecard, 'traffic'> {
+  const traffic = trafficObservation(facts);
+  return traffic ? { traffic } : {};
 }

@@ -179,6 +179,67 @@ export const sourceObservationSchema = component(
   'SourceObservation',
 );
 
+/**
+ * Inbound requests or connections in the metrics window and how many were
+ * mutual TLS.
+ *
+ * @public
+ */
+export const trafficCountSchema = component(
+  z.object({ total: z.number(), mtls: z.number() }),
+  'TrafficCount',
+);
+
+/**
+ * A caller still sending plaintext to the entity: it would be refused once
+ * the entity switches to STRICT mTLS.
+ *
+ * @public
+ */
+export const plaintextCallerSchema = component(
+  z.object({
+    /** The workload as the metrics name it (`unknown` without identity). */
+    workload: z.string(),
+    namespace: z.string(),
+    cluster: z.string().optional(),
+    /** mTLS identity, when the metrics carry one. */
+    identity: z.string().optional(),
+    /** Plaintext requests and connections per second over the window. */
+    plaintextPerSecond: z.number(),
+    plaintextRequests: z.number(),
+    plaintextConnections: z.number(),
+    /** The catalog entity running the workload, with its owner and phase. */
+    entityRef: z.string().optional(),
+    owner: z.string().optional(),
+    phase: z.string().optional(),
+  }),
+  'PlaintextCaller',
+);
+
+/**
+ * What the traffic metrics observed of the entity's inbound traffic: the
+ * share over mTLS and the STRICT blast radius (DESIGN §5a).
+ *
+ * @public
+ */
+export const trafficObservationSchema = component(
+  z.object({
+    /** The metrics window, in days. */
+    windowDays: z.number().optional(),
+    /** When the newest Prometheus answer was read (ISO). */
+    observedAt: z.string().optional(),
+    /** No inbound request or connection in the window (never a pass). */
+    noTraffic: z.boolean(),
+    requests: trafficCountSchema,
+    connections: trafficCountSchema,
+    /** Callers that sent plaintext, the busiest first. */
+    plaintextCallers: z.array(plaintextCallerSchema),
+    /** Plaintext callers the metrics facts left out past their limit. */
+    callersOmitted: z.number().optional(),
+  }),
+  'TrafficObservation',
+);
+
 /** @public */
 export const scorecardSchema = component(
   z.object({
@@ -208,6 +269,11 @@ export const scorecardSchema = component(
      * was observed. Absent on scorecards stored before sources were kept.
      */
     sources: z.array(sourceObservationSchema).optional(),
+    /**
+     * The inbound traffic the metrics evidence observed; absent without
+     * metrics facts.
+     */
+    traffic: trafficObservationSchema.optional(),
     /** Hash of the facts the verdict was computed from (hex). */
     factsHash: z.string(),
     /** When the facts were read (newest source fetch) and when evaluated. */

@@ -85,6 +85,17 @@ export type CiFacts = MeshReadinessApiSchemas['CiFacts'];
 export type Playbook = MeshReadinessApiSchemas['Playbook'];
 /** @public */
 export type PlaybookSummary = MeshReadinessApiSchemas['PlaybookSummary'];
+/** @public */
+export type TrafficObservation = MeshReadinessApiSchemas['TrafficObservation'];
+/** @public */
+export type TrafficCount = MeshReadinessApiSchemas['TrafficCount'];
+/** @public */
+export type PlaintextCaller = MeshReadinessApiSchemas['PlaintextCaller'];
+/** @public */
+export type TrafficCoverage = MeshReadinessApiSchemas['TrafficCoverage'];
+/** @public */
+export type TrafficCoveragePoint =
+  MeshReadinessApiSchemas['TrafficCoveragePoint'];
 
 /** Filters of {@link MeshReadinessApi.listScorecards}. @public */
 export interface ListScorecardsQuery {
@@ -181,6 +192,11 @@ export interface MeshReadinessApi {
   listTeamRollups(query?: PageQuery): Promise<TeamRollupPage>;
   /** The organisation view as CSV text. */
   exportCsv(options?: { programId?: string }): Promise<string>;
+  /**
+   * The organisation's share of service-to-service traffic over mTLS per
+   * day, as the evaluation runs recorded it from the metrics evidence.
+   */
+  getTrafficCoverage(options?: { days?: number }): Promise<TrafficCoverage>;
 
   listPrograms(): Promise<ProgramStatus[]>;
 

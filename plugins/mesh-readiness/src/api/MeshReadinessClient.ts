@@ -23,6 +23,7 @@ import type {
   ScorecardPage,
   StoredScorecard,
   TeamRollupPage,
+  TrafficCoverage,
   Waiver,
   WaiverState,
 } from './MeshReadinessApi';
@@ -257,6 +258,14 @@ export class MeshReadinessClient implements MeshReadinessApi {
       throw await ResponseError.fromResponse(response);
     }
     return response.text();
+  }
+
+  async getTrafficCoverage(
+    options: { days?: number } = {},
+  ): Promise<TrafficCoverage> {
+    return this.json<OkBody<'/traffic/coverage', 'get'>>(
+      await this.send('get', '/traffic/coverage', { ...options }),
+    );
   }
 
   async listPrograms(): Promise<ProgramStatus[]> {

@@ -33,6 +33,7 @@ import { WaveTargetText } from '../shared/WaveTargetText';
 import { usePrograms } from '../../hooks/usePrograms';
 import { phaseTitleFn } from '../../hooks/usePhaseTitles';
 import { StaleNotice } from '../shared/StaleNotice';
+import { ObservedTrafficCard } from '../TrafficEvidence';
 import { AttestDialog, AttestInput } from './AttestDialog';
 import { attestAvailability, heldRolesFor } from './attestAvailability';
 import { ExportCiFactsButton } from './ExportCiFactsButton';
@@ -304,6 +305,14 @@ export function EntityMeshReadinessContent(
           </Box>
         </InfoCard>
       </Grid>
+      {scorecard.traffic && (
+        <Grid item xs={12}>
+          <ObservedTrafficCard
+            traffic={scorecard.traffic}
+            phaseTitle={phaseTitleFn(programs)}
+          />
+        </Grid>
+      )}
       <Grid item xs={12}>
         <InfoCard title="Phases">
           <PhaseStepper

@@ -24,6 +24,7 @@ import { TeamRollup, meshReadinessApiRef } from '../../api/MeshReadinessApi';
 import { PhaseTitleFn, usePhaseTitles } from '../../hooks/usePhaseTitles';
 import { WaveProgressList } from '../shared/WaveProgressList';
 import { FunnelChart, TrendChart } from './OrgCharts';
+import { MtlsCoverageChart } from '../TrafficEvidence';
 import { errorMessage } from '../shared/errorMessage';
 
 const TEAMS_PER_PAGE = [25, 50, 100];
@@ -212,6 +213,11 @@ export function OverviewTab(props: OverviewTabProps) {
         </InfoCard>
       </Grid>
       <Grid item xs={12} md={6}>
+        <InfoCard title="mTLS coverage">
+          <MtlsCoverageChart days={props.trendDays ?? 30} />
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
         <InfoCard title="Trend">
           <TrendChart
             trend={org.trend}

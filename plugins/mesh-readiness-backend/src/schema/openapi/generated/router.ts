@@ -1200,6 +1200,98 @@ export const spec = {
           "status"
         ]
       },
+      "TrafficCount": {
+        "type": "object",
+        "properties": {
+          "total": {
+            "type": "number"
+          },
+          "mtls": {
+            "type": "number"
+          }
+        },
+        "required": [
+          "total",
+          "mtls"
+        ]
+      },
+      "PlaintextCaller": {
+        "type": "object",
+        "properties": {
+          "workload": {
+            "type": "string"
+          },
+          "namespace": {
+            "type": "string"
+          },
+          "cluster": {
+            "type": "string"
+          },
+          "identity": {
+            "type": "string"
+          },
+          "plaintextPerSecond": {
+            "type": "number"
+          },
+          "plaintextRequests": {
+            "type": "number"
+          },
+          "plaintextConnections": {
+            "type": "number"
+          },
+          "entityRef": {
+            "type": "string"
+          },
+          "owner": {
+            "type": "string"
+          },
+          "phase": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "workload",
+          "namespace",
+          "plaintextPerSecond",
+          "plaintextRequests",
+          "plaintextConnections"
+        ]
+      },
+      "TrafficObservation": {
+        "type": "object",
+        "properties": {
+          "windowDays": {
+            "type": "number"
+          },
+          "observedAt": {
+            "type": "string"
+          },
+          "noTraffic": {
+            "type": "boolean"
+          },
+          "requests": {
+            "$ref": "#/components/schemas/TrafficCount"
+          },
+          "connections": {
+            "$ref": "#/components/schemas/TrafficCount"
+          },
+          "plaintextCallers": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/PlaintextCaller"
+            }
+          },
+          "callersOmitted": {
+            "type": "number"
+          }
+        },
+        "required": [
+          "noTraffic",
+          "requests",
+          "connections",
+          "plaintextCallers"
+        ]
+      },
       "Scorecard": {
         "type": "object",
         "properties": {
@@ -1260,6 +1352,13 @@ export const spec = {
             "items": {
               "$ref": "#/components/schemas/SourceObservation"
             }
+          },
+          "traffic": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/TrafficObservation"
+              }
+            ]
           },
           "factsHash": {
             "type": "string"

@@ -719,6 +719,31 @@ export interface components {
       fetchedAt?: string;
       origins?: components['schemas']['EvidenceOrigin'][];
     };
+    TrafficCount: {
+      total: number;
+      mtls: number;
+    };
+    PlaintextCaller: {
+      workload: string;
+      namespace: string;
+      cluster?: string;
+      identity?: string;
+      plaintextPerSecond: number;
+      plaintextRequests: number;
+      plaintextConnections: number;
+      entityRef?: string;
+      owner?: string;
+      phase?: string;
+    };
+    TrafficObservation: {
+      windowDays?: number;
+      observedAt?: string;
+      noTraffic: boolean;
+      requests: components['schemas']['TrafficCount'];
+      connections: components['schemas']['TrafficCount'];
+      plaintextCallers: components['schemas']['PlaintextCaller'][];
+      callersOmitted?: number;
+    };
     /** The engine's verdict for one entity under one program. */
     Scorecard: {
       entityRef: string;
@@ -735,6 +760,7 @@ export interface components {
       nextSteps: components['schemas']['NextStep'][];
       notConnected: components['schemas']['EvidenceSource'][];
       sources?: components['schemas']['SourceObservation'][];
+      traffic?: components['schemas']['TrafficObservation'];
       factsHash: string;
       factsTimestamp: string;
       evaluatedAt: string;
