@@ -29,6 +29,7 @@ export const RELEASE_PACKAGES = [
   'plugins/mesh-readiness-common',
   'plugins/mesh-readiness-node',
   'plugins/mesh-readiness-backend',
+  'plugins/mesh-readiness-backend-module-prometheus',
   'plugins/mesh-readiness',
   'packages/cli',
 ];

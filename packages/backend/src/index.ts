@@ -76,5 +76,11 @@ backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 // mesh readiness plugin
 backend.add(import('@mesh-readiness/plugin-mesh-readiness-backend'));
+// Traffic evidence from Prometheus (meshReadiness.evidence.prometheus); the
+// sample configures no Prometheus, so the module adds nothing here and the
+// sample's metrics come through the push path instead.
+backend.add(
+  import('@mesh-readiness/plugin-mesh-readiness-backend-module-prometheus'),
+);
 
 backend.start();

@@ -1,0 +1,6 @@
+/**
+ * Mesh Readiness backend module: traffic evidence from Prometheus.
+ *
+ * @packageDocumentation
+ */
+export { meshReadinessModulePrometheus as default } from './module';
