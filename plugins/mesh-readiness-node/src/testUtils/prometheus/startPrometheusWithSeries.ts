@@ -35,6 +35,8 @@ export interface StartPrometheusOptions {
 export interface RunningPrometheus {
   /** Base URL, e.g. `http://127.0.0.1:41234`. */
   url: string;
+  /** Process id of the Prometheus server (to read its memory from /proc). */
+  pid: number;
   /** Stops the process and removes its data. */
   stop(): Promise<void>;
 }
@@ -119,14 +121,17 @@ async function waitUntilReady(
 }
 
 /**
- * Writes `openMetricsText` into a fresh TSDB and starts Prometheus on it.
- * Throws when the binaries are missing (see
- * {@link prometheusBinariesMissing}) or the text is not valid OpenMetrics.
+ * Writes `openMetrics` into a fresh TSDB and starts Prometheus on it.
+ * Several documents (each a complete OpenMetrics text) are imported one
+ * after the other into the same TSDB, so that a large data set need not be
+ * one string; Prometheus merges their overlapping blocks. Throws when the
+ * binaries are missing (see {@link prometheusBinariesMissing}) or a text is
+ * not valid OpenMetrics.
  *
  * @public
  */
 export async function startPrometheusWithSeries(
-  openMetricsText: string,
+  openMetrics: string | Iterable<string>,
   options: StartPrometheusOptions = {},
 ): Promise<RunningPrometheus> {
   const missing = prometheusBinariesMissing();
@@ -137,15 +142,20 @@ export async function startPrometheusWithSeries(
   const input = path.join(dir, 'series.om.txt');
   const config = path.join(dir, 'prometheus.yml');
   try {
-    await fs.writeFile(input, openMetricsText);
-    await run('promtool', [
-      'tsdb',
-      'create-blocks-from',
-      'openmetrics',
-      input,
-      data,
-    ]);
-    await fs.rm(input);
+    const documents =
+      typeof openMetrics === 'string' ? [openMetrics] : openMetrics;
+    for (const document of documents) {
+      await fs.writeFile(input, document);
+      await run('promtool', [
+        'tsdb',
+        'create-blocks-from',
+        'openmetrics',
+        '--quiet',
+        input,
+        data,
+      ]);
+      await fs.rm(input);
+    }
     const remoteRead = (options.remoteReadUrls ?? [])
       .map(url => `  - url: ${JSON.stringify(url)}\n    read_recent: true\n`)
       .join('');
@@ -202,5 +212,5 @@ export async function startPrometheusWithSeries(
     await stop();
     throw error;
   }
-  return { url, stop };
+  return { url, pid: child.pid ?? 0, stop };
 }
