@@ -82,5 +82,11 @@ backend.add(import('@mesh-readiness/plugin-mesh-readiness-backend'));
 backend.add(
   import('@mesh-readiness/plugin-mesh-readiness-backend-module-prometheus'),
 );
+// Cluster evidence pulled from the clusters of kubernetes.clusterLocatorMethods;
+// the sample configures none, so the module adds nothing here and the
+// sample's recorded cluster state comes through the push path instead.
+backend.add(
+  import('@mesh-readiness/plugin-mesh-readiness-backend-module-kubernetes'),
+);
 
 backend.start();
