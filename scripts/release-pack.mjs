@@ -30,6 +30,7 @@ export const RELEASE_PACKAGES = [
   'plugins/mesh-readiness-node',
   'plugins/mesh-readiness-backend',
   'plugins/mesh-readiness-backend-module-prometheus',
+  'plugins/mesh-readiness-backend-module-kubernetes',
   'plugins/mesh-readiness',
   'packages/cli',
 ];
