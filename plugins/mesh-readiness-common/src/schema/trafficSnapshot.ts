@@ -44,11 +44,11 @@ export const TRAFFIC_SNAPSHOT_LIMITS = {
   maxRows: 250_000,
   maxLatencyRows: 50_000,
   maxDryRunRows: 50_000,
-  maxWarnings: 20,
   /** Kubernetes object names and namespaces are at most 253 characters. */
   maxNameLength: 253,
   /** SPIFFE ids and Linkerd identities of callers. */
   maxPrincipalLength: 512,
+  /** Prometheus warnings quoted in a failed reading's reason. */
   maxWarningLength: 1_000,
   /** 90 days: longer windows exceed what Prometheus usually retains. */
   maxWindowSeconds: 90 * 24 * 3600,
@@ -194,14 +194,6 @@ export const trafficSnapshotSchema = z.strictObject({
   dryRun: z
     .array(trafficDryRunRowSchema)
     .max(TRAFFIC_SNAPSHOT_LIMITS.maxDryRunRows),
-  /**
-   * Prometheus' own warnings about the answers (e.g. a partial response
-   * of a federated or sharded Prometheus): the counts may be low.
-   */
-  warnings: z
-    .array(z.string().max(TRAFFIC_SNAPSHOT_LIMITS.maxWarningLength))
-    .max(TRAFFIC_SNAPSHOT_LIMITS.maxWarnings)
-    .optional(),
   /** Set when a list was cut at its bound; the counts are incomplete. */
   truncated: z.boolean().optional(),
 });
