@@ -12,8 +12,10 @@ import type {
 } from '@mesh-readiness/plugin-mesh-readiness-node';
 import {
   MetricsEvidenceProvider,
+  type ClusterWorkloadsLookup,
   type PushedTrafficReader,
 } from './MetricsEvidenceProvider';
+import { clusterWorkloadsOf } from './MetricsEvidenceProviderWorkloads';
 
 const NOW = new Date('2026-12-02T17:30:00.000Z');
 const HOUR = 3_600_000;
@@ -103,6 +105,7 @@ function providerOf(options: {
   pushed?: PushedTrafficReader;
   entities?: Entity[];
   storedPhases?: Record<string, string>;
+  clusterWorkloads?: ClusterWorkloadsLookup;
 }) {
   return new MetricsEvidenceProvider({
     sources: options.sources ?? [],
@@ -114,6 +117,7 @@ function providerOf(options: {
     phases: {
       phaseOf: async ref => options.storedPhases?.[ref],
     },
+    clusterWorkloads: options.clusterWorkloads,
     settings: { maxAgeMs: { pull: HOUR, push: 24 * HOUR } },
     logger: mockServices.logger.mock(),
     clock: () => NOW,
@@ -299,5 +303,78 @@ describe('MetricsEvidenceProvider', () => {
       status: 'failed',
       reason: 'traffic evidence from prod-eu (pull) is 6 hours old',
     });
+  });
+
+  it('joins exactly on the workloads the cluster evidence found, with the dry-run policies in force', async () => {
+    const clusterProvider = {
+      id: 'cluster-evidence',
+      source: 'cluster' as const,
+      collect: async () => ({
+        status: 'ok' as const,
+        facts: {
+          cluster: {
+            workloads: [
+              {
+                cluster: 'prod-eu-1',
+                kind: 'Deployment',
+                namespace: 'shop',
+                name: 'checkout',
+                pods: 2,
+                authorizationPolicies: [
+                  {
+                    mesh: 'istio' as const,
+                    namespace: 'shop',
+                    name: 'checkout-allow',
+                    action: 'ALLOW' as const,
+                    dryRun: true,
+                    rules: 2,
+                    boundBy: 'selector' as const,
+                  },
+                ],
+              },
+            ],
+          },
+        },
+      }),
+    };
+    const provider = providerOf({
+      sources: [
+        new RecordedTrafficSource(() => [
+          {
+            source: 'prod-eu',
+            cluster: 'prod-eu-1',
+            mode: 'pull',
+            status: 'ok',
+            snapshot: snapshot('prod-eu', 'prod-eu-1'),
+          },
+          // Another cluster down: not where this entity runs.
+          {
+            source: 'prod-us',
+            cluster: 'prod-us-1',
+            mode: 'pull',
+            status: 'failed',
+            reason: 'timeout',
+          },
+        ]),
+      ],
+      clusterWorkloads: clusterWorkloadsOf(clusterProvider),
+    });
+    await provider.prepareRun();
+    // Named "payments" in the catalog, it runs the checkout Deployment.
+    const metrics = metricsOf(
+      await provider.collect(
+        service('payments', { 'backstage.io/kubernetes-id': 'payments' }),
+        collectOptions('component:default/payments'),
+      ),
+    );
+    expect(metrics.inbound?.requests.total).toBe(7048);
+    expect(metrics.authzDryRun?.policiesInForce).toEqual([
+      {
+        kind: 'AuthorizationPolicy',
+        namespace: 'shop',
+        name: 'checkout-allow',
+        cluster: 'prod-eu-1',
+      },
+    ]);
   });
 });

@@ -16,6 +16,7 @@ import {
   type TrafficReading,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import type {
+  EvidenceCollectOptions,
   EvidenceProvider,
   EvidenceResult,
   TrafficEvidenceSource,
@@ -44,6 +45,7 @@ export interface PushedTrafficReader {
 export interface ClusterWorkloadsLookup {
   workloadsOf(
     entity: Entity,
+    options: EvidenceCollectOptions,
   ): Promise<ReadonlyArray<ClusterWorkloadInput> | undefined>;
 }
 
@@ -123,7 +125,10 @@ export class MetricsEvidenceProvider implements EvidenceProvider {
         reason: `cannot read traffic evidence: ${(error as Error).message}`,
       };
     }
-    const workloads = await this.options.clusterWorkloads?.workloadsOf(entity);
+    const workloads = await this.options.clusterWorkloads?.workloadsOf(
+      entity,
+      options,
+    );
     const result = trafficFactsFor(entity, { index: state.index, workloads });
     if (result.status !== 'ok') return result;
     await this.resolveCallers(result.facts, state, options);
