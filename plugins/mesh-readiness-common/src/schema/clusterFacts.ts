@@ -80,6 +80,12 @@ export const clusterPodFactSchema = z.strictObject({
   initContainers: z.array(name).max(64).optional(),
   /** Version of the mesh proxy in the pod, when it has one. */
   proxyVersion: z.string().min(1).max(128).optional(),
+  /**
+   * The Istio revision that injected the pod (`istio.io/rev`, or the
+   * revision in `sidecar.istio.io/status`); compare its proxy with that
+   * revision's control plane.
+   */
+  revision: z.string().min(1).max(63).optional(),
   dataPlane: liveDataPlaneSchema.optional(),
   /**
    * The pod's mesh annotations: Istio's CNI writes
@@ -219,7 +225,12 @@ export const controlPlaneFactSchema = z.strictObject({
 
 /** @public */
 export const clusterFactsSchema = z.strictObject({
-  /** The clusters the facts were read from. */
+  /** How the entity's pods were found (annotation and value). */
+  selector: z.string().max(2_048).optional(),
+  /**
+   * The clusters the facts were read from: those running the entity, or
+   * every cluster consulted when none does.
+   */
   clusters: z.array(clusterObservationSchema).max(1_000).optional(),
   /** The entity's pods (found by its kubernetes-id or label selector). */
   pods: z.array(clusterPodFactSchema).max(MAX_ITEMS).optional(),
@@ -228,8 +239,9 @@ export const clusterFactsSchema = z.strictObject({
   /** The namespaces those pods run in. */
   namespaces: z.array(clusterNamespaceFactSchema).max(MAX_ITEMS).optional(),
   /**
-   * Version of each mesh's control plane (the default revision; the
-   * oldest when clusters disagree).
+   * Version of each mesh's control plane (its default revision) in the
+   * clusters running the entity; absent when they disagree (compare each
+   * pod with `controlPlanes` of its cluster then).
    */
   controlPlaneVersion: z
     .partialRecord(meshFlavourSchema, z.string())

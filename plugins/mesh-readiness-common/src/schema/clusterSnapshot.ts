@@ -253,6 +253,8 @@ export const snapshotPeerAuthenticationSchema = z.strictObject({
   selector: labelMapSchema.optional(),
   /** `spec.mtls.mode`; absent means UNSET (inherit). */
   mode: mtlsModeSchema.optional(),
+  /** `metadata.creationTimestamp`: of two policies, Istio applies the older. */
+  createdAt: z.iso.datetime({ offset: true }).optional(),
   /** `spec.portLevelMtls`: container port → mode. */
   portLevelMtls: z
     .record(z.string().regex(/^\d{1,5}$/), mtlsModeSchema)
