@@ -1,34 +1,8 @@
-import type { TrafficSnapshot } from '@mesh-readiness/plugin-mesh-readiness-common';
+import type { TrafficReading } from '@mesh-readiness/plugin-mesh-readiness-common';
 
-/**
- * What one Prometheus answered in one run, or why it did not.
- *
- * - `pull`: the portal queried the Prometheus itself (the Prometheus
- *   evidence module); `push`: a collector inside the cluster queried it and
- *   pushed the snapshot in an evidence bundle.
- * - `failed`: the Prometheus is configured but did not answer (down,
- *   timeout, refused query, incomplete answer). The checks reading its
- *   traffic become `unknown` with `reason`, never `fail`, and the last good
- *   scorecards stay, marked stale.
- *
- * @public
- */
-export type TrafficReading =
-  | {
-      /** The Prometheus' configured name. */
-      source: string;
-      cluster?: string;
-      mode: 'pull' | 'push';
-      status: 'ok';
-      snapshot: TrafficSnapshot;
-    }
-  | {
-      source: string;
-      cluster?: string;
-      mode: 'pull' | 'push';
-      status: 'failed';
-      reason: string;
-    };
+// One definition of a reading, in common, where the join reads it; modules
+// import it from here with the source interface.
+export type { TrafficReading };
 
 /**
  * A source of traffic snapshots: one or more Prometheus endpoints. The
