@@ -26,12 +26,12 @@ describe('mesh-readiness', () => {
     const run = runCli(['scan']);
     expect(run.status).toBe(2);
     expect(run.stderr).toBe(
-      "mesh-readiness: unknown command 'scan'; expected check, validate or explain\n",
+      "mesh-readiness: unknown command 'scan'; expected check, validate, explain or collect\n",
     );
   });
 
   it('prints the help of each command', () => {
-    for (const command of ['check', 'validate', 'explain']) {
+    for (const command of ['check', 'validate', 'explain', 'collect']) {
       const run = runCli([command, '--help']);
       expect(run.status).toBe(0);
       expect(run.stdout).toContain(`Usage: mesh-readiness ${command}`);

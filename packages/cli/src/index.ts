@@ -13,19 +13,26 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-try {
-  process.exitCode = runCli(process.argv.slice(2), {
+runCli(
+  process.argv.slice(2),
+  {
     out: text => process.stdout.write(text),
     err: text => process.stderr.write(text),
     cwd: process.cwd(),
-  });
-} catch (error) {
-  // Not an input problem: a defect. Show the stack, and exit 2 so that a
-  // pipeline never reads it as "not ready".
-  process.stderr.write(
-    `mesh-readiness: internal error: ${
-      error instanceof Error ? error.stack ?? error.message : String(error)
-    }\n`,
-  );
-  process.exitCode = 2;
-}
+  },
+  process.env,
+).then(
+  code => {
+    process.exitCode = code;
+  },
+  error => {
+    // Not an input problem: a defect. Show the stack, and exit 2 so that a
+    // pipeline never reads it as "not ready".
+    process.stderr.write(
+      `mesh-readiness: internal error: ${
+        error instanceof Error ? error.stack ?? error.message : String(error)
+      }\n`,
+    );
+    process.exitCode = 2;
+  },
+);

@@ -1,4 +1,5 @@
 import { runCheck } from './commands/check';
+import { runCollect } from './commands/collect';
 import { runExplain } from './commands/explain';
 import type { CommandIo } from './commands/io';
 import { runValidate } from './commands/validate';
@@ -11,15 +12,20 @@ Commands:
   check      evaluate a catalog entity and its manifests against a program
   validate   validate program files
   explain    explain a check: what it looks at, why, how to fix
+  collect    collect a cluster's evidence and write it to a file or post it to the portal
 
 Run 'mesh-readiness <command> --help' for the options of a command.
 
-Exit codes: 0 target phase reached / valid, 1 not reached / invalid,
-2 bad input or usage.
+Exit codes: 0 target phase reached / valid / collected, 1 not reached /
+invalid / the cluster or the portal failed, 2 bad input or usage.
 `;
 
-/** Runs one command line and returns the process exit code. */
-export function runCli(argv: string[], io: CommandIo): number {
+/** Runs one command line and resolves to the process exit code. */
+export async function runCli(
+  argv: string[],
+  io: CommandIo,
+  env: NodeJS.ProcessEnv = {},
+): Promise<number> {
   const [command, ...args] = argv;
   try {
     switch (command) {
@@ -29,6 +35,8 @@ export function runCli(argv: string[], io: CommandIo): number {
         return runValidate(args, io);
       case 'explain':
         return runExplain(args, io);
+      case 'collect':
+        return await runCollect(args, io, env);
       case '--version':
       case '-V':
         io.out(`${CLI_VERSION}\n`);
@@ -43,7 +51,7 @@ export function runCli(argv: string[], io: CommandIo): number {
         return EXIT_BAD_INPUT;
       default:
         throw new InputError(
-          `unknown command '${command}'; expected check, validate or explain`,
+          `unknown command '${command}'; expected check, validate, explain or collect`,
         );
     }
   } catch (error) {
