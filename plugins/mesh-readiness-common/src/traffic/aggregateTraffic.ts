@@ -14,6 +14,7 @@ import {
   type LatencyPercentile,
   type ObservedCaller,
 } from '../schema/metricsFacts';
+import { compareStrings } from '../engine/compareStrings';
 import type { TrafficCaller } from '../schema/trafficSnapshot';
 import type { DestinationRows } from './indexTrafficReadings';
 
@@ -83,7 +84,7 @@ export function aggregateInbound(
       b.requests.total +
         b.connections.total -
         (a.requests.total + a.connections.total) ||
-      compare(callerKeyOf(a), callerKeyOf(b)),
+      compareStrings(callerKeyOf(a), callerKeyOf(b)),
   );
   const inbound: InboundTraffic = {
     requests,
@@ -102,11 +103,6 @@ function callerKeyOf(caller: ObservedCaller): string {
     workload: caller.workload,
     principal: caller.identity,
   });
-}
-
-function compare(a: string, b: string): number {
-  if (a < b) return -1;
-  return a > b ? 1 : 0;
 }
 
 /**
@@ -194,7 +190,8 @@ export function aggregateDryRun(
     result.callers = [...callers.get(result)!]
       .map(([identity, requests]) => ({ identity, requests }))
       .sort(
-        (a, b) => b.requests - a.requests || compare(a.identity, b.identity),
+        (a, b) =>
+          b.requests - a.requests || compareStrings(a.identity, b.identity),
       )
       .slice(0, MAX_METRICS_CALLERS);
   }

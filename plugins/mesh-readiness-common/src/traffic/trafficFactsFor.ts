@@ -3,6 +3,7 @@
  * rows, summed into `facts.metrics`. Pure: the backend's metrics provider
  * (pulled and pushed readings alike), the CLI and tests all use it.
  */
+import { compareStrings } from '../engine/compareStrings';
 import type { MetricsFacts } from '../schema/metricsFacts';
 import type { JoinableEntity } from '../cluster/workloadSelector';
 import {
@@ -199,6 +200,6 @@ function policiesInForce(
     }
   }
   return [...seen.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a], [b]) => compareStrings(a, b))
     .map(([, policy]) => policy);
 }
