@@ -27,8 +27,10 @@ export interface ClusterRunStats {
   status: 'ok' | 'failed';
   requests: number;
   durationMs: number;
-  /** List requests per kind. */
+  /** List requests (pages) per kind. */
   requestsPerKind: Record<string, number>;
+  /** Paged lists per kind: 1, plus one per restart after 410 Gone. */
+  listsPerKind: Record<string, number>;
 }
 
 function formatLimit(ms: number): string {
@@ -116,6 +118,7 @@ export class KubernetesClusterEvidenceSource implements ClusterEvidenceSource {
           requests: 0,
           durationMs: performance.now() - started,
           requestsPerKind: {},
+          listsPerKind: {},
         },
       ];
     };
@@ -141,6 +144,12 @@ export class KubernetesClusterEvidenceSource implements ClusterEvidenceSource {
     const requestsPerKind = Object.fromEntries(
       Object.entries(collected.stats).map(([kind, s]) => [kind, s.requests]),
     );
+    const listsPerKind = Object.fromEntries(
+      Object.entries(collected.stats).map(([kind, s]) => [
+        kind,
+        1 + s.restarts,
+      ]),
+    );
     this.#logger.debug(
       `Cluster evidence from ${cluster}: ${
         collected.snapshot.pods.length
@@ -156,6 +165,7 @@ export class KubernetesClusterEvidenceSource implements ClusterEvidenceSource {
         requests: collected.requests,
         durationMs: collected.durationMs,
         requestsPerKind,
+        listsPerKind,
       },
     ];
   }
