@@ -86,8 +86,6 @@ describe("the scorecard's traffic observation", () => {
               phase: 'not-started',
             },
             {
-              workload: 'unknown',
-              namespace: 'unknown',
               requests: count(1_400, 1_000),
               connections: count(0, 0),
               plaintextPerSecond: 0.0007,
@@ -115,8 +113,6 @@ describe("the scorecard's traffic observation", () => {
           phase: 'not-started',
         },
         {
-          workload: 'unknown',
-          namespace: 'unknown',
           plaintextPerSecond: 0.0007,
           plaintextRequests: 400,
           plaintextConnections: 0,

@@ -39,8 +39,8 @@ export function trafficObservation(
     requests: { total: requests.total, mtls: requests.mtls },
     connections: { total: connections.total, mtls: connections.mtls },
     plaintextCallers: plaintextCallers(inbound?.callers ?? []).map(caller => ({
-      workload: caller.workload,
-      namespace: caller.namespace,
+      ...(caller.workload ? { workload: caller.workload } : {}),
+      ...(caller.namespace ? { namespace: caller.namespace } : {}),
       ...(caller.cluster ? { cluster: caller.cluster } : {}),
       ...(caller.identity ? { identity: caller.identity } : {}),
       plaintextPerSecond: caller.plaintextPerSecond,

@@ -198,9 +198,9 @@ export const trafficCountSchema = component(
  */
 export const plaintextCallerSchema = component(
   z.object({
-    /** The workload as the metrics name it (`unknown` without identity). */
-    workload: z.string(),
-    namespace: z.string(),
+    /** The workload and namespace where the metrics name them. */
+    workload: z.string().optional(),
+    namespace: z.string().optional(),
     cluster: z.string().optional(),
     /** mTLS identity, when the metrics carry one. */
     identity: z.string().optional(),

@@ -35,8 +35,6 @@ const observed: TrafficObservation = {
       phase: 'not-started',
     },
     {
-      workload: 'unknown',
-      namespace: 'unknown',
       plaintextPerSecond: 0.0001,
       plaintextRequests: 60,
       plaintextConnections: 0,

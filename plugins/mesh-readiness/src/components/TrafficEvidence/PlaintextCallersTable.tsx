@@ -10,17 +10,16 @@ import type { PhaseTitleFn } from '../../hooks/usePhaseTitles';
 import { formatCount, formatRate } from './trafficFormat';
 
 function callerLabel(caller: PlaintextCaller): string {
-  if (caller.workload === 'unknown' && !caller.identity) {
-    return 'Clients outside the mesh (no identity)';
-  }
-  return caller.workload === 'unknown' && caller.identity
-    ? caller.identity
-    : caller.workload;
+  return (
+    caller.workload ??
+    caller.identity ??
+    'Clients outside the mesh (no identity)'
+  );
 }
 
 function callerPlace(caller: PlaintextCaller): string {
   return [
-    caller.namespace !== 'unknown' ? `namespace ${caller.namespace}` : '',
+    caller.namespace ? `namespace ${caller.namespace}` : '',
     caller.cluster ? `cluster ${caller.cluster}` : '',
   ]
     .filter(Boolean)
@@ -61,9 +60,12 @@ export function PlaintextCallersTable(props: {
       <TableBody>
         {callers.map(caller => (
           <TableRow
-            key={`${caller.cluster ?? ''}/${caller.namespace}/${
-              caller.workload
-            }/${caller.identity ?? ''}`}
+            key={JSON.stringify([
+              caller.cluster,
+              caller.namespace,
+              caller.workload,
+              caller.identity,
+            ])}
           >
             <TableCell>
               {callerLabel(caller)}

@@ -1250,8 +1250,6 @@ export const spec = {
           }
         },
         "required": [
-          "workload",
-          "namespace",
           "plaintextPerSecond",
           "plaintextRequests",
           "plaintextConnections"

@@ -724,8 +724,8 @@ export interface components {
       mtls: number;
     };
     PlaintextCaller: {
-      workload: string;
-      namespace: string;
+      workload?: string;
+      namespace?: string;
       cluster?: string;
       identity?: string;
       plaintextPerSecond: number;
