@@ -55,6 +55,8 @@ export interface AnalyzerDescription {
   id: string;
   title: string;
   evidence: EvidenceSource[];
+  /** Sources read where connected (see {@link CheckAnalyzer.optionalEvidence}). */
+  optionalEvidence: EvidenceSource[];
   mesh: MeshFlavour[];
   upstream: string[];
   /** Parameters a program may set on the check, by name. */
@@ -69,6 +71,7 @@ export function listAnalyzers(): AnalyzerDescription[] {
       id: analyzer.id,
       title: analyzer.title,
       evidence: [...analyzer.evidence],
+      optionalEvidence: [...(analyzer.optionalEvidence ?? [])],
       mesh: [...analyzer.mesh],
       upstream: [...(analyzer.upstream ?? [])],
       parameters: { ...(analyzer.parameters ?? {}) },

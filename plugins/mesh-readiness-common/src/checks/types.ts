@@ -68,6 +68,13 @@ export interface CheckAnalyzer {
    * `not-evaluated`.
    */
   evidence: EvidenceSource[];
+  /**
+   * Sources the analyzer also reads where they are connected, judging
+   * without them where they are not (e.g. the cluster side of a manifests
+   * check). Not connected: the check runs on `evidence` alone. Failed: the
+   * check is `unknown`, as for `evidence`.
+   */
+  optionalEvidence?: EvidenceSource[];
   /** Meshes the analyzer knows how to judge. */
   mesh: MeshFlavour[];
   /**

@@ -152,6 +152,22 @@ function judge(check: ProgramCheck, context: CheckEvaluationContext): Verdict {
       );
     }
   }
+  // An optional source that failed makes the verdict unknown (it would
+  // leave out a source that is connected); one that is not connected
+  // leaves a verdict without it, which the scorecard says ("without
+  // cluster evidence").
+  for (const source of analyzer.optionalEvidence ?? []) {
+    const status = sourceStatus(context.facts, source);
+    if (status.status === 'not-connected') {
+      context.notConnected.add(source);
+    } else if (status.status === 'failed') {
+      failed.push(
+        status.reason
+          ? `${source} evidence unavailable: ${status.reason}`
+          : `${source} evidence unavailable`,
+      );
+    }
+  }
   if (missing.length > 0) {
     missing.forEach(source => context.notConnected.add(source));
     return {

@@ -68,12 +68,12 @@ describe('the scorecard lists its evidence sources', () => {
         cluster: {
           clusters: [
             {
-              cluster: 'prod-us',
+              name: 'prod-us',
               observedAt: '2027-01-15T11:50:00.000Z',
               mode: 'push',
             },
             {
-              cluster: 'prod-eu',
+              name: 'prod-eu',
               observedAt: '2027-01-15T11:55:00.000Z',
               mode: 'pull',
             },

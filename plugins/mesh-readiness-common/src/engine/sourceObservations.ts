@@ -24,7 +24,7 @@ const SOURCE_ORDER: readonly EvidenceSource[] = [
 
 /**
  * The live facts say where they come from: `facts.cluster.clusters` (one
- * entry per cluster the entity's workloads were looked up in) and
+ * entry per cluster the entity's workloads were looked up in, by `name`) and
  * `facts.metrics.sources` (one per Prometheus). Entries that do not have
  * the expected shape are skipped: this is a display aid, the analyzers
  * validate what they judge.
@@ -43,7 +43,7 @@ function originsOf(
   const origins: EvidenceOrigin[] = [];
   for (const entry of entries) {
     if (!isPlainObject(entry)) continue;
-    const name = source === 'cluster' ? entry.cluster : entry.prometheus;
+    const name = source === 'cluster' ? entry.name : entry.prometheus;
     if (typeof name !== 'string') continue;
     const origin: EvidenceOrigin = { name };
     if (typeof entry.observedAt === 'string')

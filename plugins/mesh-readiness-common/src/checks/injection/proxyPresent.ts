@@ -1,9 +1,18 @@
-/** Check `k8s.inject.present`: "Every running pod has the proxy". */
+/** Check `k8s.inject.present`: "Every running pod is in the mesh". */
 import { EVERY_DATA_PLANE } from '../../dataplane';
 import { AMBIENT_REDIRECTION } from '../../istio/inMesh';
+import { ISTIO_PROXY_CONTAINER } from '../../istio/conventions';
+import { LINKERD_PROXY_CONTAINER } from '../../linkerd';
+import type { ClusterPodFact } from '../../schema/clusterFacts';
 import type { Finding, MeshFlavour } from '../../types';
 import { defineAnalyzer } from '../support/defineAnalyzer';
-import { readPods } from '../support/evidenceFacts';
+import {
+  clusterNames,
+  describePod,
+  inCluster,
+  readClusterFacts,
+  runningPods,
+} from '../support/clusterEvidence';
 import {
   count,
   notApplicable,
@@ -11,17 +20,90 @@ import {
   plainFinding,
   unknownOutcome,
 } from '../support/findings';
-import { ISTIO_PROXY_CONTAINER } from '../../istio/conventions';
-import { LINKERD_PROXY_CONTAINER } from '../../linkerd';
 
 const PROXY_CONTAINER: Record<MeshFlavour, string> = {
   istio: ISTIO_PROXY_CONTAINER,
   linkerd: LINKERD_PROXY_CONTAINER,
 };
 
+const AMBIENT_KINDS = new Set(['ambient', 'ambient-waypoint']);
+
 /**
- * k8s.inject.present: every running pod has the proxy (IST0103 on live
- * pods), or for Istio ambient is captured by ztunnel.
+ * One running pod, judged by its data plane: a proxy container, or the
+ * proxy as a native sidecar (an init container; both injectors put their
+ * proxy among the init containers only as a native sidecar), or, for
+ * Istio ambient, the capture Istio's CNI records on the pod.
+ */
+function judgePod(pod: ClusterPodFact, mesh: MeshFlavour): Finding {
+  const proxy = PROXY_CONTAINER[mesh];
+  const where = `${inCluster(pod.cluster)}${describePod(pod)}`;
+  const resource = { kind: 'Pod', namespace: pod.namespace, name: pod.name };
+  if (pod.containers.includes(proxy)) {
+    return plainFinding('pass', `${where} runs ${proxy}`, { resource });
+  }
+  if ((pod.initContainers ?? []).includes(proxy)) {
+    return plainFinding(
+      'pass',
+      `${where} runs ${proxy} as a native sidecar (init container)`,
+      { resource },
+    );
+  }
+  const redirection = pod.annotations?.[AMBIENT_REDIRECTION];
+  const plane = pod.dataPlane;
+  const ambient =
+    mesh === 'istio' &&
+    (redirection !== undefined || (plane && AMBIENT_KINDS.has(plane.kind)));
+  if (ambient) {
+    // No proxy in the pod: ztunnel captures its traffic once the CNI has
+    // set up the redirection, which it records on the pod.
+    if (redirection === 'enabled') {
+      return plainFinding(
+        'pass',
+        `${where} is captured by ztunnel (${AMBIENT_REDIRECTION}: enabled)`,
+        { resource },
+      );
+    }
+    return plainFinding(
+      'fail',
+      `${where} is enrolled in ambient${
+        plane ? ` (${plane.reason})` : ''
+      } but not captured by ztunnel (${
+        redirection === undefined
+          ? `no ${AMBIENT_REDIRECTION} annotation`
+          : `${AMBIENT_REDIRECTION}: ${redirection}`
+      })`,
+      {
+        resource,
+        remediation:
+          "check the istio-cni node agent and ztunnel on the pod's node, then restart the pod",
+      },
+    );
+  }
+  const enrolled = plane && plane.kind !== 'none';
+  return plainFinding(
+    'fail',
+    `${where} is not in the mesh: no ${proxy} container${
+      plane
+        ? enrolled
+          ? `, although ${plane.reason} (started before injection was enabled, or the injector skipped it)`
+          : ` (${plane.reason})`
+        : ''
+    }`,
+    {
+      resource,
+      code: mesh === 'istio' ? 'IST0103' : undefined,
+      remediation: enrolled
+        ? 'restart the rollout so that the injector adds the proxy'
+        : 'enable injection for the namespace or the pod (k8s.inject.ns), then restart the rollout',
+    },
+  );
+}
+
+/**
+ * k8s.inject.present: every running pod of the entity is in the mesh per
+ * its data plane (IST0103 on live pods; `linkerd check --proxy`): a
+ * sidecar or native sidecar proxy, or, for Istio ambient, captured by
+ * ztunnel. Findings name the cluster, namespace, pod and its workload.
  */
 export const injectionPresent = defineAnalyzer({
   id: 'k8s.inject.present',
@@ -31,68 +113,25 @@ export const injectionPresent = defineAnalyzer({
   dataPlanes: EVERY_DATA_PLANE,
   upstream: ['IST0103', 'linkerd check --proxy'],
   analyze({ facts, mesh }) {
-    const pods = readPods(facts.cluster);
+    const reading = readClusterFacts(facts);
+    if (!reading.ok) return unknownOutcome(reading.reason);
+    const { pods, workloads } = reading.facts;
     if (!pods) return unknownOutcome('the cluster facts list no pods');
-    const running = pods.filter(p => (p.phase ?? 'Running') === 'Running');
+    if (pods.length === 0 && (workloads ?? []).length === 0) {
+      // The entity's kubernetes-id or label selector matched nothing: the
+      // cluster cannot say whether it runs in the mesh.
+      return unknownOutcome(
+        `no pod or workload of the entity was found in ${clusterNames(
+          reading.facts,
+        )}; check its backstage.io/kubernetes-id or label selector`,
+      );
+    }
+    const running = runningPods(pods);
     if (running.length === 0) return notApplicable('no running pods');
-    const proxy = PROXY_CONTAINER[mesh];
-    const findings: Finding[] = running.map(pod => {
-      const redirection = pod.annotations?.[AMBIENT_REDIRECTION];
-      if (mesh === 'istio' && redirection !== undefined) {
-        // Ambient: no proxy in the pod; Istio's CNI records the capture.
-        const resource = {
-          kind: 'Pod',
-          namespace: pod.namespace,
-          name: pod.name,
-        };
-        return redirection === 'enabled'
-          ? plainFinding(
-              'pass',
-              `pod ${pod.namespace}/${pod.name} is captured by ztunnel (${AMBIENT_REDIRECTION}: enabled)`,
-              { resource },
-            )
-          : plainFinding(
-              'fail',
-              `pod ${pod.namespace}/${pod.name} is enrolled in ambient but not captured yet (${AMBIENT_REDIRECTION}: ${redirection})`,
-              {
-                resource,
-                remediation:
-                  "check the istio-cni node agent and ztunnel on the pod's node",
-              },
-            );
-      }
-      const meshed =
-        pod.containers.includes(proxy) ||
-        (pod.initContainers ?? []).includes(proxy);
-      return meshed
-        ? plainFinding(
-            'pass',
-            `pod ${pod.namespace}/${pod.name} runs ${proxy}`,
-            {
-              resource: {
-                kind: 'Pod',
-                namespace: pod.namespace,
-                name: pod.name,
-              },
-            },
-          )
-        : plainFinding(
-            'fail',
-            `pod ${pod.namespace}/${pod.name} has no ${proxy} container`,
-            {
-              resource: {
-                kind: 'Pod',
-                namespace: pod.namespace,
-                name: pod.name,
-              },
-              code: mesh === 'istio' ? 'IST0103' : undefined,
-              remediation: 'restart the rollout after enabling injection',
-            },
-          );
-    });
+    const findings = running.map(pod => judgePod(pod, mesh));
     return outcomeFrom(findings, {
-      pass: `${count(running.length, 'running pod')} meshed`,
-      fail: n => `${n} of ${running.length} running pods lack the proxy`,
+      pass: `${count(running.length, 'running pod')} in the mesh`,
+      fail: n => `${n} of ${running.length} running pods not in the mesh`,
     });
   },
 });

@@ -52,6 +52,8 @@ import {
 } from '../../linkerd/policy';
 import { workloadName } from '../support/workloadChecks';
 import { refToResource } from './callerRefs';
+import { clusterAuthorizationFindings } from '../support/clusterAuthorization';
+import { withClusterSide } from '../support/withClusterSide';
 import { clusterDefaultPolicy, MESH_WIDE_MODE } from './clusterDefaults';
 
 const TRUST_DOMAIN: AnalyzerParameter & { default: string } = {
@@ -590,11 +592,17 @@ function linkerdAuthzFindings(
  * authorization analyzer, IST0127 / IST0101) and principals. Linkerd:
  * default inbound policy `deny`, a Server with an AuthorizationPolicy per
  * port, and references that resolve.
+ *
+ * Where the cluster source answered for the entity, the policies in force
+ * for each live workload must deny by default and allow named callers
+ * too (see ../support/clusterAuthorization); live findings name their
+ * cluster, manifest findings their file and line.
  */
 export const authzDeny = defineAnalyzer({
   id: 'sec.authz.deny',
   title: 'Deny by default, allow per workload',
   evidence: ['manifests'],
+  optionalEvidence: ['cluster'],
   mesh: ['istio', 'linkerd'],
   dataPlanes: EVERY_DATA_PLANE,
   upstream: [
@@ -612,21 +620,30 @@ export const authzDeny = defineAnalyzer({
     trustDomain: TRUST_DOMAIN,
   },
   analyze({ manifests, mesh, params, facts, dataPlane }) {
-    if (manifests.workloads().length === 0)
-      return notApplicable('no workloads in the manifests');
-    const findings =
-      mesh === 'istio'
-        ? istioAuthzFindings(manifests, {
-            trustDomain: param(params, TRUST_DOMAIN, 'trustDomain'),
-            callers: callerNames(facts),
-            meshWide: param(params, MESH_WIDE_MODE, 'meshWideMode'),
-            dataPlane,
-          })
-        : linkerdAuthzFindings(manifests, clusterDefaultPolicy(params));
-    return outcomeFrom(findings, {
-      pass: 'deny by default with per-workload allow rules',
-      fail: n => `${count(n, 'authorization gap')}`,
-      warn: n => `${count(n, 'principal')} that cannot be verified`,
+    const wording = {
+      fail: (n: number) => `${count(n, 'authorization gap')}`,
+      warn: (n: number) => `${count(n, 'principal')} that cannot be verified`,
+    };
+    const declared =
+      manifests.workloads().length === 0
+        ? notApplicable('no workloads in the manifests')
+        : outcomeFrom(
+            mesh === 'istio'
+              ? istioAuthzFindings(manifests, {
+                  trustDomain: param(params, TRUST_DOMAIN, 'trustDomain'),
+                  callers: callerNames(facts),
+                  meshWide: param(params, MESH_WIDE_MODE, 'meshWideMode'),
+                  dataPlane,
+                })
+              : linkerdAuthzFindings(manifests, clusterDefaultPolicy(params)),
+            {
+              pass: 'deny by default with per-workload allow rules',
+              ...wording,
+            },
+          );
+    return withClusterSide(declared, facts, {
+      liveFindings: cluster => clusterAuthorizationFindings(cluster, mesh),
+      ...wording,
     });
   },
 });

@@ -32,6 +32,8 @@ import {
   serversForPort,
 } from '../../linkerd/policy';
 import { judgeWorkloads, workloadName } from '../support/workloadChecks';
+import { clusterMtlsFindings } from '../support/clusterMtls';
+import { withClusterSide } from '../support/withClusterSide';
 import { clusterDefaultPolicy, MESH_WIDE_MODE } from './clusterDefaults';
 
 const AUTO_MTLS: AnalyzerParameter & { default: boolean } = {
@@ -398,11 +400,18 @@ function linkerdStrictFindings(
  * originates Istio mTLS to every STRICT port. Linkerd: the
  * default inbound policy is authenticated, and Servers and their
  * AuthorizationPolicies admit only authenticated (MeshTLS) clients.
+ *
+ * Where the cluster source answered for the entity, what is in force
+ * there must hold too: the mode the applying PeerAuthentication of the
+ * cluster sets for each live workload (Linkerd: the inbound policy its
+ * pods run with). Live findings name their cluster; manifest findings
+ * their file and line.
  */
 export const mtlsStrict = defineAnalyzer({
   id: 'sec.mtls.strict',
   title: 'mTLS enforced (STRICT / authenticated inbound policy)',
   evidence: ['manifests'],
+  optionalEvidence: ['cluster'],
   mesh: ['istio', 'linkerd'],
   dataPlanes: EVERY_DATA_PLANE,
   upstream: ['KIA0207', 'KIA0208', 'KIA0401', 'KIA0501'],
@@ -411,10 +420,10 @@ export const mtlsStrict = defineAnalyzer({
     autoMtls: AUTO_MTLS,
     defaultInboundPolicy: DEFAULT_INBOUND_POLICY_PARAMETER,
   },
-  analyze({ manifests, mesh, params }) {
+  analyze({ manifests, mesh, params, facts }) {
     const meshWide = param(params, MESH_WIDE_MODE, 'meshWideMode');
     const autoMtls = param(params, AUTO_MTLS, 'autoMtls');
-    return judgeWorkloads(
+    const declared = judgeWorkloads(
       manifests,
       workload =>
         mesh === 'istio'
@@ -429,5 +438,9 @@ export const mtlsStrict = defineAnalyzer({
         wording: { fail: n => `${count(n, 'mTLS gap')}` },
       },
     );
+    return withClusterSide(declared, facts, {
+      liveFindings: cluster => clusterMtlsFindings(cluster, mesh),
+      fail: n => `${count(n, 'mTLS gap')}`,
+    });
   },
 });
