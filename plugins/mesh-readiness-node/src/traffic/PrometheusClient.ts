@@ -61,8 +61,9 @@ export interface PrometheusQueryResult {
  * What went wrong with a query.
  *
  * - `unreachable`: no HTTP answer (connection refused, DNS, TLS).
- * - `timeout`: no complete answer within the time limit.
- * - `bad-query`: Prometheus refused the query (HTTP 400 / 422, `bad_data`).
+ * - `timeout`: no complete answer within the time limit (ours or
+ *   Prometheus' own `--query.timeout`).
+ * - `bad-query`: Prometheus refused the query (HTTP 400, `bad_data`).
  * - `unauthorized`: HTTP 401 / 403.
  * - `server`: any other non-success answer (5xx, 503 while starting, ...).
  * - `invalid-response`: an answer that is not Prometheus' JSON, or too big.
@@ -290,11 +291,17 @@ export class PrometheusClient {
           : 'the answer is not a Prometheus API response';
       const type =
         typeof answer.errorType === 'string' ? `${answer.errorType}: ` : '';
+      // Prometheus answers 400 bad_data for a query it cannot parse, 422
+      // execution for one that failed while running (its own time limit
+      // included: "context deadline exceeded"), 503 timeout / canceled.
       let kind: PrometheusErrorKind = 'server';
-      if (status === 400 || status === 422 || answer.errorType === 'bad_data')
-        kind = 'bad-query';
+      if (answer.errorType === 'bad_data' || status === 400) kind = 'bad-query';
       else if (status === 401 || status === 403) kind = 'unauthorized';
-      else if (answer.errorType === 'timeout') kind = 'timeout';
+      else if (
+        answer.errorType === 'timeout' ||
+        message.includes('context deadline exceeded')
+      )
+        kind = 'timeout';
       throw new PrometheusQueryError(
         kind,
         `HTTP ${status}: ${shorten(type + message)}`,

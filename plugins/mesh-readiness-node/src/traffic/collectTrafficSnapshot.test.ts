@@ -275,6 +275,46 @@ describeWithPrometheus(
       expect(snapshot.dryRun).toHaveLength(2);
     });
 
+    it("computes the percentiles as Prometheus' histogram_quantile does", async () => {
+      const client = new PrometheusClient({ url: prometheus.url });
+      const { snapshot } = await collectTrafficSnapshot(client, {
+        source: 'prod-eu',
+        now,
+      });
+      const expected = async (
+        q: number,
+        workload: string,
+        linkerd: boolean,
+      ) => {
+        const promql = linkerd
+          ? `histogram_quantile(${q}, sum by (le, deployment) (increase(response_latency_ms_bucket{direction="inbound", deployment="${workload}"}[7d])))`
+          : `histogram_quantile(${q}, sum by (le, destination_workload) (increase(istio_request_duration_milliseconds_bucket{reporter=~"destination|waypoint", destination_workload="${workload}"}[7d])))`;
+        const { samples } = await client.query(promql, { time: now });
+        return samples[0].value;
+      };
+      for (const row of snapshot.latency) {
+        const linkerd = row.mesh === 'linkerd';
+        const { workload } = row.destination;
+        expect(row.percentiles.p50).toBeCloseTo(
+          await expected(0.5, workload, linkerd),
+          9,
+        );
+        expect(row.percentiles.p90).toBeCloseTo(
+          await expected(0.9, workload, linkerd),
+          9,
+        );
+        expect(row.percentiles.p95).toBeCloseTo(
+          await expected(0.95, workload, linkerd),
+          9,
+        );
+        expect(row.percentiles.p99).toBeCloseTo(
+          await expected(0.99, workload, linkerd),
+          9,
+        );
+      }
+      expect(snapshot.latency).toHaveLength(3);
+    });
+
     it('adds the configured matchers to every selector', async () => {
       const client = new PrometheusClient({ url: prometheus.url });
       const { snapshot } = await collectTrafficSnapshot(client, {

@@ -19,7 +19,11 @@ import {
   type PrometheusSample,
 } from './PrometheusClient';
 import {
+  histogramQuantile,
   LATENCY_QUANTILES,
+  type HistogramBucket,
+} from './histogramQuantile';
+import {
   LINKERD_WORKLOAD_LABELS,
   trafficQueries,
   type TrafficQueryId,
@@ -308,32 +312,57 @@ export async function collectTrafficSnapshot(
     });
   }
 
+  /** Percentiles of each workload's summed latency buckets. */
   const addLatency = (
     mesh: 'istio' | 'linkerd',
-    destination: TrafficLatencyRow['destination'] | undefined,
-    labels: Record<string, string>,
-    value: number,
+    samples: PrometheusSample[],
+    workloadOf: (
+      labels: Record<string, string>,
+    ) => TrafficLatencyRow['destination'] | undefined,
   ) => {
-    const key = LATENCY_QUANTILES.find(([, q]) => q === labels.quantile)?.[0];
-    // NaN: no requests; +Inf: beyond the largest bucket, no number to keep.
-    if (!destination || !key || !Number.isFinite(value) || value < 0) return;
-    latency.add(
-      JSON.stringify([mesh, destination.namespace, destination.workload]),
-      { mesh, destination, percentiles: { [key]: value } },
-    );
+    const histograms = new Map<
+      string,
+      {
+        destination: TrafficLatencyRow['destination'];
+        buckets: HistogramBucket[];
+      }
+    >();
+    for (const { labels, value } of samples) {
+      const destination = workloadOf(labels);
+      const le = labels.le === '+Inf' ? Infinity : Number(labels.le);
+      if (!destination || labels.le === undefined || Number.isNaN(le)) continue;
+      const key = JSON.stringify([destination.namespace, destination.workload]);
+      let histogram = histograms.get(key);
+      if (!histogram) {
+        histogram = { destination, buckets: [] };
+        histograms.set(key, histogram);
+      }
+      histogram.buckets.push({ le, count: value });
+    }
+    for (const [key, { destination, buckets }] of histograms) {
+      const percentiles: TrafficLatencyRow['percentiles'] = {};
+      for (const [name, q] of LATENCY_QUANTILES) {
+        const ms = histogramQuantile(q, buckets);
+        if (ms !== undefined && Number.isFinite(ms) && ms >= 0) {
+          percentiles[name] = ms;
+        }
+      }
+      // No observations in the window: no latency to speak of.
+      if (Object.keys(percentiles).length === 0) continue;
+      latency.add(JSON.stringify([mesh, key]), {
+        mesh,
+        destination,
+        percentiles,
+      });
+    }
   };
 
-  for (const { labels, value } of await run('istio-request-latency')) {
-    addLatency(
-      'istio',
-      workloadRef(
-        labels.destination_workload_namespace,
-        labels.destination_workload,
-      ),
-      labels,
-      value,
-    );
-  }
+  addLatency('istio', await run('istio-request-latency'), labels =>
+    workloadRef(
+      labels.destination_workload_namespace,
+      labels.destination_workload,
+    ),
+  );
 
   for (const { labels, value } of await run('istio-authz-dry-run')) {
     const destination = workloadRef(
@@ -386,9 +415,9 @@ export async function collectTrafficSnapshot(
     });
   }
 
-  for (const { labels, value } of await run('linkerd-response-latency')) {
-    addLatency('linkerd', linkerdWorkload(labels), labels, value);
-  }
+  addLatency('linkerd', await run('linkerd-response-latency'), labels =>
+    linkerdWorkload(labels),
+  );
 
   for (const { labels, value } of await run('linkerd-authz-audit')) {
     const destination = linkerdWorkload(labels);

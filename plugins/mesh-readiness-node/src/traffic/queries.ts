@@ -61,14 +61,6 @@ export interface TrafficQueryOptions {
   matchers?: string;
 }
 
-/** The latency quantiles asked for, in the snapshot's `p50`... keys. */
-export const LATENCY_QUANTILES = [
-  ['p50', '0.5'],
-  ['p90', '0.9'],
-  ['p95', '0.95'],
-  ['p99', '0.99'],
-] as const;
-
 /** Linkerd-viz's workload labels, in the order a workload is named by. */
 export const LINKERD_WORKLOAD_LABELS = [
   'deployment',
@@ -95,14 +87,13 @@ function selector(matchers: string, options: TrafficQueryOptions): string {
 }
 
 /**
- * One query per quantile would be one query per quantile per run; `or`
- * joins them into one answer, told apart by a `quantile` label.
+ * The latency histogram summed per workload, bucket by bucket. The
+ * percentiles are computed from these buckets by the collector, as
+ * `histogram_quantile` does: asking Prometheus for four quantiles would
+ * evaluate the costliest expression of the set four times.
  */
-function quantiles(byWorkload: string, buckets: string): string {
-  return LATENCY_QUANTILES.map(
-    ([, q]) =>
-      `label_replace(histogram_quantile(${q}, sum by (le, ${byWorkload}) (${buckets})), "quantile", "${q}", "", "")`,
-  ).join(' or ');
+function buckets(byWorkload: string, series: string): string {
+  return `sum by (le, ${byWorkload}) (${series})`;
 }
 
 /**
@@ -126,7 +117,7 @@ export function trafficQueries(
       'reporter="destination"',
       options,
     )}[${w}])) > 0`,
-    'istio-request-latency': quantiles(
+    'istio-request-latency': buckets(
       'destination_workload, destination_workload_namespace',
       `increase(istio_request_duration_milliseconds_bucket${selector(
         ISTIO_INBOUND_REPORTERS,
@@ -148,7 +139,7 @@ export function trafficQueries(
       'direction="inbound", peer="src"',
       options,
     )}[${w}])) > 0`,
-    'linkerd-response-latency': quantiles(
+    'linkerd-response-latency': buckets(
       LINKERD_WORKLOAD,
       `increase(response_latency_ms_bucket${selector(
         'direction="inbound"',
