@@ -377,4 +377,34 @@ describe('MetricsEvidenceProvider', () => {
       },
     ]);
   });
+
+  it('answers a failed preparation for every entity of the run without reading again', async () => {
+    const source = new RecordedTrafficSource(() => []);
+    let catalogReads = 0;
+    const provider = new MetricsEvidenceProvider({
+      sources: [source],
+      catalog: catalogServiceMock.mock({
+        // eslint-disable-next-line require-yield
+        streamEntities: async function* failing() {
+          catalogReads += 1;
+          throw new Error('catalog unavailable');
+        },
+      }),
+      auth: mockServices.auth(),
+      phases: { phaseOf: async () => undefined },
+      settings: { maxAgeMs: { pull: HOUR, push: 24 * HOUR } },
+      logger: mockServices.logger.mock(),
+      clock: () => NOW,
+    });
+    await expect(provider.prepareRun()).rejects.toThrow('catalog unavailable');
+    for (const entity of [checkout, web]) {
+      expect(
+        await provider.collect(entity, collectOptions('component:default/x')),
+      ).toEqual({
+        status: 'failed',
+        reason: 'cannot read traffic evidence: catalog unavailable',
+      });
+    }
+    expect(catalogReads).toBe(1);
+  });
 });

@@ -99,15 +99,16 @@ export class MetricsEvidenceProvider implements EvidenceProvider {
     this.clock = options.clock ?? (() => new Date());
   }
 
-  /** Reads every source and the catalog once for the run. */
+  /**
+   * Reads every source and the catalog once for the run. A failure is the
+   * run's answer for every entity (collect answers it without reading
+   * again); the next run reads afresh.
+   */
   async prepareRun(options: { signal?: AbortSignal } = {}): Promise<void> {
     const state = this.load(options.signal);
+    // Answered by collect; prepareRun's caller sees the rejection below.
+    state.catch(() => undefined);
     this.state = state;
-    // A failed preparation fails the source for this run (the collector
-    // reports it); the next run tries again.
-    state.catch(() => {
-      if (this.state === state) this.state = undefined;
-    });
     await state;
   }
 
