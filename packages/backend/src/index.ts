@@ -7,6 +7,7 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import { meshReadinessModuleSampleClusterEvidence } from './modules/sampleClusterEvidence';
 import { authModuleSampleUserProvider } from './modules/sampleUserAuth';
 import { permissionModuleSamplePortalPolicy } from './modules/samplePortalPolicy';
 
@@ -88,5 +89,9 @@ backend.add(
 backend.add(
   import('@mesh-readiness/plugin-mesh-readiness-backend-module-kubernetes'),
 );
+// Sample portal only: pushes the recorded cluster state of examples/clusters
+// (meshReadinessSample.clusterDumps) through the push endpoint, by the code
+// a collector in a cluster runs (README, "Cluster evidence").
+backend.add(meshReadinessModuleSampleClusterEvidence);
 
 backend.start();

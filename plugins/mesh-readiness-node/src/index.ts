@@ -10,3 +10,4 @@ export * from './TrafficEvidenceSource';
 export * from './traffic';
 export * from './extensions';
 export * from './cluster';
+export * from './collect';
