@@ -9,13 +9,19 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { meshReadinessPermissions } from '@mesh-readiness/plugin-mesh-readiness-common';
 import {
   meshReadinessEvidenceExtensionPoint,
+  type ClusterEvidenceSource,
   type EvidenceProvider,
+  type TrafficEvidenceSource,
 } from '@mesh-readiness/plugin-mesh-readiness-node';
 import { DatabaseStore } from './database/DatabaseStore';
 import { TrafficCoverageStore } from './database/TrafficCoverageStore';
 import { CallerPhasesProvider } from './evidence/CallerPhasesProvider';
 import { CatalogEntityProvider } from './evidence/CatalogEntityProvider';
 import { CatalogSnapshot } from './evidence/CatalogSnapshot';
+import { readClusterEvidenceSettings } from './evidence/ClusterEvidenceConfig';
+import { ClusterEvidenceProvider } from './evidence/ClusterEvidenceProvider';
+import { PushedEvidenceStore } from './evidence/PushedEvidenceStore';
+import { reevaluateAfterPush } from './evidence/PushedEvidenceReevaluation';
 import {
   readManifestLimits,
   RepositoryManifestsProvider,
@@ -38,6 +44,7 @@ import { loadSeed } from './service/SeedLoader';
 import { TrafficCoverageRecorder } from './service/TrafficCoverageRecorder';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+const EVALUATION_TASK_ID = 'mesh-readiness-evaluate';
 
 function schedule(
   config: Config | undefined,
@@ -57,9 +64,17 @@ export const meshReadinessPlugin = createBackendPlugin({
   pluginId: 'mesh-readiness',
   register(env) {
     const addedProviders: EvidenceProvider[] = [];
+    const addedClusterSources: ClusterEvidenceSource[] = [];
+    const addedTrafficSources: TrafficEvidenceSource[] = [];
     env.registerExtensionPoint(meshReadinessEvidenceExtensionPoint, {
       addEvidenceProvider(...providers) {
         addedProviders.push(...providers);
+      },
+      addClusterEvidenceSource(...sources) {
+        addedClusterSources.push(...sources);
+      },
+      addTrafficEvidenceSource(...sources) {
+        addedTrafficSources.push(...sources);
       },
     });
 
@@ -97,6 +112,8 @@ export const meshReadinessPlugin = createBackendPlugin({
         catalog,
       }) {
         const root = config.getOptionalConfig('meshReadiness');
+        const evaluationEnabled =
+          root?.getOptionalBoolean('evaluation.enabled') !== false;
         const store = await DatabaseStore.create({ database });
         // The coverage table is migrated with the others, by DatabaseStore.
         const trafficCoverage = new TrafficCoverageStore(
@@ -115,6 +132,22 @@ export const meshReadinessPlugin = createBackendPlugin({
         await programs.reload();
 
         const snapshot = new CatalogSnapshot(catalog, auth, store);
+        // Cluster evidence: one provider over the modules' clusters and the
+        // bundles collectors pushed (DESIGN §5a).
+        const clusterSettings = readClusterEvidenceSettings(root);
+        const evidenceBundles = new PushedEvidenceStore(store);
+        const clusterEvidence = ClusterEvidenceProvider.isConnected(
+          addedClusterSources,
+          clusterSettings,
+        )
+          ? new ClusterEvidenceProvider({
+              sources: addedClusterSources,
+              bundles: evidenceBundles,
+              store,
+              settings: clusterSettings,
+              logger,
+            })
+          : undefined;
         const providers: EvidenceProvider[] = [
           new CatalogEntityProvider(snapshot),
           // The callers' phases: from this run where it evaluated them,
@@ -125,6 +158,7 @@ export const meshReadinessPlugin = createBackendPlugin({
             readManifestLimits(config),
             logger,
           ),
+          ...(clusterEvidence ? [clusterEvidence] : []),
           ...addedProviders,
         ].map(provider => coverageRecorder.observe(provider));
         const statelessPool = readWorkerPool(root);
@@ -224,6 +258,18 @@ export const meshReadinessPlugin = createBackendPlugin({
               root?.getOptionalConfig('roles'),
             ),
             trafficCoverage,
+            clusterEvidence: {
+              bundles: evidenceBundles,
+              settings: clusterSettings,
+              onPushed: reevaluateAfterPush({
+                scheduler,
+                logger,
+                evaluationTaskId: evaluationEnabled
+                  ? EVALUATION_TASK_ID
+                  : undefined,
+                prepareEvidence: () => evaluation.prepareEvidence(),
+              }),
+            },
           }),
         );
 
@@ -241,11 +287,11 @@ export const meshReadinessPlugin = createBackendPlugin({
           },
         });
 
-        if (root?.getOptionalBoolean('evaluation.enabled') !== false) {
+        if (evaluationEnabled) {
           const retentionDays =
             root?.getOptionalNumber('history.retentionDays') ?? 365;
           await scheduler.scheduleTask({
-            id: 'mesh-readiness-evaluate',
+            id: EVALUATION_TASK_ID,
             // One replica runs each interval (the scheduler locks in the database).
             scope: 'global',
             ...schedule(root?.getOptionalConfig('evaluation.schedule'), {
@@ -257,6 +303,10 @@ export const meshReadinessPlugin = createBackendPlugin({
               coverageRecorder.startRun();
               await evaluation.evaluateAll({ signal: abortSignal });
               await coverageRecorder.finishRun();
+              // A bundle pushed while the run was under way: once more.
+              if (await clusterEvidence?.pushedSinceLastRun()) {
+                await evaluation.evaluateAll({ signal: abortSignal });
+              }
               const pruned = await store.pruneHistory(
                 new Date(Date.now() - retentionDays * DAY_MS).toISOString(),
               );

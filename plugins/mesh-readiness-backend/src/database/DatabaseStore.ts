@@ -24,6 +24,7 @@ import type {
   BlockerRecord,
   ClusterEvidenceKey,
   ClusterEvidenceRecord,
+  ClusterEvidenceStatusUpdate,
   ClusterEvidenceWrite,
   ClusterEvidenceWriteOutcome,
   FailingCheckCount,
@@ -1221,7 +1222,7 @@ export class DatabaseStore implements Store {
   }
 
   setClusterEvidenceStatus(
-    statuses: Parameters<Store['setClusterEvidenceStatus']>[0],
+    statuses: ClusterEvidenceStatusUpdate[],
   ): Promise<void> {
     return clusterEvidence.setClusterEvidenceStatus(this.db, statuses);
   }

@@ -234,6 +234,14 @@ export interface ClusterEvidenceWrite extends ClusterEvidenceRecord {
   bundle: Buffer;
 }
 
+/** The outcome of reading a cluster, its stored bundle kept. */
+export interface ClusterEvidenceStatusUpdate extends ClusterEvidenceKey {
+  status: 'ok' | 'failed';
+  reason?: string;
+  receivedAt: string;
+  collectedAt?: string;
+}
+
 /** What became of a bundle to store. */
 export type ClusterEvidenceWriteOutcome =
   | { stored: true }
@@ -383,15 +391,10 @@ export interface Store {
   ): Promise<ClusterEvidenceWriteOutcome>;
   /**
    * Records how the latest reads went, keeping the stored bundles (a row
-   * without one is created for a cluster never read well).
+   * without one is created for a cluster never read well). `collectedAt`,
+   * when given, is the time the stored bundle's content was seen again.
    */
   setClusterEvidenceStatus(
-    statuses: Array<
-      ClusterEvidenceKey & {
-        status: 'ok' | 'failed';
-        reason?: string;
-        receivedAt: string;
-      }
-    >,
+    statuses: ClusterEvidenceStatusUpdate[],
   ): Promise<void>;
 }

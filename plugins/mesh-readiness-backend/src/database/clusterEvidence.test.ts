@@ -220,5 +220,41 @@ describe('DatabaseStore: cluster evidence', () => {
         ['prod-eu', 'ok', undefined],
       ]);
     });
+
+    it('moves the collection time of a stored bundle seen again unchanged, never of a row without one', async () => {
+      await store.putClusterEvidence(
+        bundleWrite('prod-eu', '2026-12-02T09:00:00.000Z', '{}', 'pull'),
+      );
+      await store.setClusterEvidenceStatus([
+        {
+          cluster: 'prod-eu',
+          mode: 'pull',
+          status: 'ok',
+          receivedAt: '2026-12-02T10:00:00.000Z',
+          collectedAt: '2026-12-02T09:59:00.000Z',
+        },
+        {
+          cluster: 'unread',
+          mode: 'pull',
+          status: 'ok',
+          receivedAt: '2026-12-02T10:00:00.000Z',
+          collectedAt: '2026-12-02T09:59:00.000Z',
+        },
+      ]);
+      await store.setClusterEvidenceStatus([
+        {
+          cluster: 'unread',
+          mode: 'pull',
+          status: 'ok',
+          receivedAt: '2026-12-02T10:30:00.000Z',
+          collectedAt: '2026-12-02T10:29:00.000Z',
+        },
+      ]);
+      const rows = await store.listClusterEvidence();
+      expect(rows.map(r => [r.cluster, r.collectedAt, r.receivedAt])).toEqual([
+        ['prod-eu', '2026-12-02T09:59:00.000Z', '2026-12-02T10:00:00.000Z'],
+        ['unread', undefined, '2026-12-02T10:30:00.000Z'],
+      ]);
+    });
   });
 });

@@ -7,6 +7,7 @@ import type { Knex } from 'knex';
 import type {
   ClusterEvidenceKey,
   ClusterEvidenceRecord,
+  ClusterEvidenceStatusUpdate,
   ClusterEvidenceWrite,
   ClusterEvidenceWriteOutcome,
 } from './Store';
@@ -158,18 +159,14 @@ export async function putClusterEvidence(
 
 export async function setClusterEvidenceStatus(
   db: Knex,
-  statuses: Array<
-    ClusterEvidenceKey & {
-      status: 'ok' | 'failed';
-      reason?: string;
-      receivedAt: string;
-    }
-  >,
+  statuses: ClusterEvidenceStatusUpdate[],
 ): Promise<void> {
   if (statuses.length === 0) return;
   await db.transaction(async tx => {
     for (const s of statuses) {
-      await tx(TABLE)
+      const merged = ['status', 'reason', 'received_at'];
+      // Only a row with a bundle has a collection time to move on.
+      const query = tx(TABLE)
         .insert({
           cluster: s.cluster,
           mode: s.mode,
@@ -177,8 +174,20 @@ export async function setClusterEvidenceStatus(
           reason: s.reason ?? null,
           received_at: s.receivedAt,
         })
-        .onConflict(['cluster', 'mode'])
-        .merge(['status', 'reason', 'received_at']);
+        .onConflict(['cluster', 'mode']);
+      if (s.collectedAt) {
+        await query.merge({
+          status: s.status,
+          reason: s.reason ?? null,
+          received_at: s.receivedAt,
+          collected_at: db.raw(
+            `CASE WHEN ${TABLE}.bundle IS NULL THEN ${TABLE}.collected_at ELSE ? END`,
+            [s.collectedAt],
+          ),
+        });
+      } else {
+        await query.merge(merged);
+      }
     }
   });
 }

@@ -168,6 +168,14 @@ export class EvaluationService {
   }
 
   /**
+   * Reads the run-wide evidence again (every provider's `prepareRun`), for
+   * the refreshes on demand that follow; a scheduled run does it itself.
+   */
+  async prepareEvidence(): Promise<void> {
+    await this.facts.prepareRun();
+  }
+
+  /**
    * Evaluates the whole catalog in one pass; see the class comment. Every
    * provider's `prepareRun` is called first, once (a provider whose
    * preparation throws fails its source for this run only). Rows of

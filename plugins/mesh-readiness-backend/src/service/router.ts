@@ -7,10 +7,15 @@ import type { TrafficCoverageStore } from '../database/TrafficCoverageStore';
 import { createOpenApiRouter } from '../schema/openapi';
 import type { AttestorRoleGroups } from './AttestorRoles';
 import { createErrorHandler } from './errorHandler';
+import { isEvidencePush } from './evidenceBundleBodies';
 import { retryAfterHeader } from './RateLimiter';
 import { parseJsonBodies, readRequestBodyLimits } from './requestBodies';
 import { attestationsRoutes } from './routes/attestationsRoutes';
 import { evaluateRoutes } from './routes/evaluateRoutes';
+import {
+  evidenceRoutes,
+  type EvidenceRoutesOptions,
+} from './routes/evidenceRoutes';
 import { groupsRoutes } from './routes/groupsRoutes';
 import { historyRoutes } from './routes/historyRoutes';
 import { mentorsRoutes } from './routes/mentorsRoutes';
@@ -31,6 +36,8 @@ export interface RouterOptions extends Omit<RouteServices, 'roleGroups'> {
   roleGroups?: AttestorRoleGroups;
   /** The organisation's mTLS coverage per day. */
   trafficCoverage: TrafficCoverageStore;
+  /** Pushed and pulled cluster evidence, and what follows a push. */
+  clusterEvidence: EvidenceRoutesOptions;
 }
 
 /**
@@ -46,6 +53,7 @@ export const AUDITED_WRITE_PATHS = [
   '/attestations',
   '/waivers',
   '/groups/:namespace/:name/notes',
+  '/evidence/clusters/:cluster',
 ] as const;
 
 /**
@@ -59,7 +67,12 @@ export const AUDITED_WRITE_PATHS = [
  * ReadinessQueries and ReadinessWorkflows.
  */
 export async function createRouter(options: RouterOptions) {
-  const api = await createOpenApiRouter();
+  const api = await createOpenApiRouter({
+    // Bodies are parsed in front of the validator (parseJsonBodies below),
+    // and a pushed evidence bundle by its route, which counts its bytes:
+    // no second JSON parser (with its 100 KB limit) inside.
+    middleware: [(_req, _res, next) => next()],
+  });
   const ctx = createRouteContext({
     ...options,
     roleGroups: options.roleGroups ?? { security: [], platform: [] },
@@ -76,12 +89,14 @@ export async function createRouter(options: RouterOptions) {
   evaluateRoutes(api, ctx);
   mentorsRoutes(api, ctx);
   trafficRoutes(api, ctx, { coverage: options.trafficCoverage });
+  evidenceRoutes(api, ctx, options.clusterEvidence);
 
   const router = Router();
-  router.use(
-    parseJsonBodies(
-      readRequestBodyLimits(options.config.getOptionalConfig('meshReadiness')),
-    ),
+  const jsonBodies = parseJsonBodies(
+    readRequestBodyLimits(options.config.getOptionalConfig('meshReadiness')),
+  );
+  router.use((req, res, next) =>
+    isEvidencePush(req) ? next() : jsonBodies(req, res, next),
   );
   router.use(api);
   router.use(retryAfterHeader());

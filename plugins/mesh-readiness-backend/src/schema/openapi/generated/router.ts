@@ -57,6 +57,9 @@ export const spec = {
     },
     {
       "name": "Traffic"
+    },
+    {
+      "name": "Evidence"
     }
   ],
   "components": {
@@ -2668,6 +2671,107 @@ export const spec = {
         "required": [
           "body"
         ]
+      },
+      "ClusterEvidence": {
+        "type": "object",
+        "description": "The evidence the backend holds of one cluster in one mode: the latest bundle a collector pushed (`push`), or the last good snapshot a backend module pulled with the outcome of the latest read (`pull`).",
+        "properties": {
+          "cluster": {
+            "type": "string"
+          },
+          "mode": {
+            "type": "string",
+            "enum": [
+              "pull",
+              "push"
+            ]
+          },
+          "status": {
+            "type": "string",
+            "enum": [
+              "ok",
+              "failed",
+              "stale"
+            ],
+            "description": "`failed`: the latest pull did not answer (`reason`); the last good snapshot is still used to know which entities run in the cluster, and their cluster checks are `unknown`. `stale`: the evidence is older than `meshReadiness.evidence.cluster.maxAge`."
+          },
+          "reason": {
+            "type": "string"
+          },
+          "observedAt": {
+            "type": "string",
+            "format": "date-time",
+            "description": "When the evidence held was collected."
+          },
+          "receivedAt": {
+            "type": "string",
+            "format": "date-time",
+            "description": "When the bundle arrived, or the cluster was last read."
+          },
+          "collector": {
+            "type": "object",
+            "properties": {
+              "name": {
+                "type": "string"
+              },
+              "version": {
+                "type": "string"
+              }
+            },
+            "required": [
+              "name",
+              "version"
+            ]
+          },
+          "sizeBytes": {
+            "type": "integer",
+            "description": "Bytes of the bundle's JSON."
+          },
+          "objects": {
+            "type": "object",
+            "description": "Objects per kind in the snapshot, by resource name (`pods`, `peerauthentications.security.istio.io`, ...); kinds whose CRD is not installed are left out.",
+            "additionalProperties": {
+              "type": "integer"
+            }
+          }
+        },
+        "required": [
+          "cluster",
+          "mode",
+          "status",
+          "receivedAt",
+          "objects"
+        ]
+      },
+      "ClusterEvidenceList": {
+        "type": "object",
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ClusterEvidence"
+            }
+          },
+          "push": {
+            "type": "object",
+            "properties": {
+              "enabled": {
+                "type": "boolean"
+              },
+              "maxBundleBytes": {
+                "type": "integer"
+              }
+            },
+            "required": [
+              "enabled",
+              "maxBundleBytes"
+            ]
+          }
+        },
+        "required": [
+          "items",
+          "push"
+        ]
       }
     }
   },
@@ -4058,6 +4162,130 @@ export const spec = {
           },
           "403": {
             "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/evidence/clusters": {
+      "get": {
+        "operationId": "ListClusterEvidence",
+        "tags": [
+          "Evidence"
+        ],
+        "description": "Every cluster the backend holds evidence of, pulled by a backend module or pushed by a collector, with when it was observed and received, its status and its objects counted per kind. Readable with the scorecard read permission.",
+        "responses": {
+          "200": {
+            "description": "The clusters, by name then mode.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ClusterEvidenceList"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/evidence/clusters/{cluster}": {
+      "post": {
+        "operationId": "PushClusterEvidence",
+        "tags": [
+          "Evidence"
+        ],
+        "description": "Stores an evidence bundle collected inside a cluster (`mesh-readiness collect`) as the cluster's latest, and starts the evaluation so that the scorecards of its entities update. Service callers only: a Backstage external access token (`backend.auth.externalAccess`), restricted to this plugin where possible; a user's token is refused with 403.\n\nThe body is the bundle's JSON (`EvidenceBundle` of `@mesh-readiness/plugin-mesh-readiness-common`, `schemaVersion` 1), plain or gzip-compressed (`Content-Encoding: gzip`, or `Content-Type: application/gzip`). It may be up to `meshReadiness.evidence.cluster.push.maxBundleBytes` (20 MiB by default) on the wire and after inflating; past that the answer is 413, given as soon as the limit is passed. A bundle that does not match the schema, has another `schemaVersion`, or names another cluster than the path is refused with 400 naming the problems; one collected earlier than the stored bundle with 409. Nothing is stored on any refusal, and every push is audited.",
+        "x-body-limit": 20971520,
+        "parameters": [
+          {
+            "name": "cluster",
+            "in": "path",
+            "required": true,
+            "description": "The cluster's name, as the bundle's `cluster` field names it.",
+            "schema": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 253
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "description": "An evidence bundle; validated by the backend with common's `evidenceBundleSchema` (plain or with `Content-Encoding: gzip`)."
+              }
+            },
+            "application/gzip": {
+              "schema": {
+                "type": "string",
+                "format": "binary"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The bundle was stored (or was the one stored already).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ClusterEvidence"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "401": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "description": "Pushing is disabled (`meshReadiness.evidence.cluster.push.enabled`).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "409": {
+            "description": "The stored bundle of the cluster was collected later.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "The bundle is larger than `meshReadiness.evidence.cluster.push.maxBundleBytes`, on the wire or inflated.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
           },
           "default": {
             "$ref": "#/components/responses/ErrorResponse"

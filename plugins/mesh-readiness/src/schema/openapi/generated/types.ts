@@ -456,6 +456,44 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/evidence/clusters': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every cluster the backend holds evidence of, pulled by a backend module or pushed by a collector, with when it was observed and received, its status and its objects counted per kind. Readable with the scorecard read permission. */
+    get: operations['ListClusterEvidence'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/evidence/clusters/{cluster}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Stores an evidence bundle collected inside a cluster (`mesh-readiness collect`) as the cluster's latest, and starts the evaluation so that the scorecards of its entities update. Service callers only: a Backstage external access token (`backend.auth.externalAccess`), restricted to this plugin where possible; a user's token is refused with 403.
+     *
+     *     The body is the bundle's JSON (`EvidenceBundle` of `@mesh-readiness/plugin-mesh-readiness-common`, `schemaVersion` 1), plain or gzip-compressed (`Content-Encoding: gzip`, or `Content-Type: application/gzip`). It may be up to `meshReadiness.evidence.cluster.push.maxBundleBytes` (20 MiB by default) on the wire and after inflating; past that the answer is 413, given as soon as the limit is passed. A bundle that does not match the schema, has another `schemaVersion`, or names another cluster than the path is refused with 400 naming the problems; one collected earlier than the stored bundle with 409. Nothing is stored on any refusal, and every push is audited.
+     */
+    post: operations['PushClusterEvidence'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 /** @public */
 export type webhooks = Record<string, never>;
@@ -1132,6 +1170,45 @@ export interface components {
     CreateMentorNoteRequest: {
       body: string;
       entityRef?: string;
+    };
+    /** The evidence the backend holds of one cluster in one mode: the latest bundle a collector pushed (`push`), or the last good snapshot a backend module pulled with the outcome of the latest read (`pull`). */
+    ClusterEvidence: {
+      cluster: string;
+      /** One of the listed values. */
+      mode: 'pull' | 'push';
+      /**
+       * `failed`: the latest pull did not answer (`reason`); the last good snapshot is still used to know which entities run in the cluster, and their cluster checks are `unknown`. `stale`: the evidence is older than `meshReadiness.evidence.cluster.maxAge`.
+       * One of the listed values.
+       */
+      status: 'ok' | 'failed' | 'stale';
+      reason?: string;
+      /**
+       * Format: date-time
+       * When the evidence held was collected.
+       */
+      observedAt?: string;
+      /**
+       * Format: date-time
+       * When the bundle arrived, or the cluster was last read.
+       */
+      receivedAt: string;
+      collector?: {
+        name: string;
+        version: string;
+      };
+      /** Bytes of the bundle's JSON. */
+      sizeBytes?: number;
+      /** Objects per kind in the snapshot, by resource name (`pods`, `peerauthentications.security.istio.io`, ...); kinds whose CRD is not installed are left out. */
+      objects: {
+        [key: string]: number;
+      };
+    };
+    ClusterEvidenceList: {
+      items: components['schemas']['ClusterEvidence'][];
+      push: {
+        enabled: boolean;
+        maxBundleBytes: number;
+      };
     };
   };
   responses: {
@@ -2104,6 +2181,88 @@ export interface operations {
         };
       };
       403: components['responses']['ErrorResponse'];
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  ListClusterEvidence: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** The clusters, by name then mode. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ClusterEvidenceList'];
+        };
+      };
+      401: components['responses']['ErrorResponse'];
+      403: components['responses']['ErrorResponse'];
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  PushClusterEvidence: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** The cluster's name, as the bundle's `cluster` field names it. */
+        cluster: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': Record<string, never>;
+        'application/gzip': string;
+      };
+    };
+    responses: {
+      /** The bundle was stored (or was the one stored already). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ClusterEvidence'];
+        };
+      };
+      400: components['responses']['ErrorResponse'];
+      401: components['responses']['ErrorResponse'];
+      403: components['responses']['ErrorResponse'];
+      /** Pushing is disabled (`meshReadiness.evidence.cluster.push.enabled`). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** The stored bundle of the cluster was collected later. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** The bundle is larger than `meshReadiness.evidence.cluster.push.maxBundleBytes`, on the wire or inflated. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       default: components['responses']['ErrorResponse'];
     };
   };
