@@ -70,4 +70,21 @@ describe('indexClusterReadings', () => {
     expect(index.clusters.get('prod-eu')?.indexed?.snapshot).toBe(newer);
     expect(index.clusters.get('prod-us')?.indexed).toBeUndefined();
   });
+
+  it('fails a cluster whose snapshot speaks for another one', () => {
+    const index = indexClusterReadings([
+      {
+        cluster: 'prod-eu',
+        mode: 'push',
+        status: 'ok',
+        snapshot: emptyClusterSnapshot('prod-us', '2026-12-02T11:00:00Z'),
+      },
+    ]);
+    expect(index.clusters.get('prod-eu')?.reading).toEqual({
+      cluster: 'prod-eu',
+      mode: 'push',
+      status: 'failed',
+      reason: 'its snapshot is of cluster "prod-us"',
+    });
+  });
 });

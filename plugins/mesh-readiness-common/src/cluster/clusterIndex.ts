@@ -237,7 +237,8 @@ export class ClusterIndex {
 
   constructor(readings: ReadonlyArray<ClusterReading>) {
     const chosen = new Map<string, ClusterReading>();
-    for (const reading of readings) {
+    for (const given of readings) {
+      const reading = consistent(given);
       const current = chosen.get(reading.cluster);
       if (!current || preferred(reading, current)) {
         chosen.set(reading.cluster, reading);
@@ -258,6 +259,24 @@ export class ClusterIndex {
     }
     this.clusters = clusters;
   }
+}
+
+/**
+ * A reading whose snapshot speaks for another cluster than the one it is
+ * filed under is not believed: it fails that cluster.
+ */
+function consistent(reading: ClusterReading): ClusterReading {
+  if (reading.status === 'ok' && reading.snapshot.cluster !== reading.cluster) {
+    return {
+      cluster: reading.cluster,
+      mode: reading.mode,
+      status: 'failed',
+      reason: `its snapshot is of cluster ${JSON.stringify(
+        reading.snapshot.cluster,
+      )}`,
+    };
+  }
+  return reading;
 }
 
 function preferred(
