@@ -67,6 +67,8 @@ const CATALOGUE_CHECKS: Record<string, Array<'istio' | 'linkerd'>> = {
   'obs.tracing': ['istio', 'linkerd'],
   'obs.golden': ['istio', 'linkerd'],
   'ops.drift': ['istio', 'linkerd'],
+  // DESIGN §5a "Declared versus observed", not a row of shared/checks.md.
+  'ops.declared.observed': ['istio', 'linkerd'],
 };
 
 function loadDefault(id: string) {
