@@ -39,8 +39,10 @@ import { inWindow } from './windowDays';
 export const mtlsCallers = defineAnalyzer({
   id: 'sec.mtls.callers',
   title: 'Every caller is meshed',
-  // Metrics are read where they answered; the catalog alone can judge.
   evidence: ['catalog'],
+  // Without a metrics provider the catalog alone judges; a metrics source
+  // that failed makes the check unknown (the last good scorecard stays).
+  optionalEvidence: ['metrics'],
   mesh: ['istio', 'linkerd'],
   dataPlanes: EVERY_DATA_PLANE,
   analyze({ facts }) {
