@@ -20,8 +20,12 @@ import { CatalogEntityProvider } from './evidence/CatalogEntityProvider';
 import { CatalogSnapshot } from './evidence/CatalogSnapshot';
 import { readClusterEvidenceSettings } from './evidence/ClusterEvidenceConfig';
 import { ClusterEvidenceProvider } from './evidence/ClusterEvidenceProvider';
+import { ClusterObservationTimes } from './evidence/ClusterObservationTimes';
 import { PushedEvidenceStore } from './evidence/PushedEvidenceStore';
 import { reevaluateAfterPush } from './evidence/PushedEvidenceReevaluation';
+import { MetricsEvidenceProvider } from './evidence/MetricsEvidenceProvider';
+import { readMetricsEvidenceSettings } from './evidence/MetricsEvidenceProviderConfig';
+import { clusterWorkloadsOf } from './evidence/MetricsEvidenceProviderWorkloads';
 import {
   readManifestLimits,
   RepositoryManifestsProvider,
@@ -148,6 +152,25 @@ export const meshReadinessPlugin = createBackendPlugin({
               logger,
             })
           : undefined;
+        // Traffic evidence: one provider over the modules' Prometheus
+        // endpoints and the traffic of the pushed bundles, connected when a
+        // module added one or collectors may push (DESIGN §5a).
+        const metricsEvidence =
+          addedTrafficSources.length > 0 || clusterSettings.push.enabled
+            ? new MetricsEvidenceProvider({
+                sources: addedTrafficSources,
+                pushed: evidenceBundles,
+                catalog,
+                auth,
+                phases: snapshot,
+                // The exact join where cluster evidence found the workloads.
+                clusterWorkloads: clusterEvidence
+                  ? clusterWorkloadsOf(clusterEvidence)
+                  : undefined,
+                settings: readMetricsEvidenceSettings(root),
+                logger,
+              })
+            : undefined;
         const providers: EvidenceProvider[] = [
           new CatalogEntityProvider(snapshot),
           // The callers' phases: from this run where it evaluated them,
@@ -159,6 +182,7 @@ export const meshReadinessPlugin = createBackendPlugin({
             logger,
           ),
           ...(clusterEvidence ? [clusterEvidence] : []),
+          ...(metricsEvidence ? [metricsEvidence] : []),
           ...addedProviders,
         ].map(provider => coverageRecorder.observe(provider));
         const statelessPool = readWorkerPool(root);
@@ -183,7 +207,13 @@ export const meshReadinessPlugin = createBackendPlugin({
           beforePass: () => snapshot.invalidate(),
           statelessPool,
         });
-        const queries = new ReadinessQueries(store, programs, snapshot);
+        const queries = new ReadinessQueries(
+          store,
+          programs,
+          snapshot,
+          undefined,
+          new ClusterObservationTimes(store),
+        );
         const approverGroupRaw = root?.getOptionalString(
           'waivers.approverGroup',
         );

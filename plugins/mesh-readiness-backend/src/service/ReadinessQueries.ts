@@ -19,6 +19,7 @@ import type {
   WaveMembers,
 } from '../database/Store';
 import type { CatalogSnapshot } from '../evidence/CatalogSnapshot';
+import type { ClusterObservationTimes } from '../evidence/ClusterObservationTimes';
 import type { ProgramRegistry } from '../programs/ProgramRegistry';
 import { groupWithDescendants, mentorsOf } from './OrgModel';
 
@@ -130,6 +131,8 @@ export class ReadinessQueries {
     private readonly programs: ProgramRegistry,
     private readonly snapshot: CatalogSnapshot,
     private readonly clock: () => Date = () => new Date(),
+    /** Brings the cluster origins' observation times up to date. */
+    private readonly observationTimes?: ClusterObservationTimes,
   ) {}
 
   /** Phase ids in order, `not-started` first, across the given programs. */
@@ -521,13 +524,17 @@ export class ReadinessQueries {
 
   /**
    * The stored scorecard of an entity under a program, or under the
-   * program it was evaluated with last when none is named.
+   * program it was evaluated with last when none is named, with the
+   * current observation times of its clusters (see ClusterObservationTimes).
    */
   async scorecard(
     entityRef: string,
     programId?: string,
   ): Promise<ScorecardRecord | undefined> {
-    return this.store.getScorecard(entityRef, programId);
+    const record = await this.store.getScorecard(entityRef, programId);
+    return record && this.observationTimes
+      ? this.observationTimes.apply(record)
+      : record;
   }
 
   /** A page of an entity's phase history, newest first. */
