@@ -53,6 +53,9 @@ Exit codes: 0 bundle written / posted, 1 the cluster or the portal failed
 usage.
 `;
 
+/** Time limit of the cluster's lists, all kinds together. */
+const COLLECTION_TIMEOUT_MS = 5 * 60_000;
+
 /** Exit code when the cluster or the portal failed, not the input. */
 export const EXIT_COLLECT_FAILED = 1;
 
@@ -128,6 +131,9 @@ export async function runCollect(
             kubeconfig: plan.source.kubeconfig,
             context: plan.source.context,
             env,
+            // A cluster that stops answering fails the run (exit 1) well
+            // before a CronJob's deadline, instead of hanging it.
+            signal: AbortSignal.timeout(COLLECTION_TIMEOUT_MS),
           });
     const traffic = await collectTraffic(collect, plan);
     bundle = collect.buildEvidenceBundle({
