@@ -42,6 +42,13 @@ export {
   RECORDED_PROMETHEUS_DIR,
   RECORDING_FILE,
 } from './recordedPrometheus';
+// The live traffic collection (`collect --prometheus`), from the same place.
+export {
+  collectTrafficSnapshot,
+  PrometheusClient,
+  PrometheusQueryError,
+  windowSeconds,
+} from '../traffic';
 export type {
   PrometheusRecording,
   ReadRecordedPrometheusOptions,
