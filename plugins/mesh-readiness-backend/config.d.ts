@@ -115,6 +115,24 @@ export interface Config {
       evaluateBodyLimit?: number | string;
     };
 
+    /** Live evidence (DESIGN §5a). */
+    evidence?: {
+      /**
+       * Traffic evidence: the Prometheus endpoints of the modules and the
+       * traffic of the bundles collectors push. Connected when a module
+       * adds a Prometheus or collectors may push.
+       */
+      metrics?: {
+        /**
+         * Traffic evidence older than this makes its checks `unknown` (the
+         * last good scorecard stays, marked stale): a duration such as
+         * `2h`, `3 days`, ISO 8601, or `{ hours: 2 }`. Default: 1 hour for
+         * pulled readings, 1 day for pushed ones.
+         */
+        maxAge?: string | { [unit: string]: number };
+      };
+    };
+
     history?: {
       /** History rows older than this are deleted. Default: 365. */
       retentionDays?: number;
