@@ -31,6 +31,15 @@ interface PreparedClusters {
   latestPushReceivedAt?: string;
 }
 
+/**
+ * Joins remembered per entity: the metrics provider asks for the entity's
+ * workloads while the run collects its cluster facts, so each join would
+ * run twice. A short memory, bounded in entries and time, serves the
+ * second call.
+ */
+const RECENT_JOINS = 256;
+const RECENT_JOIN_MS = 2_000;
+
 /** Who collected a pulled snapshot, as its stored bundle names it. */
 const PULL_COLLECTOR = { name: 'mesh-readiness-backend', version: '1' };
 
@@ -64,6 +73,11 @@ export class ClusterEvidenceProvider implements EvidenceProvider {
   private readonly lastGoodPulled = new Map<string, ClusterSnapshot>();
   /** The clusters each source answered for, to fail them when it throws. */
   private readonly clustersOfSource = new Map<string, string[]>();
+  /** The latest joins, by entity ref and etag. */
+  private readonly recentJoins = new Map<
+    string,
+    { at: number; result: EvidenceResult }
+  >();
 
   constructor(
     private readonly options: {
@@ -133,6 +147,7 @@ export class ClusterEvidenceProvider implements EvidenceProvider {
       .filter(r => r.mode === 'push')
       .map(r => r.receivedAt)
       .sort();
+    this.recentJoins.clear();
     this.prepared = {
       index: indexClusterReadings(readings),
       lastGood: indexClusterReadings(lastGood),
@@ -142,7 +157,7 @@ export class ClusterEvidenceProvider implements EvidenceProvider {
 
   async collect(
     entity: Entity,
-    _options: EvidenceCollectOptions,
+    options: EvidenceCollectOptions,
   ): Promise<EvidenceResult> {
     const prepared = this.prepared;
     if (!prepared) {
@@ -151,17 +166,32 @@ export class ClusterEvidenceProvider implements EvidenceProvider {
         reason: 'the clusters have not been read yet in this backend',
       };
     }
-    const result = clusterFactsFor(entity, prepared.index, {
-      now: this.now().toISOString(),
+    const now = this.now();
+    const key = `${options.entityRef}\u0000${entity.metadata.etag ?? ''}`;
+    const recent = this.recentJoins.get(key);
+    if (recent && now.getTime() - recent.at < RECENT_JOIN_MS) {
+      return recent.result;
+    }
+    const joined = clusterFactsFor(entity, prepared.index, {
+      now: now.toISOString(),
       maxAgeMs: this.options.settings.maxAgeMs,
       lastGood: prepared.lastGood,
     });
-    if (result.status !== 'ok') return result;
-    return {
-      status: 'ok',
-      facts: { cluster: result.facts },
-      fetchedAt: result.observedAt,
-    };
+    const result: EvidenceResult =
+      joined.status === 'ok'
+        ? {
+            status: 'ok',
+            facts: { cluster: joined.facts },
+            fetchedAt: joined.observedAt,
+          }
+        : joined;
+    this.recentJoins.delete(key);
+    this.recentJoins.set(key, { at: now.getTime(), result });
+    if (this.recentJoins.size > RECENT_JOINS) {
+      const oldest = this.recentJoins.keys().next().value;
+      if (oldest !== undefined) this.recentJoins.delete(oldest);
+    }
+    return result;
   }
 
   /**
