@@ -118,6 +118,35 @@ export interface Config {
     /** Live evidence (DESIGN §5a). */
     evidence?: {
       /**
+       * Cluster evidence: the clusters the modules pull (e.g.
+       * `@mesh-readiness/plugin-mesh-readiness-backend-module-kubernetes`)
+       * and the bundles collectors push (`mesh-readiness collect`).
+       * Connected when a module adds a cluster source or pushing is enabled.
+       */
+      cluster?: {
+        /**
+         * Cluster evidence older than this makes its entities' cluster
+         * checks `unknown` (the last good scorecard stays, marked stale): a
+         * duration such as `2h`, `3 days`, ISO 8601, or `{ hours: 2 }`.
+         * When given it applies to both modes. Default: 1 hour for pulled
+         * clusters, 1 day for pushed bundles.
+         */
+        maxAge?: string | { [unit: string]: number };
+        /** `POST /api/mesh-readiness/evidence/clusters/{cluster}`. */
+        push?: {
+          /**
+           * Whether collectors may push bundles (service tokens only, e.g.
+           * a `backend.auth.externalAccess` static token). Default: true.
+           */
+          enabled?: boolean;
+          /**
+           * Largest bundle, on the wire and after inflating gzip: bytes, or
+           * a size such as `20mb`. Default: 20971520 (20 MiB).
+           */
+          maxBundleBytes?: number | string;
+        };
+      };
+      /**
        * Traffic evidence: the Prometheus endpoints of the modules and the
        * traffic of the bundles collectors push. Connected when a module
        * adds a Prometheus or collectors may push.
