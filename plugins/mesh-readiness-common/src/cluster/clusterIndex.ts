@@ -19,28 +19,39 @@ import type { WorkloadSelector } from './workloadSelector';
 
 type Labelled = { namespace: string };
 
-/** Objects by label key, then value, for selector look-ups. */
+/**
+ * Objects by label key, then value, for selector look-ups. A key is indexed
+ * the first time a selector names it: selectors name few keys
+ * (`backstage.io/kubernetes-id`, `app`, ...) while pods carry many, so the
+ * index holds only what the run's selectors need.
+ */
 class LabelIndex<T extends Labelled> {
   private readonly byLabel = new Map<string, Map<string, T[]>>();
   private readonly byNamespace = new Map<string, T[]>();
-  private readonly all: T[] = [];
+  private readonly all: ReadonlyArray<T>;
 
   constructor(
     items: ReadonlyArray<T>,
     private readonly labelsOf: (item: T) => Readonly<Record<string, string>>,
   ) {
-    for (const item of items) {
-      this.all.push(item);
-      pushTo(this.byNamespace, item.namespace, item);
-      for (const [key, value] of Object.entries(labelsOf(item))) {
-        let values = this.byLabel.get(key);
-        if (!values) {
-          values = new Map();
-          this.byLabel.set(key, values);
+    this.all = items;
+    for (const item of items) pushTo(this.byNamespace, item.namespace, item);
+  }
+
+  /** The objects by value of one label key. */
+  private valuesOf(key: string): Map<string, T[]> {
+    let values = this.byLabel.get(key);
+    if (!values) {
+      values = new Map();
+      for (const item of this.all) {
+        const labels = this.labelsOf(item);
+        if (Object.prototype.hasOwnProperty.call(labels, key)) {
+          pushTo(values, labels[key], item);
         }
-        pushTo(values, value, item);
       }
+      this.byLabel.set(key, values);
     }
+    return values;
   }
 
   /** The items a selector picks, by the narrowest requirement it has. */
@@ -59,15 +70,15 @@ class LabelIndex<T extends Labelled> {
   private candidates(
     requirements: ReadonlyArray<LabelRequirement>,
     namespace: string | undefined,
-  ): T[] {
+  ): ReadonlyArray<T> {
     let best: T[] | undefined;
     for (const requirement of requirements) {
       let found: T[] | undefined;
-      const values = this.byLabel.get(requirement.key);
       if (requirement.operator === 'in') {
-        found = requirement.values.flatMap(value => values?.get(value) ?? []);
+        const values = this.valuesOf(requirement.key);
+        found = requirement.values.flatMap(value => values.get(value) ?? []);
       } else if (requirement.operator === 'exists') {
-        found = values ? [...values.values()].flat() : [];
+        found = [...this.valuesOf(requirement.key).values()].flat();
       }
       if (found && (!best || found.length < best.length)) best = found;
     }
@@ -75,10 +86,6 @@ class LabelIndex<T extends Labelled> {
     // Only negative requirements: every object of the namespace, or of the
     // cluster when the entity names no namespace.
     return namespace ? this.byNamespace.get(namespace) ?? [] : this.all;
-  }
-
-  inNamespace(namespace: string): T[] {
-    return this.byNamespace.get(namespace) ?? [];
   }
 }
 
