@@ -45,6 +45,7 @@ export function istioNativePod(name: string, version = '1.24.1') {
   return livePod(name, {
     initContainers: ['istio-init', 'istio-proxy'],
     proxyVersion: version,
+    revision: 'default',
     annotations: { 'sidecar.istio.io/status': ISTIO_NATIVE_SIDECAR_STATUS },
     dataPlane: {
       mesh: 'istio',

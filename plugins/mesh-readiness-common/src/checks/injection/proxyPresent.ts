@@ -1,11 +1,10 @@
 /** Check `k8s.inject.present`: "Every running pod is in the mesh". */
 import { EVERY_DATA_PLANE } from '../../dataplane';
 import { AMBIENT_REDIRECTION } from '../../istio/inMesh';
-import { ISTIO_PROXY_CONTAINER } from '../../istio/conventions';
-import { LINKERD_PROXY_CONTAINER } from '../../linkerd';
 import type { ClusterPodFact } from '../../schema/clusterFacts';
 import type { Finding, MeshFlavour } from '../../types';
 import { defineAnalyzer } from '../support/defineAnalyzer';
+import { podEnrolment, PROXY_CONTAINER } from '../support/podEnrolment';
 import {
   clusterNames,
   describePod,
@@ -21,56 +20,32 @@ import {
   unknownOutcome,
 } from '../support/findings';
 
-const PROXY_CONTAINER: Record<MeshFlavour, string> = {
-  istio: ISTIO_PROXY_CONTAINER,
-  linkerd: LINKERD_PROXY_CONTAINER,
-};
-
-const AMBIENT_KINDS = new Set(['ambient', 'ambient-waypoint']);
-
-/**
- * One running pod, judged by its data plane: a proxy container, or the
- * proxy as a native sidecar (an init container; both injectors put their
- * proxy among the init containers only as a native sidecar), or, for
- * Istio ambient, the capture Istio's CNI records on the pod.
- */
+/** One running pod, judged by its data plane (see podEnrolment). */
 function judgePod(pod: ClusterPodFact, mesh: MeshFlavour): Finding {
   const proxy = PROXY_CONTAINER[mesh];
   const where = `${inCluster(pod.cluster)}${describePod(pod)}`;
   const resource = { kind: 'Pod', namespace: pod.namespace, name: pod.name };
-  if (pod.containers.includes(proxy)) {
-    return plainFinding('pass', `${where} runs ${proxy}`, { resource });
+  const enrolment = podEnrolment(pod, mesh);
+  if (enrolment.inMesh) {
+    const how = {
+      container: `runs ${proxy}`,
+      'native-sidecar': `runs ${proxy} as a native sidecar (init container)`,
+      ztunnel: `is captured by ztunnel (${AMBIENT_REDIRECTION}: enabled)`,
+    }[enrolment.by];
+    return plainFinding('pass', `${where} ${how}`, { resource });
   }
-  if ((pod.initContainers ?? []).includes(proxy)) {
-    return plainFinding(
-      'pass',
-      `${where} runs ${proxy} as a native sidecar (init container)`,
-      { resource },
-    );
-  }
-  const redirection = pod.annotations?.[AMBIENT_REDIRECTION];
   const plane = pod.dataPlane;
-  const ambient =
-    mesh === 'istio' &&
-    (redirection !== undefined || (plane && AMBIENT_KINDS.has(plane.kind)));
-  if (ambient) {
+  if (enrolment.ambient) {
     // No proxy in the pod: ztunnel captures its traffic once the CNI has
     // set up the redirection, which it records on the pod.
-    if (redirection === 'enabled') {
-      return plainFinding(
-        'pass',
-        `${where} is captured by ztunnel (${AMBIENT_REDIRECTION}: enabled)`,
-        { resource },
-      );
-    }
     return plainFinding(
       'fail',
       `${where} is enrolled in ambient${
         plane ? ` (${plane.reason})` : ''
       } but not captured by ztunnel (${
-        redirection === undefined
+        enrolment.redirection === undefined
           ? `no ${AMBIENT_REDIRECTION} annotation`
-          : `${AMBIENT_REDIRECTION}: ${redirection}`
+          : `${AMBIENT_REDIRECTION}: ${enrolment.redirection}`
       })`,
       {
         resource,

@@ -73,6 +73,7 @@ describe('ops.drift', () => {
                 containers: ['hello', 'istio-proxy'],
                 initContainers: ['istio-init'],
                 proxyVersion: '1.25.0',
+                revision: 'canary',
                 annotations: {
                   'sidecar.istio.io/status': ISTIO_CANARY_SIDECAR_STATUS,
                 },
@@ -104,6 +105,7 @@ describe('ops.drift', () => {
               livePod('hello-canary', {
                 containers: ['hello', 'istio-proxy'],
                 proxyVersion: '1.25.0',
+                revision: 'canary',
                 annotations: {
                   'sidecar.istio.io/status': ISTIO_CANARY_SIDECAR_STATUS,
                 },

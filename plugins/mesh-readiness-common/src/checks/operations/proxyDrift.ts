@@ -18,28 +18,6 @@ import {
 } from '../support/findings';
 import { compareMeshVersions } from '../support/meshVersions';
 
-/** Istio's injector records the revision that injected a pod here. */
-const ISTIO_SIDECAR_STATUS = 'sidecar.istio.io/status';
-
-/** The revision in the pod's sidecar status, `default` when unnamed. */
-function istioRevision(pod: ClusterPodFact): string | undefined {
-  const status = pod.annotations?.[ISTIO_SIDECAR_STATUS];
-  if (!status) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(status);
-    const revision =
-      typeof parsed === 'object' && parsed !== null && 'revision' in parsed
-        ? parsed.revision
-        : undefined;
-    return typeof revision === 'string' && revision !== ''
-      ? revision
-      : undefined;
-  } catch {
-    // A hand-edited annotation: the pod is compared with the default.
-    return undefined;
-  }
-}
-
 /** The control plane a pod's proxy is measured against. */
 type Reference =
   | { found: true; version: string; label: string }
@@ -62,7 +40,9 @@ function referenceFor(
       (pod.cluster === undefined || plane.cluster === pod.cluster),
   );
   const where = pod.cluster ? `cluster ${pod.cluster}` : 'the cluster';
-  const revision = mesh === 'istio' ? istioRevision(pod) : undefined;
+  // The revision that injected the pod (`istio.io/rev` or its sidecar
+  // status, as the join read it); Linkerd has one control plane.
+  const revision = mesh === 'istio' ? pod.revision : undefined;
   if (revision && revision !== 'default') {
     const match = planes.find(plane => plane.revision === revision);
     if (match) {

@@ -5,7 +5,13 @@
  */
 import { evaluateWithAnalyzers } from '../../engine';
 import type { EntityFacts, Program } from '../../types';
-import { clusterFacts, liveWorkload, withCluster } from '../clusterTestFacts';
+import {
+  clusterFacts,
+  istioNativePod,
+  livePod,
+  liveWorkload,
+  withCluster,
+} from '../clusterTestFacts';
 import type { AuthorizationInForce } from '../../schema/clusterFacts';
 import { deploymentYaml, gaps, run, yamlDocs } from '../testUtils';
 import { authzDeny } from './authzDeny';
@@ -136,6 +142,32 @@ describe('sec.mtls.strict, cluster side', () => {
     });
     expect(outcome.findings[0].message).toBe(
       'cluster prod-eu: Deployment shop/hello is not in the mesh (no injection label on pod or namespace): no proxy enforces mTLS for it',
+    );
+  });
+
+  it('fails a STRICT workload whose running pods are not all in the mesh', () => {
+    const outcome = run(mtlsStrict, manifests, {
+      facts: withCluster(
+        clusterFacts({
+          workloads: [
+            liveWorkload({
+              mtls: {
+                mode: 'STRICT',
+                source: {
+                  scope: 'namespace',
+                  namespace: 'shop',
+                  name: 'default',
+                },
+              },
+            }),
+          ],
+          pods: [istioNativePod('hello-1'), livePod('hello-2')],
+        }),
+      ),
+    });
+    expect(outcome.status).toBe('fail');
+    expect(outcome.findings[0].message).toBe(
+      'cluster prod-eu: Deployment shop/hello: 1 of 2 running pods are not in the mesh (hello-2): no proxy enforces mTLS for them',
     );
   });
 

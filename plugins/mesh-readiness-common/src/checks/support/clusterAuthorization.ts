@@ -132,10 +132,12 @@ export function clusterAuthorizationFindings(
   mesh: MeshFlavour,
 ): Finding[] {
   return (cluster.workloads ?? []).flatMap(workload => {
-    const outside = outsideTheMesh(workload, 'authorization');
-    if (outside.length > 0) return outside;
-    return [
-      mesh === 'istio' ? istioFindings(workload) : linkerdFindings(workload),
-    ];
+    const outside = outsideTheMesh(workload, cluster, mesh, 'authorization');
+    if (workload.dataPlane?.kind === 'none') return outside;
+    const inForce =
+      mesh === 'istio' ? istioFindings(workload) : linkerdFindings(workload);
+    return outside.length > 0
+      ? [...outside, ...(inForce.level === 'pass' ? [] : [inForce])]
+      : [inForce];
   });
 }

@@ -15,7 +15,8 @@ import type {
 } from '../../schema/clusterFacts';
 import type { Finding, MeshFlavour } from '../../types';
 import { plainFinding } from './findings';
-import { inCluster } from './clusterEvidence';
+import { inCluster, runningPods } from './clusterEvidence';
+import { podEnrolment, podsOfWorkload } from './podEnrolment';
 
 /** `Deployment shop/cart`, as live findings name a workload. */
 export function liveWorkloadName(workload: ClusterWorkloadFact): string {
@@ -155,24 +156,46 @@ function linkerdFindings(
   );
 }
 
-/** A workload without a proxy or ztunnel enforces no policy at all. */
+/**
+ * A workload outside the mesh, or with running pods outside it (started
+ * before injection, not captured by ztunnel), enforces no policy on them,
+ * whatever is in force for it.
+ */
 export function outsideTheMesh(
   workload: ClusterWorkloadFact,
+  cluster: ClusterFacts,
+  mesh: MeshFlavour,
   enforcement: string,
 ): Finding[] {
-  if (workload.dataPlane?.kind !== 'none') return [];
+  const where = `${inCluster(workload.cluster)}${liveWorkloadName(workload)}`;
+  const resource = liveWorkloadResource(workload);
+  if (workload.dataPlane?.kind === 'none') {
+    return [
+      plainFinding(
+        'fail',
+        `${where} is not in the mesh (${workload.dataPlane.reason}): no proxy enforces ${enforcement} for it`,
+        {
+          resource,
+          remediation:
+            'enrol the workload in the mesh first (k8s.inject.present)',
+        },
+      ),
+    ];
+  }
+  const pods = runningPods(podsOfWorkload(cluster.pods ?? [], workload));
+  const outside = pods.filter(pod => !podEnrolment(pod, mesh).inMesh);
+  if (outside.length === 0) return [];
   return [
     plainFinding(
       'fail',
-      `${inCluster(workload.cluster)}${liveWorkloadName(
-        workload,
-      )} is not in the mesh (${
-        workload.dataPlane.reason
-      }): no proxy enforces ${enforcement} for it`,
+      `${where}: ${outside.length} of ${
+        pods.length
+      } running pods are not in the mesh (${outside
+        .map(pod => pod.name)
+        .join(', ')}): no proxy enforces ${enforcement} for them`,
       {
-        resource: liveWorkloadResource(workload),
-        remediation:
-          'enrol the workload in the mesh first (k8s.inject.present)',
+        resource,
+        remediation: 'restart the rollout so that every pod gets the proxy',
       },
     ),
   ];
@@ -184,10 +207,16 @@ export function clusterMtlsFindings(
   mesh: MeshFlavour,
 ): Finding[] {
   return (cluster.workloads ?? []).flatMap(workload => {
-    const outside = outsideTheMesh(workload, 'mTLS');
-    if (outside.length > 0) return outside;
-    return mesh === 'istio'
-      ? istioFindings(workload)
-      : linkerdFindings(workload, cluster);
+    // Outside the mesh nothing is in force; pods left out of it are a gap
+    // next to whatever the policies say.
+    const outside = outsideTheMesh(workload, cluster, mesh, 'mTLS');
+    if (workload.dataPlane?.kind === 'none') return outside;
+    const inForce =
+      mesh === 'istio'
+        ? istioFindings(workload)
+        : linkerdFindings(workload, cluster);
+    return outside.length > 0
+      ? [...outside, ...inForce.filter(f => f.level !== 'pass')]
+      : inForce;
   });
 }
