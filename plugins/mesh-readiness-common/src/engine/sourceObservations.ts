@@ -33,12 +33,9 @@ function originsOf(
   facts: EntityFacts,
   source: EvidenceSource,
 ): EvidenceOrigin[] {
-  const entries =
-    source === 'cluster'
-      ? facts.cluster?.clusters
-      : source === 'metrics'
-      ? facts.metrics?.sources
-      : undefined;
+  let entries: unknown;
+  if (source === 'cluster') entries = facts.cluster?.clusters;
+  else if (source === 'metrics') entries = facts.metrics?.sources;
   if (!Array.isArray(entries)) return [];
   const origins: EvidenceOrigin[] = [];
   for (const entry of entries) {

@@ -54,16 +54,16 @@ function judgePod(pod: ClusterPodFact, mesh: MeshFlavour): Finding {
       },
     );
   }
-  const enrolled = plane && plane.kind !== 'none';
+  const enrolled = plane !== undefined && plane.kind !== 'none';
+  let why = '';
+  if (enrolled) {
+    why = `, although ${plane.reason} (started before injection was enabled, or the injector skipped it)`;
+  } else if (plane) {
+    why = ` (${plane.reason})`;
+  }
   return plainFinding(
     'fail',
-    `${where} is not in the mesh: no ${proxy} container${
-      plane
-        ? enrolled
-          ? `, although ${plane.reason} (started before injection was enabled, or the injector skipped it)`
-          : ` (${plane.reason})`
-        : ''
-    }`,
+    `${where} is not in the mesh: no ${proxy} container${why}`,
     {
       resource,
       code: mesh === 'istio' ? 'IST0103' : undefined,

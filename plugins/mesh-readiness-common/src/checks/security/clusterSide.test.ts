@@ -307,7 +307,7 @@ describe('sec.authz.deny, cluster side', () => {
   });
 
   it('judges Linkerd Servers in audit mode and open policies', () => {
-    const linkerd = (policies: AuthorizationInForce[]) =>
+    const linkerd = (inForce: AuthorizationInForce[]) =>
       run(
         authzDeny,
         { [FILE]: yamlDocs(hello) },
@@ -315,7 +315,7 @@ describe('sec.authz.deny, cluster side', () => {
           mesh: 'linkerd',
           facts: withCluster(
             clusterFacts({
-              workloads: [liveWorkload({ authorizationPolicies: policies })],
+              workloads: [liveWorkload({ authorizationPolicies: inForce })],
             }),
           ),
         },
