@@ -27,7 +27,7 @@ import type {
 import { compareStrings as compare } from '../engine/compareStrings';
 import type { MeshFlavour } from '../types';
 import type { ClusterReading } from './clusterReading';
-import { ClusterIndex, type IndexedSnapshot } from './clusterIndex';
+import { ClusterIndex, clustersOf, type IndexedSnapshot } from './clusterIndex';
 import { authorizationPoliciesInForce } from './authorizationPolicies';
 import { stalenessOf, type ClusterMaxAge } from './freshness';
 import { resolveLiveDataPlanes, servicesSelecting } from './liveDataPlane';
@@ -473,7 +473,7 @@ export function clusterFactsFor(
   const selector = selection.selector;
   const index =
     readings instanceof ClusterIndex ? readings : new ClusterIndex(readings);
-  if (index.clusters.size === 0) {
+  if (index.clusterNames.length === 0) {
     return {
       status: 'not-connected',
       reason: 'no cluster has been read or has pushed evidence yet',
@@ -484,14 +484,16 @@ export function clusterFactsFor(
   const usable: Array<{ indexed: IndexedSnapshot; mode: 'pull' | 'push' }> = [];
   const failures: string[] = [];
   const reasons: string[] = [];
-  for (const [name, { reading, indexed }] of index.clusters) {
+  for (const [name, { reading, indexed }] of clustersOf(index)) {
     let reason: string | undefined;
     let lastGood: IndexedSnapshot | undefined;
     if (reading.status === 'failed' || !indexed) {
       reason = `cluster ${name}: ${
         reading.status === 'failed' ? reading.reason : 'no snapshot'
       }`;
-      lastGood = options.lastGood?.clusters.get(name)?.indexed;
+      lastGood = options.lastGood
+        ? clustersOf(options.lastGood).get(name)?.indexed
+        : undefined;
     } else {
       reason = stalenessOf(
         indexed.snapshot,

@@ -1,6 +1,10 @@
 import { emptyClusterSnapshot } from '../schema/clusterSnapshot';
 import type { SnapshotPod } from '../schema/clusterSnapshot';
-import { IndexedSnapshot, indexClusterReadings } from './clusterIndex';
+import {
+  IndexedSnapshot,
+  clustersOf,
+  indexClusterReadings,
+} from './clusterIndex';
 import { parseLabelSelector } from './labelSelector';
 
 const pod = (
@@ -62,13 +66,13 @@ describe('indexClusterReadings', () => {
       },
       { cluster: 'prod-eu', mode: 'push', status: 'ok', snapshot: older },
     ]);
-    expect([...index.clusters.keys()]).toEqual(['prod-eu', 'prod-us']);
-    expect(index.clusters.get('prod-eu')?.reading).toMatchObject({
+    expect(index.clusterNames).toEqual(['prod-eu', 'prod-us']);
+    expect(clustersOf(index).get('prod-eu')?.reading).toMatchObject({
       mode: 'pull',
       status: 'ok',
     });
-    expect(index.clusters.get('prod-eu')?.indexed?.snapshot).toBe(newer);
-    expect(index.clusters.get('prod-us')?.indexed).toBeUndefined();
+    expect(clustersOf(index).get('prod-eu')?.indexed?.snapshot).toBe(newer);
+    expect(clustersOf(index).get('prod-us')?.indexed).toBeUndefined();
   });
 
   it('fails a cluster whose snapshot speaks for another one', () => {
@@ -80,7 +84,7 @@ describe('indexClusterReadings', () => {
         snapshot: emptyClusterSnapshot('prod-us', '2026-12-02T11:00:00Z'),
       },
     ]);
-    expect(index.clusters.get('prod-eu')?.reading).toEqual({
+    expect(clustersOf(index).get('prod-eu')?.reading).toEqual({
       cluster: 'prod-eu',
       mode: 'push',
       status: 'failed',

@@ -234,13 +234,22 @@ export interface IndexedCluster {
   indexed?: IndexedSnapshot;
 }
 
+/** What an index holds, kept out of its public face. */
+const contents = new WeakMap<
+  ClusterIndex,
+  ReadonlyMap<string, IndexedCluster>
+>();
+
 /**
  * The readings of one run, by cluster. When two sources speak for the same
  * cluster (pulled and pushed), an answer wins over a failure and the newer
  * answer over the older.
+ *
+ * @public
  */
 export class ClusterIndex {
-  readonly clusters: ReadonlyMap<string, IndexedCluster>;
+  /** The clusters of the run, sorted. */
+  readonly clusterNames: ReadonlyArray<string>;
 
   constructor(readings: ReadonlyArray<ClusterReading>) {
     const chosen = new Map<string, ClusterReading>();
@@ -264,8 +273,16 @@ export class ClusterIndex {
             : undefined,
       });
     }
-    this.clusters = clusters;
+    contents.set(this, clusters);
+    this.clusterNames = [...clusters.keys()];
   }
+}
+
+/** The indexed clusters of an index, by name (for the join). */
+export function clustersOf(
+  index: ClusterIndex,
+): ReadonlyMap<string, IndexedCluster> {
+  return contents.get(index) ?? new Map();
 }
 
 /**
