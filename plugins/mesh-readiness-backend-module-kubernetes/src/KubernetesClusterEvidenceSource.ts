@@ -23,9 +23,13 @@ import type { KubernetesEvidenceSettings } from './readKubernetesEvidenceConfig'
  * @public
  */
 export interface ClusterRunStats {
+  /** The cluster's name. */
   cluster: string;
+  /** Whether the cluster answered. */
   status: 'ok' | 'failed';
+  /** List requests sent (pages of every kind). */
   requests: number;
+  /** Wall time of the cluster's collection. */
   durationMs: number;
   /** List requests (pages) per kind. */
   requestsPerKind: Record<string, number>;
@@ -38,9 +42,13 @@ function formatLimit(ms: number): string {
 }
 
 /**
+ * The clusters of `kubernetes.clusterLocatorMethods` as one cluster
+ * evidence source (mode `pull`).
+ *
  * @public
  */
 export class KubernetesClusterEvidenceSource implements ClusterEvidenceSource {
+  /** The source's id in logs and reasons. */
   readonly id = 'kubernetes';
   readonly #clusters: Array<{
     details: ClusterDetails;
@@ -74,6 +82,7 @@ export class KubernetesClusterEvidenceSource implements ClusterEvidenceSource {
     return this.#lastRun;
   }
 
+  /** Reads every configured cluster once; never throws for a cluster's fault. */
   async readClusters(options: {
     signal?: AbortSignal;
   }): Promise<ClusterReading[]> {

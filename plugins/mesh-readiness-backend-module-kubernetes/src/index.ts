@@ -9,3 +9,4 @@ export {
   KubernetesClusterEvidenceSource,
   type ClusterRunStats,
 } from './KubernetesClusterEvidenceSource';
+export type { KubernetesEvidenceSettings } from './readKubernetesEvidenceConfig';

@@ -10,7 +10,11 @@ import type { ClusterDetails } from '@backstage/plugin-kubernetes-node';
 import { ANNOTATION_KUBERNETES_AUTH_PROVIDER } from '@backstage/plugin-kubernetes-common';
 import { durationToMilliseconds } from '@backstage/types';
 
-/** How the module reads clusters. */
+/**
+ * How the module reads clusters (`meshReadiness.evidence.kubernetes`).
+ *
+ * @public
+ */
 export interface KubernetesEvidenceSettings {
   /** Time limit of one cluster's collection, all its lists together. */
   timeoutMs: number;
