@@ -393,6 +393,14 @@ describe('clusterFactsFor', () => {
     expect(facts.controlPlaneVersion).toEqual({
       linkerd: 'test-inject-proxy-version',
     });
+    expect(facts.namespaces).toEqual([
+      {
+        cluster: 'prod-us',
+        name: 'emojivoto',
+        labels: {},
+        annotations: { 'linkerd.io/inject': 'enabled' },
+      },
+    ]);
     expect(facts.notInstalled).toEqual([
       { cluster: 'prod-us', kind: 'authorizationpolicies.security.istio.io' },
       { cluster: 'prod-us', kind: 'peerauthentications.security.istio.io' },

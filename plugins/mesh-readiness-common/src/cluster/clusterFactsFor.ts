@@ -327,8 +327,13 @@ function joinCluster(
   const namespaces: ClusterPart['namespaces'] = [];
   const podSecurity: ClusterPart['podSecurity'] = [];
   for (const name of namespaceNames) {
-    const labels = indexed.namespaces.get(name)?.labels ?? {};
-    namespaces.push({ cluster, name, labels });
+    const namespace = indexed.namespaces.get(name);
+    const labels = namespace?.labels ?? {};
+    const fact: ClusterPart['namespaces'][number] = { cluster, name, labels };
+    if (namespace && Object.keys(namespace.annotations).length > 0) {
+      fact.annotations = namespace.annotations;
+    }
+    namespaces.push(fact);
     const level = labels[POD_SECURITY_ENFORCE];
     if ((POD_SECURITY_LEVELS as ReadonlyArray<string>).includes(level)) {
       podSecurity.push([name, level as PodSecurityLevel]);

@@ -105,6 +105,11 @@ export const clusterNamespaceFactSchema = z.strictObject({
   name,
   /** Its mesh-relevant labels (injection, dataplane mode, waypoint, PSA). */
   labels: stringMap,
+  /**
+   * Its mesh-relevant annotations (Linkerd's `linkerd.io/inject`,
+   * `config.linkerd.io/default-inbound-policy`), when it has any.
+   */
+  annotations: stringMap.optional(),
 });
 
 /**
