@@ -17,13 +17,14 @@
  * three callers (one in six on plaintext), Istio request / TCP / latency
  * histogram series with the caller-side duplicates a real mesh has, Linkerd
  * response / TCP / latency series, and dry-run or audit denials on one
- * workload in twenty.
+ * workload in ten.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import {
   collectTrafficSnapshot,
   PrometheusClient,
+  type TrafficQueryCost,
 } from '@mesh-readiness/plugin-mesh-readiness-node';
 import {
   meshMetricsOpenMetrics,
@@ -32,7 +33,7 @@ import {
   type SimulatedWorkload,
 } from '@mesh-readiness/plugin-mesh-readiness-node/testUtils';
 
-const CHUNK = 500;
+const CHUNK = 2_500;
 
 function vmHwmKb(pid: number | 'self'): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -73,7 +74,7 @@ function workloadsOf(count: number): SimulatedWorkload[] {
     ];
     if (i % 6 === 0) callers.push({ mtls: false, requests: 150 + (i % 50) });
     let dryRun: SimulatedWorkload['dryRun'];
-    if (i % 20 === 3) {
+    if (kind === 3 || kind === 17) {
       dryRun =
         mesh === 'istio'
           ? [{ policy: 'deny', requests: 40 }]
@@ -103,10 +104,16 @@ async function collectInChild(url: string, runs: number, now: Date) {
   const before = vmHwmKb('self');
   const client = new PrometheusClient({ url, timeoutMs: 300_000 });
   for (let run = 1; run <= runs; run++) {
+    const costs: TrafficQueryCost[] = [];
     const started = process.hrtime.bigint();
     const { snapshot, queries, bytesReceived } = await collectTrafficSnapshot(
       client,
-      { source: 'bench', window: '7d', now },
+      {
+        source: 'bench',
+        window: '7d',
+        now,
+        onQuery: cost => costs.push(cost),
+      },
     );
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     process.stdout.write(
@@ -123,6 +130,8 @@ async function collectInChild(url: string, runs: number, now: Date) {
         truncated: snapshot.truncated ?? false,
         vmHwmBeforeKb: before,
         vmHwmKb: vmHwmKb('self'),
+        costs,
+        load: fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0],
       })}\n`,
     );
   }
@@ -161,7 +170,9 @@ async function main() {
   const loadSeconds = (Date.now() - loadStarted) / 1000;
   try {
     const series = await fetch(
-      `${prometheus.url}/api/v1/query?query=count({__name__=~".%2B"})`,
+      `${prometheus.url}/api/v1/query?query=${encodeURIComponent(
+        'count({__name__=~".+"})',
+      )}&time=${now.getTime() / 1000}`,
     ).then(r => r.json());
     console.log(
       `Prometheus ${prometheus.url}: ${count} workloads, ${
@@ -205,7 +216,17 @@ async function main() {
           r.rows.dryRun,
         ).padStart(12)}  ${mb(r.vmHwmKb)} (${mb(r.vmHwmBeforeKb)} before)${
           r.truncated ? '  TRUNCATED' : ''
-        }`,
+        }  load ${r.load}`,
+      );
+      console.log(
+        `     per query: ${r.costs
+          .map(
+            (c: TrafficQueryCost) =>
+              `${c.id} ${c.ms.toFixed(0)} ms / ${(c.bytes / 1e6).toFixed(
+                1,
+              )} MB / ${c.samples} series`,
+          )
+          .join('; ')}`,
       );
     }
     console.log(`Prometheus VmHWM: ${mb(vmHwmKb(prometheus.pid))}`);

@@ -46,6 +46,20 @@ export interface CollectTrafficSnapshotOptions {
   /** Evaluation time of the queries; now by default. */
   now?: Date;
   signal?: AbortSignal;
+  /** Called after each query with what it cost (logs, benchmarks). */
+  onQuery?: (query: TrafficQueryCost) => void;
+}
+
+/**
+ * What one query of a collection cost.
+ *
+ * @public
+ */
+export interface TrafficQueryCost {
+  id: TrafficQueryId;
+  ms: number;
+  bytes: number;
+  samples: number;
 }
 
 /**
@@ -225,6 +239,7 @@ export async function collectTrafficSnapshot(
 
   const run = async (id: TrafficQueryId): Promise<PrometheusSample[]> => {
     let result;
+    const started = performance.now();
     try {
       result = await prometheus.query(queries[id], {
         time: now,
@@ -241,6 +256,12 @@ export async function collectTrafficSnapshot(
       throw error;
     }
     bytesReceived += result.bytes;
+    options.onQuery?.({
+      id,
+      ms: performance.now() - started,
+      bytes: result.bytes,
+      samples: result.samples.length,
+    });
     if (result.warnings.length > 0) {
       throw new PrometheusQueryError(
         'invalid-response',

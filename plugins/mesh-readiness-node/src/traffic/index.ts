@@ -16,4 +16,5 @@ export {
   windowSeconds,
   type CollectTrafficSnapshotOptions,
   type TrafficCollection,
+  type TrafficQueryCost,
 } from './collectTrafficSnapshot';
