@@ -5,6 +5,7 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   catalogWorkloadIndex,
+  identityWorkloadOf,
   indexTrafficReadings,
   NOT_STARTED_PHASE,
   trafficFactsFor,
@@ -259,18 +260,23 @@ export class MetricsEvidenceProvider implements EvidenceProvider {
     return { callers: catalogWorkloadIndex(entities), owners };
   }
 
-  /** Adds the catalog entity, owner and phase of each caller it can name. */
+  /**
+   * Adds the catalog entity, owner and phase of each caller it can name:
+   * by its workload, or, where the metrics name it by identity only
+   * (Linkerd), by the service account its identity names (a workload's
+   * service account bears its name by convention).
+   */
   private async resolveCallers(
     facts: MetricsFacts,
     state: RunState,
     options: RunCollectOptions,
   ): Promise<void> {
     for (const caller of facts.inbound?.callers ?? []) {
-      if (!caller.workload) continue;
-      const entityRef = state.callers.resolve(
-        caller.workload,
-        caller.namespace,
-      );
+      const named = caller.workload
+        ? { workload: caller.workload, namespace: caller.namespace }
+        : identityNamed(caller.identity);
+      const entityRef =
+        named && state.callers.resolve(named.workload, named.namespace);
       if (!entityRef) continue;
       caller.entityRef = entityRef;
       const owner = state.owners.get(entityRef);
@@ -281,4 +287,13 @@ export class MetricsEvidenceProvider implements EvidenceProvider {
         NOT_STARTED_PHASE;
     }
   }
+}
+
+function identityNamed(
+  identity: string | undefined,
+): { workload: string; namespace: string } | undefined {
+  const named = identity ? identityWorkloadOf(identity) : undefined;
+  return named
+    ? { workload: named.serviceAccount, namespace: named.namespace }
+    : undefined;
 }

@@ -24,3 +24,4 @@ export {
   catalogWorkloadIndex,
   type CatalogWorkloadIndex,
 } from './catalogWorkloads';
+export { identityWorkloadOf, type IdentityWorkload } from './callerIdentity';
