@@ -77,11 +77,11 @@ export function readClusterEvidenceSettings(
   };
 }
 
-/** "3 days", "5 hours", "40 minutes": how old evidence is, for reasons. */
+/** "3 days", "1 hour", "40 minutes": how old evidence is, for reasons. */
 export function describeAge(ms: number): string {
   const plural = (n: number, unit: string) =>
     `${n} ${unit}${n === 1 ? '' : 's'}`;
-  if (ms >= 2 * DAY_MS) return plural(Math.floor(ms / DAY_MS), 'day');
-  if (ms >= 2 * HOUR_MS) return plural(Math.floor(ms / HOUR_MS), 'hour');
+  if (ms >= DAY_MS) return plural(Math.floor(ms / DAY_MS), 'day');
+  if (ms >= HOUR_MS) return plural(Math.floor(ms / HOUR_MS), 'hour');
   return plural(Math.max(0, Math.floor(ms / 60_000)), 'minute');
 }

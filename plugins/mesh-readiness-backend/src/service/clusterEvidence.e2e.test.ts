@@ -10,6 +10,7 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import type { Scorecard } from '@mesh-readiness/plugin-mesh-readiness-common';
 import {
   buildEvidenceBundle,
   postEvidenceBundle,
@@ -62,15 +63,13 @@ describe('cluster evidence, push mode, end to end', () => {
         request(backend.server)
           .post(`${BASE}/scorecards/component/default/cart-service/refresh`)
           .set('Authorization', alice);
-      const injectCheck = (body: any) =>
-        body.scorecard.checks.find(
-          (c: { checkId: string }) => c.checkId === 'k8s.inject.present',
-        );
+      const injectCheck = (body: { scorecard: Scorecard }) =>
+        body.scorecard.checks.find(c => c.checkId === 'k8s.inject.present');
 
       // No cluster read or pushed yet: the cluster checks are not evaluated.
       const before = await refresh();
       expect(before.status).toBe(200);
-      expect(injectCheck(before.body).status).toBe('not-evaluated');
+      expect(injectCheck(before.body)?.status).toBe('not-evaluated');
       expect(before.body.scorecard.notConnected).toContain('cluster');
 
       // The collector's side.
@@ -109,8 +108,8 @@ describe('cluster evidence, push mode, end to end', () => {
       // examples/clusters/README.md: one cart-service pod started before
       // its namespace asked for injection and has no proxy.
       const inject = injectCheck(after.body);
-      expect(inject.status).toBe('fail');
-      expect(JSON.stringify(inject.findings)).toContain(
+      expect(inject?.status).toBe('fail');
+      expect(JSON.stringify(inject?.findings)).toContain(
         'cart-service-9nlr4pjccg-9zsgk',
       );
       expect(after.body.scorecard.notConnected).not.toContain('cluster');

@@ -7,6 +7,7 @@ import { gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { evidenceBundle } from '../../__testUtils__/clusterBundles';
 import { specCheckedRequest } from '../../__testUtils__/specValidation';
+import { toApiClusterEvidence } from './evidenceRoutes';
 import {
   API_BASE as BASE,
   startRouterTestBackend,
@@ -125,16 +126,20 @@ describe('cluster evidence routes', () => {
     });
 
     it('400 for a bundle that does not match the schema, naming where', async () => {
-      const bundle: any = evidenceBundle(
-        'refusals',
-        '2026-12-02T11:00:00.000Z',
-      );
-      delete bundle.snapshot.pods[0].name;
-      bundle.snapshot.pods[0].containers = 'app';
+      // A pod without its name, and containers that are not a list.
+      const bundle = evidenceBundle('refusals', '2026-12-02T11:00:00.000Z');
+      const { name: _name, ...nameless } = bundle.snapshot!.pods[0];
+      const body = {
+        ...bundle,
+        snapshot: {
+          ...bundle.snapshot,
+          pods: [{ ...nameless, containers: 'app' }],
+        },
+      };
       const res = await api()
         .post(`${PUSH}/refusals`)
         .set('Authorization', collector)
-        .send(bundle);
+        .send(body);
       expect(res.status).toBe(400);
       expect(res.body.error.message).toMatch(/snapshot\.pods\[0\]\.name/);
       expect(res.body.error.message).toMatch(/snapshot\.pods\[0\]\.containers/);
@@ -340,5 +345,35 @@ describe('cluster evidence push limits and settings', () => {
     } finally {
       await backend.stop();
     }
+  });
+});
+
+describe('toApiClusterEvidence', () => {
+  it('states evidence past maxAge as stale, saying how old it is', () => {
+    const api = toApiClusterEvidence(
+      {
+        cluster: 'prod-eu',
+        mode: 'push',
+        status: 'ok',
+        collectedAt: '2026-11-29T12:00:00.000Z',
+        receivedAt: '2026-11-29T12:00:05.000Z',
+        objectCounts: { pods: 3 },
+      },
+      {
+        maxAgeMs: { pull: 60 * 60 * 1000, push: 24 * 60 * 60 * 1000 },
+        push: { enabled: true, maxBundleBytes: 1024 },
+      },
+      new Date('2026-12-02T12:30:00.000Z'),
+    );
+    expect(api).toEqual({
+      cluster: 'prod-eu',
+      mode: 'push',
+      status: 'stale',
+      reason:
+        'cluster evidence from prod-eu is 3 days old; pushed evidence counts for 1 day (meshReadiness.evidence.cluster.maxAge)',
+      observedAt: '2026-11-29T12:00:00.000Z',
+      receivedAt: '2026-11-29T12:00:05.000Z',
+      objects: { pods: 3 },
+    });
   });
 });

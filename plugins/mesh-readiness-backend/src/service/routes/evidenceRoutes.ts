@@ -1,6 +1,9 @@
 import { NotFoundError } from '@backstage/errors';
 import type { ClusterEvidenceRecord } from '../../database/Store';
-import type { ClusterEvidenceSettings } from '../../evidence/ClusterEvidenceConfig';
+import {
+  describeAge,
+  type ClusterEvidenceSettings,
+} from '../../evidence/ClusterEvidenceConfig';
 import type { PushedEvidenceStore } from '../../evidence/PushedEvidenceStore';
 import { readEvidenceBundleBody } from '../evidenceBundleBodies';
 import type { ApiRouter, RouteContext } from './routeContext';
@@ -27,15 +30,16 @@ export function toApiClusterEvidence(
   const observedAt = record.collectedAt;
   let status: 'ok' | 'failed' | 'stale' = record.status;
   let reason = record.reason;
-  if (
-    status === 'ok' &&
-    observedAt &&
-    now.getTime() - Date.parse(observedAt) > maxAgeMs
-  ) {
+  const age = observedAt ? now.getTime() - Date.parse(observedAt) : 0;
+  if (status === 'ok' && age > maxAgeMs) {
     status = 'stale';
-    reason = `older than meshReadiness.evidence.cluster.maxAge (${Math.round(
-      maxAgeMs / 60_000,
-    )} minutes)`;
+    reason = `cluster evidence from ${record.cluster} is ${describeAge(
+      age,
+    )} old; ${
+      record.mode === 'push' ? 'pushed' : 'pulled'
+    } evidence counts for ${describeAge(
+      maxAgeMs,
+    )} (meshReadiness.evidence.cluster.maxAge)`;
   }
   return {
     cluster: record.cluster,
