@@ -136,6 +136,42 @@ describe('ClusterSnapshotBuilder', () => {
       ],
     });
   });
+
+  it('keeps when a PeerAuthentication was created (Istio applies the older of two)', () => {
+    const builder = new ClusterSnapshotBuilder({
+      cluster: 'prod-eu',
+      observedAt: OBSERVED_AT,
+    });
+    builder.addItems('peerauthentications.security.istio.io', [
+      {
+        metadata: {
+          name: 'default',
+          namespace: 'shop',
+          creationTimestamp: '2026-06-01T00:00:00Z',
+        },
+        spec: { mtls: { mode: 'STRICT' } },
+      },
+      {
+        metadata: {
+          name: 'odd',
+          namespace: 'shop',
+          creationTimestamp: 'yesterday',
+        },
+        spec: { mtls: { mode: 'SOMETIMES' } },
+      },
+    ]);
+    const snapshot = builder.build();
+    expect(clusterSnapshotSchema.parse(snapshot)).toEqual(snapshot);
+    expect(snapshot.istio.peerAuthentications).toEqual([
+      {
+        namespace: 'shop',
+        name: 'default',
+        mode: 'STRICT',
+        createdAt: '2026-06-01T00:00:00Z',
+      },
+      { namespace: 'shop', name: 'odd' },
+    ]);
+  });
 });
 
 describe('imageVersion', () => {

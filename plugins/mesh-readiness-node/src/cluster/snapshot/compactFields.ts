@@ -249,3 +249,17 @@ export function labelSelector(
   if (expressions.length > 0) selector.matchExpressions = expressions;
   return selector;
 }
+
+const RFC3339 =
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * A timestamp as Kubernetes writes it (RFC 3339); the typed client hands a
+ * Date instead of the string.
+ */
+export function timestamp(value: unknown): string | undefined {
+  if (value instanceof Date) {
+    return Number.isNaN(value.getTime()) ? undefined : value.toISOString();
+  }
+  return typeof value === 'string' && RFC3339.test(value) ? value : undefined;
+}

@@ -25,6 +25,7 @@ import {
   objectRef,
   objectRefs,
   port,
+  timestamp,
   type CompactObjectRef,
 } from './compactFields';
 
@@ -193,6 +194,8 @@ export function compactPeerAuthentication(
   if (!id) return undefined;
   const selector = matchLabelsOf(field(object, 'spec', 'selector'));
   const mode = mtlsMode(field(object, 'spec', 'mtls', 'mode'));
+  // Of two policies for the same workload Istio applies the older one.
+  const createdAt = timestamp(field(object, 'metadata', 'creationTimestamp'));
   const portLevel = asRecord(field(object, 'spec', 'portLevelMtls'));
   const portLevelMtls: Record<string, MtlsMode> = {};
   for (const [key, value] of Object.entries(portLevel ?? {})) {
@@ -204,6 +207,7 @@ export function compactPeerAuthentication(
     ...id,
     ...(selector ? { selector } : {}),
     ...(mode ? { mode } : {}),
+    ...(createdAt ? { createdAt } : {}),
     ...(portLevel ? { portLevelMtls } : {}),
   };
 }
