@@ -42,7 +42,8 @@ interface Scenario {
 
 const CALLERS_UNRESOLVED = {
   status: 'unknown',
-  summary: 'the callers of the entity were not resolved from the catalog',
+  summary:
+    'no traffic metrics in this installation, and the callers of the entity were not resolved from the catalog',
 };
 
 const scenarios: Scenario[] = [
@@ -85,7 +86,10 @@ const scenarios: Scenario[] = [
     manifests: ['k8s/deployment.yaml', 'k8s/service.yaml'],
     exportFile: 'ci-facts/ready-service.json',
     builtInProgram: 'istio-adoption',
-    callersCheck: { status: 'fail', summary: '1 of 2 callers not meshed' },
+    callersCheck: {
+      status: 'fail',
+      summary: 'catalog relations: 1 of 2 callers not meshed',
+    },
   },
   {
     title: 'the built-in linkerd-adoption program',
