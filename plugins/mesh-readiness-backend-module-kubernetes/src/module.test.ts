@@ -45,6 +45,9 @@ function kubernetesConfig(clusters: object[]) {
   };
 }
 
+// Several HTTPS clusters listed in full; generous on a loaded machine.
+jest.setTimeout(30_000);
+
 describe('meshReadinessModuleKubernetes', () => {
   const servers: KubernetesApiTestServer[] = [];
 

@@ -14,6 +14,9 @@ import { LISTED_KINDS } from './listedKinds';
 
 const TOKEN = 'collector-token';
 
+// Every kind listed in full over HTTPS; generous on a loaded machine.
+jest.setTimeout(30_000);
+
 describe('collectClusterSnapshot', () => {
   let server: KubernetesApiTestServer | undefined;
 
