@@ -86,7 +86,7 @@ describe('ops.drift', () => {
     );
     expect(outcome.status).toBe('pass');
     expect(outcome.summary).toBe(
-      '2 proxies at the version of their control plane (1.25.0, 1.22.3)',
+      '2 proxies as new as the control plane that injected them (1.25.0, 1.22.3)',
     );
     expect(outcome.findings.map(f => f.message)).toContain(
       'cluster prod-eu: pod shop/hello-canary (Deployment hello) runs proxy 1.25.0, as the control plane 1.25.0 (revision canary)',

@@ -227,9 +227,9 @@ export const proxyDrift = defineAnalyzer({
               proxied.length,
               'proxy',
               'proxies',
-            )} at the version of their control plane (${[...versions].join(
-              ', ',
-            )})`
+            )} as new as the control plane that injected them (${[
+              ...versions,
+            ].join(', ')})`
           : 'annotations valid',
       fail: n => `${n} drift or annotation problem${n === 1 ? '' : 's'}`,
       warn: n =>
