@@ -76,19 +76,23 @@ function collect(
     const settle = (error?: Error) => {
       if (settled) return;
       settled = true;
-      stream.off('data', onData);
-      if (error) reject(error);
-      else resolve(Buffer.concat(chunks, length));
+      if (error) {
+        chunks.length = 0;
+        reject(error);
+      } else {
+        resolve(Buffer.concat(chunks, length));
+      }
     };
-    const onData = (chunk: Buffer) => {
+    stream.on('data', (chunk: Buffer) => {
+      // Past the limit (or a fault) nothing more is kept.
+      if (settled) return;
       length += chunk.length;
       if (length > maxBytes) {
         settle(onTooLarge());
         return;
       }
       chunks.push(chunk);
-    };
-    stream.on('data', onData);
+    });
     stream.once('end', () => settle());
     stream.once('error', error => settle(error));
     stream.once('close', () =>

@@ -107,23 +107,26 @@ describe('cluster evidence routes', () => {
 
   describe('refusals change nothing', () => {
     const at = '2026-12-02T10:00:00.000Z';
-    let before: Array<Record<string, unknown>>;
 
     beforeAll(async () => {
       const res = await api()
         .post(`${PUSH}/refusals`)
         .set('Authorization', collector)
         .send(evidenceBundle('refusals', at));
-      expect(res.status).toBe(200);
+      if (res.status !== 200) {
+        throw new Error(`the first bundle was refused: ${res.text}`);
+      }
     });
 
-    beforeEach(async () => {
-      before = await listed();
-    });
-
-    afterEach(async () => {
+    /** Runs a refused request; what the backend lists has not changed. */
+    const refused = async (
+      send: () => PromiseLike<request.Response>,
+    ): Promise<request.Response> => {
+      const before = await listed();
+      const res = await send();
       expect(await listed()).toEqual(before);
-    });
+      return res;
+    };
 
     it('400 for a bundle that does not match the schema, naming where', async () => {
       // A pod without its name, and containers that are not a list.
@@ -136,20 +139,24 @@ describe('cluster evidence routes', () => {
           pods: [{ ...nameless, containers: 'app' }],
         },
       };
-      const res = await api()
-        .post(`${PUSH}/refusals`)
-        .set('Authorization', collector)
-        .send(body);
+      const res = await refused(() =>
+        api()
+          .post(`${PUSH}/refusals`)
+          .set('Authorization', collector)
+          .send(body),
+      );
       expect(res.status).toBe(400);
       expect(res.body.error.message).toMatch(/snapshot\.pods\[0\]\.name/);
       expect(res.body.error.message).toMatch(/snapshot\.pods\[0\]\.containers/);
     });
 
     it('400 for a bundle of another cluster than the path names', async () => {
-      const res = await api()
-        .post(`${PUSH}/refusals`)
-        .set('Authorization', collector)
-        .send(evidenceBundle('prod-us', '2026-12-02T11:00:00.000Z'));
+      const res = await refused(() =>
+        api()
+          .post(`${PUSH}/refusals`)
+          .set('Authorization', collector)
+          .send(evidenceBundle('prod-us', '2026-12-02T11:00:00.000Z')),
+      );
       expect(res.status).toBe(400);
       expect(res.body.error.message).toBe(
         'cluster: the bundle is of cluster "prod-us", posted to the cluster "refusals"',
@@ -157,13 +164,15 @@ describe('cluster evidence routes', () => {
     });
 
     it('400 for an old schema version, naming the versions accepted', async () => {
-      const res = await api()
-        .post(`${PUSH}/refusals`)
-        .set('Authorization', collector)
-        .send({
-          ...evidenceBundle('refusals', '2026-12-02T11:00:00.000Z'),
-          schemaVersion: 0,
-        });
+      const res = await refused(() =>
+        api()
+          .post(`${PUSH}/refusals`)
+          .set('Authorization', collector)
+          .send({
+            ...evidenceBundle('refusals', '2026-12-02T11:00:00.000Z'),
+            schemaVersion: 0,
+          }),
+      );
       expect(res.status).toBe(400);
       expect(res.body.error.message).toMatch(
         /schemaVersion: 0 is not accepted; accepted: 1/,
@@ -171,28 +180,34 @@ describe('cluster evidence routes', () => {
     });
 
     it('400 for a body that is not JSON, or not gzip where it says so', async () => {
-      const notJson = await api()
-        .post(`${PUSH}/refusals`)
-        .set('Authorization', collector)
-        .set('Content-Type', 'application/json')
-        .send('{"schemaVersion": 1,');
+      const notJson = await refused(() =>
+        api()
+          .post(`${PUSH}/refusals`)
+          .set('Authorization', collector)
+          .set('Content-Type', 'application/json')
+          .send('{"schemaVersion": 1,'),
+      );
       expect(notJson.status).toBe(400);
       expect(notJson.body.error.message).toMatch(/not valid JSON/);
-      const notGzip = await api()
-        .post(`${PUSH}/refusals`)
-        .set('Authorization', collector)
-        .set('Content-Type', 'application/gzip')
-        .serialize(raw)
-        .send(Buffer.from('plain text'));
+      const notGzip = await refused(() =>
+        api()
+          .post(`${PUSH}/refusals`)
+          .set('Authorization', collector)
+          .set('Content-Type', 'application/gzip')
+          .serialize(raw)
+          .send(Buffer.from('plain text')),
+      );
       expect(notGzip.status).toBe(400);
       expect(notGzip.body.error.message).toMatch(/not valid gzip/);
     });
 
     it('409 for a bundle collected before the stored one', async () => {
-      const res = await api()
-        .post(`${PUSH}/refusals`)
-        .set('Authorization', collector)
-        .send(evidenceBundle('refusals', '2026-12-02T09:00:00.000Z'));
+      const res = await refused(() =>
+        api()
+          .post(`${PUSH}/refusals`)
+          .set('Authorization', collector)
+          .send(evidenceBundle('refusals', '2026-12-02T09:00:00.000Z')),
+      );
       expect(res.status).toBe(409);
       expect(res.body.error.message).toMatch(
         /collected at 2026-12-02T09:00:00.000Z is older than the one stored, collected at 2026-12-02T10:00:00.000Z/,
@@ -200,12 +215,14 @@ describe('cluster evidence routes', () => {
     });
 
     it('413 for a 50 MB body, before reading it', async () => {
-      const res = await api()
-        .post(`${PUSH}/refusals`)
-        .set('Authorization', collector)
-        .set('Content-Type', 'application/json')
-        .serialize(raw)
-        .send(Buffer.alloc(50 * 1024 * 1024, 0x20));
+      const res = await refused(() =>
+        api()
+          .post(`${PUSH}/refusals`)
+          .set('Authorization', collector)
+          .set('Content-Type', 'application/json')
+          .serialize(raw)
+          .send(Buffer.alloc(50 * 1024 * 1024, 0x20)),
+      );
       expect(res.status).toBe(413);
       expect(res.body.error.message).toMatch(
         /of 52428800 bytes is larger than 20 MiB \(20971520 bytes\), the limit of meshReadiness\.evidence\.cluster\.push\.maxBundleBytes/,
@@ -221,26 +238,32 @@ describe('cluster evidence routes', () => {
         ]),
       );
       expect(bomb.length).toBeLessThan(128 * 1024);
-      const res = await api()
-        .post(`${PUSH}/refusals`)
-        .set('Authorization', collector)
-        .set('Content-Type', 'application/gzip')
-        .serialize(raw)
-        .send(bomb);
+      const res = await refused(() =>
+        api()
+          .post(`${PUSH}/refusals`)
+          .set('Authorization', collector)
+          .set('Content-Type', 'application/gzip')
+          .serialize(raw)
+          .send(bomb),
+      );
       expect(res.status).toBe(413);
       expect(res.body.error.message).toMatch(/inflates to larger than 20 MiB/);
     });
 
     it('401 without a token and 403 for a user', async () => {
-      const anonymous = await api()
-        .post(`${PUSH}/refusals`)
-        .set('Authorization', mockCredentials.none.header())
-        .send(evidenceBundle('refusals', '2026-12-02T12:00:00.000Z'));
+      const anonymous = await refused(() =>
+        api()
+          .post(`${PUSH}/refusals`)
+          .set('Authorization', mockCredentials.none.header())
+          .send(evidenceBundle('refusals', '2026-12-02T12:00:00.000Z')),
+      );
       expect(anonymous.status).toBe(401);
-      const user = await api()
-        .post(`${PUSH}/refusals`)
-        .set('Authorization', alice)
-        .send(evidenceBundle('refusals', '2026-12-02T12:00:00.000Z'));
+      const user = await refused(() =>
+        api()
+          .post(`${PUSH}/refusals`)
+          .set('Authorization', alice)
+          .send(evidenceBundle('refusals', '2026-12-02T12:00:00.000Z')),
+      );
       expect(user.status).toBe(403);
     });
   });
