@@ -11,6 +11,9 @@ import { expectNoErrorPanel, screenshot, signInAsGuest } from './signIn';
  * (examples/clusters/README.md, "Recorded traffic").
  */
 
+// Each waits for the pushed bundle's evaluation after start-up.
+test.slow();
+
 test('a service page shows its observed mTLS share and the plaintext callers STRICT would break', async ({
   page,
 }) => {
