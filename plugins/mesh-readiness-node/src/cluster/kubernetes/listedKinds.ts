@@ -5,7 +5,11 @@
  */
 import type { SnapshotKind } from '@mesh-readiness/plugin-mesh-readiness-common';
 
-/** Where a kind is served and how it is called in the snapshot. */
+/**
+ * Where a kind is served and how it is called in the snapshot.
+ *
+ * @public
+ */
 export interface ListedKind {
   /** Key in the snapshot's `kinds` map, e.g. `pods`, `peerauthentications.security.istio.io`. */
   readonly id: ListedKindId;
@@ -27,6 +31,8 @@ export interface ListedKind {
 /**
  * The ids of the listed kinds, `<plural>` for core, `<plural>.<group>`
  * otherwise: the snapshot's kind names.
+ *
+ * @public
  */
 export type ListedKindId = SnapshotKind;
 
@@ -42,11 +48,14 @@ function kind(
 }
 
 /**
- * Versions are the ones each project serves as storage/stable today: Istio's
+ * The kinds the collector lists, in the order it lists them. Versions are
+ * the ones each project serves as storage/stable today: Istio's
  * security and networking `v1` (since 1.22), Gateway API `v1` (HTTPRoute
  * since 1.0, GRPCRoute since 1.1), Linkerd `policy.linkerd.io` Server
  * `v1beta3`, AuthorizationPolicy and MeshTLSAuthentication `v1alpha1`
  * (the only version Linkerd serves for them).
+ *
+ * @public
  */
 export const LISTED_KINDS: readonly ListedKind[] = [
   kind('', 'v1', 'namespaces', 'Namespace', false),
@@ -90,7 +99,11 @@ export const LISTED_KINDS: readonly ListedKind[] = [
   ),
 ];
 
-/** The URL path of a kind's list across all namespaces. */
+/**
+ * The URL path of a kind's list across all namespaces.
+ *
+ * @public
+ */
 export function listPathOf(listed: ListedKind): string {
   return listed.group
     ? `/apis/${listed.group}/${listed.version}/${listed.plural}`

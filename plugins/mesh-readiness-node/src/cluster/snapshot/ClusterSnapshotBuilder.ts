@@ -31,10 +31,17 @@ import {
   type IstioRevision,
 } from './controlPlanes';
 
-/** Objects of a kind the builder could not use (no name, wrong shape). */
+/**
+ * Objects of a kind the builder could not use (no name, wrong shape).
+ *
+ * @public
+ */
 export type SkippedCounts = Partial<Record<SnapshotKind, number>>;
 
 /**
+ * Compacts listed objects into a {@link @mesh-readiness/plugin-mesh-readiness-common#ClusterSnapshot},
+ * page by page.
+ *
  * @public
  */
 export class ClusterSnapshotBuilder {
