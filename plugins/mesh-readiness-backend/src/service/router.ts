@@ -59,7 +59,8 @@ export const AUDITED_WRITE_PATHS = [
 /**
  * The plugin's HTTP handler: JSON bodies parsed with their operation's
  * limit (413 past it) before the OpenAPI validator sees them (its error
- * transformer would make any parse error a 400); the router typed and
+ * transformer would make any parse error a 400), except a pushed evidence
+ * bundle, which its route reads itself (evidenceBundleBodies); the router typed and
  * validated from src/schema/openapi.yaml with the routes of each resource
  * (src/service/routes/); and the error handler that answers every error
  * of them (statuses by error type, never a stack, no SQL or paths in a

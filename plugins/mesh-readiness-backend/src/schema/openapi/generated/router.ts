@@ -11,7 +11,7 @@ export const spec = {
   "info": {
     "title": "mesh-readiness",
     "version": "1",
-    "description": "Mesh Readiness backend API. Scorecards per catalog entity, group and organisation roll-ups, programs, attestations, waivers, history, CSV export, a stateless evaluation for CI, mentors and mentor notes.\n\nLimits: request bodies are at most `x-body-limit` bytes (64 KiB; for `POST /evaluate` the operation's own `x-body-limit`, 16 MiB by default, configurable with `meshReadiness.api.evaluateBodyLimit`); a larger body is answered with 413. `offset` is at most 1,000,000 and `limit` at most 1,000. Malformed input (entity refs, links, query values) is a 400 whose message names the field. Error bodies never carry stack traces; the message of an unexpected (500) error is replaced by a log id.",
+    "description": "Mesh Readiness backend API. Scorecards per catalog entity, group and organisation roll-ups, programs, attestations, waivers, history, CSV export, a stateless evaluation for CI, mentors and mentor notes.\n\nLimits: request bodies are at most `x-body-limit` bytes (64 KiB; for `POST /evaluate` the operation's own `x-body-limit`, 16 MiB by default, configurable with `meshReadiness.api.evaluateBodyLimit`; for `POST /evidence/clusters/{cluster}` 20 MiB on the wire and inflated, configurable with `meshReadiness.evidence.cluster.push.maxBundleBytes`); a larger body is answered with 413. `offset` is at most 1,000,000 and `limit` at most 1,000. Malformed input (entity refs, links, query values) is a 400 whose message names the field. Error bodies never carry stack traces; the message of an unexpected (500) error is replaced by a log id.",
     "license": {
       "name": "Apache-2.0",
       "url": "http://www.apache.org/licenses/LICENSE-2.0.html"
