@@ -30,9 +30,17 @@ import {
 } from '../traffic/collectTrafficSnapshot';
 import { trafficQueries, type TrafficQueryId } from '../traffic/queries';
 
-/** The recording's description file. */
+/**
+ * The recording's description file.
+ *
+ * @public
+ */
 export const RECORDING_FILE = 'recording.json';
-/** The folder of a cluster dump that holds its recorded Prometheus answers. */
+/**
+ * The folder of a cluster dump that holds its recorded Prometheus answers.
+ *
+ * @public
+ */
 export const RECORDED_PROMETHEUS_DIR = 'prometheus';
 
 /** Largest recorded answer read, as the live client's default limit. */
