@@ -58,12 +58,17 @@ describeWithPostgres('two replicas on one PostgreSQL', () => {
     for (const knex of knexes) {
       const { backend } = await startRouterTestBackend({
         organisation,
-        // Counts catalog walks of the scheduled evaluation (they page).
+        // Counts the catalog walks of the scheduled evaluation: the walk
+        // pages through the catalog reading relations (the evaluation
+        // order). The metrics provider's own paged read of annotated
+        // entities, in the same run, asks for no relations.
         catalog: entities => {
           const catalog = catalogServiceMock({ entities });
           const stream = catalog.streamEntities.bind(catalog);
           catalog.streamEntities = (req, options) => {
-            if (req?.pageSize) runStarts.push(Date.now());
+            if (req?.pageSize && req.fields?.includes('relations')) {
+              runStarts.push(Date.now());
+            }
             return stream(req, options);
           };
           return createServiceFactory({
