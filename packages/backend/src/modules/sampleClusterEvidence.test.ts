@@ -25,14 +25,14 @@ async function clustersOf(baseUrl: string) {
 
 describe('meshReadinessModuleSampleClusterEvidence', () => {
   it('pushes each recorded cluster through the plugin push endpoint', async () => {
-    // The real plugin and its push endpoint; the scheduler runs the task
-    // when the test says so instead of after its initial delay.
-    const scheduler = mockServices.scheduler();
+    // The real plugin and its push endpoint; the test runs the module's
+    // scheduled task itself once the backend listens.
+    const scheduler = mockServices.scheduler.mock();
     const backend = await startTestBackend({
       features: [
         meshReadinessPlugin,
         meshReadinessModuleSampleClusterEvidence,
-        scheduler.factory({ skipTaskRunOnStartup: true }),
+        scheduler.factory,
         mockServices.rootConfig.factory({
           data: {
             meshReadiness: { evaluation: { enabled: false } },
@@ -45,7 +45,14 @@ describe('meshReadinessModuleSampleClusterEvidence', () => {
       const { port } = backend.server.address() as { port: number };
       const baseUrl = `http://localhost:${port}`;
       expect(await clustersOf(baseUrl)).toEqual([]);
-      await scheduler.triggerTask('mesh-readiness-sample-cluster-evidence');
+      const task = scheduler.scheduleTask.mock.calls
+        .map(([scheduled]) => scheduled)
+        .find(
+          scheduled =>
+            scheduled.id === 'mesh-readiness-sample-cluster-evidence',
+        );
+      expect(task?.frequency).toEqual({ hours: 6 });
+      await task!.fn(new AbortController().signal);
       const clusters = await clustersOf(baseUrl);
       expect(clusters.map(c => [c.cluster, c.mode, c.status])).toEqual([
         ['identity-eu', 'push', 'ok'],
