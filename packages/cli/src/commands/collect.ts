@@ -41,12 +41,10 @@ Options:
 
 At least one of --out and --post is required.
 
-Environment:
-  MESH_READINESS_TOKEN     token for --post: one of the portal's
-                           backend.auth.externalAccess tokens (never an
-                           option, so that it does not show in the process list)
-  MESH_READINESS_PROMETHEUS_TOKEN
-                           bearer token for --prometheus, when it needs one
+Tokens are read from the environment, never from options (options show in
+the process list): MESH_READINESS_TOKEN for --post, one of the portal's
+backend.auth.externalAccess tokens; MESH_READINESS_PROMETHEUS_TOKEN for
+--prometheus, when it needs a bearer token.
 
 Exit codes: 0 bundle written / posted, 1 the cluster or the portal failed
 (listing failed, portal unreachable or refused the bundle), 2 bad input or

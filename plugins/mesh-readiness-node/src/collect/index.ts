@@ -50,6 +50,16 @@ export {
   windowSeconds,
 } from '../traffic';
 export type {
+  CollectTrafficSnapshotOptions,
+  PrometheusEndpoint,
+  PrometheusErrorKind,
+  PrometheusQueryResult,
+  PrometheusSample,
+  TrafficCollection,
+  TrafficQueryCost,
+  TrafficQueryId,
+} from '../traffic';
+export type {
   PrometheusRecording,
   ReadRecordedPrometheusOptions,
   RecordPrometheusAnswersOptions,
