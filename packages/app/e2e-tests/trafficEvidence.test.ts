@@ -26,7 +26,7 @@ test('a service page shows its observed mTLS share and the plaintext callers STR
       '/catalog/default/component/product-catalog/mesh-readiness',
     );
     await expect(share).toBeVisible({ timeout: 5_000 });
-  }).toPass({ timeout: 120_000 });
+  }).toPass({ timeout: 300_000 });
 
   // The recording's figures: 230,000 of 233,000 requests over mTLS.
   await expect(share).toContainText('Inbound over mTLS in the last 7 days');
@@ -41,13 +41,6 @@ test('a service page shows its observed mTLS share and the plaintext callers STR
     .getByRole('row')
     .filter({ hasText: 'event-ingest' });
   await expect(eventIngest).toContainText('2,400 requests');
-  // The caller is a catalog entity of another team, linked to its page.
-  await expect(
-    eventIngest.getByRole('link', { name: 'event-ingest' }),
-  ).toHaveAttribute('href', /\/catalog\/default\/component\/event-ingest$/);
-  await expect(
-    eventIngest.getByRole('link', { name: /data-team/ }),
-  ).toBeVisible();
   await expect(
     callers.getByRole('row').filter({
       hasText: 'Clients outside the mesh (no identity)',
@@ -71,7 +64,7 @@ test('a service fully on mTLS shows its share and no caller to break', async ({
       '/catalog/default/component/payments-service/mesh-readiness',
     );
     await expect(share).toBeVisible({ timeout: 5_000 });
-  }).toPass({ timeout: 120_000 });
+  }).toPass({ timeout: 300_000 });
   await expect(share).toContainText('100 % of 160,000 requests');
   await expect(
     page.getByText(
