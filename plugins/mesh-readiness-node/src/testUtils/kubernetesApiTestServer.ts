@@ -139,7 +139,11 @@ const IRREGULAR_PLURALS: Record<string, string> = {
   Endpoints: 'endpoints',
 };
 
-/** The resource name of a kind, as Kubernetes' default pluralisation makes it. */
+/**
+ * The resource name of a kind, as Kubernetes' default pluralisation makes it.
+ *
+ * @public
+ */
 export function pluralOf(kind: string): string {
   if (IRREGULAR_PLURALS[kind]) return IRREGULAR_PLURALS[kind];
   const lower = kind.toLowerCase();

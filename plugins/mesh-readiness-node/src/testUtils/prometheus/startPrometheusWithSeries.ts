@@ -67,7 +67,11 @@ export function prometheusBinariesMissing(): string | undefined {
       )} not found on PATH: install Debian's "prometheus" package (apt-get install prometheus) to run the tests against a real Prometheus`;
 }
 
-/** A free TCP port on the loopback interface. */
+/**
+ * A free TCP port on the loopback interface.
+ *
+ * @public
+ */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
