@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -58,4 +58,45 @@ export function runFixtureCheck(service: string, extra: string[] = []): CliRun {
     FIXED_NOW,
     ...extra,
   ]);
+}
+
+/**
+ * Runs `mesh-readiness collect` asynchronously (the test may serve the
+ * cluster or Prometheus it collects from in the same process), with only
+ * PATH from the environment and HOME set to `home`, so that no kubeconfig
+ * or token of the machine running the tests leaks in.
+ */
+export function runCollect(
+  args: string[],
+  options: {
+    cwd?: string;
+    home: string;
+    env?: NodeJS.ProcessEnv;
+    timeoutMs?: number;
+  },
+): Promise<CliRun> {
+  return new Promise(done => {
+    execFile(
+      CLI_NODE,
+      [LAUNCHER, 'collect', ...args],
+      {
+        cwd: options.cwd ?? PACKAGE_DIR,
+        encoding: 'utf8',
+        timeout: options.timeoutMs ?? 60_000,
+        env: {
+          PATH: process.env.PATH,
+          NO_COLOR: '1',
+          HOME: options.home,
+          ...options.env,
+        },
+      },
+      (error, stdout, stderr) => {
+        let status: number | null = 0;
+        if (error) {
+          status = typeof error.code === 'number' ? error.code : null;
+        }
+        done({ status, stdout, stderr });
+      },
+    );
+  });
 }

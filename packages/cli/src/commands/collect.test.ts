@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -9,52 +8,21 @@ import {
   type KubernetesApiTestServer,
   type KubernetesTestObject,
 } from '@mesh-readiness/plugin-mesh-readiness-node/testUtils';
-import { PACKAGE_DIR } from '../__testUtils__/runCli';
+import { PACKAGE_DIR, runCollect } from '../__testUtils__/runCli';
 
 /*
  * `mesh-readiness collect` as users run it: the built launcher in a child
  * process (asynchronous, so that the Kubernetes API test server in this
  * process can answer it), against recorded dumps and a live API server.
  */
-const LAUNCHER = resolve(PACKAGE_DIR, 'bin/mesh-readiness');
 const SAMPLE_CLUSTERS = resolve(PACKAGE_DIR, '../../examples/clusters');
 const TOKEN = 'collector-service-account-token';
 
 /** A fresh folder per test: outputs, kubeconfig, and HOME. */
 let workDir: string;
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function collect(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise(done => {
-    execFile(
-      process.env.MESH_READINESS_TEST_NODE || process.execPath,
-      [LAUNCHER, 'collect', ...args],
-      {
-        cwd: PACKAGE_DIR,
-        encoding: 'utf8',
-        timeout: 60_000,
-        env: {
-          PATH: process.env.PATH,
-          NO_COLOR: '1',
-          // No kubeconfig of the machine running the tests.
-          HOME: workDir,
-          ...env,
-        },
-      },
-      (error, stdout, stderr) => {
-        let status: number | null = 0;
-        if (error) {
-          status = typeof error.code === 'number' ? error.code : null;
-        }
-        done({ status, stdout, stderr });
-      },
-    );
-  });
+function collect(args: string[], env: NodeJS.ProcessEnv = {}) {
+  return runCollect(args, { home: workDir, env });
 }
 
 function readBundle(file: string) {

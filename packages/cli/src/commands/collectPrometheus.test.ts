@@ -15,10 +15,9 @@ import {
   startPrometheusWithSeries,
   type RunningPrometheus,
 } from '@mesh-readiness/plugin-mesh-readiness-node/testUtils';
-import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { EXIT_BAD_INPUT } from '../errors';
-import { PACKAGE_DIR } from '../__testUtils__/runCli';
+import { PACKAGE_DIR, runCollect } from '../__testUtils__/runCli';
 import { EXIT_COLLECT_FAILED } from './collect';
 
 /*
@@ -27,7 +26,6 @@ import { EXIT_COLLECT_FAILED } from './collect';
  * process), against a real Prometheus holding mesh metrics (series written
  * by promtool from OpenMetrics with Istio's metric and label names).
  */
-const LAUNCHER = resolve(PACKAGE_DIR, 'bin/mesh-readiness');
 jest.setTimeout(180_000);
 
 const missing = prometheusBinariesMissing();
@@ -50,37 +48,8 @@ const REQUIRED_KINDS = [
 ];
 const now = new Date(Math.floor(Date.now() / 1000) * 1000);
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function collect(
-  cwd: string,
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-): Promise<Run> {
-  return new Promise(done => {
-    execFile(
-      process.env.MESH_READINESS_TEST_NODE || process.execPath,
-      [LAUNCHER, 'collect', ...args],
-      {
-        cwd,
-        encoding: 'utf8',
-        timeout: 120_000,
-        env: { PATH: process.env.PATH, NO_COLOR: '1', HOME: cwd, ...env },
-      },
-      (error, stdout, stderr) => {
-        const status = error
-          ? typeof error.code === 'number'
-            ? error.code
-            : null
-          : 0;
-        done({ status, stdout, stderr });
-      },
-    );
-  });
+function collect(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}) {
+  return runCollect(args, { cwd, home: cwd, env, timeoutMs: 120_000 });
 }
 
 function readBundle(file: string) {
