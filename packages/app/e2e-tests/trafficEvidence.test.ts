@@ -41,6 +41,11 @@ test('a service page shows its observed mTLS share and the plaintext callers STR
     .getByRole('row')
     .filter({ hasText: 'event-ingest' });
   await expect(eventIngest).toContainText('2,400 requests');
+  // The caller is a catalog entity of another team: linked, with its owner.
+  await expect(
+    eventIngest.locator('a[href$="/catalog/default/component/event-ingest"]'),
+  ).toBeVisible();
+  await expect(eventIngest).toContainText('Data team');
   await expect(
     callers.getByRole('row').filter({
       hasText: 'Clients outside the mesh (no identity)',

@@ -53,7 +53,8 @@ export function PhaseChecks(props: {
               </Typography>
             </Box>
           </AccordionSummary>
-          <AccordionDetails id={`check-${check.checkId}-details`}>
+          {/* The Accordion's region carries the id the summary controls. */}
+          <AccordionDetails>
             <Box display="flex" flexDirection="column" gridGap={8} width="100%">
               <Typography variant="body2">{check.summary}</Typography>
               <FindingList findings={check.findings} />
