@@ -1,11 +1,11 @@
-import { readDurationFromConfig, type Config } from '@backstage/config';
-import { InputError } from '@backstage/errors';
+import type { Config } from '@backstage/config';
 import { parseByteSize } from '../service/requestBodies';
+import { readEvidenceMaxAge, type EvidenceMaxAge } from './evidenceMaxAge';
 
 /** How the backend treats cluster evidence (`meshReadiness.evidence.cluster`). */
 export interface ClusterEvidenceSettings {
   /** Evidence older than this makes its checks `unknown`, per mode. */
-  maxAgeMs: { pull: number; push: number };
+  maxAgeMs: EvidenceMaxAge;
   push: {
     /** Whether collectors may post bundles (the route answers 404 when not). */
     enabled: boolean;
@@ -14,29 +14,8 @@ export interface ClusterEvidenceSettings {
   };
 }
 
-const HOUR_MS = 60 * 60 * 1000;
-const DAY_MS = 24 * HOUR_MS;
-
 /** 20 MiB: a snapshot of 150,000 pods with their mesh labels, gzip or not. */
 export const DEFAULT_MAX_BUNDLE_BYTES = 20 * 1024 * 1024;
-
-/**
- * Milliseconds of a HumanDuration, with the lengths Backstage's own
- * `durationToMilliseconds` gives a year (365 days) and a month (30 days).
- */
-function durationMs(duration: ReturnType<typeof readDurationFromConfig>) {
-  const days =
-    (duration.years ?? 0) * 365 +
-    (duration.months ?? 0) * 30 +
-    (duration.weeks ?? 0) * 7 +
-    (duration.days ?? 0);
-  return (
-    ((days * 24 + (duration.hours ?? 0)) * 60 + (duration.minutes ?? 0)) *
-      60_000 +
-    (duration.seconds ?? 0) * 1000 +
-    (duration.milliseconds ?? 0)
-  );
-}
 
 /**
  * Reads `meshReadiness.evidence.cluster`. `maxAge` is a duration as
@@ -49,16 +28,7 @@ export function readClusterEvidenceSettings(
   config: Config | undefined,
 ): ClusterEvidenceSettings {
   const cluster = config?.getOptionalConfig('evidence.cluster');
-  let maxAgeMs = { pull: HOUR_MS, push: DAY_MS };
-  if (cluster?.has('maxAge')) {
-    const ms = durationMs(readDurationFromConfig(cluster, { key: 'maxAge' }));
-    if (!(ms > 0)) {
-      throw new InputError(
-        'meshReadiness.evidence.cluster.maxAge must be a duration longer than 0',
-      );
-    }
-    maxAgeMs = { pull: ms, push: ms };
-  }
+  const maxAgeMs = readEvidenceMaxAge(config, 'cluster');
   const maxBundleBytes = cluster?.getOptional<number | string>(
     'push.maxBundleBytes',
   );
@@ -75,13 +45,4 @@ export function readClusterEvidenceSettings(
             ),
     },
   };
-}
-
-/** "3 days", "1 hour", "40 minutes": how old evidence is, for reasons. */
-export function describeAge(ms: number): string {
-  const plural = (n: number, unit: string) =>
-    `${n} ${unit}${n === 1 ? '' : 's'}`;
-  if (ms >= DAY_MS) return plural(Math.floor(ms / DAY_MS), 'day');
-  if (ms >= HOUR_MS) return plural(Math.floor(ms / HOUR_MS), 'hour');
-  return plural(Math.max(0, Math.floor(ms / 60_000)), 'minute');
 }

@@ -301,7 +301,7 @@ describe('MetricsEvidenceProvider', () => {
       ),
     ).toEqual({
       status: 'failed',
-      reason: 'traffic evidence from prod-eu (pull) is 6 hours old',
+      reason: 'traffic evidence from prod-eu (pull) is 5 hours old',
     });
   });
 

@@ -3,6 +3,7 @@ export { ClusterIndex, indexClusterReadings } from './clusterIndex';
 export { clusterFactsFor } from './clusterFactsFor';
 export type { ClusterFactsResult, ClusterJoinOptions } from './clusterFactsFor';
 export type { ClusterMaxAge } from './freshness';
+export { describeDuration } from './freshness';
 export {
   KUBERNETES_ID_ANNOTATION,
   KUBERNETES_ID_LABEL,

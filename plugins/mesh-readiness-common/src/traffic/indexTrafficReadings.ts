@@ -9,6 +9,7 @@
  * were cut at their bound, cannot speak either: its entities get `unknown`
  * with the reason.
  */
+import { describeDuration } from '../cluster/freshness';
 import type {
   TrafficDryRunRow,
   TrafficLatencyRow,
@@ -67,12 +68,6 @@ function coverageKey(reading: { source: string; cluster?: string }): string {
     : `prometheus:${reading.source}`;
 }
 
-function age(ms: number): string {
-  const hours = ms / 3_600_000;
-  if (hours < 48) return `${Math.max(1, Math.round(hours))} hours`;
-  return `${Math.round(hours / 24)} days`;
-}
-
 export function indexTrafficReadings(
   readings: ReadonlyArray<TrafficReading>,
   options: TrafficIndexOptions,
@@ -123,7 +118,7 @@ export function indexTrafficReadings(
         ...where,
         reason: `traffic evidence from ${reading.source} (${
           reading.mode
-        }) is ${age(ageMs)} old`,
+        }) is ${describeDuration(ageMs)} old`,
       });
       continue;
     }

@@ -1,9 +1,7 @@
 import { NotFoundError } from '@backstage/errors';
+import { describeDuration } from '@mesh-readiness/plugin-mesh-readiness-common';
 import type { ClusterEvidenceRecord } from '../../database/Store';
-import {
-  describeAge,
-  type ClusterEvidenceSettings,
-} from '../../evidence/ClusterEvidenceConfig';
+import { type ClusterEvidenceSettings } from '../../evidence/ClusterEvidenceConfig';
 import type { PushedEvidenceStore } from '../../evidence/PushedEvidenceStore';
 import { readEvidenceBundleBody } from '../evidenceBundleBodies';
 import type { ApiRouter, RouteContext } from './routeContext';
@@ -33,11 +31,11 @@ export function toApiClusterEvidence(
   const age = observedAt ? now.getTime() - Date.parse(observedAt) : 0;
   if (status === 'ok' && age > maxAgeMs) {
     status = 'stale';
-    reason = `cluster evidence from ${record.cluster} is ${describeAge(
+    reason = `cluster evidence from ${record.cluster} is ${describeDuration(
       age,
     )} old; ${
       record.mode === 'push' ? 'pushed' : 'pulled'
-    } evidence counts for ${describeAge(
+    } evidence counts for ${describeDuration(
       maxAgeMs,
     )} (meshReadiness.evidence.cluster.maxAge)`;
   }
