@@ -49,6 +49,10 @@ describe('Mesh Readiness page', () => {
       rest.get(`${BASE_URL}/programs`, (_req, res, ctx) =>
         res(ctx.json({ items: programs })),
       ),
+      // The overview's mTLS coverage chart (its own tests cover it).
+      rest.get(`${BASE_URL}/traffic/coverage`, (_req, res, ctx) =>
+        res(ctx.json({ days: 30, points: [] })),
+      ),
     );
   });
 
