@@ -119,4 +119,43 @@ describe('sec.authz.dryrun', () => {
       'unknown',
     );
   });
+
+  it('passes without a dry run where the cluster shows every workload under an enforced ALLOW policy', () => {
+    const workload = (dryRun: boolean) => ({
+      cluster: 'prod-eu',
+      kind: 'Deployment',
+      namespace: 'payments',
+      name: 'payments',
+      pods: 2,
+      authorizationPolicies: [
+        {
+          mesh: 'istio' as const,
+          namespace: 'payments',
+          name: 'payments-callers',
+          action: 'ALLOW' as const,
+          dryRun,
+          rules: 1,
+          boundBy: 'selector' as const,
+        },
+      ],
+    });
+    const withCluster = (dryRun: boolean) => {
+      const facts = trafficFacts({ inbound, authzDryRun: { results: [] } });
+      return {
+        ...facts,
+        sources: { ...facts.sources, cluster: { status: 'ok' as const } },
+        cluster: { workloads: [workload(dryRun)] },
+      };
+    };
+    const enforced = run(authzDryRun, {}, { facts: withCluster(false) });
+    expect(enforced.status).toBe('pass');
+    expect(enforced.summary).toBe('authorization already enforced');
+    expect(enforced.findings[0].message).toBe(
+      'cluster prod-eu: Deployment payments/payments is under the enforced ALLOW policy payments/payments-callers; no dry run is left to judge',
+    );
+    // A policy still in dry run is not enforcement.
+    expect(run(authzDryRun, {}, { facts: withCluster(true) }).status).toBe(
+      'fail',
+    );
+  });
 });

@@ -1,7 +1,7 @@
 /** Check `sec.authz.dryrun`: "Authorization dry run without would-be denials". */
 import { EVERY_DATA_PLANE } from '../../dataplane';
 import type { DryRunResult } from '../../schema/metricsFacts';
-import type { Finding } from '../../types';
+import type { EntityFacts, Finding } from '../../types';
 import { defineAnalyzer, param } from '../support/defineAnalyzer';
 import {
   readAuthzDryRun,
@@ -16,6 +16,7 @@ import {
   plainFinding,
   unknownOutcome,
 } from '../support/findings';
+import { connectedClusterFacts, inCluster } from '../support/clusterEvidence';
 import { noTrafficOutcome } from '../support/noTraffic';
 import { whole } from '../observability/percent';
 import { inWindow, windowDays } from './windowDays';
@@ -35,6 +36,8 @@ export const authzDryRun = defineAnalyzer({
   id: 'sec.authz.dryrun',
   title: 'Authorization dry run without would-be denials',
   evidence: ['metrics'],
+  // Read where connected: workloads already under enforced policies.
+  optionalEvidence: ['cluster'],
   mesh: ['istio', 'linkerd'],
   dataPlanes: EVERY_DATA_PLANE,
   upstream: ['istio.io/dry-run', 'linkerd audit policy'],
@@ -56,6 +59,13 @@ export const authzDryRun = defineAnalyzer({
 
     const inForce = dryRun.policiesInForce ?? [];
     if (dryRun.results.length === 0 && inForce.length === 0) {
+      // The dry run is the step before enforcing. Where the cluster shows
+      // every workload of the entity already under an enforced ALLOW
+      // policy, that step is behind it: nothing is left to try out.
+      const enforced = enforcedAuthorization(facts);
+      if (enforced) {
+        return outcomeOf('pass', 'authorization already enforced', enforced);
+      }
       return outcomeOf('fail', `no ${mode} policies`, [
         plainFinding('fail', `no ${mode} authorization policies ran`, {
           remediation:
@@ -142,4 +152,41 @@ function callersPart(policy: DryRunResult): string {
     .map(c => `${c.identity} (${whole(c.requests)})`);
   const rest = sorted.length - named.length;
   return `; callers: ${named.join(', ')}${rest > 0 ? ` and ${rest} more` : ''}`;
+}
+
+/**
+ * Findings naming the enforced (not dry-run) ALLOW policy of each workload,
+ * when the cluster answered and every workload of the entity has one;
+ * otherwise undefined.
+ */
+function enforcedAuthorization(facts: EntityFacts): Finding[] | undefined {
+  const cluster = connectedClusterFacts(facts);
+  if (!cluster?.ok) return undefined;
+  const workloads = cluster.facts.workloads ?? [];
+  if (workloads.length === 0) return undefined;
+  const findings: Finding[] = [];
+  for (const workload of workloads) {
+    const policy = workload.authorizationPolicies.find(
+      p => !p.dryRun && p.action === 'ALLOW',
+    );
+    if (!policy) return undefined;
+    findings.push(
+      plainFinding(
+        'pass',
+        `${inCluster(workload.cluster)}${workload.kind} ${workload.namespace}/${
+          workload.name
+        } is under the enforced ALLOW policy ${policy.namespace}/${
+          policy.name
+        }; no dry run is left to judge`,
+        {
+          resource: {
+            kind: workload.kind,
+            namespace: workload.namespace,
+            name: workload.name,
+          },
+        },
+      ),
+    );
+  }
+  return findings;
 }
