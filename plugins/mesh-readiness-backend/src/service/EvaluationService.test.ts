@@ -101,6 +101,49 @@ describe('EvaluationService', () => {
       expect(history).toHaveLength(2);
     });
 
+    it('tells its listeners about stored scorecards, with history only where something changed, and survives a failing listener', async () => {
+      const { service, store, programs, logger } = setup();
+      await programs.reload();
+      const told: Array<{ entityRef: string; changed: boolean }> = [];
+      service.onScorecardsWritten(() => {
+        throw new Error('listener down');
+      });
+      service.onScorecardsWritten(async writes => {
+        for (const write of writes) {
+          // Stored before the listeners hear of it.
+          const stored = await store.getScorecard(
+            write.record.entityRef,
+            write.record.programId,
+          );
+          expect(stored?.scorecard.evaluatedAt).toBe(
+            write.record.scorecard.evaluatedAt,
+          );
+          told.push({
+            entityRef: write.record.entityRef,
+            changed: write.history !== undefined,
+          });
+        }
+      });
+      await service.evaluateAll();
+      // In evaluation order: callers before the services they call.
+      expect(told).toEqual([
+        { entityRef: 'component:default/svc-b', changed: true },
+        { entityRef: 'component:default/svc-a', changed: true },
+      ]);
+      expect(logger.warn).toHaveBeenCalledWith(
+        expect.stringContaining('listener down'),
+      );
+      // Nothing changed: nothing written, nobody told.
+      await service.evaluateAll();
+      expect(told).toHaveLength(2);
+      // A refresh on demand writes again, without history (same verdicts).
+      await service.refreshEntity('component:default/svc-a');
+      expect(told[2]).toEqual({
+        entityRef: 'component:default/svc-a',
+        changed: false,
+      });
+    });
+
     it('evaluates a caller before the service it calls, so one run sees its new phase', async () => {
       const { service, store, programs } = setup({
         mutate: entities => {

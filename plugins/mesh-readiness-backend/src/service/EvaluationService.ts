@@ -30,6 +30,10 @@ import {
   type ScorecardUpdate,
 } from './evaluation/ScorecardUpdater';
 import type { Candidate } from './evaluation/types';
+import {
+  ScorecardWriteListeners,
+  type ScorecardWriteListener,
+} from './evaluation/ScorecardWriteListeners';
 
 export { diffScorecards, WRITE_BATCH } from './evaluation/ScorecardUpdater';
 
@@ -128,6 +132,7 @@ export class EvaluationService {
   private readonly facts: FactsCollector;
   private readonly updater: ScorecardUpdater;
   private readonly ciExport: CiExport;
+  private readonly writeListeners: ScorecardWriteListeners;
 
   constructor(options: EvaluationServiceOptions) {
     this.store = options.store;
@@ -152,6 +157,7 @@ export class EvaluationService {
       clock: this.clock,
       maxAgeMs: options.maxAgeMs ?? DAY_MS,
     });
+    this.writeListeners = new ScorecardWriteListeners(options.logger);
     this.ciExport = new CiExport({
       catalog: options.catalog,
       auth: options.auth,
@@ -160,6 +166,15 @@ export class EvaluationService {
       facts: this.facts,
       clock: this.clock,
     });
+  }
+
+  /**
+   * Calls `listener` with every batch of scorecards once it is stored, by
+   * scheduled runs and refreshes on demand alike (see
+   * `ScorecardWriteListener`).
+   */
+  onScorecardsWritten(listener: ScorecardWriteListener): void {
+    this.writeListeners.add(listener);
   }
 
   /** Sources with at least one provider in this installation. */
@@ -250,7 +265,11 @@ export class EvaluationService {
         // the database works while the engine computes. One write in flight
         // at most; the next batch reads its callers' phases from memory.
         await writing.wait();
-        writing.start(this.updater.write(update.writes, yielder));
+        writing.start(
+          this.updater
+            .write(update.writes, yielder)
+            .then(() => this.writeListeners.notify(update.writes)),
+        );
         batchesDone += 1;
       }
     } catch (error) {
@@ -346,6 +365,7 @@ export class EvaluationService {
     // run as one stretch of microtasks.
     await nextMacrotask();
     await this.store.writeScorecards(writes);
+    await this.writeListeners.notify(writes);
     const record = await this.store.getScorecard(ref, chosen.metadata.name);
     return { record, entity, program: chosen };
   }
