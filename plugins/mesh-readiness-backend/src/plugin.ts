@@ -6,6 +6,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { meshReadinessPermissions } from '@mesh-readiness/plugin-mesh-readiness-common';
 import {
   meshReadinessEvidenceExtensionPoint,
@@ -46,6 +47,7 @@ import { AUDITED_WRITE_PATHS, createRouter } from './service/router';
 import { PlaybookLibrary } from './playbooks/PlaybookLibrary';
 import { loadSeed } from './service/SeedLoader';
 import { TrafficCoverageRecorder } from './service/TrafficCoverageRecorder';
+import { ScorecardSignals } from './signals/ScorecardSignals';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const EVALUATION_TASK_ID = 'mesh-readiness-evaluate';
@@ -98,6 +100,7 @@ export const meshReadinessPlugin = createBackendPlugin({
         auditor: coreServices.auditor,
         lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
+        signals: signalsServiceRef,
       },
       async init({
         config,
@@ -114,6 +117,7 @@ export const meshReadinessPlugin = createBackendPlugin({
         auditor,
         lifecycle,
         catalog,
+        signals,
       }) {
         const root = config.getOptionalConfig('meshReadiness');
         const evaluationEnabled =
@@ -207,6 +211,10 @@ export const meshReadinessPlugin = createBackendPlugin({
           beforePass: () => snapshot.invalidate(),
           statelessPool,
         });
+        // Open entity pages read their scorecard again when it is stored.
+        evaluation.onScorecardsWritten(
+          new ScorecardSignals(signals, logger).publish,
+        );
         const queries = new ReadinessQueries(
           store,
           programs,

@@ -20,3 +20,4 @@ export * from './waves';
 export * from './ci';
 export * from './cluster';
 export * from './traffic';
+export * from './signals';
