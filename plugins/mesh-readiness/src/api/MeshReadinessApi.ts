@@ -62,6 +62,12 @@ export type Blocker = MeshReadinessApiSchemas['Blocker'];
 /** @public */
 export type Regression = MeshReadinessApiSchemas['Regression'];
 /** @public */
+export type SystemRollup = MeshReadinessApiSchemas['SystemRollup'];
+/** @public */
+export type DomainRollup = MeshReadinessApiSchemas['DomainRollup'];
+/** @public */
+export type FailingCheck = MeshReadinessApiSchemas['FailingCheck'];
+/** @public */
 export type OrgSummary = MeshReadinessApiSchemas['OrgSummary'];
 /** @public */
 export type TeamRollup = MeshReadinessApiSchemas['TeamRollup'];
@@ -97,15 +103,37 @@ export type TrafficCoverage = MeshReadinessApiSchemas['TrafficCoverage'];
 export type TrafficCoveragePoint =
   MeshReadinessApiSchemas['TrafficCoveragePoint'];
 
-/** Filters of {@link MeshReadinessApi.listScorecards}. @public */
-export interface ListScorecardsQuery {
+/**
+ * Filters of the scorecard list and the CSV export, all optional and
+ * combined: the drill-down of every rollup aggregate is one of them (a phase
+ * bar `phase`, a team row `owner`, a failing check `checkId` +
+ * `checkStatus: 'fail'`, a System or Domain `system` / `domain`, a wave
+ * `programId` + `wave`).
+ *
+ * @public
+ */
+export interface ScorecardFilters {
+  /** Program id; required with `wave`. */
   programId?: string;
   phase?: string;
+  /** Owner entity ref (`group:default/team-a`); exactly this owner … */
   owner?: string;
+  /** … unless true: the owner and its child groups, transitively. */
+  includeChildGroups?: boolean;
+  /** System entity ref (`system:default/payments`). */
+  system?: string;
+  /** Domain entity ref: the Systems of the Domain and its subdomains. */
+  domain?: string;
+  /** Wave id of the program `programId`. */
+  wave?: string;
   kind?: string;
   checkId?: string;
   checkStatus?: MeshReadinessApiSchemas['CheckStatus'];
   stale?: boolean;
+}
+
+/** Filters and page of {@link MeshReadinessApi.listScorecards}. @public */
+export interface ListScorecardsQuery extends ScorecardFilters {
   offset?: number;
   limit?: number;
 }
@@ -173,6 +201,16 @@ export interface MeshReadinessApi {
     groupRef: string,
     options?: { programId?: string },
   ): Promise<GroupRollup>;
+  /** The rollup of a System's entities (`system:default/payments`). */
+  getSystemRollup(
+    systemRef: string,
+    options?: { programId?: string },
+  ): Promise<SystemRollup>;
+  /** The rollup of the entities of a Domain's Systems, subdomains included. */
+  getDomainRollup(
+    domainRef: string,
+    options?: { programId?: string },
+  ): Promise<DomainRollup>;
   /** Changes of the group's services, newest first. */
   getGroupHistory(groupRef: string, query?: PageQuery): Promise<HistoryPage>;
   listMentorNotes(groupRef: string): Promise<MentorNote[]>;
@@ -190,8 +228,8 @@ export interface MeshReadinessApi {
    * required checks, stale), counted by the backend, owners in ref order.
    */
   listTeamRollups(query?: PageQuery): Promise<TeamRollupPage>;
-  /** The organisation view as CSV text. */
-  exportCsv(options?: { programId?: string }): Promise<string>;
+  /** The organisation view as CSV text, filtered as the scorecard list. */
+  exportCsv(filters?: ScorecardFilters): Promise<string>;
   /**
    * The organisation's share of service-to-service traffic over mTLS per
    * day, as the evaluation runs recorded it from the metrics evidence.

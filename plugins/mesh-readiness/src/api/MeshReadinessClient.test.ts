@@ -314,6 +314,101 @@ describe('MeshReadinessClient', () => {
     ).toBe('linkerd-adoption');
   });
 
+  it('reads System and Domain rollups from their namespace/name paths', async () => {
+    const paths: string[] = [];
+    const rollup = {
+      services: [],
+      phaseDistribution: [{ phase: 'pilot', count: 2 }],
+      topFailingChecks: [
+        {
+          checkId: 'k8s.svc.protocol',
+          title: 'Ports',
+          phase: 'pilot',
+          count: 1,
+        },
+      ],
+      blockers: [],
+      waves: [],
+    };
+    server.use(
+      rest.get(
+        `${BASE_URL}/systems/:namespace/:name/rollup`,
+        (req, res, ctx) => {
+          paths.push(`${req.url.pathname}${req.url.search}`);
+          return res(
+            ctx.json({ systemRef: 'system:default/payments', ...rollup }),
+          );
+        },
+      ),
+      rest.get(
+        `${BASE_URL}/domains/:namespace/:name/rollup`,
+        (req, res, ctx) => {
+          paths.push(`${req.url.pathname}${req.url.search}`);
+          return res(
+            ctx.json({
+              domainRef: 'domain:default/commerce',
+              subdomains: [],
+              systems: ['system:default/payments'],
+              ...rollup,
+            }),
+          );
+        },
+      ),
+    );
+    const system = await client.getSystemRollup('system:default/payments', {
+      programId: 'istio-adoption',
+    });
+    expect(system.topFailingChecks[0].count).toBe(1);
+    const domain = await client.getDomainRollup('ops/commerce');
+    expect(domain.systems).toEqual(['system:default/payments']);
+    expect(paths).toEqual([
+      '/api/mesh-readiness/systems/default/payments/rollup?programId=istio-adoption',
+      '/api/mesh-readiness/domains/ops/commerce/rollup',
+    ]);
+  });
+
+  it('sends the drill-down filters on the list and on the CSV export', async () => {
+    const searches: string[] = [];
+    server.use(
+      rest.get(`${BASE_URL}/scorecards`, (req, res, ctx) => {
+        searches.push(req.url.search);
+        return res(
+          ctx.json({ items: [], totalCount: 0, offset: 50, limit: 25 }),
+        );
+      }),
+      rest.get(`${BASE_URL}/export.csv`, (req, res, ctx) => {
+        searches.push(req.url.search);
+        return res(
+          ctx.set('Content-Type', 'text/csv'),
+          ctx.body('entityRef\n'),
+        );
+      }),
+    );
+    const filters = {
+      programId: 'istio-adoption',
+      owner: 'group:default/team-a',
+      includeChildGroups: true,
+      domain: 'domain:default/commerce',
+      wave: 'wave-1',
+      checkId: 'k8s.svc.protocol',
+      checkStatus: 'fail' as const,
+    };
+    const page = await client.listScorecards({
+      ...filters,
+      offset: 50,
+      limit: 25,
+    });
+    expect(page.totalCount).toBe(0);
+    await client.exportCsv({ ...filters, system: 'system:default/payments' });
+    const common =
+      'programId=istio-adoption&owner=group%3Adefault%2Fteam-a&includeChildGroups=true' +
+      '&domain=domain%3Adefault%2Fcommerce&wave=wave-1&checkId=k8s.svc.protocol&checkStatus=fail';
+    expect(searches).toEqual([
+      `?${common}&offset=50&limit=25`,
+      `?${common}&system=system%3Adefault%2Fpayments`,
+    ]);
+  });
+
   it('re-evaluates an entity with a POST', async () => {
     server.use(
       rest.post(

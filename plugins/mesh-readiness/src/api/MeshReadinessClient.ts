@@ -8,6 +8,7 @@ import type {
   CiFacts,
   CreateAttestationRequest,
   CreateWaiverRequest,
+  DomainRollup,
   GroupRollup,
   HistoryPage,
   ListScorecardsQuery,
@@ -20,8 +21,10 @@ import type {
   Playbook,
   PlaybookSummary,
   ProgramStatus,
+  ScorecardFilters,
   ScorecardPage,
   StoredScorecard,
+  SystemRollup,
   TeamRollupPage,
   TrafficCoverage,
   Waiver,
@@ -205,6 +208,32 @@ export class MeshReadinessClient implements MeshReadinessApi {
     );
   }
 
+  async getSystemRollup(
+    systemRef: string,
+    options?: { programId?: string },
+  ): Promise<SystemRollup> {
+    return this.json<OkBody<'/systems/{namespace}/{name}/rollup', 'get'>>(
+      await this.send(
+        'get',
+        `/systems/${namespacedPath(systemRef, 'system')}/rollup`,
+        { programId: options?.programId },
+      ),
+    );
+  }
+
+  async getDomainRollup(
+    domainRef: string,
+    options?: { programId?: string },
+  ): Promise<DomainRollup> {
+    return this.json<OkBody<'/domains/{namespace}/{name}/rollup', 'get'>>(
+      await this.send(
+        'get',
+        `/domains/${namespacedPath(domainRef, 'domain')}/rollup`,
+        { programId: options?.programId },
+      ),
+    );
+  }
+
   async getGroupHistory(
     groupRef: string,
     query: PageQuery = {},
@@ -252,8 +281,8 @@ export class MeshReadinessClient implements MeshReadinessApi {
     );
   }
 
-  async exportCsv(options: { programId?: string } = {}): Promise<string> {
-    const response = await this.send('get', '/export.csv', { ...options });
+  async exportCsv(filters: ScorecardFilters = {}): Promise<string> {
+    const response = await this.send('get', '/export.csv', { ...filters });
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
@@ -349,10 +378,13 @@ function entityPath(entityRef: string): string {
     .join('/');
 }
 
+/** A ref of one kind (`kind:ns/name`, `ns/name` or `name`) → `ns/name`. */
+function namespacedPath(ref: string, defaultKind: string): string {
+  const { namespace, name } = parseEntityRef(ref, { defaultKind });
+  return [namespace, name].map(encodeURIComponent).join('/');
+}
+
 /** A group ref (`group:ns/name`, `ns/name` or `name`) → `ns/name`. */
 function groupPath(groupRef: string): string {
-  const { namespace, name } = parseEntityRef(groupRef, {
-    defaultKind: 'group',
-  });
-  return [namespace, name].map(encodeURIComponent).join('/');
+  return namespacedPath(groupRef, 'group');
 }

@@ -32,6 +32,9 @@ export const spec = {
       "name": "Groups"
     },
     {
+      "name": "Rollups"
+    },
+    {
       "name": "Summary"
     },
     {
@@ -132,6 +135,104 @@ export const spec = {
         "schema": {
           "type": "string",
           "minLength": 1
+        }
+      },
+      "phaseFilter": {
+        "name": "phase",
+        "in": "query",
+        "required": false,
+        "description": "Only entities in this phase (e.g. `expand`, `not-started`).",
+        "schema": {
+          "type": "string",
+          "minLength": 1
+        }
+      },
+      "ownerFilter": {
+        "name": "owner",
+        "in": "query",
+        "required": false,
+        "description": "Owner entity ref, e.g. `group:default/team-a` (a ref without a kind is a group; `user:` refs are accepted). Only entities owned by exactly this owner, unless `includeChildGroups` is true.",
+        "schema": {
+          "type": "string",
+          "minLength": 1
+        }
+      },
+      "includeChildGroupsFilter": {
+        "name": "includeChildGroups",
+        "in": "query",
+        "required": false,
+        "description": "With `owner`: also entities owned by the owner's child groups, transitively, as the group rollup counts them.",
+        "schema": {
+          "type": "boolean",
+          "default": false
+        }
+      },
+      "systemFilter": {
+        "name": "system",
+        "in": "query",
+        "required": false,
+        "description": "System entity ref, e.g. `system:default/payments` (a ref without a kind is a system): only entities whose `spec.system` is this System. 400 when the catalog has no such System.",
+        "schema": {
+          "type": "string",
+          "minLength": 1
+        }
+      },
+      "domainFilter": {
+        "name": "domain",
+        "in": "query",
+        "required": false,
+        "description": "Domain entity ref, e.g. `domain:default/commerce` (a ref without a kind is a domain): only entities of the Systems whose `spec.domain` is this Domain or one of its subdomains (`spec.subdomainOf`, transitively). 400 when the catalog has no such Domain.",
+        "schema": {
+          "type": "string",
+          "minLength": 1
+        }
+      },
+      "waveFilter": {
+        "name": "wave",
+        "in": "query",
+        "required": false,
+        "description": "Wave id of the program named by `programId` (required with it): only the wave's members by the program's wave rule (entities it lists, and entities owned by its groups or their child groups), as the wave progress counts them. 400 when the program has no such wave.",
+        "schema": {
+          "type": "string",
+          "minLength": 1
+        }
+      },
+      "kindFilter": {
+        "name": "kind",
+        "in": "query",
+        "required": false,
+        "description": "Entity kind, e.g. `component`.",
+        "schema": {
+          "type": "string",
+          "minLength": 1
+        }
+      },
+      "checkIdFilter": {
+        "name": "checkId",
+        "in": "query",
+        "required": false,
+        "description": "Only entities whose scorecard has this check.",
+        "schema": {
+          "type": "string",
+          "minLength": 1
+        }
+      },
+      "checkStatusFilter": {
+        "name": "checkStatus",
+        "in": "query",
+        "required": false,
+        "description": "Only entities with a check in this status; with `checkId`, that check (a failing check of a rollup is `checkId` + `checkStatus=fail`).",
+        "schema": {
+          "$ref": "#/components/schemas/CheckStatus"
+        }
+      },
+      "staleFilter": {
+        "name": "stale",
+        "in": "query",
+        "required": false,
+        "description": "Only entities whose verdict is (or is not) stale.",
+        "schema": {
+          "type": "boolean"
         }
       }
     },
@@ -1679,6 +1780,10 @@ export const spec = {
           "owner": {
             "type": "string"
           },
+          "system": {
+            "type": "string",
+            "description": "The entity's System (`spec.system`) as a full ref, as of its last evaluation."
+          },
           "phase": {
             "type": "string"
           },
@@ -1919,6 +2024,136 @@ export const spec = {
           "waves",
           "blockers",
           "regressions"
+        ]
+      },
+      "SystemRollup": {
+        "type": "object",
+        "description": "The entities of a System (`spec.system`), counted by the database. Every aggregate is a filter of `GET /scorecards` with `system=<systemRef>`: a phase with `phase`, a failing check with `checkId` + `checkStatus=fail`, a wave with `programId` + `wave`.",
+        "properties": {
+          "systemRef": {
+            "type": "string"
+          },
+          "title": {
+            "type": "string"
+          },
+          "owner": {
+            "type": "string",
+            "description": "The System's owner as a full ref."
+          },
+          "domain": {
+            "type": "string",
+            "description": "The System's Domain as a full ref."
+          },
+          "services": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ScorecardSummary"
+            }
+          },
+          "phaseDistribution": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/PhaseCount"
+            }
+          },
+          "topFailingChecks": {
+            "type": "array",
+            "description": "Checks failing (status `fail`) most often, at most 10.",
+            "items": {
+              "$ref": "#/components/schemas/FailingCheck"
+            }
+          },
+          "blockers": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Blocker"
+            }
+          },
+          "waves": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/WaveProgress"
+            }
+          }
+        },
+        "required": [
+          "systemRef",
+          "services",
+          "phaseDistribution",
+          "topFailingChecks",
+          "blockers",
+          "waves"
+        ]
+      },
+      "DomainRollup": {
+        "type": "object",
+        "description": "The entities of the Systems of a Domain and its subdomains, counted by the database. Every aggregate is a filter of `GET /scorecards` with `domain=<domainRef>`.",
+        "properties": {
+          "domainRef": {
+            "type": "string"
+          },
+          "title": {
+            "type": "string"
+          },
+          "owner": {
+            "type": "string",
+            "description": "The Domain's owner as a full ref."
+          },
+          "subdomains": {
+            "type": "array",
+            "description": "The Domain's subdomains, transitively.",
+            "items": {
+              "type": "string"
+            }
+          },
+          "systems": {
+            "type": "array",
+            "description": "The Systems of the Domain and its subdomains.",
+            "items": {
+              "type": "string"
+            }
+          },
+          "services": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ScorecardSummary"
+            }
+          },
+          "phaseDistribution": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/PhaseCount"
+            }
+          },
+          "topFailingChecks": {
+            "type": "array",
+            "description": "Checks failing (status `fail`) most often, at most 10.",
+            "items": {
+              "$ref": "#/components/schemas/FailingCheck"
+            }
+          },
+          "blockers": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Blocker"
+            }
+          },
+          "waves": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/WaveProgress"
+            }
+          }
+        },
+        "required": [
+          "domainRef",
+          "subdomains",
+          "systems",
+          "services",
+          "phaseDistribution",
+          "topFailingChecks",
+          "blockers",
+          "waves"
         ]
       },
       "FailingCheck": {
@@ -2782,60 +3017,47 @@ export const spec = {
         "tags": [
           "Scorecards"
         ],
-        "description": "Lists current scorecards, filtered and paginated (offset + total).",
+        "description": "Lists current scorecards, filtered and paginated (offset + total), ordered by entity ref. The filters combine (all must hold); the drill-down of every rollup aggregate is one of them.",
         "parameters": [
           {
-            "$ref": "#/components/parameters/programIdQuery"
-          },
-          {
-            "name": "phase",
+            "name": "programId",
             "in": "query",
             "required": false,
+            "description": "Program id; all programs when absent. Required with `wave`.",
             "schema": {
-              "type": "string"
+              "type": "string",
+              "minLength": 1
             }
           },
           {
-            "name": "owner",
-            "in": "query",
-            "required": false,
-            "description": "Owner entity ref, e.g. `group:default/team-a`.",
-            "schema": {
-              "type": "string"
-            }
+            "$ref": "#/components/parameters/phaseFilter"
           },
           {
-            "name": "kind",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            }
+            "$ref": "#/components/parameters/ownerFilter"
           },
           {
-            "name": "checkId",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "string"
-            }
+            "$ref": "#/components/parameters/includeChildGroupsFilter"
           },
           {
-            "name": "checkStatus",
-            "in": "query",
-            "required": false,
-            "description": "With `checkId`, only entities whose check has this status.",
-            "schema": {
-              "$ref": "#/components/schemas/CheckStatus"
-            }
+            "$ref": "#/components/parameters/systemFilter"
           },
           {
-            "name": "stale",
-            "in": "query",
-            "required": false,
-            "schema": {
-              "type": "boolean"
-            }
+            "$ref": "#/components/parameters/domainFilter"
+          },
+          {
+            "$ref": "#/components/parameters/waveFilter"
+          },
+          {
+            "$ref": "#/components/parameters/kindFilter"
+          },
+          {
+            "$ref": "#/components/parameters/checkIdFilter"
+          },
+          {
+            "$ref": "#/components/parameters/checkStatusFilter"
+          },
+          {
+            "$ref": "#/components/parameters/staleFilter"
           },
           {
             "$ref": "#/components/parameters/offset"
@@ -3097,6 +3319,108 @@ export const spec = {
         }
       }
     },
+    "/systems/{namespace}/{name}/rollup": {
+      "get": {
+        "operationId": "GetSystemRollup",
+        "tags": [
+          "Rollups"
+        ],
+        "description": "The entities of a System (their `spec.system`): phase distribution, services with phase and progress, top failing checks, blockers and wave progress. 404 when the catalog has no such System.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/namespace"
+          },
+          {
+            "$ref": "#/components/parameters/name"
+          },
+          {
+            "name": "programId",
+            "in": "query",
+            "required": false,
+            "description": "Program id; all programs when absent.",
+            "schema": {
+              "type": "string",
+              "minLength": 1
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The system rollup.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SystemRollup"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/domains/{namespace}/{name}/rollup": {
+      "get": {
+        "operationId": "GetDomainRollup",
+        "tags": [
+          "Rollups"
+        ],
+        "description": "The entities of the Systems of a Domain and of its subdomains (`spec.domain`, `spec.subdomainOf`, as the catalog holds them now): phase distribution, services with phase and progress, top failing checks, blockers and wave progress. 404 when the catalog has no such Domain.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/namespace"
+          },
+          {
+            "$ref": "#/components/parameters/name"
+          },
+          {
+            "name": "programId",
+            "in": "query",
+            "required": false,
+            "description": "Program id; all programs when absent.",
+            "schema": {
+              "type": "string",
+              "minLength": 1
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The domain rollup.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/DomainRollup"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
     "/groups/{namespace}/{name}/history": {
       "get": {
         "operationId": "GetGroupHistory",
@@ -3339,10 +3663,47 @@ export const spec = {
         "tags": [
           "Summary"
         ],
-        "description": "The organisation view as CSV, one row per entity and program, with the wave each entity is measured against by the program's wave rule (`waveId`, `waveTargetPhase`, `waveDueDate`; empty when it is in no wave).",
+        "description": "The organisation view as CSV, one row per entity and program, with the wave each entity is measured against by the program's wave rule (`waveId`, `waveTargetPhase`, `waveDueDate`; empty when it is in no wave), and the entity's `system` and `domain` (full refs; the domain is the System's as the catalog holds it now). Takes the filters of `GET /scorecards`, so a drill-down list downloads as it is shown.",
         "parameters": [
           {
-            "$ref": "#/components/parameters/programIdQuery"
+            "name": "programId",
+            "in": "query",
+            "required": false,
+            "description": "Program id; all programs when absent. Required with `wave`.",
+            "schema": {
+              "type": "string",
+              "minLength": 1
+            }
+          },
+          {
+            "$ref": "#/components/parameters/phaseFilter"
+          },
+          {
+            "$ref": "#/components/parameters/ownerFilter"
+          },
+          {
+            "$ref": "#/components/parameters/includeChildGroupsFilter"
+          },
+          {
+            "$ref": "#/components/parameters/systemFilter"
+          },
+          {
+            "$ref": "#/components/parameters/domainFilter"
+          },
+          {
+            "$ref": "#/components/parameters/waveFilter"
+          },
+          {
+            "$ref": "#/components/parameters/kindFilter"
+          },
+          {
+            "$ref": "#/components/parameters/checkIdFilter"
+          },
+          {
+            "$ref": "#/components/parameters/checkStatusFilter"
+          },
+          {
+            "$ref": "#/components/parameters/staleFilter"
           }
         ],
         "responses": {
@@ -3355,6 +3716,9 @@ export const spec = {
                 }
               }
             }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
           },
           "403": {
             "$ref": "#/components/responses/ErrorResponse"

@@ -13,7 +13,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Lists current scorecards, filtered and paginated (offset + total). */
+    /** Lists current scorecards, filtered and paginated (offset + total), ordered by entity ref. The filters combine (all must hold); the drill-down of every rollup aggregate is one of them. */
     get: operations['ListScorecards'];
     put?: never;
     post?: never;
@@ -106,6 +106,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/systems/{namespace}/{name}/rollup': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The entities of a System (their `spec.system`): phase distribution, services with phase and progress, top failing checks, blockers and wave progress. 404 when the catalog has no such System. */
+    get: operations['GetSystemRollup'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/domains/{namespace}/{name}/rollup': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The entities of the Systems of a Domain and of its subdomains (`spec.domain`, `spec.subdomainOf`, as the catalog holds them now): phase distribution, services with phase and progress, top failing checks, blockers and wave progress. 404 when the catalog has no such Domain. */
+    get: operations['GetDomainRollup'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/groups/{namespace}/{name}/history': {
     parameters: {
       query?: never;
@@ -179,7 +213,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The organisation view as CSV, one row per entity and program, with the wave each entity is measured against by the program's wave rule (`waveId`, `waveTargetPhase`, `waveDueDate`; empty when it is in no wave). */
+    /** The organisation view as CSV, one row per entity and program, with the wave each entity is measured against by the program's wave rule (`waveId`, `waveTargetPhase`, `waveDueDate`; empty when it is in no wave), and the entity's `system` and `domain` (full refs; the domain is the System's as the catalog holds it now). Takes the filters of `GET /scorecards`, so a drill-down list downloads as it is shown. */
     get: operations['ExportScorecardsCsv'];
     put?: never;
     post?: never;
@@ -895,6 +929,8 @@ export interface components {
       programId: string;
       programVersion: string;
       owner?: string;
+      /** The entity's System (`spec.system`) as a full ref, as of its last evaluation. */
+      system?: string;
       phase: string;
       nextPhase?: string;
       progress: components['schemas']['Progress'];
@@ -957,6 +993,38 @@ export interface components {
       waves: components['schemas']['WaveProgress'][];
       blockers: components['schemas']['Blocker'][];
       regressions: components['schemas']['Regression'][];
+    };
+    /** The entities of a System (`spec.system`), counted by the database. Every aggregate is a filter of `GET /scorecards` with `system=<systemRef>`: a phase with `phase`, a failing check with `checkId` + `checkStatus=fail`, a wave with `programId` + `wave`. */
+    SystemRollup: {
+      systemRef: string;
+      title?: string;
+      /** The System's owner as a full ref. */
+      owner?: string;
+      /** The System's Domain as a full ref. */
+      domain?: string;
+      services: components['schemas']['ScorecardSummary'][];
+      phaseDistribution: components['schemas']['PhaseCount'][];
+      /** Checks failing (status `fail`) most often, at most 10. */
+      topFailingChecks: components['schemas']['FailingCheck'][];
+      blockers: components['schemas']['Blocker'][];
+      waves: components['schemas']['WaveProgress'][];
+    };
+    /** The entities of the Systems of a Domain and its subdomains, counted by the database. Every aggregate is a filter of `GET /scorecards` with `domain=<domainRef>`. */
+    DomainRollup: {
+      domainRef: string;
+      title?: string;
+      /** The Domain's owner as a full ref. */
+      owner?: string;
+      /** The Domain's subdomains, transitively. */
+      subdomains: string[];
+      /** The Systems of the Domain and its subdomains. */
+      systems: string[];
+      services: components['schemas']['ScorecardSummary'][];
+      phaseDistribution: components['schemas']['PhaseCount'][];
+      /** Checks failing (status `fail`) most often, at most 10. */
+      topFailingChecks: components['schemas']['FailingCheck'][];
+      blockers: components['schemas']['Blocker'][];
+      waves: components['schemas']['WaveProgress'][];
     };
     FailingCheck: {
       checkId: string;
@@ -1255,6 +1323,26 @@ export interface components {
     offset: number;
     limit: number;
     id: string;
+    /** Only entities in this phase (e.g. `expand`, `not-started`). */
+    phaseFilter: string;
+    /** Owner entity ref, e.g. `group:default/team-a` (a ref without a kind is a group; `user:` refs are accepted). Only entities owned by exactly this owner, unless `includeChildGroups` is true. */
+    ownerFilter: string;
+    /** With `owner`: also entities owned by the owner's child groups, transitively, as the group rollup counts them. */
+    includeChildGroupsFilter: boolean;
+    /** System entity ref, e.g. `system:default/payments` (a ref without a kind is a system): only entities whose `spec.system` is this System. 400 when the catalog has no such System. */
+    systemFilter: string;
+    /** Domain entity ref, e.g. `domain:default/commerce` (a ref without a kind is a domain): only entities of the Systems whose `spec.domain` is this Domain or one of its subdomains (`spec.subdomainOf`, transitively). 400 when the catalog has no such Domain. */
+    domainFilter: string;
+    /** Wave id of the program named by `programId` (required with it): only the wave's members by the program's wave rule (entities it lists, and entities owned by its groups or their child groups), as the wave progress counts them. 400 when the program has no such wave. */
+    waveFilter: string;
+    /** Entity kind, e.g. `component`. */
+    kindFilter: string;
+    /** Only entities whose scorecard has this check. */
+    checkIdFilter: string;
+    /** Only entities with a check in this status; with `checkId`, that check (a failing check of a rollup is `checkId` + `checkStatus=fail`). */
+    checkStatusFilter: components['schemas']['CheckStatus'];
+    /** Only entities whose verdict is (or is not) stale. */
+    staleFilter: boolean;
   };
   requestBodies: never;
   headers: never;
@@ -1267,16 +1355,28 @@ export interface operations {
   ListScorecards: {
     parameters: {
       query?: {
-        /** Program id; defaults to the program selected for the entity. */
-        programId?: components['parameters']['programIdQuery'];
-        phase?: string;
-        /** Owner entity ref, e.g. `group:default/team-a`. */
-        owner?: string;
-        kind?: string;
-        checkId?: string;
-        /** With `checkId`, only entities whose check has this status. */
-        checkStatus?: components['schemas']['CheckStatus'];
-        stale?: boolean;
+        /** Program id; all programs when absent. Required with `wave`. */
+        programId?: string;
+        /** Only entities in this phase (e.g. `expand`, `not-started`). */
+        phase?: components['parameters']['phaseFilter'];
+        /** Owner entity ref, e.g. `group:default/team-a` (a ref without a kind is a group; `user:` refs are accepted). Only entities owned by exactly this owner, unless `includeChildGroups` is true. */
+        owner?: components['parameters']['ownerFilter'];
+        /** With `owner`: also entities owned by the owner's child groups, transitively, as the group rollup counts them. */
+        includeChildGroups?: components['parameters']['includeChildGroupsFilter'];
+        /** System entity ref, e.g. `system:default/payments` (a ref without a kind is a system): only entities whose `spec.system` is this System. 400 when the catalog has no such System. */
+        system?: components['parameters']['systemFilter'];
+        /** Domain entity ref, e.g. `domain:default/commerce` (a ref without a kind is a domain): only entities of the Systems whose `spec.domain` is this Domain or one of its subdomains (`spec.subdomainOf`, transitively). 400 when the catalog has no such Domain. */
+        domain?: components['parameters']['domainFilter'];
+        /** Wave id of the program named by `programId` (required with it): only the wave's members by the program's wave rule (entities it lists, and entities owned by its groups or their child groups), as the wave progress counts them. 400 when the program has no such wave. */
+        wave?: components['parameters']['waveFilter'];
+        /** Entity kind, e.g. `component`. */
+        kind?: components['parameters']['kindFilter'];
+        /** Only entities whose scorecard has this check. */
+        checkId?: components['parameters']['checkIdFilter'];
+        /** Only entities with a check in this status; with `checkId`, that check (a failing check of a rollup is `checkId` + `checkStatus=fail`). */
+        checkStatus?: components['parameters']['checkStatusFilter'];
+        /** Only entities whose verdict is (or is not) stale. */
+        stale?: components['parameters']['staleFilter'];
         /** Items to skip; at most 1,000,000 (page further with filters). */
         offset?: components['parameters']['offset'];
         limit?: components['parameters']['limit'];
@@ -1460,6 +1560,66 @@ export interface operations {
       default: components['responses']['ErrorResponse'];
     };
   };
+  GetSystemRollup: {
+    parameters: {
+      query?: {
+        /** Program id; all programs when absent. */
+        programId?: string;
+      };
+      header?: never;
+      path: {
+        namespace: components['parameters']['namespace'];
+        name: components['parameters']['name'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** The system rollup. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SystemRollup'];
+        };
+      };
+      400: components['responses']['ErrorResponse'];
+      403: components['responses']['ErrorResponse'];
+      404: components['responses']['ErrorResponse'];
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  GetDomainRollup: {
+    parameters: {
+      query?: {
+        /** Program id; all programs when absent. */
+        programId?: string;
+      };
+      header?: never;
+      path: {
+        namespace: components['parameters']['namespace'];
+        name: components['parameters']['name'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** The domain rollup. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DomainRollup'];
+        };
+      };
+      400: components['responses']['ErrorResponse'];
+      403: components['responses']['ErrorResponse'];
+      404: components['responses']['ErrorResponse'];
+      default: components['responses']['ErrorResponse'];
+    };
+  };
   GetGroupHistory: {
     parameters: {
       query?: {
@@ -1618,8 +1778,28 @@ export interface operations {
   ExportScorecardsCsv: {
     parameters: {
       query?: {
-        /** Program id; defaults to the program selected for the entity. */
-        programId?: components['parameters']['programIdQuery'];
+        /** Program id; all programs when absent. Required with `wave`. */
+        programId?: string;
+        /** Only entities in this phase (e.g. `expand`, `not-started`). */
+        phase?: components['parameters']['phaseFilter'];
+        /** Owner entity ref, e.g. `group:default/team-a` (a ref without a kind is a group; `user:` refs are accepted). Only entities owned by exactly this owner, unless `includeChildGroups` is true. */
+        owner?: components['parameters']['ownerFilter'];
+        /** With `owner`: also entities owned by the owner's child groups, transitively, as the group rollup counts them. */
+        includeChildGroups?: components['parameters']['includeChildGroupsFilter'];
+        /** System entity ref, e.g. `system:default/payments` (a ref without a kind is a system): only entities whose `spec.system` is this System. 400 when the catalog has no such System. */
+        system?: components['parameters']['systemFilter'];
+        /** Domain entity ref, e.g. `domain:default/commerce` (a ref without a kind is a domain): only entities of the Systems whose `spec.domain` is this Domain or one of its subdomains (`spec.subdomainOf`, transitively). 400 when the catalog has no such Domain. */
+        domain?: components['parameters']['domainFilter'];
+        /** Wave id of the program named by `programId` (required with it): only the wave's members by the program's wave rule (entities it lists, and entities owned by its groups or their child groups), as the wave progress counts them. 400 when the program has no such wave. */
+        wave?: components['parameters']['waveFilter'];
+        /** Entity kind, e.g. `component`. */
+        kind?: components['parameters']['kindFilter'];
+        /** Only entities whose scorecard has this check. */
+        checkId?: components['parameters']['checkIdFilter'];
+        /** Only entities with a check in this status; with `checkId`, that check (a failing check of a rollup is `checkId` + `checkStatus=fail`). */
+        checkStatus?: components['parameters']['checkStatusFilter'];
+        /** Only entities whose verdict is (or is not) stale. */
+        stale?: components['parameters']['staleFilter'];
       };
       header?: never;
       path?: never;
@@ -1636,6 +1816,7 @@ export interface operations {
           'text/csv': string;
         };
       };
+      400: components['responses']['ErrorResponse'];
       403: components['responses']['ErrorResponse'];
       default: components['responses']['ErrorResponse'];
     };
