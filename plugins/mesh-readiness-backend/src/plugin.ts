@@ -16,6 +16,7 @@ import {
 } from '@mesh-readiness/plugin-mesh-readiness-node';
 import { DatabaseStore } from './database/DatabaseStore';
 import { TrafficCoverageStore } from './database/TrafficCoverageStore';
+import { WaveCampaignStore } from './database/WaveCampaignStore';
 import { CallerPhasesProvider } from './evidence/CallerPhasesProvider';
 import { CatalogEntityProvider } from './evidence/CatalogEntityProvider';
 import { CatalogSnapshot } from './evidence/CatalogSnapshot';
@@ -40,6 +41,7 @@ import { EvaluationService } from './service/EvaluationService';
 import { readWorkerPool } from './service/EvaluationWorkerPool';
 import { readRateLimits } from './service/RateLimiter';
 import { normaliseRef } from './service/OrgModel';
+import { CampaignQueries } from './service/CampaignQueries';
 import { ReadinessQueries } from './service/ReadinessQueries';
 import { ReadinessWorkflows } from './service/ReadinessWorkflows';
 import { readAttestorRoleGroups } from './service/AttestorRoles';
@@ -296,6 +298,11 @@ export const meshReadinessPlugin = createBackendPlugin({
               root?.getOptionalConfig('roles'),
             ),
             trafficCoverage,
+            campaigns: new CampaignQueries(
+              new WaveCampaignStore(await database.getClient()),
+              programs,
+              () => snapshot.allGroups(),
+            ),
             clusterEvidence: {
               bundles: evidenceBundles,
               settings: clusterSettings,

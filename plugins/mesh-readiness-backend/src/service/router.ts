@@ -6,11 +6,13 @@ import { Router } from 'express';
 import type { TrafficCoverageStore } from '../database/TrafficCoverageStore';
 import { createOpenApiRouter } from '../schema/openapi';
 import type { AttestorRoleGroups } from './AttestorRoles';
+import type { CampaignQueries } from './CampaignQueries';
 import { createErrorHandler } from './errorHandler';
 import { isEvidencePush } from './evidenceBundleBodies';
 import { retryAfterHeader } from './RateLimiter';
 import { parseJsonBodies, readRequestBodyLimits } from './requestBodies';
 import { attestationsRoutes } from './routes/attestationsRoutes';
+import { campaignRoutes } from './routes/campaignRoutes';
 import { evaluateRoutes } from './routes/evaluateRoutes';
 import {
   evidenceRoutes,
@@ -38,6 +40,8 @@ export interface RouterOptions extends Omit<RouteServices, 'roleGroups'> {
   trafficCoverage: TrafficCoverageStore;
   /** Pushed and pulled cluster evidence, and what follows a push. */
   clusterEvidence: EvidenceRoutesOptions;
+  /** The campaign views of the waves. */
+  campaigns: CampaignQueries;
 }
 
 /**
@@ -83,6 +87,7 @@ export async function createRouter(options: RouterOptions) {
   groupsRoutes(api, ctx);
   summaryRoutes(api, ctx);
   rollupsRoutes(api, ctx);
+  campaignRoutes(api, ctx, options.campaigns);
   programsRoutes(api, ctx);
   playbooksRoutes(api, ctx);
   attestationsRoutes(api, ctx);

@@ -2410,6 +2410,224 @@ export const spec = {
           "limit"
         ]
       },
+      "BurnUpPoint": {
+        "type": "object",
+        "description": "A day of a wave's burn-up, counted at the end of the day (UTC).",
+        "properties": {
+          "date": {
+            "type": "string",
+            "description": "UTC day, `YYYY-MM-DD`."
+          },
+          "atTarget": {
+            "type": "integer",
+            "description": "Services at or beyond the wave's target phase."
+          },
+          "inScope": {
+            "type": "integer",
+            "description": "Services in the wave."
+          }
+        },
+        "required": [
+          "date",
+          "atTarget",
+          "inScope"
+        ]
+      },
+      "CampaignActivity": {
+        "type": "object",
+        "description": "The latest activity of a service under the program: a change of its phase or of a check status (`change`), an attestation made or revoked, a waiver requested or decided.",
+        "properties": {
+          "at": {
+            "type": "string"
+          },
+          "kind": {
+            "type": "string",
+            "enum": [
+              "change",
+              "attestation",
+              "waiver"
+            ]
+          }
+        },
+        "required": [
+          "at",
+          "kind"
+        ]
+      },
+      "CampaignService": {
+        "type": "object",
+        "description": "A service of the wave below its target phase.",
+        "properties": {
+          "entityRef": {
+            "type": "string"
+          },
+          "title": {
+            "type": "string"
+          },
+          "owner": {
+            "type": "string"
+          },
+          "phase": {
+            "type": "string"
+          },
+          "failingChecks": {
+            "type": "integer",
+            "description": "Required checks failing or unknown."
+          },
+          "lastActivity": {
+            "$ref": "#/components/schemas/CampaignActivity"
+          }
+        },
+        "required": [
+          "entityRef",
+          "phase",
+          "failingChecks"
+        ]
+      },
+      "CampaignOwner": {
+        "type": "object",
+        "description": "The wave's services of one owner (absent when they have none).",
+        "properties": {
+          "owner": {
+            "type": "string"
+          },
+          "inScope": {
+            "type": "integer"
+          },
+          "atTarget": {
+            "type": "integer"
+          },
+          "behind": {
+            "type": "integer"
+          }
+        },
+        "required": [
+          "inScope",
+          "atTarget",
+          "behind"
+        ]
+      },
+      "WaveCampaign": {
+        "type": "object",
+        "description": "The campaign view of a wave. Members are the program's current scorecards the wave's rule takes in (entities it lists, entities owned by its groups or their child groups). The campaign starts on the day of the members' earliest history row (programs have no start date of a wave), today when none has history. Each day of the burn-up is today's count minus what the history says changed after that day, so pruned history does not skew it; at most 1,096 days are served.",
+        "properties": {
+          "wave": {
+            "type": "object",
+            "properties": {
+              "id": {
+                "type": "string"
+              },
+              "title": {
+                "type": "string"
+              },
+              "programId": {
+                "type": "string"
+              },
+              "programTitle": {
+                "type": "string"
+              },
+              "targetPhase": {
+                "type": "string"
+              },
+              "dueDate": {
+                "type": "string"
+              }
+            },
+            "required": [
+              "id",
+              "title",
+              "programId",
+              "programTitle",
+              "targetPhase",
+              "dueDate"
+            ]
+          },
+          "start": {
+            "type": "string",
+            "description": "First day of the campaign, `YYYY-MM-DD`."
+          },
+          "today": {
+            "type": "string",
+            "description": "The day the view was computed (UTC), `YYYY-MM-DD`."
+          },
+          "daysLeft": {
+            "type": "integer",
+            "description": "Days from today to the due date; negative once overdue."
+          },
+          "total": {
+            "type": "integer",
+            "description": "Services in the wave now."
+          },
+          "atTarget": {
+            "type": "integer",
+            "description": "Of them, those at or beyond the target phase."
+          },
+          "series": {
+            "type": "array",
+            "description": "One point per day from the start (or 1,096 days ago) to today.",
+            "items": {
+              "$ref": "#/components/schemas/BurnUpPoint"
+            }
+          },
+          "ideal": {
+            "type": "array",
+            "description": "The ideal line: two points, the first day's count at its date and every service at target on the due date.",
+            "items": {
+              "type": "object",
+              "properties": {
+                "date": {
+                  "type": "string"
+                },
+                "atTarget": {
+                  "type": "integer"
+                }
+              },
+              "required": [
+                "date",
+                "atTarget"
+              ]
+            }
+          },
+          "behind": {
+            "type": "object",
+            "description": "Services below the target, furthest behind first (phase order), then most failing required checks, then entity ref; at most `limit` of them.",
+            "properties": {
+              "items": {
+                "type": "array",
+                "items": {
+                  "$ref": "#/components/schemas/CampaignService"
+                }
+              },
+              "totalCount": {
+                "type": "integer"
+              }
+            },
+            "required": [
+              "items",
+              "totalCount"
+            ]
+          },
+          "owners": {
+            "type": "array",
+            "description": "Per owner, most services behind first.",
+            "items": {
+              "$ref": "#/components/schemas/CampaignOwner"
+            }
+          }
+        },
+        "required": [
+          "wave",
+          "start",
+          "today",
+          "daysLeft",
+          "total",
+          "atTarget",
+          "series",
+          "ideal",
+          "behind",
+          "owners"
+        ]
+      },
       "AttestationInput": {
         "description": "An attestation as passed to the stateless evaluation: the domain's Attestation.",
         "allOf": [
@@ -3649,6 +3867,73 @@ export const spec = {
             "$ref": "#/components/responses/ErrorResponse"
           },
           "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/waves/{programId}/{waveId}/campaign": {
+      "get": {
+        "operationId": "GetWaveCampaign",
+        "tags": [
+          "Summary"
+        ],
+        "description": "The campaign view of a wave: its burn-up from the history against the ideal line to the due date, the days left, the services below the target with their latest activity, and the wave's owners. Computed by the database (one row per day or owner), whatever the size of the wave. 404 when the program is not in force or has no such wave.",
+        "parameters": [
+          {
+            "name": "programId",
+            "in": "path",
+            "required": true,
+            "description": "Program id, e.g. `istio-adoption`.",
+            "schema": {
+              "type": "string",
+              "pattern": "^[a-z0-9]([a-z0-9._-]{0,98}[a-z0-9])?$"
+            }
+          },
+          {
+            "name": "waveId",
+            "in": "path",
+            "required": true,
+            "description": "Wave id of the program.",
+            "schema": {
+              "type": "string",
+              "pattern": "^[a-z0-9]([a-z0-9._-]{0,98}[a-z0-9])?$"
+            }
+          },
+          {
+            "name": "limit",
+            "in": "query",
+            "required": false,
+            "description": "Services behind the target to list at most.",
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 1000,
+              "default": 100
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The wave's campaign.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/WaveCampaign"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
             "$ref": "#/components/responses/ErrorResponse"
           },
           "default": {

@@ -206,6 +206,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/waves/{programId}/{waveId}/campaign': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The campaign view of a wave: its burn-up from the history against the ideal line to the due date, the days left, the services below the target with their latest activity, and the wave's owners. Computed by the database (one row per day or owner), whatever the size of the wave. 404 when the program is not in force or has no such wave. */
+    get: operations['GetWaveCampaign'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/export.csv': {
     parameters: {
       query?: never;
@@ -1103,6 +1120,73 @@ export interface components {
       offset: number;
       limit: number;
     };
+    /** A day of a wave's burn-up, counted at the end of the day (UTC). */
+    BurnUpPoint: {
+      /** UTC day, `YYYY-MM-DD`. */
+      date: string;
+      /** Services at or beyond the wave's target phase. */
+      atTarget: number;
+      /** Services in the wave. */
+      inScope: number;
+    };
+    /** The latest activity of a service under the program: a change of its phase or of a check status (`change`), an attestation made or revoked, a waiver requested or decided. */
+    CampaignActivity: {
+      at: string;
+      /** One of the listed values. */
+      kind: 'change' | 'attestation' | 'waiver';
+    };
+    /** A service of the wave below its target phase. */
+    CampaignService: {
+      entityRef: string;
+      title?: string;
+      owner?: string;
+      phase: string;
+      /** Required checks failing or unknown. */
+      failingChecks: number;
+      lastActivity?: components['schemas']['CampaignActivity'];
+    };
+    /** The wave's services of one owner (absent when they have none). */
+    CampaignOwner: {
+      owner?: string;
+      inScope: number;
+      atTarget: number;
+      behind: number;
+    };
+    /** The campaign view of a wave. Members are the program's current scorecards the wave's rule takes in (entities it lists, entities owned by its groups or their child groups). The campaign starts on the day of the members' earliest history row (programs have no start date of a wave), today when none has history. Each day of the burn-up is today's count minus what the history says changed after that day, so pruned history does not skew it; at most 1,096 days are served. */
+    WaveCampaign: {
+      wave: {
+        id: string;
+        title: string;
+        programId: string;
+        programTitle: string;
+        targetPhase: string;
+        dueDate: string;
+      };
+      /** First day of the campaign, `YYYY-MM-DD`. */
+      start: string;
+      /** The day the view was computed (UTC), `YYYY-MM-DD`. */
+      today: string;
+      /** Days from today to the due date; negative once overdue. */
+      daysLeft: number;
+      /** Services in the wave now. */
+      total: number;
+      /** Of them, those at or beyond the target phase. */
+      atTarget: number;
+      /** One point per day from the start (or 1,096 days ago) to today. */
+      series: components['schemas']['BurnUpPoint'][];
+      /** The ideal line: two points, the first day's count at its date and every service at target on the due date. */
+      ideal: {
+        date: string;
+        atTarget: number;
+      }[];
+      /** Services below the target, furthest behind first (phase order), then most failing required checks, then entity ref; at most `limit` of them. */
+      behind: {
+        items: components['schemas']['CampaignService'][];
+        totalCount: number;
+      };
+      /** Per owner, most services behind first. */
+      owners: components['schemas']['CampaignOwner'][];
+    };
     /** An attestation as passed to the stateless evaluation: the domain's Attestation. */
     AttestationInput: components['schemas']['Attestation'];
     AttestationList: {
@@ -1772,6 +1856,38 @@ export interface operations {
       };
       400: components['responses']['ErrorResponse'];
       403: components['responses']['ErrorResponse'];
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  GetWaveCampaign: {
+    parameters: {
+      query?: {
+        /** Services behind the target to list at most. */
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        /** Program id, e.g. `istio-adoption`. */
+        programId: string;
+        /** Wave id of the program. */
+        waveId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** The wave's campaign. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WaveCampaign'];
+        };
+      };
+      400: components['responses']['ErrorResponse'];
+      403: components['responses']['ErrorResponse'];
+      404: components['responses']['ErrorResponse'];
       default: components['responses']['ErrorResponse'];
     };
   };

@@ -1,0 +1,249 @@
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import type { Knex } from 'knex';
+import fs from 'node:fs';
+import type { Server } from 'node:http';
+import request from 'supertest';
+import { writeCampaignFixture } from '../../__testUtils__/campaignFixture';
+import { createTestDatabases } from '../../__testUtils__/databases';
+import {
+  component,
+  sampleOrganisation,
+  TEST_PROGRAM_YAML,
+} from '../../__testUtils__/fixtures';
+import { specCheckedRequest } from '../../__testUtils__/specValidation';
+import {
+  API_BASE as BASE,
+  startRouterTestBackend,
+} from '../../__testUtils__/startRouterTestBackend';
+
+jest.setTimeout(120_000);
+
+const alice = mockCredentials.user.header('user:default/alice');
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The sample organisation, its program with a second wave: team-a (and so
+ * its child team-a-sub) and svc-4 to reach `expand` by the end of March.
+ */
+function campaignOrganisation() {
+  const organisation = sampleOrganisation();
+  fs.writeFileSync(
+    organisation.programFile,
+    `${TEST_PROGRAM_YAML}    - id: expand-wave
+      title: Expand wave
+      targetPhase: expand
+      dueDate: '2027-03-31'
+      groups: [group:default/team-a]
+      entities: [component:default/svc-4]
+`,
+  );
+  organisation.entities.push(
+    component('svc-4', { owner: 'team-b' }),
+    group('team-b'),
+  );
+  return organisation;
+}
+
+function group(name: string) {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name, namespace: 'default' },
+    spec: { type: 'team', children: [] },
+  };
+}
+
+describe('GET /waves/{programId}/{waveId}/campaign', () => {
+  const databases = createTestDatabases();
+
+  describe.each(databases.eachSupportedId())('on %p', databaseId => {
+    let knex: Knex;
+    let server: Server;
+    let stop: () => Promise<void>;
+    const specProblems: string[] = [];
+    const checked = { count: 0 };
+    const api = () =>
+      specCheckedRequest(request, server, specProblems, checked);
+
+    beforeAll(async () => {
+      knex = await databases.init(databaseId);
+      const { backend } = await startRouterTestBackend({
+        knex,
+        organisation: campaignOrganisation(),
+      });
+      server = backend.server;
+      stop = () => backend.stop();
+      // The plugin migrated the database on start.
+      await writeCampaignFixture(knex);
+    });
+
+    afterAll(async () => {
+      await stop();
+      await knex.destroy();
+      if (checked.count === 0) {
+        throw new Error('no response was checked against the spec');
+      }
+    });
+
+    afterEach(() => {
+      const problems = specProblems.splice(0);
+      if (problems.length > 0) {
+        throw new Error(
+          `responses do not match the spec:\n${problems.join('\n')}`,
+        );
+      }
+    });
+
+    it('serves the burn-up from the history, the services behind with their last activity, and the owners', async () => {
+      const res = await api()
+        .get(`${BASE}/waves/istio-adoption/expand-wave/campaign`)
+        .set('Authorization', alice);
+      expect(res.status).toBe(200);
+      const today = new Date().toISOString().slice(0, 10);
+      const body = res.body;
+      expect(body.wave).toEqual({
+        id: 'expand-wave',
+        title: 'Expand wave',
+        programId: 'istio-adoption',
+        programTitle: 'Istio adoption (test)',
+        targetPhase: 'expand',
+        dueDate: '2027-03-31',
+      });
+      expect(body.start).toBe('2026-11-01');
+      expect(body.today).toBe(today);
+      expect(body.daysLeft).toBe(
+        Math.round((Date.parse('2027-03-31') - Date.parse(today)) / DAY_MS),
+      );
+      expect({ total: body.total, atTarget: body.atTarget }).toEqual({
+        total: 4,
+        atTarget: 2,
+      });
+      // One point a day from the start to today, the history's counts.
+      expect(body.series).toHaveLength(
+        Math.round((Date.parse(today) - Date.parse('2026-11-01')) / DAY_MS) + 1,
+      );
+      expect(body.series.slice(0, 8)).toEqual([
+        { date: '2026-11-01', inScope: 2, atTarget: 0 },
+        { date: '2026-11-02', inScope: 3, atTarget: 0 },
+        { date: '2026-11-03', inScope: 3, atTarget: 0 },
+        { date: '2026-11-04', inScope: 4, atTarget: 1 },
+        { date: '2026-11-05', inScope: 4, atTarget: 3 },
+        { date: '2026-11-06', inScope: 4, atTarget: 2 },
+        { date: '2026-11-07', inScope: 4, atTarget: 2 },
+        { date: '2026-11-08', inScope: 4, atTarget: 2 },
+      ]);
+      expect(body.series[body.series.length - 1]).toEqual({
+        date: today,
+        inScope: 4,
+        atTarget: 2,
+      });
+      expect(body.ideal).toEqual([
+        { date: '2026-11-01', atTarget: 0 },
+        { date: '2027-03-31', atTarget: 4 },
+      ]);
+      expect(body.behind).toEqual({
+        totalCount: 2,
+        items: [
+          {
+            entityRef: 'component:default/svc-4',
+            title: 'SVC-4',
+            phase: 'not-started',
+            failingChecks: 0,
+            lastActivity: {
+              at: '2026-11-07T12:00:00.000Z',
+              kind: 'attestation',
+            },
+          },
+          {
+            entityRef: 'component:default/svc-2',
+            title: 'SVC-2',
+            owner: 'group:default/team-a-sub',
+            phase: 'pilot',
+            failingChecks: 2,
+            lastActivity: { at: '2026-11-08T09:00:00.000Z', kind: 'waiver' },
+          },
+        ],
+      });
+      expect(body.owners).toEqual([
+        {
+          owner: 'group:default/team-a-sub',
+          inScope: 1,
+          atTarget: 0,
+          behind: 1,
+        },
+        { inScope: 1, atTarget: 0, behind: 1 },
+        { owner: 'group:default/team-a', inScope: 2, atTarget: 2, behind: 0 },
+      ]);
+
+      const page = await api()
+        .get(`${BASE}/waves/istio-adoption/expand-wave/campaign?limit=1`)
+        .set('Authorization', alice);
+      expect(page.status).toBe(200);
+      expect(page.body.behind.totalCount).toBe(2);
+      expect(page.body.behind.items).toEqual([body.behind.items[0]]);
+    });
+
+    it('counts a wave of groups only by its groups and their child groups', async () => {
+      const res = await api()
+        .get(`${BASE}/waves/istio-adoption/pilot-wave/campaign`)
+        .set('Authorization', alice);
+      expect(res.status).toBe(200);
+      // svc-1, svc-2 (team-a-sub) and svc-6, all at pilot or beyond.
+      expect({ total: res.body.total, atTarget: res.body.atTarget }).toEqual({
+        total: 3,
+        atTarget: 3,
+      });
+      expect(res.body.behind).toEqual({ items: [], totalCount: 0 });
+      expect(res.body.owners.map((o: any) => o.owner)).toEqual([
+        'group:default/team-a',
+        'group:default/team-a-sub',
+      ]);
+    });
+
+    it('answers 404 for a program not in force or a wave it does not have, 400 for malformed ids and limits', async () => {
+      const noProgram = await api()
+        .get(`${BASE}/waves/linkerd-adoption/expand-wave/campaign`)
+        .set('Authorization', alice);
+      expect(noProgram.status).toBe(404);
+      expect(noProgram.body.error.message).toBe(
+        'no program "linkerd-adoption" is in force',
+      );
+      const noWave = await api()
+        .get(`${BASE}/waves/istio-adoption/no-such-wave/campaign`)
+        .set('Authorization', alice);
+      expect(noWave.status).toBe(404);
+      expect(noWave.body.error.message).toBe(
+        'program "istio-adoption" has no wave "no-such-wave"',
+      );
+      for (const [path, field] of [
+        ['Istio_Adoption/expand-wave/campaign', 'programId'],
+        ['istio-adoption/-wave/campaign', 'waveId'],
+        [`istio-adoption/${'w'.repeat(101)}/campaign`, 'waveId'],
+        ['istio-adoption/expand-wave/campaign?limit=0', 'limit'],
+        ['istio-adoption/expand-wave/campaign?limit=1001', 'limit'],
+      ]) {
+        const res = await api()
+          .get(`${BASE}/waves/${path}`)
+          .set('Authorization', alice);
+        expect({ path, status: res.status }).toEqual({ path, status: 400 });
+        expect(res.body.error.message).toContain(field);
+      }
+    });
+  });
+
+  it('is refused without the scorecard read permission', async () => {
+    const { backend } = await startRouterTestBackend({
+      permissions: AuthorizeResult.DENY,
+    });
+    try {
+      const res = await request(backend.server)
+        .get(`${BASE}/waves/istio-adoption/pilot-wave/campaign`)
+        .set('Authorization', alice);
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toMatch(/mesh-readiness.scorecard.read/);
+    } finally {
+      await backend.stop();
+    }
+  });
+});
