@@ -22,6 +22,11 @@ backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );
+// The templates' fix step: places a policy fragment in the entity's
+// repository and shows the pull request as a diff (dry runs included).
+backend.add(
+  import('@mesh-readiness/plugin-scaffolder-backend-module-mesh-readiness'),
+);
 
 // techdocs plugin
 backend.add(import('@backstage/plugin-techdocs-backend'));
