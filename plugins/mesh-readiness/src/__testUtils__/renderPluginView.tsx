@@ -4,6 +4,7 @@ import type { Entity } from '@backstage/catalog-model';
 import { alertApiRef, identityApiRef } from '@backstage/core-plugin-api';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { signalApiRef, type SignalApi } from '@backstage/plugin-signals-react';
 import {
   catalogApiRef,
   EntityProvider,
@@ -30,6 +31,8 @@ export interface RenderPluginViewOptions {
   userEntityRef?: string;
   /** Initial location of the test app, e.g. `/mesh-readiness/playbooks/x`. */
   routeEntries?: string[];
+  /** The signals plugin's API; without it the app has no signals plugin. */
+  signalApi?: SignalApi;
 }
 
 /**
@@ -70,6 +73,9 @@ export async function renderPluginView(
           }),
         ],
         [alertApiRef, alertApi],
+        ...(options.signalApi
+          ? [[signalApiRef, options.signalApi] as const]
+          : []),
       ]}
     >
       {options.entity ? (

@@ -1,5 +1,5 @@
 import { registerMswTestHooks } from '@backstage/test-utils';
-import { screen, within } from '@testing-library/react';
+import { act, screen, within } from '@testing-library/react';
 import { rest } from 'msw';
 import { setupServer } from 'msw/node';
 import {
@@ -9,6 +9,7 @@ import {
   storedScorecard,
 } from '../../__testUtils__/fixtures';
 import { renderPluginView } from '../../__testUtils__/renderPluginView';
+import { TestSignalApi } from '../../__testUtils__/testSignalApi';
 import { EntityMeshReadinessCard } from './EntityMeshReadinessCard';
 
 // Rendering a test app is slow on small, busy CI machines.
@@ -156,5 +157,38 @@ describe('EntityMeshReadinessCard', () => {
     expect(
       (await screen.findAllByText(/Request failed with 500/)).length,
     ).toBeGreaterThan(0);
+  });
+
+  it('shows the new phase when the backend signals a stored scorecard, without a reload', async () => {
+    let served = storedScorecard();
+    let reads = 0;
+    server.use(
+      rest.get(scorecardPath, (_req, res, ctx) => {
+        reads += 1;
+        return res(ctx.json(served));
+      }),
+    );
+    const signalApi = new TestSignalApi();
+    await renderPluginView(<EntityMeshReadinessCard />, {
+      entity: componentEntity,
+      signalApi,
+    });
+    expect(await screen.findByLabelText('Phase: Pilot')).toBeInTheDocument();
+    expect(reads).toBe(1);
+
+    const before = storedScorecard();
+    served = storedScorecard({
+      scorecard: { ...before.scorecard, phase: 'expand' },
+    });
+    act(() =>
+      signalApi.emit('mesh-readiness:entity:component:default/payments', {
+        entityRef: 'component:default/payments',
+        programId: 'istio-adoption',
+        phase: 'expand',
+        evaluatedAt: before.scorecard.evaluatedAt,
+      }),
+    );
+    expect(await screen.findByLabelText('Phase: Expand')).toBeInTheDocument();
+    expect(reads).toBe(2);
   });
 });

@@ -38,7 +38,8 @@ export function EntityMeshReadinessCard(props: EntityMeshReadinessCardProps) {
   );
 
   let content;
-  if (loading) {
+  // A read after a signal keeps the card as it is until the answer comes.
+  if (loading && !value) {
     content = <Progress />;
   } else if (error) {
     content = <ResponseErrorPanel error={error} />;

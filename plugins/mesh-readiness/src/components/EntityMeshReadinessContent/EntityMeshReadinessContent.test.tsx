@@ -1,6 +1,6 @@
 import { registerMswTestHooks } from '@backstage/test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { rest } from 'msw';
 import { setupServer } from 'msw/node';
@@ -19,6 +19,8 @@ import {
   programs,
 } from '../../__testUtils__/fixtures';
 import { renderPluginView } from '../../__testUtils__/renderPluginView';
+import { TestSignalApi } from '../../__testUtils__/testSignalApi';
+import { SCORECARD_SIGNAL_DEBOUNCE_MS } from '../../hooks/useScorecardSignal';
 import { EntityMeshReadinessContent } from './EntityMeshReadinessContent';
 
 const scorecardPath = `${BASE_URL}/scorecards/:kind/:namespace/:name`;
@@ -619,5 +621,154 @@ describe('EntityMeshReadinessContent', () => {
     expect(
       (await screen.findAllByText(/Request failed with 500/)).length,
     ).toBeGreaterThan(0);
+  });
+
+  describe('live updates', () => {
+    it('reads the scorecard, waivers and history again once after a burst of signals on its channel', async () => {
+      let served = storedScorecard();
+      const reads = { scorecard: 0, history: 0 };
+      serveEntity(server, { scorecard: () => served });
+      server.use(
+        rest.get(scorecardPath, (_req, res, ctx) => {
+          reads.scorecard += 1;
+          return res(ctx.json(served));
+        }),
+        rest.get(
+          `${BASE_URL}/history/:kind/:namespace/:name`,
+          (_req, res, ctx) => {
+            reads.history += 1;
+            return res(ctx.json(history));
+          },
+        ),
+      );
+      const signalApi = new TestSignalApi();
+      await renderPluginView(<EntityMeshReadinessContent />, {
+        entity: componentEntity,
+        signalApi,
+      });
+      expect(await screen.findByLabelText('Phase: Pilot')).toBeInTheDocument();
+      expect(signalApi.subscribedChannels()).toEqual([
+        'mesh-readiness:entity:component:default/payments',
+      ]);
+      await waitFor(() => expect(reads.history).toBe(1));
+      expect(reads.scorecard).toBe(1);
+
+      // An attestation in another tab: the backend re-evaluated.
+      const before = storedScorecard();
+      served = storedScorecard({
+        scorecard: {
+          ...before.scorecard,
+          phase: 'expand',
+          evaluatedAt: '2026-11-20T11:00:00.000Z',
+        },
+      });
+      const signal = {
+        entityRef: 'component:default/payments',
+        programId: 'istio-adoption',
+        phase: 'expand',
+        evaluatedAt: '2026-11-20T11:00:00.000Z',
+      };
+      act(() => {
+        signalApi.emit(
+          'mesh-readiness:entity:component:default/payments',
+          signal,
+        );
+        signalApi.emit(
+          'mesh-readiness:entity:component:default/payments',
+          signal,
+        );
+      });
+      // Another entity's signal is not this page's.
+      act(() =>
+        signalApi.emit('mesh-readiness:entity:component:default/other', {
+          ...signal,
+          entityRef: 'component:default/other',
+        }),
+      );
+
+      expect(await screen.findByLabelText('Phase: Expand')).toBeInTheDocument();
+      // The page stayed (no progress indicator while it read).
+      expect(screen.queryByTestId('progress')).not.toBeInTheDocument();
+      await waitFor(() => expect(reads.history).toBe(2));
+      expect(reads.scorecard).toBe(2);
+      // Reading publishes nothing: no further reads follow.
+      await new Promise(resolve =>
+        setTimeout(resolve, SCORECARD_SIGNAL_DEBOUNCE_MS * 2),
+      );
+      expect(reads).toEqual({ scorecard: 2, history: 2 });
+    });
+
+    it('works as before without the signals plugin in the app', async () => {
+      serveEntity(server);
+      await renderPluginView(<EntityMeshReadinessContent />, {
+        entity: componentEntity,
+      });
+      expect(await screen.findByLabelText('Phase: Pilot')).toBeInTheDocument();
+      expect(screen.getByText('Expand: checks')).toBeInTheDocument();
+    });
+  });
+
+  describe('link to one check', () => {
+    const tabPath = '/catalog/default/component/payments/mesh-readiness';
+
+    it('opens the phase of the linked check, expands it, marks it current and moves the focus to it', async () => {
+      serveEntity(server);
+      await renderPluginView(<EntityMeshReadinessContent />, {
+        entity: componentEntity,
+        routeEntries: [`${tabPath}?check=catalog.owner`],
+      });
+
+      // catalog.owner passes in Pilot; without the link Expand would open.
+      expect(await screen.findByText('Pilot: checks')).toBeInTheDocument();
+      expect(screen.queryByText('Expand: checks')).not.toBeInTheDocument();
+      // The accordion's summary, not the copy button of its details.
+      const summary = screen.getByRole('button', {
+        name: /Owner is a group/,
+        expanded: true,
+      });
+      await waitFor(() => expect(summary).toHaveFocus());
+      const current = summary.closest('[aria-current="true"]');
+      expect(current).not.toBeNull();
+      expect(
+        within(current as HTMLElement).getByText(
+          'Owned by group:default/team-a',
+        ),
+      ).toBeInTheDocument();
+      expect(screen.queryByText(/This scorecard has no check/)).toBeNull();
+
+      // Another phase can still be chosen.
+      await user().click(screen.getByRole('button', { name: /Expand/ }));
+      expect(await screen.findByText('Expand: checks')).toBeInTheDocument();
+    });
+
+    it('gives every check a link to itself and a button that copies it', async () => {
+      serveEntity(server);
+      await renderPluginView(<EntityMeshReadinessContent />, {
+        entity: componentEntity,
+        routeEntries: [tabPath],
+      });
+      const link = await screen.findByRole('link', {
+        name: 'Link to the check Service ports declare a protocol',
+      });
+      expect(link).toHaveAttribute('href', `${tabPath}?check=k8s.svc.protocol`);
+      expect(
+        screen.getByRole('button', {
+          name: 'Copy the link to the check Service ports declare a protocol',
+        }),
+      ).toBeInTheDocument();
+    });
+
+    it('says so when the linked check is not in the scorecard, and shows the tab as usual', async () => {
+      serveEntity(server);
+      await renderPluginView(<EntityMeshReadinessContent />, {
+        entity: componentEntity,
+        routeEntries: [`${tabPath}?check=no.such.check`],
+      });
+      expect(
+        await screen.findByText(/This scorecard has no check “no.such.check”/),
+      ).toBeInTheDocument();
+      expect(screen.getByText('Expand: checks')).toBeInTheDocument();
+      expect(document.querySelector('[aria-current="true"]')).toBeNull();
+    });
   });
 });

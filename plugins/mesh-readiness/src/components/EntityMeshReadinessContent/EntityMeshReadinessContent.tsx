@@ -1,9 +1,11 @@
-import { useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import RefreshIcon from '@material-ui/icons/Refresh';
+import Alert from '@material-ui/lab/Alert';
+import { useSearchParams } from 'react-router-dom';
 import {
   InfoCard,
   Progress,
@@ -20,6 +22,7 @@ import {
 } from '../../api/MeshReadinessApi';
 import { useEntityPermissions } from '../../hooks/useEntityPermissions';
 import { waitForReEvaluation } from '../../hooks/waitForReEvaluation';
+import { useScorecardSignal } from '../../hooks/useScorecardSignal';
 import { entityRefOf } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { formatDateTime } from '../shared/formatDate';
 import {
@@ -42,6 +45,7 @@ import { PermissionGate } from './PermissionGate';
 import { PhaseChecklist } from './PhaseChecklist';
 import { PhaseChecks } from './PhaseChecks';
 import { PhaseStepper } from './PhaseStepper';
+import { CHECK_QUERY_PARAMETER } from './checkDeepLink';
 import { WaiverInput, WaiverRequestDialog } from './WaiverRequestDialog';
 import { WaiverList } from './WaiverList';
 import { errorMessage } from '../shared/errorMessage';
@@ -97,6 +101,10 @@ export function EntityMeshReadinessContent(
     title: string;
   }>();
   const [busyWaiverId, setBusyWaiverId] = useState<string>();
+  // A link to one check (`?check=<checkId>`) opens the phase that holds it.
+  const [searchParams] = useSearchParams();
+  const focusedCheckId = searchParams.get(CHECK_QUERY_PARAMETER) ?? undefined;
+  useEffect(() => setSelectedPhase(undefined), [focusedCheckId]);
 
   // A manual refresh answers with the new scorecard; show it until the next
   // load replaces it.
@@ -109,6 +117,22 @@ export function EntityMeshReadinessContent(
     scorecard?.checklist.forEach(i => titles.set(i.itemId, i.title));
     return titles;
   }, [scorecard]);
+
+  // The backend stored a new scorecard (a refresh or an attestation in
+  // another tab, a scheduled run): read it and what goes with it, keeping
+  // the page as it is until the answers come.
+  const { retry: retryWaivers } = waiversState;
+  const { retry: retryHistory } = historyState;
+  const readAfterSignal = useCallback(() => {
+    api.getEntityScorecard(entityRef).then(
+      latest => setRefreshed(latest),
+      // The page keeps what it shows; a reload or the next signal reads again.
+      () => undefined,
+    );
+    retryWaivers();
+    retryHistory();
+  }, [api, entityRef, retryWaivers, retryHistory]);
+  useScorecardSignal(entityRef, readAfterSignal);
 
   // Attestations and waiver decisions are re-evaluated by the backend in
   // the background: wait for the new scorecard, then show it.
@@ -254,9 +278,19 @@ export function EntityMeshReadinessContent(
   const nextIndex = scorecard.phases.findIndex(
     p => p.id === scorecard.nextPhase,
   );
-  const selected =
-    selectedPhase ??
-    (nextIndex >= 0 ? nextIndex : Math.max(0, scorecard.phases.length - 1));
+  const focusedCheck = focusedCheckId
+    ? scorecard.checks.find(c => c.checkId === focusedCheckId)
+    : undefined;
+  const focusedIndex = focusedCheck
+    ? scorecard.phases.findIndex(p => p.id === focusedCheck.phase)
+    : -1;
+  let defaultIndex = Math.max(0, scorecard.phases.length - 1);
+  if (focusedIndex >= 0) {
+    defaultIndex = focusedIndex;
+  } else if (nextIndex >= 0) {
+    defaultIndex = nextIndex;
+  }
+  const selected = selectedPhase ?? defaultIndex;
   const phase = scorecard.phases[selected];
 
   return (
@@ -315,6 +349,12 @@ export function EntityMeshReadinessContent(
       )}
       <Grid item xs={12}>
         <InfoCard title="Phases">
+          {focusedCheckId && !focusedCheck && (
+            <Alert severity="info">
+              This scorecard has no check “{focusedCheckId}”: the link may be
+              from another program or an older version of it.
+            </Alert>
+          )}
           <PhaseStepper
             scorecard={scorecard}
             selected={selected}
@@ -329,6 +369,7 @@ export function EntityMeshReadinessContent(
                 checks={scorecard.checks.filter(c => c.phase === phase.id)}
                 requestWaiverPermission={permissions.requestWaiver}
                 onRequestWaiver={setWaiverItem}
+                focusedCheckId={focusedCheck?.checkId}
               />
               <Typography variant="h6" component="h3">
                 {phase.title}: checklist
