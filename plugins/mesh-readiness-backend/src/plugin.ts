@@ -4,6 +4,7 @@ import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
   type SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import type { Config } from '@backstage/config';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
@@ -14,6 +15,7 @@ import {
   type EvidenceProvider,
   type TrafficEvidenceSource,
 } from '@mesh-readiness/plugin-mesh-readiness-node';
+import { registerMeshReadinessActions } from './actions/registerActions';
 import { DatabaseStore } from './database/DatabaseStore';
 import { TrafficCoverageStore } from './database/TrafficCoverageStore';
 import { WaveCampaignStore } from './database/WaveCampaignStore';
@@ -102,6 +104,7 @@ export const meshReadinessPlugin = createBackendPlugin({
         auditor: coreServices.auditor,
         lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
         signals: signalsServiceRef,
       },
       async init({
@@ -119,6 +122,7 @@ export const meshReadinessPlugin = createBackendPlugin({
         auditor,
         lifecycle,
         catalog,
+        actionsRegistry,
         signals,
       }) {
         const root = config.getOptionalConfig('meshReadiness');
@@ -276,6 +280,20 @@ export const meshReadinessPlugin = createBackendPlugin({
         for (const path of AUDITED_WRITE_PATHS) {
           httpRouter.addAuthPolicy({ path, allow: 'unauthenticated' });
         }
+        const rateLimits = readRateLimits(root);
+        // The actions (MCP tools) answer as the REST routes do, on the same
+        // services and the same per-caller limits.
+        registerMeshReadinessActions({
+          actionsRegistry,
+          permissions,
+          auditor,
+          catalog,
+          programs,
+          evaluation,
+          queries,
+          workflows,
+          rateLimits,
+        });
         httpRouter.use(
           await createRouter({
             config,
@@ -293,7 +311,7 @@ export const meshReadinessPlugin = createBackendPlugin({
             // The shipped playbooks, so that the shipped programs' links
             // work without a TechDocs site.
             playbooks: PlaybookLibrary.fromCommonPackage(),
-            rateLimits: readRateLimits(root),
+            rateLimits,
             roleGroups: readAttestorRoleGroups(
               root?.getOptionalConfig('roles'),
             ),
