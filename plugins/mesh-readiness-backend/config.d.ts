@@ -199,6 +199,25 @@ export interface Config {
       };
     };
 
+    /**
+     * Notifications through the portal's notifications backend, each kind
+     * on by default and sent once per event across replicas.
+     */
+    notifications?: {
+      /** `false` turns every kind off. Default: true. */
+      enabled?: boolean;
+      /**
+       * A required check that passed fails now, or the phase dropped: to
+       * the owning group, with the check, its evidence and its playbook.
+       */
+      regressions?: {
+        /** Default: true. */
+        enabled?: boolean;
+        /** Findings quoted as evidence. Default: 3. */
+        maxFindings?: number;
+      };
+    };
+
     seed?: {
       /**
        * YAML file of attestations and waivers loaded at start-up when both

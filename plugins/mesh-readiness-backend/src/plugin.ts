@@ -7,6 +7,7 @@ import {
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import type { Config } from '@backstage/config';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { meshReadinessPermissions } from '@mesh-readiness/plugin-mesh-readiness-common';
 import {
@@ -19,6 +20,8 @@ import { registerMeshReadinessActions } from './actions/registerActions';
 import { DatabaseStore } from './database/DatabaseStore';
 import { TrafficCoverageStore } from './database/TrafficCoverageStore';
 import { WaveCampaignStore } from './database/WaveCampaignStore';
+import { MeshReadinessNotifier } from './notifications/MeshReadinessNotifier';
+import { readNotificationSettings } from './notifications/NotificationSettings';
 import { CallerPhasesProvider } from './evidence/CallerPhasesProvider';
 import { CatalogEntityProvider } from './evidence/CatalogEntityProvider';
 import { CatalogSnapshot } from './evidence/CatalogSnapshot';
@@ -105,6 +108,7 @@ export const meshReadinessPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
         actionsRegistry: actionsRegistryServiceRef,
+        notifications: notificationService,
         signals: signalsServiceRef,
       },
       async init({
@@ -123,6 +127,7 @@ export const meshReadinessPlugin = createBackendPlugin({
         lifecycle,
         catalog,
         actionsRegistry,
+        notifications,
         signals,
       }) {
         const root = config.getOptionalConfig('meshReadiness');
@@ -221,6 +226,16 @@ export const meshReadinessPlugin = createBackendPlugin({
         evaluation.onScorecardsWritten(
           new ScorecardSignals(signals, logger).publish,
         );
+        // Regressions and the rest, each kind once across replicas (a
+        // ledger table) and only when switched on.
+        const notifier = new MeshReadinessNotifier({
+          settings: readNotificationSettings(root),
+          notifications,
+          db: await database.getClient(),
+          program: programId => programs.get(programId),
+          logger,
+        });
+        evaluation.onScorecardsWritten(notifier.onScorecardsWritten);
         const queries = new ReadinessQueries(
           store,
           programs,
