@@ -17,6 +17,12 @@ import { readSourceFile, type SourceReadLimits } from '../readSourceFile';
 /** The id templates name in their steps. */
 export const FIX_PULL_REQUEST_ACTION_ID = 'mesh-readiness:fix:prepare';
 
+const changeVerb = {
+  created: 'Creates',
+  updated: 'Changes',
+  unchanged: 'Leaves unchanged',
+} as const;
+
 /** Where the diff is written in the workspace, outside the pull request's files. */
 const DIFF_FILE = 'mesh-readiness-fix.diff';
 
@@ -146,6 +152,8 @@ export function createFixPullRequestAction(options: {
         branchName: z =>
           z.string().describe('A branch name for the pull request.'),
         title: z => z.string().describe('A title for the pull request.'),
+        description: z =>
+          z.string().describe('A description for the pull request.'),
       },
     },
     async handler(ctx) {
@@ -249,6 +257,18 @@ export function createFixPullRequestAction(options: {
         `mesh-readiness/${template}-${entity.metadata.name}`
           .toLocaleLowerCase('en-US')
           .replace(/[^a-z0-9/._-]+/g, '-'),
+      );
+      ctx.output(
+        'description',
+        [
+          `${changeVerb[change]} \`${filePath}\` for ${entityRef}${
+            ctx.templateInfo?.entityRef
+              ? ` with the template ${ctx.templateInfo.entityRef}`
+              : ''
+          }: ${objects || fragmentName}.`,
+          '',
+          'Opened from the Mesh Readiness plugin; review the change, merge it, and the next readiness evaluation reads it.',
+        ].join('\n'),
       );
       ctx.output(
         'title',
