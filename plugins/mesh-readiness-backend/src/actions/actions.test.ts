@@ -24,6 +24,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import request from 'supertest';
+import { parse as parseYaml } from 'yaml';
 import {
   serviceManifests,
   TEST_PROGRAM_YAML,
@@ -134,6 +135,19 @@ function catalogHidingSvcBFromCarol(entities: Entity[]) {
   });
 }
 
+/** The sample portal's app-config.yaml, at the root of the repository. */
+function samplePortalConfig(): {
+  backend: { actions: { pluginSources: string[] } };
+  mcpActions: Record<string, unknown>;
+} {
+  return parseYaml(
+    fs.readFileSync(
+      path.resolve(__dirname, '../../../../app-config.yaml'),
+      'utf8',
+    ),
+  );
+}
+
 describe('Mesh Readiness actions', () => {
   let server: Server;
   let stop: () => Promise<void>;
@@ -193,9 +207,10 @@ describe('Mesh Readiness actions', () => {
       // The sample organisation's repositories are temporary folders.
       meshReadiness: { manifests: { fileRoots: [os.tmpdir()] } },
       rootConfig: {
-        // As in the sample portal's app-config.yaml.
-        backend: { actions: { pluginSources: ['mesh-readiness'] } },
-        mcpActions: { name: 'Mesh Readiness test portal' },
+        // The action sources of the sample portal: without mesh-readiness
+        // among them the registry would hide the actions.
+        backend: { actions: samplePortalConfig().backend.actions },
+        mcpActions: samplePortalConfig().mcpActions,
       },
       features: [
         actionsRegistryServiceFactory,
