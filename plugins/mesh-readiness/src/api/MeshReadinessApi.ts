@@ -74,6 +74,14 @@ export type TeamRollup = MeshReadinessApiSchemas['TeamRollup'];
 /** @public */
 export type TeamRollupPage = MeshReadinessApiSchemas['TeamRollupPage'];
 /** @public */
+export type WaveCampaign = MeshReadinessApiSchemas['WaveCampaign'];
+/** @public */
+export type BurnUpPoint = MeshReadinessApiSchemas['BurnUpPoint'];
+/** @public */
+export type CampaignService = MeshReadinessApiSchemas['CampaignService'];
+/** @public */
+export type CampaignOwner = MeshReadinessApiSchemas['CampaignOwner'];
+/** @public */
 export type ProgramStatus = MeshReadinessApiSchemas['ProgramStatus'];
 /** @public */
 export type Program = MeshReadinessApiSchemas['Program'];
@@ -228,6 +236,16 @@ export interface MeshReadinessApi {
    * required checks, stale), counted by the backend, owners in ref order.
    */
   listTeamRollups(query?: PageQuery): Promise<TeamRollupPage>;
+  /**
+   * The campaign view of a wave: burn-up against the due date, services
+   * below the target (at most `limit`, 100 by default) with their latest
+   * activity, owners.
+   */
+  getWaveCampaign(
+    programId: string,
+    waveId: string,
+    options?: { limit?: number },
+  ): Promise<WaveCampaign>;
   /** The organisation view as CSV text, filtered as the scorecard list. */
   exportCsv(filters?: ScorecardFilters): Promise<string>;
   /**

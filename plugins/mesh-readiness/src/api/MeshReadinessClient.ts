@@ -29,6 +29,7 @@ import type {
   TrafficCoverage,
   Waiver,
   WaiverState,
+  WaveCampaign,
 } from './MeshReadinessApi';
 
 type Method = 'get' | 'post';
@@ -272,6 +273,22 @@ export class MeshReadinessClient implements MeshReadinessApi {
   ): Promise<OrgSummary> {
     return this.json<OkBody<'/summary', 'get'>>(
       await this.send('get', '/summary', { ...options }),
+    );
+  }
+
+  async getWaveCampaign(
+    programId: string,
+    waveId: string,
+    options?: { limit?: number },
+  ): Promise<WaveCampaign> {
+    return this.json<OkBody<'/waves/{programId}/{waveId}/campaign', 'get'>>(
+      await this.send(
+        'get',
+        `/waves/${encodeURIComponent(programId)}/${encodeURIComponent(
+          waveId,
+        )}/campaign`,
+        { limit: options?.limit },
+      ),
     );
   }
 

@@ -4,6 +4,8 @@ import {
   Page,
   TabbedLayout,
 } from '@backstage/core-components';
+import { useRoutes } from 'react-router-dom';
+import { CampaignPage } from '../CampaignView';
 import { LibraryTab } from './LibraryTab';
 import { MyTeamsTab } from './MyTeamsTab';
 import { OverviewTab } from './OverviewTab';
@@ -28,6 +30,22 @@ export interface MeshReadinessPageProps {
  * the shipped playbooks (`playbooks/<id>`, where the shipped programs link).
  */
 export function MeshReadinessPage(props: MeshReadinessPageProps) {
+  // A wave's campaign (`campaigns/<programId>/<waveId>`, where notifications
+  // link) is a view of its own, without the tabs.
+  const campaign = useRoutes([
+    { path: 'campaigns/:programId/:waveId', element: <CampaignPage /> },
+  ]);
+  if (campaign) {
+    return (
+      <Page themeId="tool">
+        <Header
+          title={props.title ?? 'Mesh Readiness'}
+          subtitle="Campaign of a wave"
+        />
+        <Content>{campaign}</Content>
+      </Page>
+    );
+  }
   return (
     <Page themeId="tool">
       <Header

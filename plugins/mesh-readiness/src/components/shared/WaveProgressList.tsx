@@ -1,11 +1,16 @@
 import Box from '@material-ui/core/Box';
 import LinearProgress from '@material-ui/core/LinearProgress';
 import Typography from '@material-ui/core/Typography';
+import { Link } from '@backstage/core-components';
 import type { WaveProgress } from '../../api/MeshReadinessApi';
 import type { PhaseTitleFn } from '../../hooks/usePhaseTitles';
 import { formatDate } from './formatDate';
+import { useCampaignLink } from '../CampaignView/campaignRoute';
 
-/** Each wave with its target phase, due date and share of services there. */
+/**
+ * Each wave with its target phase, due date and share of services there;
+ * the title links to the wave's campaign view.
+ */
 export function WaveProgressList(props: {
   waves: WaveProgress[];
   phaseTitle: PhaseTitleFn;
@@ -13,6 +18,8 @@ export function WaveProgressList(props: {
 }) {
   const { waves, phaseTitle } = props;
   const now = (props.now ?? new Date()).getTime();
+  // Each wave's title opens its campaign view, wherever the list is shown.
+  const campaignLink = useCampaignLink();
   if (waves.length === 0) {
     return (
       <Typography variant="body2" color="textSecondary">
@@ -28,7 +35,16 @@ export function WaveProgressList(props: {
         return (
           <Box key={`${wave.programId}/${wave.id}`}>
             <Typography variant="body2" id={labelId}>
-              <strong>{wave.title}</strong>: {wave.atTarget} of {wave.total} at{' '}
+              <strong>
+                {campaignLink ? (
+                  <Link to={campaignLink(wave.programId, wave.id)}>
+                    {wave.title}
+                  </Link>
+                ) : (
+                  wave.title
+                )}
+              </strong>
+              : {wave.atTarget} of {wave.total} at{' '}
               {phaseTitle(wave.targetPhase, wave.programId)} by{' '}
               {formatDate(wave.dueDate)}
               {overdue ? ' — overdue' : ''}
