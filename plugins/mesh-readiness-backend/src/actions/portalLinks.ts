@@ -3,24 +3,18 @@ import { tryNormalizeEntityRef } from '@mesh-readiness/plugin-mesh-readiness-com
 
 /*
  * Portal-relative paths the actions give back, so that an assistant can
- * send a person to the page behind an answer. Every segment is encoded:
- * entity names and check ids come from catalog and program authors.
+ * send a person to the page behind an answer. The entity tab and its deep
+ * link to one check are the ones notifications carry: one definition of
+ * the portal's link contract. Every segment is encoded: entity names and
+ * check ids come from catalog and program authors.
  */
 
+export {
+  entityTabLink as entityTabPath,
+  entityCheckLink as entityCheckPath,
+} from '../notifications/notificationLinks';
+
 const segment = encodeURIComponent;
-
-/** The entity's Mesh Readiness tab. */
-export function entityTabPath(entityRef: string): string {
-  const { kind, namespace, name } = parseEntityRef(entityRef);
-  return `/catalog/${segment(namespace)}/${segment(
-    kind.toLocaleLowerCase('en-US'),
-  )}/${segment(name)}/mesh-readiness`;
-}
-
-/** The entity's Mesh Readiness tab opened on one check or checklist item. */
-export function entityCheckPath(entityRef: string, checkId: string): string {
-  return `${entityTabPath(entityRef)}?check=${segment(checkId)}`;
-}
 
 /**
  * The Scaffolder page of a template ref (`template:default/x`, `default/x`
