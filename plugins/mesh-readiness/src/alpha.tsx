@@ -22,9 +22,10 @@ import DeviceHubIcon from '@material-ui/icons/DeviceHub';
 import { z } from 'zod';
 import { meshReadinessApiRef } from './api/MeshReadinessApi';
 import { MeshReadinessClient } from './api/MeshReadinessClient';
-import { rootRouteRef } from './routes';
+import { rootRouteRef, servicesRouteRef } from './routes';
 
 const rootRoute = convertLegacyRouteRef(rootRouteRef);
+const servicesRoute = convertLegacyRouteRef(servicesRouteRef);
 
 /**
  * `api:mesh-readiness` — the backend client.
@@ -140,6 +141,52 @@ export const meshReadinessGroupCard = EntityCardBlueprint.makeWithOverrides({
   },
 });
 
+const rollupCardConfig = {
+  maxServices: z.number().int().min(1).max(100).optional(),
+};
+
+/**
+ * `entity-card:mesh-readiness/system` — the rollup of a System's entities,
+ * with drill-down to the filtered services list.
+ *
+ * @alpha
+ */
+export const meshReadinessSystemCard = EntityCardBlueprint.makeWithOverrides({
+  name: 'system',
+  configSchema: rollupCardConfig,
+  factory(originalFactory, { config }) {
+    return originalFactory({
+      type: 'content',
+      filter: { kind: 'system' },
+      loader: () =>
+        import('./components/SystemMeshReadinessCard').then(m => (
+          <m.SystemMeshReadinessCard maxServices={config.maxServices} />
+        )),
+    });
+  },
+});
+
+/**
+ * `entity-card:mesh-readiness/domain` — the rollup of the entities of a
+ * Domain's Systems and subdomains, with drill-down.
+ *
+ * @alpha
+ */
+export const meshReadinessDomainCard = EntityCardBlueprint.makeWithOverrides({
+  name: 'domain',
+  configSchema: rollupCardConfig,
+  factory(originalFactory, { config }) {
+    return originalFactory({
+      type: 'content',
+      filter: { kind: 'domain' },
+      loader: () =>
+        import('./components/SystemMeshReadinessCard').then(m => (
+          <m.SystemMeshReadinessCard maxServices={config.maxServices} />
+        )),
+    });
+  },
+});
+
 /**
  * The Mesh Readiness frontend plugin (new frontend system).
  *
@@ -152,6 +199,7 @@ export default createFrontendPlugin({
   info: { packageJson: () => import('../package.json') },
   routes: {
     root: rootRoute,
+    services: servicesRoute,
   },
   extensions: [
     meshReadinessApi,
@@ -159,5 +207,7 @@ export default createFrontendPlugin({
     meshReadinessEntityCard,
     meshReadinessEntityContent,
     meshReadinessGroupCard,
+    meshReadinessSystemCard,
+    meshReadinessDomainCard,
   ],
 });

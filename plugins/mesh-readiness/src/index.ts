@@ -12,8 +12,10 @@ export {
   EntityMeshReadinessCard,
   EntityMeshReadinessContent,
   GroupMeshReadinessCard,
+  EntitySystemMeshReadinessCard,
+  EntityDomainMeshReadinessCard,
 } from './plugin';
-export { rootRouteRef } from './routes';
+export { rootRouteRef, servicesRouteRef } from './routes';
 export * from './api/MeshReadinessApi';
 export type {
   components as MeshReadinessApiComponents,
@@ -26,5 +28,6 @@ export type { EntityMeshReadinessCardProps } from './components/EntityMeshReadin
 export type { EntityMeshReadinessContentProps } from './components/EntityMeshReadinessContent';
 export type { GroupMeshReadinessCardProps } from './components/GroupMeshReadinessCard';
 export type { MeshReadinessPageProps } from './components/MeshReadinessPage';
+export type { SystemMeshReadinessCardProps } from './components/SystemMeshReadinessCard';
 export { SafeLink, safeHref } from './components/SafeLink';
 export type { SafeLinkProps } from './components/SafeLink';

@@ -8,11 +8,12 @@ import {
 } from '@backstage/core-plugin-api';
 import { meshReadinessApiRef } from './api/MeshReadinessApi';
 import { MeshReadinessClient } from './api/MeshReadinessClient';
-import { rootRouteRef } from './routes';
+import { rootRouteRef, servicesRouteRef } from './routes';
 import type { EntityMeshReadinessCardProps } from './components/EntityMeshReadinessCard';
 import type { EntityMeshReadinessContentProps } from './components/EntityMeshReadinessContent';
 import type { GroupMeshReadinessCardProps } from './components/GroupMeshReadinessCard';
 import type { MeshReadinessPageProps } from './components/MeshReadinessPage';
+import type { SystemMeshReadinessCardProps } from './components/SystemMeshReadinessCard';
 
 /**
  * The Mesh Readiness frontend plugin for apps on the legacy frontend system.
@@ -31,6 +32,7 @@ export const meshReadinessPlugin = createPlugin({
   ],
   routes: {
     root: rootRouteRef,
+    services: servicesRouteRef,
   },
 });
 
@@ -101,6 +103,47 @@ export const GroupMeshReadinessCard: (
       lazy: () =>
         import('./components/GroupMeshReadinessCard').then(
           m => m.GroupMeshReadinessCard,
+        ),
+    },
+  }),
+);
+
+/**
+ * The rollup card of a System: phase distribution, services, top failing
+ * checks and waves of the System's entities, each opening the filtered
+ * services list.
+ *
+ * @public
+ */
+export const EntitySystemMeshReadinessCard: (
+  props: SystemMeshReadinessCardProps,
+) => JSX.Element | null = meshReadinessPlugin.provide(
+  createComponentExtension({
+    name: 'EntitySystemMeshReadinessCard',
+    component: {
+      lazy: () =>
+        import('./components/SystemMeshReadinessCard').then(
+          m => m.SystemMeshReadinessCard,
+        ),
+    },
+  }),
+);
+
+/**
+ * The rollup card of a Domain: as the System card, over the entities of the
+ * Domain's Systems and subdomains.
+ *
+ * @public
+ */
+export const EntityDomainMeshReadinessCard: (
+  props: SystemMeshReadinessCardProps,
+) => JSX.Element | null = meshReadinessPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDomainMeshReadinessCard',
+    component: {
+      lazy: () =>
+        import('./components/SystemMeshReadinessCard').then(
+          m => m.SystemMeshReadinessCard,
         ),
     },
   }),

@@ -1,4 +1,4 @@
-import { createRouteRef } from '@backstage/core-plugin-api';
+import { createRouteRef, createSubRouteRef } from '@backstage/core-plugin-api';
 
 /**
  * The Mesh Readiness page (`/mesh-readiness` by default).
@@ -7,4 +7,17 @@ import { createRouteRef } from '@backstage/core-plugin-api';
  */
 export const rootRouteRef = createRouteRef({
   id: 'mesh-readiness',
+});
+
+/**
+ * The filtered list of services on the Mesh Readiness page
+ * (`/mesh-readiness/services?program=&phase=&owner=&system=&domain=&wave=&check=`),
+ * where every aggregate drills down to.
+ *
+ * @public
+ */
+export const servicesRouteRef = createSubRouteRef({
+  id: 'mesh-readiness/services',
+  parent: rootRouteRef,
+  path: '/services',
 });

@@ -19,6 +19,7 @@ import {
 } from '@backstage/test-utils';
 import { meshReadinessApiRef } from '../api/MeshReadinessApi';
 import { MeshReadinessClient } from '../api/MeshReadinessClient';
+import { rootRouteRef } from '../routes';
 
 export interface RenderPluginViewOptions {
   entity?: Entity;
@@ -31,6 +32,8 @@ export interface RenderPluginViewOptions {
   userEntityRef?: string;
   /** Initial location of the test app, e.g. `/mesh-readiness/playbooks/x`. */
   routeEntries?: string[];
+  /** Mounts the Mesh Readiness page at this path, for links to its views. */
+  pagePath?: string;
   /** The signals plugin's API; without it the app has no signals plugin. */
   signalApi?: SignalApi;
 }
@@ -85,7 +88,10 @@ export async function renderPluginView(
       )}
     </TestApiProvider>,
     {
-      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      mountedRoutes: {
+        '/catalog/:namespace/:kind/:name': entityRouteRef,
+        ...(options.pagePath ? { [options.pagePath]: rootRouteRef } : {}),
+      },
       routeEntries: options.routeEntries,
     },
   );

@@ -10,6 +10,7 @@ import { LibraryTab } from './LibraryTab';
 import { MyTeamsTab } from './MyTeamsTab';
 import { OverviewTab } from './OverviewTab';
 import { PlaybooksTab } from '../PlaybookView';
+import { ServicesListView } from '../ServicesList';
 
 /**
  * Props of the Mesh Readiness page.
@@ -56,6 +57,9 @@ export function MeshReadinessPage(props: MeshReadinessPageProps) {
         <TabbedLayout>
           <TabbedLayout.Route path="/" title="Overview">
             <OverviewTab trendDays={props.trendDays} />
+          </TabbedLayout.Route>
+          <TabbedLayout.Route path="/services" title="Services">
+            <ServicesListView />
           </TabbedLayout.Route>
           <TabbedLayout.Route path="/library" title="Library">
             <LibraryTab />

@@ -1,3 +1,5 @@
+import type { KeyboardEvent } from 'react';
+import { useNavigate } from 'react-router-dom';
 import Typography from '@material-ui/core/Typography';
 import { Theme, useTheme } from '@material-ui/core/styles';
 import {
@@ -15,6 +17,7 @@ import {
 import type { OrgSummary } from '../../api/MeshReadinessApi';
 import type { PhaseTitleFn } from '../../hooks/usePhaseTitles';
 import { formatDate } from '../shared/formatDate';
+import { servicesCount } from '../ServicesList/servicesCount';
 
 function useTooltipStyle() {
   const theme = useTheme();
@@ -25,22 +28,76 @@ function useTooltipStyle() {
   };
 }
 
-/** Services per phase, in phase order, as horizontal bars. */
+type Rect = { x: number; y: number; width: number; height: number };
+
+/**
+ * One bar of the funnel. With a link, the whole row of the phase (the bar
+ * and the empty band behind it, so that a phase with no service can still
+ * be opened) is a link: clickable, focusable and opened with Enter or Space,
+ * named "<phase>: <n> services".
+ */
+function PhaseBar(
+  props: Rect & {
+    fill: string;
+    background?: Rect;
+    payload: { phaseTitle: string; count: number; href?: string };
+    onOpen: (href: string) => void;
+    focusColour: string;
+  },
+) {
+  const { x, y, width, height, fill, background, payload } = props;
+  const bar = (
+    <rect x={x} y={y} width={Math.max(0, width)} height={height} fill={fill} />
+  );
+  const href = payload.href;
+  if (!href) {
+    return bar;
+  }
+  const band = background ?? { x, y, width, height };
+  const open = () => props.onOpen(href);
+  const onKeyDown = (event: KeyboardEvent<SVGGElement>) => {
+    if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault();
+      open();
+    }
+  };
+  return (
+    <g
+      role="link"
+      tabIndex={0}
+      aria-label={`${payload.phaseTitle}: ${servicesCount(payload.count)}`}
+      onClick={open}
+      onKeyDown={onKeyDown}
+      style={{ cursor: 'pointer', outlineColor: props.focusColour }}
+    >
+      <rect {...band} fill="transparent" />
+      {bar}
+    </g>
+  );
+}
+
+/**
+ * Services per phase, in phase order, as horizontal bars. With `phaseLink`,
+ * each bar opens the services in that phase.
+ */
 export function FunnelChart(props: {
   funnel: OrgSummary['funnel'];
   phaseTitle: PhaseTitleFn;
   programId?: string;
+  phaseLink?: (phase: string) => string | undefined;
 }) {
   const theme = useTheme();
+  const navigate = useNavigate();
   const tooltipStyle = useTooltipStyle();
   const data = props.funnel.map(c => ({
-    phase: props.phaseTitle(c.phase, props.programId),
+    phaseTitle: props.phaseTitle(c.phase, props.programId),
     count: c.count,
+    href: props.phaseLink?.(c.phase),
   }));
   return (
     <>
       <Typography variant="body2" color="textSecondary" id="funnel-summary">
-        {data.map(d => `${d.phase}: ${d.count}`).join(' · ')}
+        {data.map(d => `${d.phaseTitle}: ${d.count}`).join(' · ')}
       </Typography>
       <ResponsiveContainer width="100%" height={60 + data.length * 40}>
         <BarChart
@@ -57,7 +114,7 @@ export function FunnelChart(props: {
           />
           <YAxis
             type="category"
-            dataKey="phase"
+            dataKey="phaseTitle"
             width={110}
             stroke={theme.palette.text.secondary}
           />
@@ -67,6 +124,14 @@ export function FunnelChart(props: {
             name="Services"
             fill={theme.palette.primary.main}
             isAnimationActive={false}
+            background={{ fill: 'transparent' }}
+            shape={(shapeProps: unknown) => (
+              <PhaseBar
+                {...(shapeProps as Parameters<typeof PhaseBar>[0])}
+                onOpen={href => navigate(href)}
+                focusColour={theme.palette.primary.dark}
+              />
+            )}
           />
         </BarChart>
       </ResponsiveContainer>

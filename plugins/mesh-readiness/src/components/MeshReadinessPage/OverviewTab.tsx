@@ -18,7 +18,11 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
-import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import { parseEntityRef } from '@backstage/catalog-model';
+import {
+  EntityRefLink,
+  humanizeEntityRef,
+} from '@backstage/plugin-catalog-react';
 import useAsync from 'react-use/esm/useAsync';
 import { TeamRollup, meshReadinessApiRef } from '../../api/MeshReadinessApi';
 import { PhaseTitleFn, usePhaseTitles } from '../../hooks/usePhaseTitles';
@@ -26,8 +30,23 @@ import { WaveProgressList } from '../shared/WaveProgressList';
 import { FunnelChart, TrendChart } from './OrgCharts';
 import { MtlsCoverageChart } from '../TrafficEvidence';
 import { errorMessage } from '../shared/errorMessage';
+import { DrillDownLink } from '../ServicesList/DrillDownLink';
+import { FailingChecksTable } from '../shared/FailingChecksTable';
+import { csvFileName, saveCsvFile } from '../ServicesList/saveCsvFile';
+import {
+  ServicesLinkFn,
+  useServicesLink,
+} from '../ServicesList/useServicesLink';
+import { servicesCount } from '../ServicesList/servicesCount';
 
 const TEAMS_PER_PAGE = [25, 50, 100];
+
+/** A team's name for an accessible label: `team-a` of `group:default/team-a`. */
+function ownerName(owner: string | undefined): string {
+  return owner === undefined
+    ? 'No owner'
+    : humanizeEntityRef(parseEntityRef(owner), { defaultKind: 'group' });
+}
 
 /** One page of the teams table, as the backend counted it. */
 function TeamsTable(props: {
@@ -35,8 +54,15 @@ function TeamsTable(props: {
   phaseOrder: string[];
   phaseTitle: PhaseTitleFn;
   programId?: string;
+  servicesLink?: ServicesLinkFn;
 }) {
-  const { teams, phaseOrder, phaseTitle, programId } = props;
+  const { teams, phaseOrder, phaseTitle, programId, servicesLink } = props;
+  // A team row opens the team's services; a phase cell, the team's
+  // services in that phase. Services without an owner have no filter.
+  const teamLink = (team: TeamRollup, phase?: string) =>
+    team.owner === undefined
+      ? undefined
+      : servicesLink?.({ program: programId, owner: team.owner, phase });
   if (teams.length === 0) {
     return (
       <Typography variant="body2" color="textSecondary">
@@ -69,12 +95,36 @@ function TeamsTable(props: {
                 <EntityRefLink entityRef={team.owner} defaultKind="group" />
               )}
             </TableCell>
-            <TableCell align="right">{team.services}</TableCell>
-            {phaseOrder.map(phase => (
-              <TableCell key={phase} align="right">
-                {team.phases.find(p => p.phase === phase)?.count ?? 0}
-              </TableCell>
-            ))}
+            <TableCell align="right">
+              <DrillDownLink
+                to={teamLink(team)}
+                label={`${ownerName(team.owner)}: ${servicesCount(
+                  team.services,
+                )}`}
+              >
+                {team.services}
+              </DrillDownLink>
+            </TableCell>
+            {phaseOrder.map(phase => {
+              const count = team.phases.find(p => p.phase === phase)?.count;
+              return (
+                <TableCell key={phase} align="right">
+                  {count ? (
+                    <DrillDownLink
+                      to={teamLink(team, phase)}
+                      label={`${ownerName(team.owner)}, ${phaseTitle(
+                        phase,
+                        programId,
+                      )}: ${servicesCount(count)}`}
+                    >
+                      {count}
+                    </DrillDownLink>
+                  ) : (
+                    0
+                  )}
+                </TableCell>
+              );
+            })}
             <TableCell align="right">{team.failingChecks}</TableCell>
             <TableCell align="right">{team.stale}</TableCell>
           </TableRow>
@@ -95,6 +145,7 @@ export function OverviewTab(props: OverviewTabProps) {
   const api = useApi(meshReadinessApiRef);
   const alertApi = useApi(alertApiRef);
   const phaseTitle = usePhaseTitles();
+  const servicesLink = useServicesLink();
   const [programId, setProgramId] = useState<string>('');
   const [downloading, setDownloading] = useState(false);
   const [teamsPage, setTeamsPage] = useState(0);
@@ -125,18 +176,7 @@ export function OverviewTab(props: OverviewTabProps) {
     setDownloading(true);
     try {
       const csv = await api.exportCsv({ programId: selectedProgram });
-      // The export needs the user's token, so it is fetched and handed to
-      // the browser as a file rather than linked directly.
-      const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
-      const anchor = document.createElement('a');
-      anchor.href = url;
-      anchor.download = `mesh-readiness${
-        selectedProgram ? `-${selectedProgram}` : ''
-      }.csv`;
-      document.body.appendChild(anchor);
-      anchor.click();
-      anchor.remove();
-      URL.revokeObjectURL(url);
+      saveCsvFile(csv, csvFileName([selectedProgram]));
     } catch (e) {
       alertApi.post({
         message: `CSV export failed: ${errorMessage(e)}`,
@@ -209,6 +249,10 @@ export function OverviewTab(props: OverviewTabProps) {
             funnel={org.funnel}
             phaseTitle={phaseTitle}
             programId={selectedProgram}
+            phaseLink={
+              servicesLink &&
+              (phase => servicesLink({ program: selectedProgram, phase }))
+            }
           />
         </InfoCard>
       </Grid>
@@ -238,6 +282,7 @@ export function OverviewTab(props: OverviewTabProps) {
                 phaseOrder={phaseOrder}
                 phaseTitle={phaseTitle}
                 programId={selectedProgram}
+                servicesLink={servicesLink}
               />
               {teams.value.totalCount > TEAMS_PER_PAGE[0] && (
                 <TablePagination
@@ -260,46 +305,32 @@ export function OverviewTab(props: OverviewTabProps) {
       </Grid>
       <Grid item xs={12} md={6}>
         <InfoCard title="Top failing checks">
-          {org.topFailingChecks.length === 0 ? (
-            <Typography variant="body2" color="textSecondary">
-              No required check is failing.
-            </Typography>
-          ) : (
-            <Table size="small" aria-label="Top failing checks">
-              <TableHead>
-                <TableRow>
-                  <TableCell>Check</TableCell>
-                  <TableCell>Phase</TableCell>
-                  <TableCell align="right">Failing services</TableCell>
-                </TableRow>
-              </TableHead>
-              <TableBody>
-                {org.topFailingChecks.map(check => (
-                  <TableRow key={check.checkId}>
-                    <TableCell>
-                      {check.title}
-                      <Typography
-                        variant="caption"
-                        color="textSecondary"
-                        component="div"
-                      >
-                        {check.checkId}
-                      </Typography>
-                    </TableCell>
-                    <TableCell>
-                      {phaseTitle(check.phase, selectedProgram)}
-                    </TableCell>
-                    <TableCell align="right">{check.count}</TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-          )}
+          <FailingChecksTable
+            checks={org.topFailingChecks}
+            phaseTitle={phaseTitle}
+            programId={selectedProgram}
+            checkLink={
+              servicesLink &&
+              (checkId =>
+                servicesLink({
+                  program: selectedProgram,
+                  check: checkId,
+                  checkStatus: 'fail',
+                }))
+            }
+          />
         </InfoCard>
       </Grid>
       <Grid item xs={12} md={6}>
         <InfoCard title="Waves and deadlines">
-          <WaveProgressList waves={org.waves} phaseTitle={phaseTitle} />
+          <WaveProgressList
+            waves={org.waves}
+            phaseTitle={phaseTitle}
+            waveLink={
+              servicesLink &&
+              (wave => servicesLink({ program: wave.programId, wave: wave.id }))
+            }
+          />
         </InfoCard>
       </Grid>
     </Grid>

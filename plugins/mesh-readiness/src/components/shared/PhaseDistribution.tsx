@@ -1,12 +1,19 @@
 import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
+import { Link as RouterLink } from 'react-router-dom';
 import type { PhaseCount } from '../../api/MeshReadinessApi';
 import type { PhaseTitleFn } from '../../hooks/usePhaseTitles';
+import { servicesCount } from '../ServicesList/servicesCount';
 
-/** How many services are in each phase, as chips. */
+/**
+ * How many services are in each phase, as chips. With `phaseLink`, each
+ * chip is a link to the services in that phase ("Expand: 4 services").
+ */
 export function PhaseDistribution(props: {
   counts: PhaseCount[];
   phaseTitle: PhaseTitleFn;
+  programId?: string;
+  phaseLink?: (phase: string) => string | undefined;
 }) {
   return (
     <Box
@@ -16,15 +23,30 @@ export function PhaseDistribution(props: {
       role="list"
       aria-label="Phase distribution"
     >
-      {props.counts.map(c => (
-        <Chip
-          key={c.phase}
-          role="listitem"
-          size="small"
-          variant="outlined"
-          label={`${props.phaseTitle(c.phase)}: ${c.count}`}
-        />
-      ))}
+      {props.counts.map(c => {
+        const title = props.phaseTitle(c.phase, props.programId);
+        const label = `${title}: ${c.count}`;
+        const href = props.phaseLink?.(c.phase);
+        return (
+          <Box key={c.phase} role="listitem">
+            {href ? (
+              <Chip
+                size="small"
+                variant="outlined"
+                clickable
+                component={RouterLink}
+                to={href}
+                // A clickable chip says "button"; this one navigates.
+                role="link"
+                aria-label={`${title}: ${servicesCount(c.count)}`}
+                label={label}
+              />
+            ) : (
+              <Chip size="small" variant="outlined" label={label} />
+            )}
+          </Box>
+        );
+      })}
     </Box>
   );
 }

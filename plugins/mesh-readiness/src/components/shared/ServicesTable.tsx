@@ -13,11 +13,12 @@ import type { Trend } from './trends';
 import type { WaveTarget } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { WaveTargetText } from './WaveTargetText';
 
-/** A team's services with phase, progress, failing checks and trend. */
+/** Services with phase, progress, failing checks and (for a team) trend. */
 export function ServicesTable(props: {
   services: ScorecardSummary[];
   phaseTitle: PhaseTitleFn;
-  trends: Map<string, Trend>;
+  /** Each service's trend; without it the table has no trend column. */
+  trends?: Map<string, Trend>;
   /** The wave target of a service, when it belongs to a wave. */
   waveTarget?: (service: ScorecardSummary) => WaveTarget | undefined;
   ariaLabel?: string;
@@ -39,7 +40,7 @@ export function ServicesTable(props: {
           <TableCell>Progress to next phase</TableCell>
           {waveTarget && <TableCell>Wave target</TableCell>}
           <TableCell align="right">Failing checks</TableCell>
-          <TableCell>Trend</TableCell>
+          {trends && <TableCell>Trend</TableCell>}
         </TableRow>
       </TableHead>
       <TableBody>
@@ -83,9 +84,11 @@ export function ServicesTable(props: {
               </TableCell>
             )}
             <TableCell align="right">{service.failingChecks}</TableCell>
-            <TableCell>
-              <TrendIcon trend={trends.get(service.entityRef) ?? 'flat'} />
-            </TableCell>
+            {trends && (
+              <TableCell>
+                <TrendIcon trend={trends.get(service.entityRef) ?? 'flat'} />
+              </TableCell>
+            )}
           </TableRow>
         ))}
       </TableBody>

@@ -6,6 +6,8 @@ import type { WaveProgress } from '../../api/MeshReadinessApi';
 import type { PhaseTitleFn } from '../../hooks/usePhaseTitles';
 import { formatDate } from './formatDate';
 import { useCampaignLink } from '../CampaignView/campaignRoute';
+import { DrillDownLink } from '../ServicesList/DrillDownLink';
+import { servicesCount } from '../ServicesList/servicesCount';
 
 /**
  * Each wave with its target phase, due date and share of services there;
@@ -15,6 +17,8 @@ export function WaveProgressList(props: {
   waves: WaveProgress[];
   phaseTitle: PhaseTitleFn;
   now?: Date;
+  /** The services list of a wave's members, for the wave's counts to open. */
+  waveLink?: (wave: WaveProgress) => string | undefined;
 }) {
   const { waves, phaseTitle } = props;
   const now = (props.now ?? new Date()).getTime();
@@ -44,8 +48,14 @@ export function WaveProgressList(props: {
                   wave.title
                 )}
               </strong>
-              : {wave.atTarget} of {wave.total} at{' '}
-              {phaseTitle(wave.targetPhase, wave.programId)} by{' '}
+              :{' '}
+              <DrillDownLink
+                to={props.waveLink?.(wave)}
+                label={`${wave.title}: ${servicesCount(wave.total)}`}
+              >
+                {wave.atTarget} of {wave.total}
+              </DrillDownLink>{' '}
+              at {phaseTitle(wave.targetPhase, wave.programId)} by{' '}
               {formatDate(wave.dueDate)}
               {overdue ? ' — overdue' : ''}
             </Typography>

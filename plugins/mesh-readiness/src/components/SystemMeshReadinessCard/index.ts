@@ -1,0 +1,2 @@
+export { SystemMeshReadinessCard } from './SystemMeshReadinessCard';
+export type { SystemMeshReadinessCardProps } from './SystemMeshReadinessCard';
