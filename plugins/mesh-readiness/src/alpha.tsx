@@ -22,9 +22,12 @@ import DeviceHubIcon from '@material-ui/icons/DeviceHub';
 import { z } from 'zod';
 import { meshReadinessApiRef } from './api/MeshReadinessApi';
 import { MeshReadinessClient } from './api/MeshReadinessClient';
+import { campaignRouteRef } from './components/CampaignView/campaignRoute';
 import { rootRouteRef, servicesRouteRef } from './routes';
 
 const rootRoute = convertLegacyRouteRef(rootRouteRef);
+// Converted so that links to a wave's campaign resolve in the new system.
+const campaignRoute = convertLegacyRouteRef(campaignRouteRef);
 const servicesRoute = convertLegacyRouteRef(servicesRouteRef);
 
 /**
@@ -199,6 +202,7 @@ export default createFrontendPlugin({
   info: { packageJson: () => import('../package.json') },
   routes: {
     root: rootRoute,
+    campaign: campaignRoute,
     services: servicesRoute,
   },
   extensions: [
