@@ -6,8 +6,15 @@ import type { CheckResult } from '../../api/MeshReadinessApi';
 type ProgramPlaybook = NonNullable<CheckResult['playbook']>;
 type ProgramTemplate = NonNullable<CheckResult['template']>;
 import { SafeLink } from '../SafeLink';
-import { templateEntityRef, templatePath } from './templates';
+import {
+  templateEntityRef,
+  templateFormData,
+  templateHrefWithFormData,
+  templatePath,
+  type TemplatePrefillFinding,
+} from './templates';
 import { useTemplateInCatalog } from './useTemplateInCatalog';
+import { useTemplateParameterNames } from './useTemplateParameterNames';
 
 /**
  * The playbook and template of a check or checklist item: a link to the
@@ -20,16 +27,31 @@ export function PlaybookTemplateLinks(props: {
   playbook?: ProgramPlaybook;
   template?: ProgramTemplate;
   showFragment?: boolean;
+  /**
+   * The entity to fix. With it or `findings`, the template link opens the
+   * Scaffolder form prefilled (`?formData=`) with the entity and what the
+   * findings name, for the parameters the template declares.
+   */
+  entityRef?: string;
+  /** The findings of the check the template fixes. */
+  findings?: readonly TemplatePrefillFinding[];
 }) {
-  const { playbook, template, showFragment } = props;
+  const { playbook, template, showFragment, entityRef, findings } = props;
   const refPath = templatePath(template?.templateRef);
+  const catalogRef = templateEntityRef(template?.templateRef);
   const inCatalog = useTemplateInCatalog(
-    template?.fragment ? templateEntityRef(template.templateRef) : undefined,
+    template?.fragment ? catalogRef : undefined,
+  );
+  const declared = useTemplateParameterNames(
+    refPath && (entityRef || findings?.length) ? catalogRef : undefined,
   );
   // With a fragment to fall back to, link only to a template that exists.
   const templateHref =
     refPath && (!template?.fragment || inCatalog === true)
-      ? refPath
+      ? templateHrefWithFormData(
+          refPath,
+          declared ? templateFormData({ entityRef, findings }, declared) : {},
+        )
       : undefined;
   if (!playbook && !template) {
     return null;
