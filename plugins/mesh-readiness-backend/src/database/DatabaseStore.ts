@@ -143,6 +143,7 @@ type ScorecardRow = {
   kind: string;
   title: string | null;
   owner: string | null;
+  system: string | null;
   phase: string;
   next_phase: string | null;
   progress_passed: number;
@@ -180,6 +181,7 @@ type FailingCheckRow = {
   program_id: string;
   check_id: string;
   owner: string | null;
+  system: string | null;
   status: string;
   failing_since: string | null;
 };
@@ -205,6 +207,7 @@ function failingCheckRows(record: ScorecardRecord): FailingCheckRow[] {
     program_id: record.programId,
     check_id: checkId,
     owner: record.owner ?? null,
+    system: record.system ?? null,
     status: statuses.get(checkId) ?? 'fail',
     failing_since: record.failingSince[checkId] ?? null,
   }));
@@ -277,6 +280,7 @@ const SUMMARY_COLUMNS = [
   'kind',
   'title',
   'owner',
+  'system',
   'phase',
   'next_phase',
   'progress_passed',
@@ -327,6 +331,7 @@ function toScorecardRow(
     kind: record.kind,
     title: record.title ?? null,
     owner: record.owner ?? null,
+    system: record.system ?? null,
     phase: s.phase,
     next_phase: s.nextPhase ?? null,
     progress_passed: s.progress.passed,
@@ -374,6 +379,7 @@ function withScorecard(
     kind: row.kind,
     title: orUndefined(row.title),
     owner: orUndefined(row.owner),
+    system: orUndefined(row.system),
     failingSince: JSON.parse(row.failing_since),
     evidenceComplete: Boolean(row.evidence_complete),
     stale: Boolean(row.stale),
@@ -394,6 +400,7 @@ function fromSummaryRow(row: ScorecardRow): ScorecardSummaryRecord {
     kind: row.kind,
     title: orUndefined(row.title),
     owner: orUndefined(row.owner),
+    system: orUndefined(row.system),
     phase: row.phase,
     nextPhase: orUndefined(row.next_phase),
     progress: { passed, total, ratio: total === 0 ? 1 : passed / total },
@@ -582,6 +589,17 @@ export class DatabaseStore implements Store {
     if (filter.phase) query.where('phase', filter.phase);
     if (filter.owner) query.where('owner', filter.owner);
     if (filter.owners) query.whereIn('owner', filter.owners);
+    if (filter.system) query.where('system', filter.system);
+    if (filter.systems) query.whereIn('system', filter.systems);
+    const wave = filter.waveMembers;
+    if (wave) {
+      // A wave without members matches nothing (knex makes an empty IN false).
+      query.where(q =>
+        q
+          .whereIn('entity_ref', wave.entityRefs)
+          .orWhereIn('owner', wave.owners),
+      );
+    }
     if (filter.entityRefs) query.whereIn('entity_ref', filter.entityRefs);
     if (filter.kind)
       query.where('kind', filter.kind.toLocaleLowerCase('en-US'));
@@ -759,6 +777,7 @@ export class DatabaseStore implements Store {
   ): Knex.QueryBuilder {
     if (filter.programId) query.where('program_id', filter.programId);
     if (filter.owners) query.whereIn('owner', filter.owners);
+    if (filter.systems) query.whereIn('system', filter.systems);
     return query;
   }
 

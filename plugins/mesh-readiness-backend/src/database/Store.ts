@@ -15,6 +15,8 @@ export interface ScorecardRecord {
   title?: string;
   /** Owner entity ref (e.g. `group:default/team-a`). */
   owner?: string;
+  /** The entity's System (`spec.system`) as a full ref (`system:default/payments`). */
+  system?: string;
   /** Check id -> ISO time the check started failing (required, failing). */
   failingSince: Record<string, string>;
   /**
@@ -50,6 +52,7 @@ export interface ScorecardSummaryRecord {
   kind: string;
   title?: string;
   owner?: string;
+  system?: string;
   phase: string;
   failingChecks: number;
   stale: boolean;
@@ -60,12 +63,28 @@ export interface ScorecardSummaryRecord {
   nextPhase?: string;
 }
 
+/**
+ * Members of a wave as the store matches them: listed entities, or entities
+ * owned by one of `owners` (see {@link WaveMembers}).
+ */
+export interface WaveMemberFilter {
+  entityRefs: string[];
+  owners: string[];
+}
+
+/** Scorecards matching every field given. */
 export interface ScorecardFilter {
   programId?: string;
   phase?: string;
   owner?: string;
   /** Owners: any of these refs (for group roll-ups). */
   owners?: string[];
+  /** Entities of this System (full ref). */
+  system?: string;
+  /** Entities of any of these Systems (a Domain's). */
+  systems?: string[];
+  /** Members of a wave. */
+  waveMembers?: WaveMemberFilter;
   entityRefs?: string[];
   kind?: string;
   checkId?: string;
@@ -78,6 +97,8 @@ export interface RollupFilter {
   programId?: string;
   /** Owners: any of these refs (a group and its descendants). */
   owners?: string[];
+  /** Systems: any of these refs (a System, or a Domain's Systems). */
+  systems?: string[];
 }
 
 /** Scorecards in one phase. */

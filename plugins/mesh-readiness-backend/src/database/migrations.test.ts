@@ -23,6 +23,8 @@ const TABLES_BY_MIGRATION: Record<string, string[]> = {
   '20261202_cluster_evidence.js': ['mesh_readiness_cluster_evidence'],
   '20261202_failing_checks.js': ['mesh_readiness_failing_checks'],
   '20261202_notification_ledger.js': ['mesh_readiness_notification_ledger'],
+  // Adds a column to existing tables.
+  '20261202_scorecard_system.js': [],
   '20261202_traffic_coverage.js': ['mesh_readiness_traffic_coverage'],
 };
 

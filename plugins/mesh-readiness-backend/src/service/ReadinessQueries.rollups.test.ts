@@ -354,7 +354,9 @@ describe('ReadinessQueries roll-ups', () => {
 
     it("exports each service with its wave target, a child group in its parent group's waves", async () => {
       const program = registry.get('istio-adoption')!;
-      const lines = (await queries.csv('istio-adoption')).trim().split('\r\n');
+      const lines = (await queries.csv({ programId: 'istio-adoption' }))
+        .trim()
+        .split('\r\n');
       const header = lines[0].split(',');
       const column = (name: string) => header.indexOf(name);
       const byRef = new Map(

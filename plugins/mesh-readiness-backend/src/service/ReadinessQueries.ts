@@ -1,3 +1,4 @@
+import type { Entity } from '@backstage/catalog-model';
 import {
   NOT_STARTED_PHASE,
   phaseReached,
@@ -12,10 +13,12 @@ import type {
   AttestationFilter,
   HistoryRecord,
   MentorNote,
+  RollupFilter,
   ScorecardFilter,
   ScorecardRecord,
   ScorecardSummaryRecord,
   Store,
+  WaveMemberFilter,
   WaveMembers,
 } from '../database/Store';
 import type { CatalogSnapshot } from '../evidence/CatalogSnapshot';
@@ -65,6 +68,7 @@ export function toScorecardSummary(row: ScorecardSummaryRecord) {
     programId: row.programId,
     programVersion: row.programVersion,
     ...(row.owner ? { owner: row.owner } : {}),
+    ...(row.system ? { system: row.system } : {}),
     phase: row.phase,
     ...(row.nextPhase ? { nextPhase: row.nextPhase } : {}),
     progress: row.progress,
@@ -169,18 +173,51 @@ export class ReadinessQueries {
   }
 
   /**
+   * Who is in a wave, as the database can match it, by common's wave rule
+   * (`waveMembership`): a service is in a wave that lists it, or lists its
+   * owner or an ancestor of its owner — so the wave's owners are its groups
+   * with all their descendants.
+   */
+  private waveMemberFilter(
+    wave: Program['spec']['waves'][number],
+    groups: Map<string, Entity>,
+  ): WaveMemberFilter {
+    return {
+      entityRefs: refsOf(wave.entities, 'component'),
+      owners: [
+        ...new Set(
+          refsOf(wave.groups, 'group').flatMap(group =>
+            groupWithDescendants(group, groups),
+          ),
+        ),
+      ],
+    };
+  }
+
+  /**
+   * The members of a wave of a program as a scorecard filter (the
+   * drill-down of a wave's progress), or undefined when the program has no
+   * such wave.
+   */
+  async waveMembers(
+    program: Program,
+    waveId: string,
+  ): Promise<WaveMemberFilter | undefined> {
+    const wave = program.spec.waves.find(w => w.id === waveId);
+    if (!wave) return undefined;
+    return this.waveMemberFilter(wave, await this.snapshot.allGroups());
+  }
+
+  /**
    * Progress of every wave of the programs, counted by the database within
-   * `owners` when given. Membership and target are common's wave rule
-   * (`waveMembership`, `phaseReached`), turned into what the database can
-   * match: a service is in a wave that lists it, or lists its owner or an
-   * ancestor of its owner — so the wave's owners are its groups with all
-   * their descendants — and has reached the wave's target when its phase is
-   * one of those `phaseReached` accepts. Waves without members are left
-   * out; the rest are ordered by due date.
+   * the scope when given (owners, Systems). Membership is
+   * {@link ReadinessQueries.waveMembers}; a member has reached the wave's
+   * target when its phase is one of those common's `phaseReached` accepts.
+   * Waves without members are left out; the rest are ordered by due date.
    */
   private async waveProgress(
     programs: Program[],
-    owners?: string[],
+    scope: Omit<RollupFilter, 'programId'> = {},
   ): Promise<WaveProgress[]> {
     const groups = await this.snapshot.allGroups();
     const waves: WaveProgress[] = [];
@@ -188,20 +225,13 @@ export class ReadinessQueries {
       const order = this.phaseOrder([program]);
       const programWaves = program.spec.waves;
       const members: WaveMembers[] = programWaves.map(wave => ({
-        entityRefs: refsOf(wave.entities, 'component'),
-        owners: [
-          ...new Set(
-            refsOf(wave.groups, 'group').flatMap(group =>
-              groupWithDescendants(group, groups),
-            ),
-          ),
-        ],
+        ...this.waveMemberFilter(wave, groups),
         phasesAtTarget: order.filter(phase =>
           phaseReached(program, phase, wave.targetPhase),
         ),
       }));
       const counts = await this.store.countWaveMembers(
-        { programId: program.metadata.name, owners },
+        { ...scope, programId: program.metadata.name },
         members,
       );
       programWaves.forEach((wave, i) => {
@@ -257,7 +287,7 @@ export class ReadinessQueries {
       this.store.listAllScorecards(scope),
       this.store.listBlockers(scope, MAX_BLOCKERS),
       this.store.countPhases(scope),
-      this.waveProgress(programs, group.groups),
+      this.waveProgress(programs, { owners: group.groups }),
       // By owner at the time of the change: one indexed range per group.
       this.store.listAllHistory({
         owners: group.groups,
@@ -298,6 +328,76 @@ export class ReadinessQueries {
         failingSince: b.failingSince,
       })),
       regressions,
+    };
+  }
+
+  /**
+   * The roll-up of the entities of some Systems (one System's, or a
+   * Domain's), counted by the database like a group's: the services with
+   * phase and progress, the phase distribution, the checks failing most
+   * often, the blockers and the waves' progress.
+   */
+  private async systemsRollup(systems: string[], programId?: string) {
+    const programs = this.programsFor(programId);
+    const scope = { systems, programId };
+    const order = this.phaseOrder(programs);
+    const [rows, phaseCounts, topFailing, blockers, waves] = await Promise.all([
+      this.store.listAllScorecards(scope),
+      this.store.countPhases(scope),
+      this.store.countFailingChecks(scope, MAX_TOP_FAILING),
+      this.store.listBlockers(scope, MAX_BLOCKERS),
+      this.waveProgress(programs, { systems }),
+    ]);
+    return {
+      services: rows.map(toScorecardSummary),
+      phaseDistribution: this.distribution(phaseCounts, order),
+      topFailingChecks: topFailing.map(({ checkId, count }) => ({
+        checkId,
+        ...this.checkInfo(programs, checkId),
+        count,
+      })),
+      blockers: blockers.map(b => ({
+        checkId: b.checkId,
+        ...this.checkInfo(programs, b.checkId),
+        entityRefs: b.entityRefs,
+        failingSince: b.failingSince,
+      })),
+      waves,
+    };
+  }
+
+  /** The roll-up of a System's entities (those whose `spec.system` it is). */
+  async systemRollup(
+    system: { ref: string; title?: string; owner?: string; domain?: string },
+    programId?: string,
+  ) {
+    return {
+      systemRef: system.ref,
+      ...(system.title ? { title: system.title } : {}),
+      ...(system.owner ? { owner: system.owner } : {}),
+      ...(system.domain ? { domain: system.domain } : {}),
+      ...(await this.systemsRollup([system.ref], programId)),
+    };
+  }
+
+  /** The roll-up of the entities of a Domain's Systems, subdomains included. */
+  async domainRollup(
+    domain: {
+      ref: string;
+      title?: string;
+      owner?: string;
+      subdomains: string[];
+      systems: string[];
+    },
+    programId?: string,
+  ) {
+    return {
+      domainRef: domain.ref,
+      ...(domain.title ? { title: domain.title } : {}),
+      ...(domain.owner ? { owner: domain.owner } : {}),
+      subdomains: domain.subdomains,
+      systems: domain.systems,
+      ...(await this.systemsRollup(domain.systems, programId)),
     };
   }
 
@@ -445,16 +545,26 @@ export class ReadinessQueries {
   }
 
   /**
-   * The organisation view as CSV, one line per service, with the wave it is
-   * measured against by common's wave rule (the one the CLI and the entity
-   * page use; child groups count through the catalog's hierarchy).
+   * The organisation view as CSV, one line per service matching the filter
+   * (the scorecard list's), with the wave it is measured against by
+   * common's wave rule (the one the CLI and the entity page use; child
+   * groups count through the catalog's hierarchy), its System and that
+   * System's Domain (`domainsOf`, asked once for the Systems of the rows).
    */
-  async csv(programId?: string): Promise<string> {
+  async csv(
+    filter: ScorecardFilter = {},
+    domainsOf: (
+      systemRefs: string[],
+    ) => Promise<Map<string, string>> = async () => new Map(),
+  ): Promise<string> {
     const [rows, groups] = await Promise.all([
-      this.store.listAllScorecards({ programId }),
+      this.store.listAllScorecards(filter),
       this.snapshot.allGroups(),
     ]);
     const ancestorsOf = groupAncestryOf(groups.values());
+    const domainOf = await domainsOf([
+      ...new Set(rows.flatMap(row => (row.system ? [row.system] : []))),
+    ]);
     const header = [
       'entityRef',
       'title',
@@ -472,6 +582,8 @@ export class ReadinessQueries {
       'waveId',
       'waveTargetPhase',
       'waveDueDate',
+      'system',
+      'domain',
     ];
     const lines = [header.join(',')];
     for (const row of rows) {
@@ -502,6 +614,8 @@ export class ReadinessQueries {
           target?.wave.id ?? '',
           target?.targetPhase ?? '',
           target?.dueDate ?? '',
+          row.system ?? '',
+          (row.system && domainOf.get(row.system)) ?? '',
         ]
           .map(csvCell)
           .join(','),

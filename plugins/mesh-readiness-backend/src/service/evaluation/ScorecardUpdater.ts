@@ -10,6 +10,7 @@ import type {
   Store,
 } from '../../database/Store';
 import { ownerRefOf } from '../../evidence/CatalogEntityProvider';
+import { systemRefOf } from '../CatalogSystems';
 import type { EventLoopYielder } from '../EventLoopYielder';
 import { scorecardKey, type Collected } from './types';
 
@@ -129,6 +130,7 @@ export class ScorecardUpdater {
         scorecardKey({ entityRef: c.entityRef, programId }),
       );
       const owner = ownerRefOf(c.entity);
+      const system = systemRefOf(c.entity);
       const title = c.entity.metadata.title ?? c.entity.metadata.name;
       if (c.failures.length > 0 && previous?.evidenceComplete) {
         // Keep the last good verdict with its evidence and timestamps.
@@ -138,6 +140,7 @@ export class ScorecardUpdater {
           record: {
             ...previous,
             owner,
+            system,
             title,
             stale: true,
             staleReason: c.failures.join('; '),
@@ -179,6 +182,7 @@ export class ScorecardUpdater {
           kind: c.entity.kind.toLocaleLowerCase('en-US'),
           title,
           owner,
+          system,
           failingSince,
           evidenceComplete: c.failures.length === 0,
           stale: false,

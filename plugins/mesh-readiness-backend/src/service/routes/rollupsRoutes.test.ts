@@ -6,6 +6,13 @@ import request from 'supertest';
 import { DatabaseStore } from '../../database/DatabaseStore';
 import { createTestDatabases } from '../../__testUtils__/databases';
 import { rollupFixture } from '../../__testUtils__/rollupFixture';
+import { makeScorecard } from '../../__testUtils__/scorecards';
+import { sampleOrganisation } from '../../__testUtils__/fixtures';
+import {
+  SYSTEM_ENTITIES,
+  withSystems,
+} from '../../__testUtils__/systemsFixture';
+import type { ScorecardWrite } from '../../database/Store';
 import { specCheckedRequest } from '../../__testUtils__/specValidation';
 import {
   API_BASE as BASE,
@@ -160,6 +167,282 @@ describe('GET /teams', () => {
         .set('Authorization', alice);
       expect(res.status).toBe(403);
       expect(res.body.error.message).toMatch(/mesh-readiness.scorecard.read/);
+    } finally {
+      await backend.stop();
+    }
+  });
+});
+
+/** Two services of the sample organisation's team-a and its child group, in payments. */
+function teamWrites(): ScorecardWrite[] {
+  return [
+    ['component:default/svc-a', 'group:default/team-a', 'pilot'],
+    ['component:default/svc-b', 'group:default/team-a-sub', 'not-started'],
+  ].map(([entityRef, owner, phase]) => ({
+    record: {
+      entityRef,
+      programId: 'istio-adoption',
+      kind: 'component',
+      title: entityRef.split('/')[1],
+      owner,
+      system: 'system:default/payments',
+      failingSince: {},
+      evidenceComplete: true,
+      stale: false,
+      checkedAt: '2026-11-20T08:00:00.000Z',
+      scorecard: makeScorecard({
+        entityRef,
+        phase,
+        checks: { 'k8s.svc.protocol': 'fail' },
+        at: '2026-11-20T08:00:00.000Z',
+      }),
+    },
+  }));
+}
+
+describe('System and Domain roll-ups and the drill-down filters', () => {
+  const databases = createTestDatabases();
+  const writes = [...withSystems(rollupFixture()), ...teamWrites()];
+  const refsWhere = (keep: (w: ScorecardWrite) => boolean) =>
+    writes
+      .filter(keep)
+      .map(w => w.record.entityRef)
+      .sort();
+
+  describe.each(databases.eachSupportedId())('on %p', databaseId => {
+    let knex: Knex;
+    let server: Server;
+    let stop: () => Promise<void>;
+    const specProblems: string[] = [];
+    const checked = { count: 0 };
+    const api = () =>
+      specCheckedRequest(request, server, specProblems, checked);
+    const get = (path: string) =>
+      api().get(`${BASE}${path}`).set('Authorization', alice);
+    const listed = async (query: string) => {
+      const res = await get(`/scorecards?${query}&limit=1000`);
+      expect({ query, status: res.status }).toEqual({ query, status: 200 });
+      return {
+        refs: res.body.items.map((i: any) => i.entityRef).sort(),
+        totalCount: res.body.totalCount as number,
+      };
+    };
+
+    beforeAll(async () => {
+      knex = await databases.init(databaseId);
+      const organisation = sampleOrganisation();
+      organisation.entities.push(...SYSTEM_ENTITIES);
+      const { backend } = await startRouterTestBackend({ knex, organisation });
+      server = backend.server;
+      stop = () => backend.stop();
+      await new DatabaseStore(knex).writeScorecards(writes);
+    });
+
+    afterAll(async () => {
+      await stop();
+      await knex.destroy();
+      if (checked.count === 0) {
+        throw new Error('no response was checked against the spec');
+      }
+    });
+
+    afterEach(() => {
+      const problems = specProblems.splice(0);
+      if (problems.length > 0) {
+        throw new Error(
+          `responses do not match the spec:\n${problems.join('\n')}`,
+        );
+      }
+    });
+
+    it("serves a System's roll-up, each aggregate a filter of GET /scorecards", async () => {
+      const res = await get('/systems/default/payments/rollup');
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        systemRef: 'system:default/payments',
+        title: 'payments system',
+        owner: 'group:default/team-a',
+        domain: 'domain:default/commerce',
+      });
+      const inPayments = refsWhere(
+        w => w.record.system === 'system:default/payments',
+      );
+      expect(res.body.services.map((s: any) => s.entityRef).sort()).toEqual(
+        inPayments,
+      );
+      expect(
+        res.body.phaseDistribution.reduce(
+          (sum: number, p: any) => sum + p.count,
+          0,
+        ),
+      ).toBe(inPayments.length);
+
+      const system = 'system=payments';
+      for (const { phase, count } of res.body.phaseDistribution) {
+        expect({
+          phase,
+          count: (await listed(`${system}&phase=${phase}`)).totalCount,
+        }).toEqual({ phase, count });
+      }
+      expect(res.body.topFailingChecks.length).toBeGreaterThan(0);
+      for (const { checkId, count } of res.body.topFailingChecks) {
+        expect({
+          checkId,
+          count: (await listed(`${system}&checkId=${checkId}&checkStatus=fail`))
+            .totalCount,
+        }).toEqual({ checkId, count });
+      }
+      // The test program's pilot wave holds team-a and its child group.
+      const wave = res.body.waves.find((w: any) => w.id === 'pilot-wave');
+      expect(wave).toMatchObject({ total: 2, atTarget: 1 });
+      expect(
+        await listed(`${system}&programId=istio-adoption&wave=pilot-wave`),
+      ).toEqual({
+        refs: ['component:default/svc-a', 'component:default/svc-b'],
+        totalCount: 2,
+      });
+    });
+
+    it("serves a Domain's roll-up over its Systems and subdomains", async () => {
+      const res = await get(
+        '/domains/default/commerce/rollup?programId=istio-adoption',
+      );
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        domainRef: 'domain:default/commerce',
+        subdomains: ['domain:default/checkout'],
+        systems: ['system:default/payments', 'system:default/storefront'],
+      });
+      const inCommerce = refsWhere(
+        w =>
+          w.record.programId === 'istio-adoption' &&
+          (w.record.system === 'system:default/payments' ||
+            w.record.system === 'system:default/storefront'),
+      );
+      expect(res.body.services.map((s: any) => s.entityRef).sort()).toEqual(
+        inCommerce,
+      );
+      expect(
+        await listed(
+          `domain=${encodeURIComponent(
+            'domain:default/commerce',
+          )}&programId=istio-adoption`,
+        ),
+      ).toEqual({ refs: inCommerce, totalCount: inCommerce.length });
+    });
+
+    it('answers 404 for a System or Domain the catalog lacks, 400 for a program not in force, 403 without the read permission', async () => {
+      for (const path of [
+        '/systems/default/nope/rollup',
+        '/domains/default/nope/rollup',
+      ]) {
+        const res = await get(path);
+        expect({ path, status: res.status }).toEqual({ path, status: 404 });
+      }
+      const unknown = await get(
+        '/systems/default/payments/rollup?programId=linkerd-adoption',
+      );
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.error.message).toMatch(/^programId: /);
+    });
+
+    it('counts an owner alone, or with its child groups when asked', async () => {
+      expect(await listed('owner=team-a')).toEqual({
+        refs: ['component:default/svc-a'],
+        totalCount: 1,
+      });
+      expect(
+        await listed(
+          `owner=${encodeURIComponent(
+            'group:default/team-a',
+          )}&includeChildGroups=true`,
+        ),
+      ).toEqual({
+        refs: ['component:default/svc-a', 'component:default/svc-b'],
+        totalCount: 2,
+      });
+    });
+
+    it('answers 400 naming the parameter for a filter that does not resolve', async () => {
+      for (const [query, message] of [
+        ['system=component:default/svc-a', /^system: /],
+        [
+          'system=system:default/nope',
+          /^system: no System system:default\/nope in the catalog$/,
+        ],
+        [
+          'domain=domain:default/nope',
+          /^domain: no Domain domain:default\/nope in the catalog$/,
+        ],
+        ['domain=a:b:c', /^domain: /],
+        [
+          'wave=pilot-wave',
+          /^wave: name the program of wave "pilot-wave" with programId$/,
+        ],
+        [
+          'programId=istio-adoption&wave=nope',
+          /^wave: program "istio-adoption" has no wave "nope"$/,
+        ],
+        ['programId=nope', /^programId: no program "nope" is in force$/],
+        ['includeChildGroups=true', /^includeChildGroups: /],
+        ['owner=component:default/svc-a', /^owner: /],
+      ] as const) {
+        for (const path of ['/scorecards', '/export.csv']) {
+          // Values encoded, as a client sends them.
+          const encoded = query.replace(/(?<==)[^&]+/g, value =>
+            encodeURIComponent(value),
+          );
+          const res = await get(`${path}?${encoded}`);
+          expect({ path, query, status: res.status }).toEqual({
+            path,
+            query,
+            status: 400,
+          });
+          expect(res.body.error.message).toMatch(message);
+        }
+      }
+    });
+
+    it('exports what the list shows for the same filters, with System and Domain', async () => {
+      const query =
+        'domain=commerce&programId=istio-adoption&checkId=k8s.svc.protocol&checkStatus=fail';
+      const list = await listed(query);
+      expect(list.totalCount).toBeGreaterThan(2);
+      const res = await get(`/export.csv?${query}`);
+      expect(res.status).toBe(200);
+      const [header, ...lines]: string[] = res.text.trim().split('\r\n');
+      const columns = header.split(',');
+      const cells = lines.map(line => line.split(','));
+      expect(cells.map(c => c[columns.indexOf('entityRef')]).sort()).toEqual(
+        list.refs,
+      );
+      const svcA = cells.find(
+        c => c[columns.indexOf('entityRef')] === 'component:default/svc-a',
+      )!;
+      expect([
+        svcA[columns.indexOf('system')],
+        svcA[columns.indexOf('domain')],
+      ]).toEqual(['system:default/payments', 'domain:default/commerce']);
+    });
+  });
+
+  it('is refused without the scorecard read permission', async () => {
+    const { backend } = await startRouterTestBackend({
+      permissions: AuthorizeResult.DENY,
+    });
+    try {
+      for (const path of [
+        '/systems/default/payments/rollup',
+        '/domains/default/commerce/rollup',
+        '/scorecards?system=payments',
+        '/export.csv?domain=commerce',
+      ]) {
+        const res = await request(backend.server)
+          .get(`${BASE}${path}`)
+          .set('Authorization', alice);
+        expect({ path, status: res.status }).toEqual({ path, status: 403 });
+        expect(res.body.error.message).toMatch(/mesh-readiness.scorecard.read/);
+      }
     } finally {
       await backend.stop();
     }

@@ -3,10 +3,12 @@ import {
   meshReadinessScorecardRefreshPermission,
   type Program,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
+import { CatalogSystems } from '../CatalogSystems';
 import { callerOf } from '../RateLimiter';
 import { toStoredScorecard } from '../ReadinessQueries';
-import { entityRefOfPath, optionalEntityRefOfField } from '../requestRefs';
+import { entityRefOfPath } from '../requestRefs';
 import type { ApiRouter, RouteContext } from './routeContext';
+import { scorecardFilterOf } from './scorecardFilters';
 
 /** The program a `programId` query names; 400 when none such is in force. */
 function programInForce(
@@ -27,24 +29,14 @@ export function scorecardsRoutes(router: ApiRouter, ctx: RouteContext) {
 
   router.get('/scorecards', async (req, res) => {
     await ctx.canRead(req);
-    const q = req.query;
-    const offset = q.offset ?? 0;
-    const limit = q.limit ?? 50;
-    const page = await queries.scorecardPage(
-      {
-        programId: q.programId,
-        phase: q.phase,
-        owner: optionalEntityRefOfField(q.owner, 'owner', {
-          defaultKind: 'group',
-          kinds: ['group', 'user'],
-        }),
-        kind: q.kind,
-        checkId: q.checkId,
-        checkStatus: q.checkStatus,
-        stale: q.stale,
-      },
-      { offset, limit },
+    const offset = req.query.offset ?? 0;
+    const limit = req.query.limit ?? 50;
+    const filter = await scorecardFilterOf(
+      req.query,
+      ctx,
+      new CatalogSystems(ctx.catalog, ctx.auth),
     );
+    const page = await queries.scorecardPage(filter, { offset, limit });
     res.json({ ...page, offset, limit });
   });
 

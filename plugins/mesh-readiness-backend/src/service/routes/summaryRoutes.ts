@@ -1,4 +1,6 @@
+import { CatalogSystems } from '../CatalogSystems';
 import type { ApiRouter, RouteContext } from './routeContext';
+import { scorecardFilterOf } from './scorecardFilters';
 
 /**
  * `Content-Disposition` of a download (RFC 6266): a quoted ASCII fallback
@@ -28,7 +30,12 @@ export function summaryRoutes(router: ApiRouter, ctx: RouteContext) {
   router.get('/export.csv', async (req, res) => {
     await ctx.canRead(req);
     const programId = req.query.programId;
-    const csv = await queries.csv(programId);
+    // The scorecard list's filters, parsed by the same code.
+    const catalogSystems = new CatalogSystems(ctx.catalog, ctx.auth);
+    const filter = await scorecardFilterOf(req.query, ctx, catalogSystems);
+    const csv = await queries.csv(filter, systems =>
+      catalogSystems.domainsOf(systems),
+    );
     res
       .status(200)
       .type('text/csv')

@@ -1,0 +1,473 @@
+import { UrlReaders } from '@backstage/backend-defaults/urlReader';
+import { mockServices } from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
+import { ConfigReader } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  groupAncestryOf,
+  NOT_STARTED_PHASE,
+  phaseReached,
+  waveMembership,
+  type Program,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
+import type { Knex } from 'knex';
+import { DatabaseStore, migrateDatabase } from '../database/DatabaseStore';
+import type { ScorecardRecord } from '../database/Store';
+import { createTestDatabases } from '../__testUtils__/databases';
+import { rollupFixture } from '../__testUtils__/rollupFixture';
+import {
+  DOMAIN_OF_SYSTEM,
+  SYSTEM_ENTITIES,
+  withSystems,
+} from '../__testUtils__/systemsFixture';
+import { CatalogSnapshot } from '../evidence/CatalogSnapshot';
+import { ProgramRegistry } from '../programs/ProgramRegistry';
+import { CatalogSystems, MAX_SUBDOMAIN_DEPTH } from './CatalogSystems';
+import { ReadinessQueries } from './ReadinessQueries';
+
+jest.setTimeout(60_000);
+
+/*
+ * The System and Domain roll-ups, counted by the database, give what
+ * counting the scorecards of the System's (or the Domain's Systems')
+ * entities one by one gives; every aggregate they show is reproduced by a
+ * filter of the scorecard list; the CSV export takes the same filter and
+ * names each entity's System and Domain.
+ */
+
+const group = (name: string, children: string[] = []): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name, namespace: 'default' },
+  spec: { type: 'team', children },
+});
+
+const GROUPS = [
+  group('payments-team', ['payments-api']),
+  group('payments-api'),
+  group('storefront-team'),
+  group('data-team'),
+  group('zeta-team'),
+];
+
+function phaseOrder(programs: Program[]): string[] {
+  const order = [NOT_STARTED_PHASE];
+  for (const p of programs)
+    for (const phase of p.spec.phases)
+      if (!order.includes(phase.id)) order.push(phase.id);
+  return order;
+}
+
+function distribution(phases: string[], order: string[]) {
+  const counts = new Map<string, number>(order.map(p => [p, 0]));
+  for (const phase of phases) counts.set(phase, (counts.get(phase) ?? 0) + 1);
+  return [...counts].map(([phase, count]) => ({ phase, count }));
+}
+
+function checkInfo(programs: Program[], checkId: string) {
+  for (const p of programs) {
+    const check = p.spec.checks.find(c => c.id === checkId);
+    if (check) return { title: check.title, phase: check.phase };
+  }
+  return { title: checkId, phase: '' };
+}
+
+/** What the roll-up of these scorecards must show, counted one by one. */
+function expectedRollup(programs: Program[], rows: ScorecardRecord[]) {
+  const failing = new Map<string, number>();
+  const blockers = new Map<
+    string,
+    { entityRefs: string[]; failingSince: string }
+  >();
+  for (const r of rows) {
+    for (const c of r.scorecard.checks)
+      if (c.status === 'fail')
+        failing.set(c.checkId, (failing.get(c.checkId) ?? 0) + 1);
+    for (const [checkId, since] of Object.entries(r.failingSince)) {
+      const b = blockers.get(checkId) ?? {
+        entityRefs: [],
+        failingSince: since,
+      };
+      b.entityRefs.push(r.entityRef);
+      if (since < b.failingSince) b.failingSince = since;
+      blockers.set(checkId, b);
+    }
+  }
+  const ancestorsOf = groupAncestryOf(GROUPS);
+  const waves = [];
+  for (const program of programs) {
+    const programRows = rows.filter(r => r.programId === program.metadata.name);
+    for (const wave of program.spec.waves) {
+      const members = programRows.filter(r =>
+        waveMembership({
+          entityRef: r.entityRef,
+          ownerRef: r.owner,
+          ancestorsOf,
+        })(wave),
+      );
+      if (members.length === 0) continue;
+      const atTarget = members.filter(r =>
+        phaseReached(program, r.scorecard.phase, wave.targetPhase),
+      ).length;
+      waves.push({
+        id: wave.id,
+        title: wave.title,
+        programId: program.metadata.name,
+        targetPhase: wave.targetPhase,
+        dueDate: wave.dueDate,
+        total: members.length,
+        atTarget,
+        ratio: atTarget / members.length,
+      });
+    }
+  }
+  return {
+    services: rows.map(r => r.entityRef).sort(),
+    phaseDistribution: distribution(
+      rows.map(r => r.scorecard.phase),
+      phaseOrder(programs),
+    ),
+    topFailingChecks: [...failing]
+      .map(([checkId, count]) => ({
+        checkId,
+        ...checkInfo(programs, checkId),
+        count,
+      }))
+      .sort((a, b) => b.count - a.count || (a.checkId < b.checkId ? -1 : 1))
+      .slice(0, 10),
+    blockers: [...blockers]
+      .map(([checkId, b]) => ({
+        checkId,
+        ...checkInfo(programs, checkId),
+        entityRefs: b.entityRefs.sort(),
+        failingSince: b.failingSince,
+      }))
+      .sort(
+        (a, b) =>
+          a.failingSince.localeCompare(b.failingSince) ||
+          b.entityRefs.length - a.entityRefs.length ||
+          a.checkId.localeCompare(b.checkId),
+      )
+      .slice(0, 10),
+    waves: waves.sort((a, b) => a.dueDate.localeCompare(b.dueDate)),
+  };
+}
+
+describe('ReadinessQueries System and Domain roll-ups', () => {
+  const databases = createTestDatabases();
+  const writes = withSystems(rollupFixture());
+  const rows = writes.map(w => w.record);
+  const catalog = catalogServiceMock({
+    entities: [...GROUPS, ...SYSTEM_ENTITIES],
+  });
+  const auth = mockServices.auth();
+  const catalogSystems = () => new CatalogSystems(catalog, auth);
+
+  describe.each(databases.eachSupportedId())('on %p', databaseId => {
+    let knex: Knex;
+    let queries: ReadinessQueries;
+    let registry: ProgramRegistry;
+
+    beforeAll(async () => {
+      knex = await databases.init(databaseId);
+      await migrateDatabase(knex);
+      const store = new DatabaseStore(knex);
+      await store.writeScorecards(writes);
+      registry = ProgramRegistry.fromConfig({
+        config: mockServices.rootConfig(),
+        urlReader: UrlReaders.default({
+          config: new ConfigReader({}),
+          logger: mockServices.logger.mock(),
+        }),
+        logger: mockServices.logger.mock(),
+      });
+      await registry.reload();
+      queries = new ReadinessQueries(
+        store,
+        registry,
+        new CatalogSnapshot(catalog, auth, store),
+      );
+    });
+
+    afterAll(async () => {
+      await knex.destroy();
+    });
+
+    it.each([undefined, 'istio-adoption'])(
+      'rolls up a System under program %p as counting its scorecards does',
+      async programId => {
+        const programs = programId
+          ? [registry.get(programId)!]
+          : registry.programs();
+        const scoped = rows.filter(
+          r =>
+            r.system === 'system:default/payments' &&
+            (!programId || r.programId === programId),
+        );
+        expect(scoped.length).toBeGreaterThan(3);
+        const rollup = await queries.systemRollup(
+          {
+            ref: 'system:default/payments',
+            title: 'Payments',
+            domain: 'domain:default/commerce',
+          },
+          programId,
+        );
+        const { services, ...counts } = rollup;
+        const expected = expectedRollup(programs, scoped);
+        expect(services.map(s => s.entityRef)).toEqual(expected.services);
+        expect(
+          services.every(s => s.system === 'system:default/payments'),
+        ).toBe(true);
+        expect(counts).toEqual({
+          systemRef: 'system:default/payments',
+          title: 'Payments',
+          domain: 'domain:default/commerce',
+          phaseDistribution: expected.phaseDistribution,
+          topFailingChecks: expected.topFailingChecks,
+          blockers: expected.blockers,
+          waves: expected.waves,
+        });
+        expect(rollup.waves.length).toBeGreaterThan(0);
+        expect(rollup.topFailingChecks.length).toBeGreaterThan(0);
+      },
+    );
+
+    it('rolls up a Domain over its Systems and its subdomains’ Systems', async () => {
+      const members = await catalogSystems().domainMembers(
+        'domain:default/commerce',
+      );
+      expect(members).toEqual({
+        subdomains: ['domain:default/checkout'],
+        systems: ['system:default/payments', 'system:default/storefront'],
+      });
+      const scoped = rows.filter(
+        r =>
+          r.system !== undefined &&
+          members.systems.includes(r.system) &&
+          r.programId === 'istio-adoption',
+      );
+      const rollup = await queries.domainRollup(
+        { ref: 'domain:default/commerce', ...members },
+        'istio-adoption',
+      );
+      const expected = expectedRollup(
+        [registry.get('istio-adoption')!],
+        scoped,
+      );
+      expect(rollup.services.map(s => s.entityRef)).toEqual(expected.services);
+      expect(rollup.phaseDistribution).toEqual(expected.phaseDistribution);
+      expect(rollup.topFailingChecks).toEqual(expected.topFailingChecks);
+      expect(rollup.blockers).toEqual(expected.blockers);
+      expect(rollup.waves).toEqual(expected.waves);
+
+      // A Domain without Systems counts nothing, with every phase at zero.
+      const empty = await queries.domainRollup(
+        {
+          ref: 'domain:default/empty',
+          ...(await catalogSystems().domainMembers('domain:default/empty')),
+        },
+        'istio-adoption',
+      );
+      expect(empty.systems).toEqual([]);
+      expect(empty.services).toEqual([]);
+      expect(empty.phaseDistribution.every(p => p.count === 0)).toBe(true);
+      expect(empty.waves).toEqual([]);
+    });
+
+    it('reproduces every aggregate of a roll-up as a filter of the scorecard list', async () => {
+      const programId = 'istio-adoption';
+      const program = registry.get(programId)!;
+      const members = await catalogSystems().domainMembers(
+        'domain:default/commerce',
+      );
+      const scopes: Array<{ system: string } | { systems: string[] }> = [
+        { system: 'system:default/payments' },
+        { systems: members.systems },
+      ];
+      const countOf = async (within: object, filter: object) =>
+        (
+          await queries.scorecardPage(
+            { programId, ...within, ...filter },
+            { offset: 0, limit: 1 },
+          )
+        ).totalCount;
+      for (const scope of scopes) {
+        const total = (filter: object) => countOf(scope, filter);
+        const rollup =
+          'system' in scope
+            ? await queries.systemRollup({ ref: scope.system }, programId)
+            : await queries.domainRollup(
+                { ref: 'domain:default/commerce', ...members },
+                programId,
+              );
+        expect(await total({})).toBe(rollup.services.length);
+        for (const { phase, count } of rollup.phaseDistribution) {
+          expect({ phase, count: await total({ phase }) }).toEqual({
+            phase,
+            count,
+          });
+        }
+        for (const { checkId, count } of rollup.topFailingChecks) {
+          expect({
+            checkId,
+            count: await total({ checkId, checkStatus: 'fail' }),
+          }).toEqual({ checkId, count });
+        }
+        for (const wave of rollup.waves) {
+          const waveMembers = await queries.waveMembers(program, wave.id);
+          expect({
+            wave: wave.id,
+            total: await total({ waveMembers }),
+          }).toEqual({
+            wave: wave.id,
+            total: wave.total,
+          });
+        }
+      }
+      expect(
+        await queries.waveMembers(program, 'no-such-wave'),
+      ).toBeUndefined();
+    });
+
+    it('combines the filters: a System, an owner and its child groups, a wave', async () => {
+      const programId = 'istio-adoption';
+      const program = registry.get(programId)!;
+      const owners = [
+        'group:default/payments-team',
+        'group:default/payments-api',
+      ];
+      const waveMembers = (await queries.waveMembers(program, 'pilot-2027'))!;
+      const page = await queries.scorecardPage(
+        {
+          programId,
+          systems: ['system:default/payments', 'system:default/storefront'],
+          owners,
+          waveMembers,
+        },
+        { offset: 0, limit: 100 },
+      );
+      const ancestorsOf = groupAncestryOf(GROUPS);
+      const wave = program.spec.waves.find(w => w.id === 'pilot-2027')!;
+      const expected = rows
+        .filter(
+          r =>
+            r.programId === programId &&
+            (r.system === 'system:default/payments' ||
+              r.system === 'system:default/storefront') &&
+            r.owner !== undefined &&
+            owners.includes(r.owner) &&
+            waveMembership({
+              entityRef: r.entityRef,
+              ownerRef: r.owner,
+              ancestorsOf,
+            })(wave),
+        )
+        .map(r => r.entityRef)
+        .sort();
+      expect(expected.length).toBeGreaterThan(0);
+      expect(page.items.map(i => i.entityRef)).toEqual(expected);
+      expect(page.totalCount).toBe(expected.length);
+    });
+
+    it('exports the filtered services with their System and Domain', async () => {
+      const systems = catalogSystems();
+      const members = await systems.domainMembers('domain:default/commerce');
+      const text = await queries.csv(
+        { programId: 'istio-adoption', systems: members.systems },
+        refs => systems.domainsOf(refs),
+      );
+      const [header, ...lines] = text.trim().split('\r\n');
+      const columns = header.split(',');
+      expect(columns.slice(-2)).toEqual(['system', 'domain']);
+      const expected = rows
+        .filter(
+          r =>
+            r.programId === 'istio-adoption' &&
+            r.system !== undefined &&
+            members.systems.includes(r.system),
+        )
+        .map(r => [r.entityRef, r.system!, DOMAIN_OF_SYSTEM[r.system!]])
+        .sort();
+      expect(
+        lines.map(line => {
+          const cells = line.split(',');
+          return [
+            cells[columns.indexOf('entityRef')],
+            cells[columns.indexOf('system')],
+            cells[columns.indexOf('domain')],
+          ];
+        }),
+      ).toEqual(expected);
+    });
+  });
+});
+
+describe('CatalogSystems', () => {
+  const auth = mockServices.auth();
+  const domain = (name: string, parent?: string): Entity => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Domain',
+    metadata: { name, namespace: 'default' },
+    spec: { owner: 'group:default/platform', subdomainOf: parent },
+    relations: parent
+      ? [{ type: 'partOf', targetRef: `domain:default/${parent}` }]
+      : [],
+  });
+
+  it('ends a cycle of subdomains where it began', async () => {
+    const catalog = catalogServiceMock({
+      entities: [domain('a', 'b'), domain('b', 'a')],
+    });
+    expect(
+      await new CatalogSystems(catalog, auth).domainMembers('domain:default/a'),
+    ).toEqual({ subdomains: ['domain:default/b'], systems: [] });
+  });
+
+  it('refuses a Domain nested deeper than it follows, naming the parameter', async () => {
+    const chain = Array.from({ length: MAX_SUBDOMAIN_DEPTH + 2 }, (_, i) =>
+      domain(`d${i}`, i === 0 ? undefined : `d${i - 1}`),
+    );
+    const catalog = catalogServiceMock({ entities: chain });
+    const systems = new CatalogSystems(catalog, auth);
+    await expect(systems.domainMembers('domain:default/d0')).rejects.toThrow(
+      InputError,
+    );
+    await expect(systems.domainMembers('domain:default/d0')).rejects.toThrow(
+      /^domain: domain:default\/d0 nests subdomains more than 10 levels deep$/,
+    );
+    // One level less is followed to the end.
+    expect(
+      (
+        await new CatalogSystems(
+          catalogServiceMock({ entities: chain.slice(0, MAX_SUBDOMAIN_DEPTH) }),
+          auth,
+        ).domainMembers('domain:default/d0')
+      ).subdomains,
+    ).toHaveLength(MAX_SUBDOMAIN_DEPTH - 1);
+  });
+
+  it('reads the Domain of each System, resolving short refs in its namespace', async () => {
+    const catalog = catalogServiceMock({
+      entities: [
+        ...SYSTEM_ENTITIES,
+        {
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'System',
+          metadata: { name: 'ledger', namespace: 'finance' },
+          spec: { owner: 'group:finance/team', domain: 'money' },
+        },
+      ],
+    });
+    const domains = await new CatalogSystems(catalog, auth).domainsOf([
+      'system:default/payments',
+      'system:finance/ledger',
+      'system:default/gone',
+    ]);
+    expect([...domains]).toEqual([
+      ['system:default/payments', 'domain:default/commerce'],
+      ['system:finance/ledger', 'domain:finance/money'],
+    ]);
+  });
+});
