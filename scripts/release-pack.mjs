@@ -31,6 +31,7 @@ export const RELEASE_PACKAGES = [
   'plugins/mesh-readiness-backend',
   'plugins/mesh-readiness-backend-module-prometheus',
   'plugins/mesh-readiness-backend-module-kubernetes',
+  'plugins/scaffolder-backend-module-mesh-readiness',
   'plugins/mesh-readiness',
   'packages/cli',
 ];

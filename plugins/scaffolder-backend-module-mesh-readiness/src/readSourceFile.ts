@@ -11,9 +11,15 @@ import {
   type EntitySource,
 } from './entitySource';
 
-/** Bounds on reading one file of an entity's repository. */
+/**
+ * Bounds on reading one file of an entity's repository.
+ *
+ * @public
+ */
 export interface SourceReadLimits {
+  /** Bytes per file; a larger file is refused before it is all read. */
   maxFileBytes: number;
+  /** Time to read the file, in milliseconds. */
   readTimeoutMs: number;
   /** Absolute folders local source locations must lie in (real paths). */
   fileRoots: string[];

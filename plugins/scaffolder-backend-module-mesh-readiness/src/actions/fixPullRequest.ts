@@ -14,7 +14,11 @@ import { defaultTargetPath, resolveEntitySource } from '../entitySource';
 import { placeFragment, unifiedDiff } from '../placeFragment';
 import { readSourceFile, type SourceReadLimits } from '../readSourceFile';
 
-/** The id templates name in their steps. */
+/**
+ * The id templates name in their steps.
+ *
+ * @public
+ */
 export const FIX_PULL_REQUEST_ACTION_ID = 'mesh-readiness:fix:prepare';
 
 const changeVerb = {
