@@ -216,6 +216,55 @@ export interface Config {
         /** Findings quoted as evidence. Default: 3. */
         maxFindings?: number;
       };
+      /**
+       * An attestation or an approved waiver that stops counting within
+       * `daysBefore` days: to the person who attested or requested it and
+       * the owning group. Sent by the scheduled task.
+       */
+      expiries?: {
+        /** Default: true. */
+        enabled?: boolean;
+        /** Default: 14. */
+        daysBefore?: number;
+      };
+      /**
+       * A wave due within one of `daysBefore` while services of a group in
+       * it are below the wave's target phase: to that group and its
+       * mentors, once per threshold. Sent by the scheduled task.
+       */
+      waveDeadlines?: {
+        /** Default: true. */
+        enabled?: boolean;
+        /** Days before the due date. Default: [14, 3]. */
+        daysBefore?: number[];
+      };
+      /**
+       * A waiver requested: to `meshReadiness.waivers.approverGroup` (not
+       * sent when no approver group is set); approved or rejected: to the
+       * requester.
+       */
+      waivers?: {
+        /** Default: true. */
+        enabled?: boolean;
+      };
+      /**
+       * A weekly digest per mentor: their teams' phases, moves and
+       * regressions of the week, and required checks failing for longer
+       * than `stuckAfterDays`. Sent by the first scheduled run of each ISO
+       * week.
+       */
+      digest?: {
+        /** Default: true. */
+        enabled?: boolean;
+        /** Default: 14. */
+        stuckAfterDays?: number;
+      };
+      /**
+       * When the task of expiries, wave deadlines and digests runs (one
+       * replica per run). Default: every 24 hours, first 5 minutes after
+       * start.
+       */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
 
     seed?: {

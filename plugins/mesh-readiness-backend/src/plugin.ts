@@ -131,6 +131,7 @@ export const meshReadinessPlugin = createBackendPlugin({
         signals,
       }) {
         const root = config.getOptionalConfig('meshReadiness');
+        const notificationSettings = readNotificationSettings(root);
         const evaluationEnabled =
           root?.getOptionalBoolean('evaluation.enabled') !== false;
         const store = await DatabaseStore.create({ database });
@@ -226,16 +227,6 @@ export const meshReadinessPlugin = createBackendPlugin({
         evaluation.onScorecardsWritten(
           new ScorecardSignals(signals, logger).publish,
         );
-        // Regressions and the rest, each kind once across replicas (a
-        // ledger table) and only when switched on.
-        const notifier = new MeshReadinessNotifier({
-          settings: readNotificationSettings(root),
-          notifications,
-          db: await database.getClient(),
-          program: programId => programs.get(programId),
-          logger,
-        });
-        evaluation.onScorecardsWritten(notifier.onScorecardsWritten);
         const queries = new ReadinessQueries(
           store,
           programs,
@@ -249,6 +240,19 @@ export const meshReadinessPlugin = createBackendPlugin({
         const approverGroup = approverGroupRaw
           ? normaliseRef(approverGroupRaw, 'group')
           : undefined;
+        // Regressions and the rest, each kind once across replicas (a
+        // ledger table) and only when switched on.
+        const notifier = new MeshReadinessNotifier({
+          settings: notificationSettings,
+          notifications,
+          db: await database.getClient(),
+          store,
+          programs: () => programs.programs(),
+          groups: () => snapshot.allGroups(),
+          approverGroup,
+          logger,
+        });
+        evaluation.onScorecardsWritten(notifier.onScorecardsWritten);
         const workflows = new ReadinessWorkflows(store, programs, evaluation, {
           maxWaiverDays:
             root?.getOptionalNumber('waivers.maxDurationDays') ?? 365,
@@ -259,6 +263,7 @@ export const meshReadinessPlugin = createBackendPlugin({
             }),
           groupMentors: async groupRef =>
             (await queries.group(groupRef))?.mentors,
+          onWaiverEvent: notifier.onWaiverEvent,
           onRefreshError: (entityRef, error) =>
             logger.warn(
               `Mesh Readiness: re-evaluation of ${entityRef} failed: ${error.message}`,
@@ -393,6 +398,17 @@ export const meshReadinessPlugin = createBackendPlugin({
                   `Mesh Readiness: pruned ${pruned} history rows older than ${retentionDays} days`,
                 );
               }
+            },
+          });
+        }
+        if (notifier.hasScheduledKinds()) {
+          await scheduler.scheduleTask({
+            id: 'mesh-readiness-notifications',
+            // One replica sends each run; the ledger keeps repeats out.
+            scope: 'global',
+            ...notificationSettings.schedule,
+            fn: async () => {
+              await notifier.runScheduled();
             },
           });
         }

@@ -1,12 +1,29 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { Entity } from '@backstage/catalog-model';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import type { Program } from '@mesh-readiness/plugin-mesh-readiness-common';
 import type { Knex } from 'knex';
-import type { ScorecardWrite } from '../database/Store';
+import type { ScorecardWrite, Store } from '../database/Store';
+import type { WaiverEvent } from '../service/ReadinessWorkflows';
+import { ExpiryNotifier } from './ExpiryNotifier';
+import { MentorDigest } from './MentorDigest';
 import { NotificationLedger } from './NotificationLedger';
 import type { NotificationSettings } from './NotificationSettings';
 import { OnceOnlySender } from './OnceOnlySender';
 import { RegressionNotifier } from './RegressionNotifier';
+import { WaiverNotifier } from './WaiverNotifier';
+import { WaveDeadlineNotifier } from './WaveDeadlineNotifier';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Ledger rows are kept past the longest span an event key can recur in. */
+const LEDGER_RETENTION_DAYS = 400;
+
+/** What each scheduled kind sent in one run. */
+export interface ScheduledRunOutcome {
+  expiries: number;
+  waveDeadlines: number;
+  digests: number;
+}
 
 /**
  * The notifications of the Mesh Readiness plugin, each kind on or off as
@@ -15,26 +32,86 @@ import { RegressionNotifier } from './RegressionNotifier';
  */
 export class MeshReadinessNotifier {
   private readonly regressions?: RegressionNotifier;
+  private readonly waivers?: WaiverNotifier;
+  private readonly expiries?: ExpiryNotifier;
+  private readonly waveDeadlines?: WaveDeadlineNotifier;
+  private readonly digest?: MentorDigest;
+  private readonly ledger: NotificationLedger;
+  private readonly logger: LoggerService;
+  private readonly clock: () => Date;
 
   constructor(options: {
     settings: NotificationSettings;
     notifications: NotificationService;
     db: Knex;
-    program: (programId: string) => Program | undefined;
+    store: Store;
+    programs: () => Program[];
+    /** The catalog's groups by ref (the plugin's catalog snapshot). */
+    groups: () => Promise<Map<string, Entity>>;
+    /** `meshReadiness.waivers.approverGroup`, normalised. */
+    approverGroup?: string;
     logger: LoggerService;
+    clock?: () => Date;
   }) {
-    const { settings, logger } = options;
+    const { settings, logger, store } = options;
+    const clock = options.clock ?? (() => new Date());
+    this.clock = clock;
+    this.logger = logger;
+    this.ledger = new NotificationLedger(options.db, clock);
     const sender = new OnceOnlySender(
       options.notifications,
-      new NotificationLedger(options.db),
+      this.ledger,
       logger,
     );
+    const program = (programId: string) =>
+      options.programs().find(p => p.metadata.name === programId);
     if (settings.regressions.enabled) {
       this.regressions = new RegressionNotifier({
         sender,
-        program: options.program,
+        program,
         maxFindings: settings.regressions.maxFindings,
         logger,
+      });
+    }
+    if (settings.waivers.enabled) {
+      if (!options.approverGroup) {
+        logger.info(
+          'Mesh Readiness: waiver requests are not notified, as no approver group is configured (meshReadiness.waivers.approverGroup); decisions are',
+        );
+      }
+      this.waivers = new WaiverNotifier({
+        sender,
+        approverGroup: options.approverGroup,
+        logger,
+      });
+    }
+    if (settings.expiries.enabled) {
+      this.expiries = new ExpiryNotifier({
+        sender,
+        store,
+        programs: options.programs,
+        daysBefore: settings.expiries.daysBefore,
+        clock,
+      });
+    }
+    if (settings.waveDeadlines.enabled) {
+      this.waveDeadlines = new WaveDeadlineNotifier({
+        sender,
+        store,
+        programs: options.programs,
+        groups: options.groups,
+        daysBefore: settings.waveDeadlines.daysBefore,
+        clock,
+      });
+    }
+    if (settings.digest.enabled) {
+      this.digest = new MentorDigest({
+        sender,
+        store,
+        programs: options.programs,
+        groups: options.groups,
+        stuckAfterDays: settings.digest.stuckAfterDays,
+        clock,
       });
     }
   }
@@ -45,4 +122,51 @@ export class MeshReadinessNotifier {
   ): Promise<void> => {
     await this.regressions?.onScorecardsWritten(writes);
   };
+
+  /** The listener of the waiver workflow. */
+  readonly onWaiverEvent = async (event: WaiverEvent): Promise<void> => {
+    await this.waivers?.onWaiverEvent(event);
+  };
+
+  /** Whether a scheduled kind is on (else the task is not scheduled). */
+  hasScheduledKinds(): boolean {
+    return Boolean(this.expiries || this.waveDeadlines || this.digest);
+  }
+
+  /**
+   * One run of the scheduled kinds. A kind that fails is logged and the
+   * others still run; unsent events stay unclaimed for the next run.
+   */
+  async runScheduled(): Promise<ScheduledRunOutcome> {
+    const outcome: ScheduledRunOutcome = {
+      expiries: 0,
+      waveDeadlines: 0,
+      digests: 0,
+    };
+    const kinds: Array<
+      [keyof ScheduledRunOutcome, { run(): Promise<number> } | undefined]
+    > = [
+      ['expiries', this.expiries],
+      ['waveDeadlines', this.waveDeadlines],
+      ['digests', this.digest],
+    ];
+    for (const [name, kind] of kinds) {
+      if (!kind) continue;
+      try {
+        outcome[name] = await kind.run();
+      } catch (error) {
+        this.logger.warn(
+          `Mesh Readiness: the ${name} notifications failed: ${
+            error instanceof Error ? error.message : String(error)
+          }`,
+        );
+      }
+    }
+    await this.ledger.prune(
+      new Date(
+        this.clock().getTime() - LEDGER_RETENTION_DAYS * DAY_MS,
+      ).toISOString(),
+    );
+    return outcome;
+  }
 }

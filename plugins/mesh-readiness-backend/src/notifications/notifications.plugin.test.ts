@@ -18,36 +18,49 @@ import path from 'node:path';
 import request from 'supertest';
 import { meshReadinessPlugin } from '../plugin';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { sampleOrganisation } from '../__testUtils__/fixtures';
+import { sampleOrganisation, user } from '../__testUtils__/fixtures';
+import { userInfoWithMemberships } from '../__testUtils__/startRouterTestBackend';
 
 jest.setTimeout(120_000);
 
 const alice = 'user:default/alice';
+const pat = 'user:default/pat';
 const REFRESH =
   '/api/mesh-readiness/scorecards/component/default/svc-a/refresh';
 
-/** The sample organisation with alice a member of team-a (svc-a's owner). */
+/**
+ * The sample organisation with alice a member of team-a (svc-a's owner)
+ * and pat of platform, as the catalog relates them.
+ */
 function organisationWithMembers() {
   const organisation = sampleOrganisation();
-  const entities: Entity[] = organisation.entities.map(entity => {
-    if (entity.kind === 'Group' && entity.metadata.name === 'team-a') {
-      return {
-        ...entity,
-        relations: [
-          ...(entity.relations ?? []),
-          { type: 'hasMember', targetRef: alice },
-        ],
-      };
-    }
-    if (entity.kind === 'User' && entity.metadata.name === 'alice') {
-      return {
-        ...entity,
-        spec: { memberOf: ['team-a'] },
-        relations: [{ type: 'memberOf', targetRef: 'group:default/team-a' }],
-      };
-    }
-    return entity;
-  });
+  const entities: Entity[] = [...organisation.entities, user('pat')].map(
+    entity => {
+      if (entity.kind === 'Group' && entity.metadata.name === 'platform') {
+        return {
+          ...entity,
+          relations: [{ type: 'hasMember', targetRef: pat }],
+        };
+      }
+      if (entity.kind === 'Group' && entity.metadata.name === 'team-a') {
+        return {
+          ...entity,
+          relations: [
+            ...(entity.relations ?? []),
+            { type: 'hasMember', targetRef: alice },
+          ],
+        };
+      }
+      if (entity.kind === 'User' && entity.metadata.name === 'alice') {
+        return {
+          ...entity,
+          spec: { memberOf: ['team-a'] },
+          relations: [{ type: 'memberOf', targetRef: 'group:default/team-a' }],
+        };
+      }
+      return entity;
+    },
+  );
   return { ...organisation, entities };
 }
 
@@ -65,10 +78,10 @@ function breakPortProtocol(repoDir: string): () => void {
   return () => fs.writeFileSync(file, original);
 }
 
-async function notificationsOf(backend: TestBackend, user: string) {
+async function notificationsOf(backend: TestBackend, userRef: string) {
   const res = await request(backend.server)
     .get('/api/notifications/notifications')
-    .set('Authorization', mockCredentials.user.header(user));
+    .set('Authorization', mockCredentials.user.header(userRef));
   expect(res.status).toBe(200);
   return res.body as {
     totalCount: number;
@@ -87,11 +100,27 @@ async function notificationsOf(backend: TestBackend, user: string) {
   };
 }
 
+/** The user's notifications once there are `count` (sent in the background). */
+async function waitForNotifications(
+  backend: TestBackend,
+  userRef: string,
+  count: number,
+) {
+  for (let attempt = 0; ; attempt++) {
+    const result = await notificationsOf(backend, userRef);
+    if (result.totalCount >= count || attempt >= 50) return result;
+    await new Promise(resolve => setTimeout(resolve, 100));
+  }
+}
+
 describe('notifications through the notifications backend', () => {
   const databases = createTestDatabases();
 
   describe.each(databases.eachSupportedId())('on %p', databaseId => {
-    async function start(notifications?: JsonObject) {
+    async function start(
+      notifications?: JsonObject,
+      meshReadiness: JsonObject = {},
+    ) {
       // One database per plugin, as a backend gives them.
       const knexes = new Map([
         ['mesh-readiness', await databases.init(databaseId)],
@@ -120,8 +149,14 @@ describe('notifications through the notifications backend', () => {
                 evaluation: { enabled: false },
                 manifests: { fileRoots: [os.tmpdir()] },
                 ...(notifications ? { notifications } : {}),
+                ...meshReadiness,
               },
             },
+          }),
+          // The groups the sign-in resolver would put in the users' tokens.
+          userInfoWithMemberships({
+            [alice]: ['group:default/team-a'],
+            [pat]: ['group:default/platform'],
           }),
         ],
       });
@@ -223,6 +258,55 @@ describe('notifications through the notifications backend', () => {
         expect((await notificationsOf(backend, alice)).totalCount).toBe(0);
       } finally {
         restore();
+        await backend.stop();
+      }
+    });
+
+    it('tells the approver group of a waiver request and the requester of the decision, from the REST API', async () => {
+      const { backend } = await start(undefined, {
+        waivers: { approverGroup: 'group:default/platform' },
+      });
+      try {
+        const requested = await request(backend.server)
+          .post('/api/mesh-readiness/waivers')
+          .set('Authorization', mockCredentials.user.header(alice))
+          .send({
+            entityRef: 'component:default/svc-a',
+            programId: 'istio-adoption',
+            itemId: 'k8s.probes',
+            justification: 'Probes land with\nthe next release',
+            expiresAt: new Date(Date.now() + 30 * 86400000).toISOString(),
+          });
+        expect(requested.status).toBe(201);
+        const id: string = requested.body.id;
+
+        const toPat = await waitForNotifications(backend, pat, 1);
+        expect(toPat.notifications[0].payload).toMatchObject({
+          title: 'Waiver requested for svc-a: k8s.probes',
+          topic: 'mesh-readiness:waiver',
+          scope: `mesh-readiness:waiver:${id}`,
+          link: '/catalog/default/component/svc-a/mesh-readiness?check=k8s.probes',
+        });
+        expect(toPat.notifications[0].payload.description).toContain(
+          'Justification: Probes land with the next release',
+        );
+        // The requester is not told of their own request.
+        expect((await notificationsOf(backend, alice)).totalCount).toBe(0);
+
+        const approved = await request(backend.server)
+          .post(`/api/mesh-readiness/waivers/${id}/approve`)
+          .set('Authorization', mockCredentials.user.header(pat))
+          .send({ comment: 'Until the release' });
+        expect(approved.status).toBe(200);
+        const toAlice = await waitForNotifications(backend, alice, 1);
+        expect(toAlice.notifications[0].payload).toMatchObject({
+          title: 'Waiver approved for svc-a: k8s.probes',
+          scope: `mesh-readiness:waiver:${id}`,
+        });
+        expect(toAlice.notifications[0].payload.description).toContain(
+          'Comment: Until the release',
+        );
+      } finally {
         await backend.stop();
       }
     });

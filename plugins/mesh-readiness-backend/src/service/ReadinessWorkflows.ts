@@ -78,6 +78,12 @@ export interface WaiverRequest {
 /** The decisions on a waiver after it was requested. */
 export type WaiverDecision = 'approve' | 'reject' | 'revoke';
 
+/** A waiver requested or decided, as the notifications hear of it. */
+export interface WaiverEvent {
+  event: 'requested' | 'approved' | 'rejected' | 'revoked';
+  waiver: Waiver;
+}
+
 /**
  * Who decides on a waiver. Their rights are asked only when the decision
  * needs them: a requester withdrawing their own request needs none.
@@ -160,6 +166,12 @@ export class ReadinessWorkflows {
       groupMentors: (groupRef: string) => Promise<string[] | undefined>;
       clock?: () => Date;
       onRefreshError?: (entityRef: string, error: Error) => void;
+      /**
+       * Told of each waiver stored as requested or moved by a decision,
+       * whichever edge (REST, MCP) asked; it runs in the background and
+       * its failure never fails the request.
+       */
+      onWaiverEvent?: (event: WaiverEvent) => Promise<void>;
     },
   ) {}
 
@@ -195,6 +207,12 @@ export class ReadinessWorkflows {
       );
     }
     return entity;
+  }
+
+  private waiverEvent(event: WaiverEvent): void {
+    this.options.onWaiverEvent?.(event).catch(() => {
+      // The listener logs its own failures.
+    });
   }
 
   private program(programId: string): Program {
@@ -451,6 +469,7 @@ export class ReadinessWorkflows {
       expiresAt: new Date(expires).toISOString(),
     });
     await this.store.createWaiver(waiver);
+    this.waiverEvent({ event: 'requested', waiver });
     return waiver;
   }
 
@@ -530,7 +549,11 @@ export class ReadinessWorkflows {
     if (program && (to === 'approved' || waiver.state === 'approved')) {
       this.scheduleRefresh(waiver.entityRef, program);
     }
-    return this.getWaiver(id);
+    const decided = await this.getWaiver(id);
+    if (to === 'approved' || to === 'rejected' || to === 'revoked') {
+      this.waiverEvent({ event: to, waiver: decided });
+    }
+    return decided;
   }
 
   async listWaivers(filter: {
