@@ -298,6 +298,34 @@ spec:
     expect(waiver.schema.input.properties.justification.maxLength).toBe(4000);
   });
 
+  it('refuses every read action to a user without mesh-readiness.scorecard.read, as REST does', async () => {
+    const valid: Record<string, object> = {
+      'get-scorecard': { entityRef: SVC_A },
+      'list-failing-checks': { entityRef: SVC_A },
+      'explain-check': { checkId: 'k8s.svc.protocol' },
+      'evaluate-manifests': {
+        entity: {
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'Component',
+          metadata: { name: 'svc-new' },
+        },
+        manifests: [],
+      },
+    };
+    for (const [name, input] of Object.entries(valid)) {
+      const res = await invoke(name, input, 'user:default/outsider');
+      expect([name, res.status, res.body.error?.message]).toEqual([
+        name,
+        403,
+        'mesh-readiness.scorecard.read is not allowed',
+      ]);
+    }
+    const rest = await request(server)
+      .get(`${BASE}/scorecards/component/default/svc-a`)
+      .set('Authorization', as('user:default/outsider'));
+    expect(rest.status).toBe(403);
+  });
+
   describe('get-scorecard', () => {
     it("gives the stored scorecard's phase and every check's status, findings bounded, with links", async () => {
       const stored = await restScorecard(SVC_B);
@@ -786,6 +814,21 @@ spec:
       expect(JSON.stringify(tooLong.body.error)).toContain('justification');
       expect(await waivers()).toEqual(before);
     });
+  });
+
+  it('takes waiver requests from users only: a service is refused (401)', async () => {
+    const res = await request(server)
+      .post(`${ACTIONS}/mesh-readiness:request-waiver/invoke`)
+      .set('Authorization', mockCredentials.service.header())
+      .send({
+        entityRef: SVC_A,
+        programId: 'istio-adoption',
+        itemId: 'k8s.probes',
+        justification: 'A service cannot be accountable.',
+        expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+      });
+    expect(res.status).toBe(401);
+    expect(res.body.error.message).toMatch(/signed-in user/);
   });
 
   describe('through the MCP actions backend', () => {
