@@ -118,7 +118,9 @@ export class CatalogSystems {
     for (let depth = 0; level.length > 0; depth++) {
       const next: string[] = [];
       for (const parents of chunk(level, REFS_PER_FILTER)) {
-        const { items } = await this.catalog.getEntities(
+        // Paged reads (the catalog's by-query endpoint), whatever the size
+        // of the level; the bound is checked as each page comes.
+        for await (const page of this.catalog.streamEntities(
           {
             filter: {
               // Filter keys are matched in lower case (the catalog's
@@ -130,31 +132,32 @@ export class CatalogSystems {
             fields: ['kind', 'metadata.name', 'metadata.namespace'],
           },
           { credentials },
-        );
-        for (const member of items) {
-          const kind = member.kind.toLocaleLowerCase('en-US');
-          // Only Systems and Domains make up a Domain, whatever else
-          // claims to be part of it.
-          if (kind !== 'system' && kind !== 'domain') continue;
-          const ref = stringifyEntityRef(member);
-          // A cycle of subdomains ends where it began.
-          if (seen.has(ref)) continue;
-          seen.add(ref);
-          if (seen.size > MAX_DOMAIN_MEMBERS) {
-            throw new InputError(
-              `${field}: ${domainRef} holds more than ${MAX_DOMAIN_MEMBERS} Systems and subdomains; filter by system instead`,
-            );
-          }
-          if (kind === 'domain') {
-            if (depth + 1 > MAX_SUBDOMAIN_DEPTH) {
+        )) {
+          for (const member of page) {
+            const kind = member.kind.toLocaleLowerCase('en-US');
+            // Only Systems and Domains make up a Domain, whatever else
+            // claims to be part of it.
+            if (kind !== 'system' && kind !== 'domain') continue;
+            const ref = stringifyEntityRef(member);
+            // A cycle of subdomains ends where it began.
+            if (seen.has(ref)) continue;
+            seen.add(ref);
+            if (seen.size > MAX_DOMAIN_MEMBERS) {
               throw new InputError(
-                `${field}: ${domainRef} nests subdomains more than ${MAX_SUBDOMAIN_DEPTH} levels deep`,
+                `${field}: ${domainRef} holds more than ${MAX_DOMAIN_MEMBERS} Systems and subdomains; filter by system instead`,
               );
             }
-            subdomains.push(ref);
-            next.push(ref);
-          } else {
-            systems.push(ref);
+            if (kind === 'domain') {
+              if (depth + 1 > MAX_SUBDOMAIN_DEPTH) {
+                throw new InputError(
+                  `${field}: ${domainRef} nests subdomains more than ${MAX_SUBDOMAIN_DEPTH} levels deep`,
+                );
+              }
+              subdomains.push(ref);
+              next.push(ref);
+            } else {
+              systems.push(ref);
+            }
           }
         }
       }
