@@ -2,6 +2,10 @@ import {
   coreServices,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
+import {
+  actionsRegistryServiceFactory,
+  actionsServiceFactory,
+} from '@backstage/backend-defaults/alpha';
 import type { Entity } from '@backstage/catalog-model';
 import type { JsonObject } from '@backstage/types';
 import {
@@ -131,6 +135,8 @@ describe('notifications through the notifications backend', () => {
         features: [
           meshReadinessPlugin,
           notificationsPlugin,
+          actionsRegistryServiceFactory,
+          actionsServiceFactory,
           catalogServiceMock.factory({ entities: organisation.entities }),
           createServiceFactory({
             service: coreServices.database,
@@ -144,6 +150,8 @@ describe('notifications through the notifications backend', () => {
           mockServices.rootConfig.factory({
             data: {
               app: { baseUrl: 'http://localhost:3000' },
+              // The plugin's MCP actions, as the sample portal lists them.
+              backend: { actions: { pluginSources: ['mesh-readiness'] } },
               meshReadiness: {
                 programs: [{ location: organisation.programFile }],
                 evaluation: { enabled: false },
@@ -306,6 +314,68 @@ describe('notifications through the notifications backend', () => {
         expect(toAlice.notifications[0].payload.description).toContain(
           'Comment: Until the release',
         );
+      } finally {
+        await backend.stop();
+      }
+    });
+
+    it('tells the approver group of a waiver requested through the MCP action', async () => {
+      const { backend } = await start(undefined, {
+        waivers: { approverGroup: 'group:default/platform' },
+      });
+      try {
+        const invoked = await request(backend.server)
+          .post(
+            `/api/mesh-readiness/.backstage/actions/v1/actions/${encodeURIComponent(
+              'mesh-readiness:request-waiver',
+            )}/invoke`,
+          )
+          .set('Authorization', mockCredentials.user.header(alice))
+          .send({
+            entityRef: 'component:default/svc-a',
+            programId: 'istio-adoption',
+            itemId: 'k8s.resources',
+            justification: 'Limits come with the autoscaler',
+            expiresAt: new Date(Date.now() + 30 * 86400000).toISOString(),
+          });
+        expect(invoked.status).toBe(200);
+        const toPat = await waitForNotifications(backend, pat, 1);
+        expect(toPat.notifications[0].payload).toMatchObject({
+          title: 'Waiver requested for svc-a: k8s.resources',
+          scope: `mesh-readiness:waiver:${invoked.body.output.id}`,
+        });
+      } finally {
+        await backend.stop();
+      }
+    });
+
+    it('sends no waiver request notification without an approver group', async () => {
+      const { backend } = await start();
+      try {
+        const requested = await request(backend.server)
+          .post('/api/mesh-readiness/waivers')
+          .set('Authorization', mockCredentials.user.header(alice))
+          .send({
+            entityRef: 'component:default/svc-a',
+            programId: 'istio-adoption',
+            itemId: 'k8s.probes',
+            justification: 'Next release',
+            expiresAt: new Date(Date.now() + 30 * 86400000).toISOString(),
+          });
+        expect(requested.status).toBe(201);
+        // The decision still reaches the requester (pat decides, as the
+        // policy allows everyone here).
+        const rejected = await request(backend.server)
+          .post(`/api/mesh-readiness/waivers/${requested.body.id}/reject`)
+          .set('Authorization', mockCredentials.user.header(pat))
+          .send({});
+        expect(rejected.status).toBe(200);
+        const toAlice = await waitForNotifications(backend, alice, 1);
+        expect(toAlice.notifications[0].payload).toMatchObject({
+          title: 'Waiver rejected for svc-a: k8s.probes',
+          severity: 'high',
+        });
+        expect((await notificationsOf(backend, pat)).totalCount).toBe(0);
       } finally {
         await backend.stop();
       }
