@@ -5,11 +5,14 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import request from 'supertest';
 import { parse as parseYaml } from 'yaml';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import scaffolderGithubModule from '@backstage/plugin-scaffolder-backend-module-github';
 import { scaffolderModuleMeshReadiness } from './module';
 
 /*
@@ -26,6 +29,17 @@ const SAMPLE_SERVICE = path.join(
   REPO_ROOT,
   'examples/services/product-catalog/catalog-info.yaml',
 );
+
+const PERMISSIVE = `# The shop's mesh policies.
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata:
+  name: default
+  namespace: shop
+spec:
+  mtls:
+    mode: PERMISSIVE
+`;
 
 function templateBody(name: string) {
   const dir = path.join(TEMPLATES_DIR, name);
@@ -56,10 +70,42 @@ describe('a shipped template dry run renders the pull request diff', () => {
   let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
   let stop: () => Promise<void>;
 
+  // A GitHub Enterprise host on this machine: the REST contents endpoint the
+  // UrlReader's GitHub reader asks, and nothing else.
+  const githubRequests: string[] = [];
+  const github = http.createServer((req, res) => {
+    githubRequests.push(`${req.method} ${req.url}`);
+    if (
+      req.url ===
+      '/api/v3/repos/acme/shop/contents/deploy/k8s/peerauthentication.yaml?ref=main'
+    ) {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end(PERMISSIVE);
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'application/json' }).end('{}');
+  });
+
   beforeAll(async () => {
+    await new Promise<void>(resolve => github.listen(0, '127.0.0.1', resolve));
+    const githubHost = `127.0.0.1:${(github.address() as AddressInfo).port}`;
+    workdir.setContent({
+      'shop.yaml': [
+        'apiVersion: backstage.io/v1alpha1',
+        'kind: Component',
+        'metadata:',
+        '  name: shop',
+        '  annotations:',
+        `    backstage.io/source-location: url:http://${githubHost}/acme/shop/tree/main/deploy/`,
+        '    mesh-readiness.io/manifests: k8s/*.yaml',
+        'spec: {type: service, lifecycle: production, owner: shop-team}',
+        '',
+      ].join('\n'),
+    });
     const backend = await startTestBackend({
       features: [
         scaffolderPlugin,
+        // As in the sample portal; no GitLab module (none for this line).
+        scaffolderGithubModule,
         catalogPlugin,
         scaffolderModuleMeshReadiness,
         mockServices.rootConfig.factory({
@@ -67,7 +113,19 @@ describe('a shipped template dry run renders the pull request diff', () => {
             backend: { workingDirectory: workdir.path },
             catalog: {
               rules: [{ allow: ['Component'] }],
-              locations: [{ type: 'file', target: SAMPLE_SERVICE }],
+              locations: [
+                { type: 'file', target: SAMPLE_SERVICE },
+                { type: 'file', target: workdir.resolve('shop.yaml') },
+              ],
+            },
+            integrations: {
+              github: [
+                {
+                  host: githubHost,
+                  apiBaseUrl: `http://${githubHost}/api/v3`,
+                  token: 'test-token',
+                },
+              ],
             },
             meshReadiness: { manifests: { fileRoots: [REPO_ROOT] } },
           },
@@ -78,18 +136,24 @@ describe('a shipped template dry run renders the pull request diff', () => {
     stop = () => backend.stop();
     // The catalog reads its locations in the background.
     const deadline = Date.now() + 60_000;
-    for (;;) {
-      const res = await request(server)
-        .get('/api/catalog/entities/by-name/component/default/product-catalog')
-        .set('Authorization', mockCredentials.user.header());
-      if (res.status === 200) break;
-      if (Date.now() > deadline)
-        throw new Error('the catalog never read the sample service');
-      await new Promise(resolve => setTimeout(resolve, 250));
+    for (const name of ['product-catalog', 'shop']) {
+      for (;;) {
+        const res = await request(server)
+          .get(`/api/catalog/entities/by-name/component/default/${name}`)
+          .set('Authorization', mockCredentials.user.header());
+        if (res.status === 200) break;
+        if (Date.now() > deadline) {
+          throw new Error(`the catalog never read ${name}`);
+        }
+        await new Promise(resolve => setTimeout(resolve, 250));
+      }
     }
   });
 
-  afterAll(() => stop?.());
+  afterAll(async () => {
+    await stop?.();
+    await new Promise<void>(resolve => github.close(() => resolve()));
+  });
 
   async function dryRun(name: string, values: Record<string, unknown>) {
     const res = await request(server)
@@ -198,6 +262,49 @@ describe('a shipped template dry run renders the pull request diff', () => {
     // its `if` is never looked up.
     expect(skipped).toEqual(
       expect.arrayContaining(['pull-request', 'merge-request']),
+    );
+  });
+
+  it('on a GitHub host, reads the file through the GitHub integration and dry-runs the pull request; the GitLab step, skipped, needs no module', async () => {
+    const result = await dryRun('istio-peerauthentication-strict', {
+      namespace: 'shop',
+      mode: 'STRICT',
+      entityRef: 'component:default/shop',
+      openPullRequest: true,
+    });
+    expect(githubRequests).toEqual([
+      'GET /api/v3/repos/acme/shop/contents/deploy/k8s/peerauthentication.yaml?ref=main',
+    ]);
+    const preview = result.output.text?.find(
+      t => t.title === 'Pull request preview',
+    );
+    expect(preview?.content).toContain(
+      [
+        '```diff',
+        'diff --git a/deploy/k8s/peerauthentication.yaml b/deploy/k8s/peerauthentication.yaml',
+        '--- a/deploy/k8s/peerauthentication.yaml',
+        '+++ b/deploy/k8s/peerauthentication.yaml',
+        '@@ -6,4 +6,4 @@',
+        '   namespace: shop',
+        ' spec:',
+        '   mtls:',
+        '-    mode: PERMISSIVE',
+        '+    mode: STRICT',
+      ].join('\n'),
+    );
+    const messages = result.log.map(l => l.body.message).join('\n');
+    expect(messages).toContain(
+      'Running publish:github:pull-request in dry-run mode',
+    );
+    expect(messages).toMatch(
+      /"repoUrl": "127\.0\.0\.1:\d+\?owner=acme&repo=shop"/,
+    );
+    expect(messages).toContain('"branchName": "mesh-readiness/dry-run-shop"');
+    expect(messages).toContain('"targetBranchName": "main"');
+    expect(messages).toContain('"sourcePath": "pull-request"');
+    expect(messages).toContain('Performing dry run of creating pull request');
+    expect(messages).toContain(
+      'Skipping step merge-request because its if condition was false',
     );
   });
 

@@ -246,9 +246,10 @@ export function createFixPullRequestAction(options: {
       );
       if (diff) ctx.logger.info(diff);
 
+      // Without a template ref (a run outside the Scaffolder), the fragment's name.
       const template = ctx.templateInfo?.entityRef
         ? parseEntityRef(ctx.templateInfo.entityRef).name
-        : 'fix';
+        : fragmentName.replace(/\.ya?ml$/i, '');
       ctx.output('diff', diff);
       ctx.output('change', change);
       ctx.output('filePath', filePath);
