@@ -50,12 +50,13 @@ describe('WaveCampaignStore', () => {
 
     it('sums the changes of the members per day, and the burn-up follows the history day by day', async () => {
       const deltas = await store.dailyDeltas(scope);
-      // Check-only rows (svc-2 on the 7th) and non-members (svc-3, svc-5)
-      // do not count; svc-6's first row was pruned, so it never enters.
+      // Rows that neither enter nor cross the target (svc-1 to pilot on the
+      // 3rd, svc-2's check change on the 7th) and non-members (svc-3,
+      // svc-5) are left out; svc-6's first row was pruned, so it never
+      // enters.
       expect(deltas).toEqual([
         { day: '2026-11-01', entered: 1, reached: 0 },
         { day: '2026-11-02', entered: 1, reached: 0 },
-        { day: '2026-11-03', entered: 0, reached: 0 },
         { day: '2026-11-04', entered: 1, reached: 1 },
         { day: '2026-11-05', entered: 0, reached: 2 },
         { day: '2026-11-06', entered: 0, reached: -1 },

@@ -106,58 +106,40 @@ export class WaveCampaignStore {
 
   /**
    * Per UTC day with a change, oldest first: members entering the history
-   * (their first row) and the net number reaching the target. Rows of
-   * check changes only (same phase) cannot move a member across the target
-   * and are left out; the database sums the rest per day, so the answer
-   * has one row per day whatever the number of rows behind it.
+   * (their first evaluation, the row without a previous phase) and the net
+   * number reaching the target. One statement, one pass over the members'
+   * rows: only rows that enter or cross the target are summed (a check
+   * change or a move between two phases on the same side of the target
+   * changes neither count), and the database answers one row per day
+   * whatever the number of rows behind it. A member whose first rows were
+   * pruned never enters: it counts as in scope from the start.
    */
   async dailyDeltas(scope: WaveScope): Promise<CampaignDayDelta[]> {
-    const memberRefs = this.members(scope).select('entity_ref');
-    const day = this.db.raw('substr(??, 1, 10)', ['first_at']);
-    const [enteredRows, reachedRows] = await Promise.all([
-      // A member enters on its first evaluation (the row without a
-      // previous phase). One whose first rows were pruned has none left
-      // and counts as in scope from the start.
-      this.db
-        .from(
-          this.db(HISTORY)
-            .select('entity_ref', this.db.raw('min(at) as first_at'))
-            .where('program_id', scope.programId)
-            .whereIn('entity_ref', memberRefs.clone())
-            .whereNull('previous_phase')
-            .groupBy('entity_ref')
-            .as('firsts'),
-        )
-        .select(this.db.raw('? as day', [day]), this.db.raw('count(*) as n'))
-        .groupByRaw('substr(??, 1, 10)', ['first_at']),
-      this.db(HISTORY)
+    const reached = this.atTarget('phase', scope);
+    const reachedBefore = this.atTarget('previous_phase', scope);
+    const rows: Array<{ day: string; entered: unknown; reached: unknown }> =
+      await this.db(HISTORY)
         .select(
           this.db.raw('substr(at, 1, 10) as day'),
-          this.db.raw('sum(? - ?) as n', [
-            this.atTarget('phase', scope),
-            this.atTarget('previous_phase', scope),
-          ]),
+          this.db.raw(
+            'sum(case when previous_phase is null then 1 else 0 end) as entered',
+          ),
+          this.db.raw('sum(? - ?) as reached', [reached, reachedBefore]),
         )
         .where('program_id', scope.programId)
-        .whereIn('entity_ref', memberRefs.clone())
+        .whereIn('entity_ref', this.members(scope).select('entity_ref'))
         .where(q =>
-          q.whereNull('previous_phase').orWhereRaw('previous_phase <> phase'),
+          q
+            .whereNull('previous_phase')
+            .orWhereRaw('? <> ?', [reached, reachedBefore]),
         )
-        .groupByRaw('substr(at, 1, 10)'),
-    ]);
-    const byDay = new Map<string, CampaignDayDelta>();
-    const at = (d: string) => {
-      const delta = byDay.get(d) ?? { day: d, entered: 0, reached: 0 };
-      byDay.set(d, delta);
-      return delta;
-    };
-    for (const row of enteredRows as Array<{ day: string; n: unknown }>) {
-      at(row.day).entered += toCount(row.n);
-    }
-    for (const row of reachedRows as Array<{ day: string; n: unknown }>) {
-      at(row.day).reached += toCount(row.n);
-    }
-    return [...byDay.values()].sort((a, b) => a.day.localeCompare(b.day));
+        .groupByRaw('substr(at, 1, 10)')
+        .orderByRaw('substr(at, 1, 10)');
+    return rows.map(row => ({
+      day: row.day,
+      entered: toCount(row.entered),
+      reached: toCount(row.reached),
+    }));
   }
 
   /**

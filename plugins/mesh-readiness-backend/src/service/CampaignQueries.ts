@@ -44,7 +44,7 @@ export type WaveCampaign = {
     targetPhase: string;
     dueDate: string;
   };
-  /** First day of the campaign: the members' first history row, else today. */
+  /** First day of the campaign: the members' first evaluation, else today. */
   start: string;
   today: string;
   /** Whole days from today to the due date; negative once overdue. */
@@ -130,8 +130,8 @@ export function burnUpSeries(options: {
  * its phase is one `phaseReached` accepts.
  *
  * The wave schema has no start date: the campaign starts on the day of the
- * members' earliest history row (their first evaluation), or today when
- * none has any.
+ * members' first evaluation in the history (or, where retention pruned
+ * it, the first day one crossed the target), or today when none has any.
  */
 export class CampaignQueries {
   constructor(

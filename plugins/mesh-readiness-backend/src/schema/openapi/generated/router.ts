@@ -2509,7 +2509,7 @@ export const spec = {
       },
       "WaveCampaign": {
         "type": "object",
-        "description": "The campaign view of a wave. Members are the program's current scorecards the wave's rule takes in (entities it lists, entities owned by its groups or their child groups). The campaign starts on the day of the members' earliest history row (programs have no start date of a wave), today when none has history. Each day of the burn-up is today's count minus what the history says changed after that day, so pruned history does not skew it; at most 1,096 days are served.",
+        "description": "The campaign view of a wave. Members are the program's current scorecards the wave's rule takes in (entities it lists, entities owned by its groups or their child groups). The campaign starts on the day of the members' first evaluation in the history (a wave has no start date of its own), today when none has history. Each day of the burn-up is today's count minus what the history says changed after that day, so pruned history does not skew it; at most 1,096 days are served.",
         "properties": {
           "wave": {
             "type": "object",
