@@ -1,6 +1,7 @@
 import {
   coreServices,
   createServiceFactory,
+  type BackendFeature,
 } from '@backstage/backend-plugin-api';
 import {
   actionsRegistryServiceFactory,
@@ -104,7 +105,17 @@ async function notificationsOf(backend: TestBackend, userRef: string) {
   };
 }
 
-/** The user's notifications once there are `count` (sent in the background). */
+/**
+ * A scheduler that records the tasks and runs none by itself (the
+ * notifications backend's cleaner asks it for a task runner).
+ */
+function schedulerRecordingTasks() {
+  return mockServices.scheduler.mock({
+    createScheduledTaskRunner: () => ({ run: async () => {} }),
+  });
+}
+
+/** The user's notifications once there are `count` (sent in the background; 15 s at most). */
 async function waitForNotifications(
   backend: TestBackend,
   userRef: string,
@@ -112,7 +123,7 @@ async function waitForNotifications(
 ) {
   for (let attempt = 0; ; attempt++) {
     const result = await notificationsOf(backend, userRef);
-    if (result.totalCount >= count || attempt >= 50) return result;
+    if (result.totalCount >= count || attempt >= 150) return result;
     await new Promise(resolve => setTimeout(resolve, 100));
   }
 }
@@ -124,6 +135,7 @@ describe('notifications through the notifications backend', () => {
     async function start(
       notifications?: JsonObject,
       meshReadiness: JsonObject = {},
+      features: BackendFeature[] = [],
     ) {
       // One database per plugin, as a backend gives them.
       const knexes = new Map([
@@ -166,6 +178,7 @@ describe('notifications through the notifications backend', () => {
             [alice]: ['group:default/team-a'],
             [pat]: ['group:default/platform'],
           }),
+          ...features,
         ],
       });
       return { backend, organisation };
@@ -376,6 +389,60 @@ describe('notifications through the notifications backend', () => {
           severity: 'high',
         });
         expect((await notificationsOf(backend, pat)).totalCount).toBe(0);
+      } finally {
+        await backend.stop();
+      }
+    });
+
+    it("runs the scheduled kinds in a global task: the mentors' weekly digest", async () => {
+      const scheduler = schedulerRecordingTasks();
+      const { backend } = await start(undefined, {}, [scheduler.factory]);
+      try {
+        await refresh(backend);
+        const task = scheduler.scheduleTask.mock.calls
+          .map(([definition]) => definition)
+          .find(definition => definition.id === 'mesh-readiness-notifications');
+        expect(task).toMatchObject({
+          scope: 'global',
+          frequency: { hours: 24 },
+        });
+        await task!.fn(new AbortController().signal);
+        // The next run of the week sends nothing new.
+        await task!.fn(new AbortController().signal);
+
+        const { totalCount, notifications } = await notificationsOf(
+          backend,
+          'user:default/mentor',
+        );
+        expect(totalCount).toBe(1);
+        expect(notifications[0].payload).toMatchObject({
+          topic: 'mesh-readiness:digest',
+          scope: 'mesh-readiness:digest',
+          link: '/mesh-readiness/my-teams',
+        });
+        expect(notifications[0].payload.description).toContain(
+          'Team team-a: 1 services',
+        );
+      } finally {
+        await backend.stop();
+      }
+    });
+
+    it('schedules no task when the scheduled kinds are switched off', async () => {
+      const scheduler = schedulerRecordingTasks();
+      const { backend } = await start(
+        {
+          expiries: { enabled: false },
+          waveDeadlines: { enabled: false },
+          digest: { enabled: false },
+        },
+        {},
+        [scheduler.factory],
+      );
+      try {
+        expect(
+          scheduler.scheduleTask.mock.calls.map(([d]) => d.id),
+        ).not.toContain('mesh-readiness-notifications');
       } finally {
         await backend.stop();
       }
