@@ -28,6 +28,7 @@ import {
   BENCH_GROUPS,
   BENCH_VARIANTS,
   benchGroupEntity,
+  benchGroupName,
   benchManifests,
   benchServiceEntity,
   benchServiceName,
@@ -123,6 +124,37 @@ function matcher(filters: string[]): (entity: Entity) => boolean {
         return value === undefined ? values.length > 0 : values.includes(value);
       }),
     );
+}
+
+/** The Domain of the big group's System; the other Systems are in another. */
+export const BENCH_BIG_DOMAIN = 'big-domain';
+
+/**
+ * The Systems the services name (`<group>-system`, one per group) and two
+ * Domains: the big group's System alone in `big-domain` (a Domain rollup of
+ * 1,000 services), the others in `other-domain`. With the `partOf`
+ * relations the catalog makes of `spec.domain`.
+ */
+function benchSystemsAndDomains(): Entity[] {
+  const domain = (name: string): Entity => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Domain',
+    metadata: { name, namespace: 'default' },
+    spec: { owner: `group:default/${benchGroupName(0)}` },
+  });
+  const systems = Array.from({ length: BENCH_GROUPS }, (_, g): Entity => {
+    const domainName = g === 0 ? BENCH_BIG_DOMAIN : 'other-domain';
+    return {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'System',
+      metadata: { name: `${benchGroupName(g)}-system`, namespace: 'default' },
+      spec: { owner: `group:default/${benchGroupName(g)}`, domain: domainName },
+      relations: [
+        { type: 'partOf', targetRef: `domain:default/${domainName}` },
+      ],
+    };
+  });
+  return [domain(BENCH_BIG_DOMAIN), domain('other-domain'), ...systems];
 }
 
 function main() {
@@ -279,6 +311,7 @@ function main() {
     for (let g = 0; g < BENCH_GROUPS; g++) {
       entities.push(benchGroupEntity(g) as Entity);
     }
+    entities.push(...benchSystemsAndDomains());
     let manifestLocations = 0;
     for (let i = 0; i < services; i++) {
       const name = benchServiceName(i);
