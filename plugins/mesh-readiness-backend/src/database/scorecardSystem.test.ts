@@ -1,8 +1,8 @@
 import { UrlReaders } from '@backstage/backend-defaults/urlReader';
 import { mockServices } from '@backstage/backend-test-utils';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import type { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
-import type { EntityFacts } from '@mesh-readiness/plugin-mesh-readiness-common';
 import type { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { rollupFixture } from '../__testUtils__/rollupFixture';
@@ -103,7 +103,7 @@ describe('the System of a scorecard', () => {
         spec: Record<string, unknown>,
         failures: string[] = [],
       ): Collected => {
-        const entity: EntityFacts['entity'] = {
+        const entity: Entity = {
           apiVersion: 'backstage.io/v1alpha1',
           kind: 'Component',
           metadata: { name, namespace: 'shop' },
