@@ -1,5 +1,6 @@
 import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import { screen, waitFor } from '@testing-library/react';
+import { Route, Routes } from 'react-router-dom';
 import { renderPluginView } from '../../__testUtils__/renderPluginView';
 import { PlaybookTemplateLinks } from './PlaybookTemplateLinks';
 
@@ -200,6 +201,28 @@ describe('PlaybookTemplateLinks', () => {
       );
       expect(formDataOf(href).formData).toEqual({
         entityRef: 'component:default/a&b=c#d',
+      });
+    });
+
+    it('prefills the entity of the entity page it is on', async () => {
+      await renderPluginView(
+        <Routes>
+          <Route
+            path="/catalog/:namespace/:kind/:name/*"
+            element={<PlaybookTemplateLinks template={strict} />}
+          />
+        </Routes>,
+        {
+          catalogEntities: [strictTemplate],
+          routeEntries: [
+            '/catalog/default/component/product-catalog/mesh-readiness',
+          ],
+        },
+      );
+      const link = await screen.findByRole('link', { name: strict.title });
+      await waitFor(() => expect(link.getAttribute('href')).toContain('?'));
+      expect(formDataOf(link.getAttribute('href')).formData).toEqual({
+        entityRef: 'component:default/product-catalog',
       });
     });
 

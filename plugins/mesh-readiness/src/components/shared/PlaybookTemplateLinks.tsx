@@ -5,6 +5,9 @@ import type { CheckResult } from '../../api/MeshReadinessApi';
 
 type ProgramPlaybook = NonNullable<CheckResult['playbook']>;
 type ProgramTemplate = NonNullable<CheckResult['template']>;
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { useRouteRefParams } from '@backstage/core-plugin-api';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { SafeLink } from '../SafeLink';
 import {
   templateEntityRef,
@@ -15,6 +18,21 @@ import {
 } from './templates';
 import { useTemplateInCatalog } from './useTemplateInCatalog';
 import { useTemplateParameterNames } from './useTemplateParameterNames';
+
+/**
+ * The entity of the entity page the links are on, from the page's route
+ * (`/catalog/:namespace/:kind/:name`), as the catalog's own entity page
+ * finds it; undefined elsewhere.
+ */
+function useEntityRefOfPage(): string | undefined {
+  const { kind, namespace, name } = useRouteRefParams(entityRouteRef) as {
+    kind?: string;
+    namespace?: string;
+    name?: string;
+  };
+  if (!kind || !name) return undefined;
+  return stringifyEntityRef({ kind, namespace: namespace ?? 'default', name });
+}
 
 /**
  * The playbook and template of a check or checklist item: a link to the
@@ -28,15 +46,18 @@ export function PlaybookTemplateLinks(props: {
   template?: ProgramTemplate;
   showFragment?: boolean;
   /**
-   * The entity to fix. With it or `findings`, the template link opens the
-   * Scaffolder form prefilled (`?formData=`) with the entity and what the
-   * findings name, for the parameters the template declares.
+   * The entity to fix; default: the entity of the page. With it or
+   * `findings`, the template link opens the Scaffolder form prefilled
+   * (`?formData=`) with the entity and what the findings name, for the
+   * parameters the template declares.
    */
   entityRef?: string;
   /** The findings of the check the template fixes. */
   findings?: readonly TemplatePrefillFinding[];
 }) {
-  const { playbook, template, showFragment, entityRef, findings } = props;
+  const { playbook, template, showFragment, findings } = props;
+  const pageEntityRef = useEntityRefOfPage();
+  const entityRef = props.entityRef ?? pageEntityRef;
   const refPath = templatePath(template?.templateRef);
   const catalogRef = templateEntityRef(template?.templateRef);
   const inCatalog = useTemplateInCatalog(
