@@ -741,6 +741,27 @@ describe('EntityMeshReadinessContent', () => {
       expect(await screen.findByText('Expand: checks')).toBeInTheDocument();
     });
 
+    it('opens the phase of a linked checklist item and moves the focus to it', async () => {
+      serveEntity(server);
+      await renderPluginView(<EntityMeshReadinessContent />, {
+        entity: componentEntity,
+        routeEntries: [`${tabPath}?check=security.review`],
+      });
+      expect(await screen.findByText('Expand: checklist')).toBeInTheDocument();
+      const checklist = screen.getByRole('list', { name: 'Checklist' });
+      const item = within(checklist)
+        .getByText('Security posture review')
+        .closest('li');
+      expect(item).toHaveAttribute('aria-current', 'true');
+      await waitFor(() => expect(item).toHaveFocus());
+      expect(
+        within(item as HTMLElement).getByRole('link', {
+          name: 'Link to the item Security posture review',
+        }),
+      ).toHaveAttribute('href', `${tabPath}?check=security.review`);
+      expect(screen.queryByText(/This scorecard has no check/)).toBeNull();
+    });
+
     it('gives every check a link to itself and a button that copies it', async () => {
       serveEntity(server);
       await renderPluginView(<EntityMeshReadinessContent />, {
@@ -765,7 +786,9 @@ describe('EntityMeshReadinessContent', () => {
         routeEntries: [`${tabPath}?check=no.such.check`],
       });
       expect(
-        await screen.findByText(/This scorecard has no check “no.such.check”/),
+        await screen.findByText(
+          /This scorecard has no check or checklist item “no.such.check”/,
+        ),
       ).toBeInTheDocument();
       expect(screen.getByText('Expand: checks')).toBeInTheDocument();
       expect(document.querySelector('[aria-current="true"]')).toBeNull();

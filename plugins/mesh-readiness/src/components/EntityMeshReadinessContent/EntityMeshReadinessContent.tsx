@@ -278,11 +278,17 @@ export function EntityMeshReadinessContent(
   const nextIndex = scorecard.phases.findIndex(
     p => p.id === scorecard.nextPhase,
   );
+  // Links name a check or a checklist item (a phase drop links to what
+  // blocks the phase, which may be either).
   const focusedCheck = focusedCheckId
     ? scorecard.checks.find(c => c.checkId === focusedCheckId)
     : undefined;
-  const focusedIndex = focusedCheck
-    ? scorecard.phases.findIndex(p => p.id === focusedCheck.phase)
+  const focusedItem = focusedCheckId
+    ? scorecard.checklist.find(i => i.itemId === focusedCheckId)
+    : undefined;
+  const focusedPhase = focusedCheck?.phase ?? focusedItem?.phase;
+  const focusedIndex = focusedPhase
+    ? scorecard.phases.findIndex(p => p.id === focusedPhase)
     : -1;
   let defaultIndex = Math.max(0, scorecard.phases.length - 1);
   if (focusedIndex >= 0) {
@@ -349,10 +355,10 @@ export function EntityMeshReadinessContent(
       )}
       <Grid item xs={12}>
         <InfoCard title="Phases">
-          {focusedCheckId && !focusedCheck && (
+          {focusedCheckId && !focusedCheck && !focusedItem && (
             <Alert severity="info">
-              This scorecard has no check “{focusedCheckId}”: the link may be
-              from another program or an older version of it.
+              This scorecard has no check or checklist item “{focusedCheckId}”:
+              the link may be from another program or an older version of it.
             </Alert>
           )}
           <PhaseStepper
@@ -382,6 +388,7 @@ export function EntityMeshReadinessContent(
                 requestWaiverPermission={permissions.requestWaiver}
                 onAttest={setAttestItem}
                 onRequestWaiver={setWaiverItem}
+                focusedItemId={focusedItem?.itemId}
               />
             </Box>
           )}

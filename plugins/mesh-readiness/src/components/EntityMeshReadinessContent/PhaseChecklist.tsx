@@ -10,6 +10,9 @@ import { formatDate, formatDateTime } from '../shared/formatDate';
 import { PlaybookTemplateLinks } from '../shared/PlaybookTemplateLinks';
 import { StatusChip } from '../shared/StatusChip';
 import { PermissionGate } from './PermissionGate';
+import { CheckLink } from './CheckLink';
+import { useFocusHighlight } from './useFocusHighlight';
+import { useFocusOnMount } from './useFocusOnMount';
 
 function AttestationLine(props: { item: ChecklistResult }) {
   const { attestation } = props.item;
@@ -44,6 +47,8 @@ export function PhaseChecklist(props: {
   requestWaiverPermission: ActionPermission;
   onAttest: (item: ChecklistResult) => void;
   onRequestWaiver: (item: { itemId: string; title: string }) => void;
+  /** The item a link pointed at (`?check=`): shown, focused and marked. */
+  focusedItemId?: string;
 }) {
   const {
     items,
@@ -51,7 +56,10 @@ export function PhaseChecklist(props: {
     requestWaiverPermission,
     onAttest,
     onRequestWaiver,
+    focusedItemId,
   } = props;
+  const classes = useFocusHighlight();
+  const focusRef = useFocusOnMount<HTMLLIElement>(focusedItemId);
   if (items.length === 0) {
     return (
       <Typography variant="body2" color="textSecondary">
@@ -61,72 +69,90 @@ export function PhaseChecklist(props: {
   }
   return (
     <List disablePadding aria-label="Checklist">
-      {items.map(item => (
-        <ListItem key={item.itemId} divider disableGutters>
-          <Box display="flex" flexDirection="column" gridGap={6} width="100%">
-            <Box display="flex" alignItems="center" gridGap={8} flexWrap="wrap">
-              <StatusChip status={item.status} />
-              <Typography variant="subtitle2" component="h4">
-                {item.title}
-              </Typography>
-              <Typography variant="caption" color="textSecondary">
-                {item.itemId} · {item.severity} · attested by{' '}
-                {item.roles.join(' or ')}
-              </Typography>
-            </Box>
-            <Typography variant="body2">{item.description}</Typography>
-            <AttestationLine item={item} />
-            {item.waiver && (
-              <Typography variant="body2" color="textSecondary">
-                Waived until {formatDate(item.waiver.expiresAt)}:{' '}
-                {item.waiver.justification}
-              </Typography>
-            )}
-            <PlaybookTemplateLinks
-              playbook={item.playbook}
-              template={item.template}
-            />
-            <Box display="flex" gridGap={8} flexWrap="wrap">
-              <PermissionGate permission={attestPermission(item)}>
-                {disabled => (
-                  <Button
-                    size="small"
-                    variant="contained"
-                    color="primary"
-                    disabled={disabled}
-                    onClick={() => onAttest(item)}
-                    aria-label={`${
-                      item.status === 'attested' ? 'Re-attest' : 'Attest'
-                    } ${item.title}`}
-                  >
-                    {item.status === 'attested' ? 'Re-attest' : 'Attest'}
-                  </Button>
-                )}
-              </PermissionGate>
-              {item.status !== 'attested' && item.status !== 'waived' && (
-                <PermissionGate permission={requestWaiverPermission}>
+      {items.map(item => {
+        const focused = item.itemId === focusedItemId;
+        return (
+          <ListItem
+            key={item.itemId}
+            divider
+            disableGutters
+            className={focused ? classes.focused : undefined}
+            aria-current={focused ? 'true' : undefined}
+            // Focusable only as the target of a link, not in the tab order.
+            tabIndex={focused ? -1 : undefined}
+            ref={focused ? focusRef : undefined}
+          >
+            <Box display="flex" flexDirection="column" gridGap={6} width="100%">
+              <Box
+                display="flex"
+                alignItems="center"
+                gridGap={8}
+                flexWrap="wrap"
+              >
+                <StatusChip status={item.status} />
+                <Typography variant="subtitle2" component="h4">
+                  {item.title}
+                </Typography>
+                <Typography variant="caption" color="textSecondary">
+                  {item.itemId} · {item.severity} · attested by{' '}
+                  {item.roles.join(' or ')}
+                </Typography>
+              </Box>
+              <Typography variant="body2">{item.description}</Typography>
+              <AttestationLine item={item} />
+              {item.waiver && (
+                <Typography variant="body2" color="textSecondary">
+                  Waived until {formatDate(item.waiver.expiresAt)}:{' '}
+                  {item.waiver.justification}
+                </Typography>
+              )}
+              <PlaybookTemplateLinks
+                playbook={item.playbook}
+                template={item.template}
+              />
+              <CheckLink itemId={item.itemId} title={item.title} noun="item" />
+              <Box display="flex" gridGap={8} flexWrap="wrap">
+                <PermissionGate permission={attestPermission(item)}>
                   {disabled => (
                     <Button
                       size="small"
-                      variant="outlined"
+                      variant="contained"
+                      color="primary"
                       disabled={disabled}
-                      onClick={() =>
-                        onRequestWaiver({
-                          itemId: item.itemId,
-                          title: item.title,
-                        })
-                      }
-                      aria-label={`Request waiver for ${item.title}`}
+                      onClick={() => onAttest(item)}
+                      aria-label={`${
+                        item.status === 'attested' ? 'Re-attest' : 'Attest'
+                      } ${item.title}`}
                     >
-                      Request waiver
+                      {item.status === 'attested' ? 'Re-attest' : 'Attest'}
                     </Button>
                   )}
                 </PermissionGate>
-              )}
+                {item.status !== 'attested' && item.status !== 'waived' && (
+                  <PermissionGate permission={requestWaiverPermission}>
+                    {disabled => (
+                      <Button
+                        size="small"
+                        variant="outlined"
+                        disabled={disabled}
+                        onClick={() =>
+                          onRequestWaiver({
+                            itemId: item.itemId,
+                            title: item.title,
+                          })
+                        }
+                        aria-label={`Request waiver for ${item.title}`}
+                      >
+                        Request waiver
+                      </Button>
+                    )}
+                  </PermissionGate>
+                )}
+              </Box>
             </Box>
-          </Box>
-        </ListItem>
-      ))}
+          </ListItem>
+        );
+      })}
     </List>
   );
 }

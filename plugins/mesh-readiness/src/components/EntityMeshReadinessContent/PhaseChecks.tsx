@@ -4,7 +4,6 @@ import AccordionSummary from '@material-ui/core/AccordionSummary';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
-import { makeStyles } from '@material-ui/core/styles';
 import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
 import type { CheckResult } from '../../api/MeshReadinessApi';
 import type { ActionPermission } from '../../hooks/useActionPermission';
@@ -14,18 +13,10 @@ import { StatusChip } from '../shared/StatusChip';
 import { PermissionGate } from './PermissionGate';
 import { FindingList } from './FindingList';
 import { CheckLink } from './CheckLink';
+import { useFocusHighlight } from './useFocusHighlight';
 import { useFocusOnMount } from './useFocusOnMount';
 
 const WAIVABLE = new Set(['fail', 'warn', 'unknown']);
-
-const useStyles = makeStyles(theme => ({
-  // The check a link pointed at: marked by more than colour alone.
-  focused: {
-    outline: `3px solid ${theme.palette.primary.main}`,
-    outlineOffset: 2,
-    backgroundColor: theme.palette.action.selected,
-  },
-}));
 
 /** The automatic checks of one phase with their evidence and remediation. */
 export function PhaseChecks(props: {
@@ -37,7 +28,7 @@ export function PhaseChecks(props: {
 }) {
   const { checks, requestWaiverPermission, onRequestWaiver, focusedCheckId } =
     props;
-  const classes = useStyles();
+  const classes = useFocusHighlight();
   const focusRef = useFocusOnMount<HTMLDivElement>(focusedCheckId);
   if (checks.length === 0) {
     return (
@@ -101,7 +92,11 @@ export function PhaseChecks(props: {
                   template={check.template}
                   showFragment={check.status !== 'pass'}
                 />
-                <CheckLink checkId={check.checkId} title={check.title} />
+                <CheckLink
+                  itemId={check.checkId}
+                  title={check.title}
+                  noun="check"
+                />
                 {check.waiver && (
                   <Typography variant="body2" color="textSecondary">
                     Waived until {formatDate(check.waiver.expiresAt)}
