@@ -4,12 +4,10 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
-import type { MeshReadinessApiSchemas } from '../../api/MeshReadinessApi';
+import type { FailingCheck } from '../../api/MeshReadinessApi';
 import type { PhaseTitleFn } from '../../hooks/usePhaseTitles';
 import { DrillDownLink } from '../ServicesList/DrillDownLink';
 import { servicesCount } from '../ServicesList/servicesCount';
-
-type FailingCheck = MeshReadinessApiSchemas['FailingCheck'];
 
 /**
  * The checks failing for most services. With `checkLink`, each count opens
@@ -52,7 +50,10 @@ export function FailingChecksTable(props: {
                 {check.checkId}
               </Typography>
             </TableCell>
-            <TableCell>{phaseTitle(check.phase, programId)}</TableCell>
+            {/* A phase title is one word; a narrow card must not split it. */}
+            <TableCell style={{ whiteSpace: 'nowrap' }}>
+              {phaseTitle(check.phase, programId)}
+            </TableCell>
             <TableCell align="right">
               <DrillDownLink
                 to={props.checkLink?.(check.checkId)}
