@@ -30,6 +30,8 @@ export function BurnUpChart(props: {
   const first = rows[0].time;
   const last = Math.max(rows[rows.length - 1].time, dueTime);
   const summaryId = 'campaign-burn-up-summary';
+  // A campaign whose history starts today has one day: dots show it.
+  const countDot = campaign.series.length < 2 ? { r: 4 } : false;
   return (
     <>
       <Typography variant="body2" color="textSecondary" id={summaryId}>
@@ -76,7 +78,7 @@ export function BurnUpChart(props: {
             strokeDasharray="4 4"
             label={{
               value: `Due ${formatDay(campaign.wave.dueDate)}`,
-              position: 'top',
+              position: 'insideTopRight',
               fill: theme.palette.text.primary,
             }}
           />
@@ -86,7 +88,7 @@ export function BurnUpChart(props: {
             name="In scope"
             stroke={theme.palette.text.secondary}
             strokeWidth={1}
-            dot={false}
+            dot={countDot}
             isAnimationActive={false}
           />
           <Line
@@ -95,7 +97,7 @@ export function BurnUpChart(props: {
             name={`At ${targetTitle}`}
             stroke={theme.palette.primary.main}
             strokeWidth={2}
-            dot={false}
+            dot={countDot}
             isAnimationActive={false}
           />
           <Line
