@@ -91,6 +91,7 @@ export function PhaseChecks(props: {
                   playbook={check.playbook}
                   template={check.template}
                   showFragment={check.status !== 'pass'}
+                  findings={check.findings}
                 />
                 <CheckLink
                   itemId={check.checkId}
