@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIXED_NOW, runCli, runFixtureCheck } from './__testUtils__/runCli';
@@ -130,6 +130,39 @@ describe('mesh-readiness check inputs', () => {
     expect(run.stderr).toContain(
       "points at 'https://git.example.com/repo/k8s/app.yaml', which is not a local file; pass the manifest paths as arguments",
     );
+  });
+
+  it('reads glob alternatives in the manifests annotation as one entry, as the portal does', () => {
+    const catalog = writeCatalog(dir, {
+      'mesh-readiness.io/manifests': 'deploy/{api,worker}.yaml',
+    });
+    mkdirSync(join(dir, 'deploy'));
+    for (const name of ['api', 'worker']) {
+      writeFileSync(
+        join(dir, 'deploy', `${name}.yaml`),
+        [
+          'apiVersion: apps/v1',
+          'kind: Deployment',
+          'metadata:',
+          `  name: ${name}`,
+          '  namespace: shop',
+          'spec:',
+          `  selector: {matchLabels: {app: ${name}}}`,
+          '  template:',
+          `    metadata: {labels: {app: ${name}}}`,
+          `    spec: {containers: [{name: ${name}, image: registry.invalid/${name}:1}]}`,
+          '',
+        ].join('\n'),
+      );
+    }
+    const run = runCli(
+      ['check', '--catalog', catalog, '--format', 'json', '--now', FIXED_NOW],
+      { cwd: dir },
+    );
+    expect(run.stderr).toBe('');
+    expect([0, 1]).toContain(run.status);
+    expect(run.stdout).toContain('deploy/api.yaml');
+    expect(run.stdout).toContain('deploy/worker.yaml');
   });
 
   it('reports a bad attestations export with file:line:column', () => {

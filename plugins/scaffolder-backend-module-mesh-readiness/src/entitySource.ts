@@ -1,13 +1,16 @@
 import type { Entity } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import type { ScmIntegrationRegistry } from '@backstage/integration';
+import {
+  MANIFESTS_ANNOTATION,
+  splitManifestsAnnotation,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
 import path from 'node:path';
 import { confinedRelativePath } from './confinedPath';
 
 export const SOURCE_LOCATION_ANNOTATION = 'backstage.io/source-location';
 export const MANAGED_BY_LOCATION_ANNOTATION =
   'backstage.io/managed-by-location';
-export const MANIFESTS_ANNOTATION = 'mesh-readiness.io/manifests';
 
 /** The Git host a pull request (or merge request) is opened on. */
 export type RepositoryProvider = 'github' | 'gitlab';
@@ -186,25 +189,6 @@ export function repositoryLocation(
 
 const GLOB_CHARS = /[*?[\]{}]/;
 
-/** Splits the annotation at commas outside `{...}` glob alternatives. */
-function splitEntries(annotation: string): string[] {
-  const entries: string[] = [];
-  let depth = 0;
-  let current = '';
-  for (const c of annotation) {
-    if (c === '{') depth += 1;
-    if (c === '}') depth = Math.max(0, depth - 1);
-    if (c === ',' && depth === 0) {
-      entries.push(current);
-      current = '';
-    } else {
-      current += c;
-    }
-  }
-  entries.push(current);
-  return entries.map(e => e.trim()).filter(Boolean);
-}
-
 /**
  * Where a fragment goes when the template names no target: next to the
  * manifests the evaluation reads, so that the next evaluation sees it. The
@@ -219,7 +203,7 @@ export function defaultTargetPath(
   fragmentName: string,
 ): string {
   const annotation = entity.metadata.annotations?.[MANIFESTS_ANNOTATION] ?? '';
-  const entry = splitEntries(annotation).find(
+  const entry = splitManifestsAnnotation(annotation).find(
     e => !/^[a-z]+:/i.test(e) && !/^https?:\/\//i.test(e),
   );
   if (!entry) return fragmentName;

@@ -3,14 +3,15 @@ import { dirname, isAbsolute, posix, relative, resolve, sep } from 'node:path';
 import {
   DEFAULT_MANIFEST_LIMITS,
   fileErrorReason,
+  MANIFESTS_ANNOTATION,
   ManifestFile,
+  splitManifestsAnnotation,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { InputError } from '../errors';
 import type { CatalogDocument } from './catalog';
 import { expandGlob, hasGlobMagic } from './glob';
 import { decodeUtf8, isInside, readRegularFile, realPathOf } from './safeFiles';
 
-export const MANIFESTS_ANNOTATION = 'mesh-readiness.io/manifests';
 const SOURCE_LOCATION_ANNOTATION = 'backstage.io/source-location';
 
 /** Where the manifest patterns came from, for messages. */
@@ -42,10 +43,8 @@ export function manifestPatterns(
     return { patterns: [], baseDir: cwd, origin: 'none' };
   }
   const location = { file: document.file, line: document.line };
-  const patterns = annotation
-    .split(',')
-    .map(pattern => pattern.trim())
-    .filter(Boolean);
+  // Split as the portal splits it, so `deploy/{api,worker}.yaml` is one entry.
+  const patterns = splitManifestsAnnotation(annotation);
   const remote = patterns.find(
     pattern =>
       /^[a-z][a-z0-9+.-]*:\/\//i.test(pattern) || pattern.startsWith('url:'),

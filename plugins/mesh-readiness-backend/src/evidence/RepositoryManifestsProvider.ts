@@ -4,7 +4,11 @@ import type {
   UrlReaderService,
 } from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
-import type { ManifestFile } from '@mesh-readiness/plugin-mesh-readiness-common';
+import {
+  MANIFESTS_ANNOTATION,
+  splitManifestsAnnotation,
+  type ManifestFile,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
 import type {
   EvidenceCollectOptions,
   EvidenceProvider,
@@ -26,7 +30,6 @@ import {
   untilAborted,
 } from './confinedFiles';
 
-export const MANIFESTS_ANNOTATION = 'mesh-readiness.io/manifests';
 export const SOURCE_LOCATION_ANNOTATION = 'backstage.io/source-location';
 export const MANAGED_BY_LOCATION_ANNOTATION =
   'backstage.io/managed-by-location';
@@ -274,25 +277,6 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${re}$`);
 }
 
-/** Splits the annotation at commas outside `{...}` glob alternatives. */
-export function splitEntries(annotation: string): string[] {
-  const entries: string[] = [];
-  let depth = 0;
-  let current = '';
-  for (const c of annotation) {
-    if (c === '{') depth += 1;
-    if (c === '}') depth = Math.max(0, depth - 1);
-    if (c === ',' && depth === 0) {
-      entries.push(current);
-      current = '';
-    } else {
-      current += c;
-    }
-  }
-  entries.push(current);
-  return entries.map(e => e.trim()).filter(Boolean);
-}
-
 interface CachedUrlRead {
   etag: string;
   files: ManifestFile[];
@@ -344,7 +328,7 @@ export class RepositoryManifestsProvider implements EvidenceProvider {
       totalBytes: 0,
     };
     try {
-      const entries = splitEntries(annotation);
+      const entries = splitManifestsAnnotation(annotation);
       const files: ManifestFile[] = [];
       let base: Base | undefined;
       let localBase: LocalBase | undefined;

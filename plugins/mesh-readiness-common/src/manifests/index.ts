@@ -11,3 +11,7 @@ export * from './selectors';
 export { isPlainObject, stringMap } from './isPlainObject';
 export { firstInvalidUtf8Offset } from './utf8';
 export { fileErrorReason } from './fileErrorReason';
+export {
+  MANIFESTS_ANNOTATION,
+  splitManifestsAnnotation,
+} from './manifestsAnnotation';

@@ -1,10 +1,9 @@
 /** Check `cat.manifests`: "Manifests are declared and readable". */
 import { EVERY_DATA_PLANE } from '../../dataplane';
+import { MANIFESTS_ANNOTATION } from '../../manifests/manifestsAnnotation';
 import type { Finding } from '../../types';
 import { defineAnalyzer } from '../support/defineAnalyzer';
 import { outcomeFrom, outcomeOf, plainFinding } from '../support/findings';
-
-export const MANIFESTS_ANNOTATION = 'mesh-readiness.io/manifests';
 
 /**
  * cat.manifests: the entity says where its manifests are, and they could be
