@@ -1,22 +1,19 @@
-import { UrlReaders } from '@backstage/backend-defaults/urlReader';
-import { mockServices } from '@backstage/backend-test-utils';
-import type { Entity } from '@backstage/catalog-model';
-import { ConfigReader } from '@backstage/config';
-import {
-  groupAncestryOf,
-  NOT_STARTED_PHASE,
-  phaseReached,
-  waveMembership,
-  type Program,
-} from '@mesh-readiness/plugin-mesh-readiness-common';
+import { phaseReached } from '@mesh-readiness/plugin-mesh-readiness-common';
 import type { Knex } from 'knex';
-import { DatabaseStore, migrateDatabase } from '../database/DatabaseStore';
 import type { ScorecardRecord } from '../database/Store';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { rollupFixture } from '../__testUtils__/rollupFixture';
-import { CatalogSnapshot } from '../evidence/CatalogSnapshot';
-import { ProgramRegistry } from '../programs/ProgramRegistry';
-import { ReadinessQueries } from './ReadinessQueries';
+import type { ProgramRegistry } from '../programs/ProgramRegistry';
+import {
+  countedBlockers,
+  countedTopFailingChecks,
+  countedWaves,
+  distribution,
+  phaseOrder,
+  programsIn,
+  readinessQueriesOver,
+} from './__testUtils__/readinessQueriesTestBed';
+import type { ReadinessQueries } from './ReadinessQueries';
 
 jest.setTimeout(60_000);
 
@@ -30,22 +27,6 @@ jest.setTimeout(60_000);
  */
 
 const NOW = new Date('2026-11-25T12:00:00.000Z');
-
-const group = (name: string, children: string[] = []): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Group',
-  metadata: { name, namespace: 'default' },
-  spec: { type: 'team', children },
-});
-
-// payments-api is a child of payments-team: in its waves, in its roll-up.
-const GROUPS = [
-  group('payments-team', ['payments-api']),
-  group('payments-api'),
-  group('storefront-team'),
-  group('data-team'),
-  group('zeta-team'),
-];
 
 const PHASES = ['pilot', 'expand', 'enforce', 'sustain'];
 
@@ -69,60 +50,6 @@ function fixtureWithHistory() {
   return writes;
 }
 
-function phaseOrder(programs: Program[]): string[] {
-  const order = [NOT_STARTED_PHASE];
-  for (const p of programs)
-    for (const phase of p.spec.phases)
-      if (!order.includes(phase.id)) order.push(phase.id);
-  return order;
-}
-
-function distribution(phases: string[], order: string[]) {
-  const counts = new Map<string, number>(order.map(p => [p, 0]));
-  for (const phase of phases) counts.set(phase, (counts.get(phase) ?? 0) + 1);
-  return [...counts].map(([phase, count]) => ({ phase, count }));
-}
-
-function checkInfo(programs: Program[], checkId: string) {
-  for (const p of programs) {
-    const check = p.spec.checks.find(c => c.id === checkId);
-    if (check) return { title: check.title, phase: check.phase };
-  }
-  return { title: checkId, phase: '' };
-}
-
-function expectedWaves(programs: Program[], rows: ScorecardRecord[]) {
-  const ancestorsOf = groupAncestryOf(GROUPS);
-  const waves = [];
-  for (const program of programs) {
-    const programRows = rows.filter(r => r.programId === program.metadata.name);
-    for (const wave of program.spec.waves) {
-      const members = programRows.filter(r =>
-        waveMembership({
-          entityRef: r.entityRef,
-          ownerRef: r.owner,
-          ancestorsOf,
-        })(wave),
-      );
-      if (members.length === 0) continue;
-      const atTarget = members.filter(r =>
-        phaseReached(program, r.scorecard.phase, wave.targetPhase),
-      ).length;
-      waves.push({
-        id: wave.id,
-        title: wave.title,
-        programId: program.metadata.name,
-        targetPhase: wave.targetPhase,
-        dueDate: wave.dueDate,
-        total: members.length,
-        atTarget,
-        ratio: atTarget / members.length,
-      });
-    }
-  }
-  return waves.sort((a, b) => a.dueDate.localeCompare(b.dueDate));
-}
-
 describe('ReadinessQueries roll-ups', () => {
   const databases = createTestDatabases();
   const writes = fixtureWithHistory();
@@ -136,30 +63,10 @@ describe('ReadinessQueries roll-ups', () => {
 
     beforeAll(async () => {
       knex = await databases.init(databaseId);
-      await migrateDatabase(knex);
-      const store = new DatabaseStore(knex);
-      await store.writeScorecards(writes);
-      registry = ProgramRegistry.fromConfig({
-        config: mockServices.rootConfig(),
-        urlReader: UrlReaders.default({
-          config: new ConfigReader({}),
-          logger: mockServices.logger.mock(),
-        }),
-        logger: mockServices.logger.mock(),
-      });
-      await registry.reload();
-      const catalog: any = {
-        async *streamEntities() {
-          yield GROUPS;
-        },
-      };
-      const auth: any = { getOwnServiceCredentials: async () => ({}) };
-      queries = new ReadinessQueries(
-        store,
-        registry,
-        new CatalogSnapshot(catalog, auth, store),
-        () => NOW,
-      );
+      ({ queries, registry } = await readinessQueriesOver(knex, {
+        writes,
+        now: NOW,
+      }));
     });
 
     afterAll(async () => {
@@ -169,9 +76,7 @@ describe('ReadinessQueries roll-ups', () => {
     it.each([undefined, 'istio-adoption', 'linkerd-adoption'])(
       'summarises program %p as counting the scorecards one by one does',
       async programId => {
-        const programs = programId
-          ? [registry.get(programId)!]
-          : registry.programs();
+        const programs = programsIn(registry, programId);
         const order = phaseOrder(programs);
         const scoped = rows.filter(
           r => !programId || r.programId === programId,
@@ -187,28 +92,14 @@ describe('ReadinessQueries roll-ups', () => {
           ),
         );
 
-        const failing = new Map<string, number>();
-        for (const r of scoped)
-          for (const c of r.scorecard.checks)
-            if (c.status === 'fail')
-              failing.set(c.checkId, (failing.get(c.checkId) ?? 0) + 1);
         expect(summary.topFailingChecks).toEqual(
-          [...failing]
-            .map(([checkId, count]) => ({
-              checkId,
-              ...checkInfo(programs, checkId),
-              count,
-            }))
-            .sort(
-              (a, b) => b.count - a.count || (a.checkId < b.checkId ? -1 : 1),
-            )
-            .slice(0, 10),
+          countedTopFailingChecks(programs, scoped),
         );
         expect(summary.topFailingChecks[0].title).not.toBe(
           summary.topFailingChecks[0].checkId,
         );
 
-        const waves = expectedWaves(programs, scoped);
+        const waves = countedWaves(programs, scoped);
         expect(waves.length).toBeGreaterThan(0);
         expect(summary.waves).toEqual(waves);
 
@@ -247,9 +138,7 @@ describe('ReadinessQueries roll-ups', () => {
     it.each([undefined, 'istio-adoption'])(
       'rolls up a group with its child group under program %p as counting its scorecards does',
       async programId => {
-        const programs = programId
-          ? [registry.get(programId)!]
-          : registry.programs();
+        const programs = programsIn(registry, programId);
         const owners = [
           'group:default/payments-team',
           'group:default/payments-api',
@@ -271,48 +160,17 @@ describe('ReadinessQueries roll-ups', () => {
             phaseOrder(programs),
           ),
         );
-        expect(rollup!.waves).toEqual(expectedWaves(programs, scoped));
+        expect(rollup!.waves).toEqual(countedWaves(programs, scoped));
         expect(rollup!.waves.length).toBeGreaterThan(0);
 
-        const blockers = new Map<
-          string,
-          { entityRefs: string[]; failingSince: string }
-        >();
-        for (const r of scoped)
-          for (const [checkId, since] of Object.entries(r.failingSince)) {
-            const b = blockers.get(checkId) ?? {
-              entityRefs: [],
-              failingSince: since,
-            };
-            b.entityRefs.push(r.entityRef);
-            if (since < b.failingSince) b.failingSince = since;
-            blockers.set(checkId, b);
-          }
-        expect(rollup!.blockers).toEqual(
-          [...blockers]
-            .map(([checkId, b]) => ({
-              checkId,
-              ...checkInfo(programs, checkId),
-              entityRefs: b.entityRefs.sort(),
-              failingSince: b.failingSince,
-            }))
-            .sort(
-              (a, b) =>
-                a.failingSince.localeCompare(b.failingSince) ||
-                b.entityRefs.length - a.entityRefs.length ||
-                a.checkId.localeCompare(b.checkId),
-            )
-            .slice(0, 10),
-        );
+        expect(rollup!.blockers).toEqual(countedBlockers(programs, scoped));
       },
     );
 
     it.each([undefined, 'istio-adoption', 'linkerd-adoption'])(
       'lists the teams of program %p as grouping the scorecards by owner does',
       async programId => {
-        const programs = programId
-          ? [registry.get(programId)!]
-          : registry.programs();
+        const programs = programsIn(registry, programId);
         const order = phaseOrder(programs);
         const byOwner = new Map<string, ScorecardRecord[]>();
         for (const r of rows.filter(

@@ -1,18 +1,14 @@
-import { UrlReaders } from '@backstage/backend-defaults/urlReader';
 import { mockServices } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
-import { ConfigReader } from '@backstage/config';
 import { InputError } from '@backstage/errors';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   groupAncestryOf,
-  NOT_STARTED_PHASE,
-  phaseReached,
   waveMembership,
   type Program,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import type { Knex } from 'knex';
-import { DatabaseStore, migrateDatabase } from '../database/DatabaseStore';
 import type { ScorecardRecord } from '../database/Store';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { rollupFixture } from '../__testUtils__/rollupFixture';
@@ -21,10 +17,19 @@ import {
   SYSTEM_ENTITIES,
   withSystems,
 } from '../__testUtils__/systemsFixture';
-import { CatalogSnapshot } from '../evidence/CatalogSnapshot';
-import { ProgramRegistry } from '../programs/ProgramRegistry';
+import type { ProgramRegistry } from '../programs/ProgramRegistry';
+import {
+  countedBlockers,
+  countedTopFailingChecks,
+  countedWaves,
+  distribution,
+  FIXTURE_GROUPS,
+  phaseOrder,
+  programsIn,
+  readinessQueriesOver,
+} from './__testUtils__/readinessQueriesTestBed';
 import { CatalogSystems, MAX_SUBDOMAIN_DEPTH } from './CatalogSystems';
-import { ReadinessQueries } from './ReadinessQueries';
+import type { ReadinessQueries } from './ReadinessQueries';
 
 jest.setTimeout(60_000);
 
@@ -36,121 +41,17 @@ jest.setTimeout(60_000);
  * names each entity's System and Domain.
  */
 
-const group = (name: string, children: string[] = []): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Group',
-  metadata: { name, namespace: 'default' },
-  spec: { type: 'team', children },
-});
-
-const GROUPS = [
-  group('payments-team', ['payments-api']),
-  group('payments-api'),
-  group('storefront-team'),
-  group('data-team'),
-  group('zeta-team'),
-];
-
-function phaseOrder(programs: Program[]): string[] {
-  const order = [NOT_STARTED_PHASE];
-  for (const p of programs)
-    for (const phase of p.spec.phases)
-      if (!order.includes(phase.id)) order.push(phase.id);
-  return order;
-}
-
-function distribution(phases: string[], order: string[]) {
-  const counts = new Map<string, number>(order.map(p => [p, 0]));
-  for (const phase of phases) counts.set(phase, (counts.get(phase) ?? 0) + 1);
-  return [...counts].map(([phase, count]) => ({ phase, count }));
-}
-
-function checkInfo(programs: Program[], checkId: string) {
-  for (const p of programs) {
-    const check = p.spec.checks.find(c => c.id === checkId);
-    if (check) return { title: check.title, phase: check.phase };
-  }
-  return { title: checkId, phase: '' };
-}
-
 /** What the roll-up of these scorecards must show, counted one by one. */
 function expectedRollup(programs: Program[], rows: ScorecardRecord[]) {
-  const failing = new Map<string, number>();
-  const blockers = new Map<
-    string,
-    { entityRefs: string[]; failingSince: string }
-  >();
-  for (const r of rows) {
-    for (const c of r.scorecard.checks)
-      if (c.status === 'fail')
-        failing.set(c.checkId, (failing.get(c.checkId) ?? 0) + 1);
-    for (const [checkId, since] of Object.entries(r.failingSince)) {
-      const b = blockers.get(checkId) ?? {
-        entityRefs: [],
-        failingSince: since,
-      };
-      b.entityRefs.push(r.entityRef);
-      if (since < b.failingSince) b.failingSince = since;
-      blockers.set(checkId, b);
-    }
-  }
-  const ancestorsOf = groupAncestryOf(GROUPS);
-  const waves = [];
-  for (const program of programs) {
-    const programRows = rows.filter(r => r.programId === program.metadata.name);
-    for (const wave of program.spec.waves) {
-      const members = programRows.filter(r =>
-        waveMembership({
-          entityRef: r.entityRef,
-          ownerRef: r.owner,
-          ancestorsOf,
-        })(wave),
-      );
-      if (members.length === 0) continue;
-      const atTarget = members.filter(r =>
-        phaseReached(program, r.scorecard.phase, wave.targetPhase),
-      ).length;
-      waves.push({
-        id: wave.id,
-        title: wave.title,
-        programId: program.metadata.name,
-        targetPhase: wave.targetPhase,
-        dueDate: wave.dueDate,
-        total: members.length,
-        atTarget,
-        ratio: atTarget / members.length,
-      });
-    }
-  }
   return {
     services: rows.map(r => r.entityRef).sort(),
     phaseDistribution: distribution(
       rows.map(r => r.scorecard.phase),
       phaseOrder(programs),
     ),
-    topFailingChecks: [...failing]
-      .map(([checkId, count]) => ({
-        checkId,
-        ...checkInfo(programs, checkId),
-        count,
-      }))
-      .sort((a, b) => b.count - a.count || (a.checkId < b.checkId ? -1 : 1))
-      .slice(0, 10),
-    blockers: [...blockers]
-      .map(([checkId, b]) => ({
-        checkId,
-        ...checkInfo(programs, checkId),
-        entityRefs: b.entityRefs.sort(),
-        failingSince: b.failingSince,
-      }))
-      .sort(
-        (a, b) =>
-          a.failingSince.localeCompare(b.failingSince) ||
-          b.entityRefs.length - a.entityRefs.length ||
-          a.checkId.localeCompare(b.checkId),
-      )
-      .slice(0, 10),
-    waves: waves.sort((a, b) => a.dueDate.localeCompare(b.dueDate)),
+    topFailingChecks: countedTopFailingChecks(programs, rows),
+    blockers: countedBlockers(programs, rows),
+    waves: countedWaves(programs, rows),
   };
 }
 
@@ -158,36 +59,21 @@ describe('ReadinessQueries System and Domain roll-ups', () => {
   const databases = createTestDatabases();
   const writes = withSystems(rollupFixture());
   const rows = writes.map(w => w.record);
-  const catalog = catalogServiceMock({
-    entities: [...GROUPS, ...SYSTEM_ENTITIES],
-  });
   const auth = mockServices.auth();
-  const catalogSystems = () => new CatalogSystems(catalog, auth);
 
   describe.each(databases.eachSupportedId())('on %p', databaseId => {
     let knex: Knex;
     let queries: ReadinessQueries;
     let registry: ProgramRegistry;
+    let catalog: CatalogService;
+    const catalogSystems = () => new CatalogSystems(catalog, auth);
 
     beforeAll(async () => {
       knex = await databases.init(databaseId);
-      await migrateDatabase(knex);
-      const store = new DatabaseStore(knex);
-      await store.writeScorecards(writes);
-      registry = ProgramRegistry.fromConfig({
-        config: mockServices.rootConfig(),
-        urlReader: UrlReaders.default({
-          config: new ConfigReader({}),
-          logger: mockServices.logger.mock(),
-        }),
-        logger: mockServices.logger.mock(),
-      });
-      await registry.reload();
-      queries = new ReadinessQueries(
-        store,
-        registry,
-        new CatalogSnapshot(catalog, auth, store),
-      );
+      ({ queries, registry, catalog } = await readinessQueriesOver(knex, {
+        writes,
+        entities: SYSTEM_ENTITIES,
+      }));
     });
 
     afterAll(async () => {
@@ -197,9 +83,7 @@ describe('ReadinessQueries System and Domain roll-ups', () => {
     it.each([undefined, 'istio-adoption'])(
       'rolls up a System under program %p as counting its scorecards does',
       async programId => {
-        const programs = programId
-          ? [registry.get(programId)!]
-          : registry.programs();
+        const programs = programsIn(registry, programId);
         const scoped = rows.filter(
           r =>
             r.system === 'system:default/payments' &&
@@ -348,7 +232,7 @@ describe('ReadinessQueries System and Domain roll-ups', () => {
         },
         { offset: 0, limit: 100 },
       );
-      const ancestorsOf = groupAncestryOf(GROUPS);
+      const ancestorsOf = groupAncestryOf(FIXTURE_GROUPS);
       const wave = program.spec.waves.find(w => w.id === 'pilot-2027')!;
       const expected = rows
         .filter(
