@@ -11,7 +11,7 @@ export const rootRouteRef = createRouteRef({
 
 /**
  * The filtered list of services on the Mesh Readiness page
- * (`/mesh-readiness/services?program=&phase=&owner=&system=&domain=&wave=&check=`),
+ * (`/mesh-readiness/services?program=&phase=&owner=&includeChildGroups=&system=&domain=&wave=&check=&checkStatus=`),
  * where every aggregate drills down to.
  *
  * @public

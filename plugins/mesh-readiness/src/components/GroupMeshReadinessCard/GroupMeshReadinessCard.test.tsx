@@ -1,7 +1,9 @@
 import { registerMswTestHooks } from '@backstage/test-utils';
 import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { rest } from 'msw';
 import { setupServer } from 'msw/node';
+import { Route, Routes } from 'react-router-dom';
 import {
   BASE_URL,
   groupEntity,
@@ -9,6 +11,11 @@ import {
   programs,
 } from '../../__testUtils__/fixtures';
 import { renderPluginView } from '../../__testUtils__/renderPluginView';
+import {
+  serveTeamTreeScorecards,
+  teamARollup,
+} from '../../__testUtils__/teamTreeFixture';
+import { ServicesListView } from '../ServicesList';
 import { GroupMeshReadinessCard } from './GroupMeshReadinessCard';
 
 // Rendering a test app is slow on small, busy CI machines.
@@ -146,6 +153,81 @@ describe('GroupMeshReadinessCard', () => {
       await within(row).findByText(/^Expand by .*: 1 phase to go$/),
     ).toBeInTheDocument();
     expect(within(row).getByText('Wave 1')).toBeInTheDocument();
+  });
+
+  it("links each phase count to the services it counts, the child groups' included", async () => {
+    server.use(
+      rest.get(rollupPath, (_req, res, ctx) => res(ctx.json(teamARollup))),
+      rest.get(historyPath, (_req, res, ctx) =>
+        res(ctx.json({ items: [], totalCount: 0, offset: 0, limit: 500 })),
+      ),
+    );
+    const queries = serveTeamTreeScorecards(server);
+    await renderPluginView(
+      <Routes>
+        <Route path="/mesh-readiness/services" element={<ServicesListView />} />
+        <Route path="*" element={<GroupMeshReadinessCard />} />
+      </Routes>,
+      {
+        entity: groupEntity,
+        pagePath: '/mesh-readiness',
+        routeEntries: ['/catalog/default/group/team-a'],
+      },
+    );
+
+    const distribution = await screen.findByRole('list', {
+      name: 'Phase distribution',
+    });
+    const expand = within(distribution).getByRole('link', {
+      name: 'Expand: 3 services',
+    });
+    expect(expand).toHaveAttribute(
+      'href',
+      '/mesh-readiness/services?phase=expand&owner=group%3Adefault%2Fteam-a&includeChildGroups=true',
+    );
+    expect(
+      within(distribution).getByRole('link', { name: 'Pilot: 2 services' }),
+    ).toHaveAttribute(
+      'href',
+      '/mesh-readiness/services?phase=pilot&owner=group%3Adefault%2Fteam-a&includeChildGroups=true',
+    );
+
+    // By keyboard, as a user without a mouse would.
+    expand.focus();
+    await userEvent.keyboard('{Enter}');
+    const table = await screen.findByRole('table', { name: 'Services' });
+    expect(Object.fromEntries(queries[queries.length - 1])).toEqual({
+      phase: 'expand',
+      owner: 'group:default/team-a',
+      includeChildGroups: 'true',
+      offset: '0',
+      limit: '25',
+    });
+    // The list holds exactly what the chip counted: team-a's own service
+    // in Expand and its child team's two.
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(rows).toHaveLength(3);
+    expect(
+      rows.map(r => within(r).getAllByRole('link')[0].textContent),
+    ).toEqual(['checkout', 'ledger', 'ledger-audit']);
+    expect(screen.getByRole('status')).toHaveTextContent(
+      '3 services in Expand, owned by team-a or its child groups',
+    );
+  });
+
+  it('shows the phase counts without links where the app has no Mesh Readiness page', async () => {
+    server.use(
+      rest.get(rollupPath, (_req, res, ctx) => res(ctx.json(teamARollup))),
+      rest.get(historyPath, (_req, res, ctx) =>
+        res(ctx.json({ items: [], totalCount: 0, offset: 0, limit: 500 })),
+      ),
+    );
+    await renderPluginView(<GroupMeshReadinessCard />, { entity: groupEntity });
+    const distribution = await screen.findByRole('list', {
+      name: 'Phase distribution',
+    });
+    expect(within(distribution).getByText('Expand: 3')).toBeInTheDocument();
+    expect(within(distribution).queryAllByRole('link')).toHaveLength(0);
   });
 
   it('says when no service of the team has a scorecard', async () => {

@@ -19,6 +19,8 @@ import { ServicesTable } from '../shared/ServicesTable';
 import { serviceTrends } from '../shared/trends';
 import { WaveProgressList } from '../shared/WaveProgressList';
 import { useWaveTarget } from '../shared/useWaveTarget';
+import { useServicesLink } from '../ServicesList/useServicesLink';
+import { groupServicesFilters } from '../ServicesList/groupServicesFilters';
 
 const TREND_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
 
@@ -40,6 +42,7 @@ export function GroupMeshReadinessCard(props: GroupMeshReadinessCardProps) {
   const programs = usePrograms();
   const phaseTitle = phaseTitleFn(programs);
   const waveTarget = useWaveTarget(programs);
+  const servicesLink = useServicesLink();
   const { value, loading, error } = useAsyncRetry(async () => {
     const [rollup, history] = await Promise.all([
       api.getGroupRollup(groupRef),
@@ -81,6 +84,10 @@ export function GroupMeshReadinessCard(props: GroupMeshReadinessCardProps) {
         <PhaseDistribution
           counts={rollup.phaseDistribution}
           phaseTitle={phaseTitle}
+          phaseLink={
+            servicesLink &&
+            (phase => servicesLink(groupServicesFilters(groupRef, phase)))
+          }
         />
         <ServicesTable
           services={rollup.services}

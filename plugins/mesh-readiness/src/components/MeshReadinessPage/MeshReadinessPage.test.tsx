@@ -4,6 +4,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { rest } from 'msw';
 import { setupServer } from 'msw/node';
+import { Route, Routes } from 'react-router-dom';
 import {
   BASE_URL,
   groupRollup,
@@ -11,6 +12,10 @@ import {
   programs,
 } from '../../__testUtils__/fixtures';
 import { renderPluginView } from '../../__testUtils__/renderPluginView';
+import {
+  serveTeamTreeScorecards,
+  teamARollup,
+} from '../../__testUtils__/teamTreeFixture';
 import { LibraryTab } from './LibraryTab';
 import { MeshReadinessPage } from './MeshReadinessPage';
 import { MyTeamsTab } from './MyTeamsTab';
@@ -437,6 +442,68 @@ describe('Mesh Readiness page', () => {
       expect(
         within(list).getByText('Pairing on port names Friday'),
       ).toBeInTheDocument();
+    });
+
+    it("opens a team's phase count, child groups included, on the page's services list", async () => {
+      server.use(
+        rest.get(`${BASE_URL}/mentors/:userRef/teams`, (_req, res, ctx) =>
+          res(
+            ctx.json({
+              userRef: 'user:default/mia',
+              teams: [
+                {
+                  groupRef: 'group:default/team-a',
+                  title: 'Team A',
+                  services: 5,
+                  phaseDistribution: teamARollup.phaseDistribution,
+                },
+              ],
+            }),
+          ),
+        ),
+        rest.get(`${BASE_URL}/groups/default/team-a/rollup`, (_req, res, ctx) =>
+          res(ctx.json(teamARollup)),
+        ),
+        rest.get(`${BASE_URL}/groups/default/team-a/notes`, (_req, res, ctx) =>
+          res(ctx.json({ items: [] })),
+        ),
+      );
+      const queries = serveTeamTreeScorecards(server);
+      await renderPluginView(
+        <Routes>
+          <Route path="/mesh-readiness/*" element={<MeshReadinessPage />} />
+        </Routes>,
+        {
+          userEntityRef: 'user:default/mia',
+          pagePath: '/mesh-readiness',
+          routeEntries: ['/mesh-readiness/my-teams'],
+        },
+      );
+
+      expect(
+        await screen.findByRole('link', { name: 'Team A: 5 services' }),
+      ).toHaveAttribute(
+        'href',
+        '/mesh-readiness/services?owner=group%3Adefault%2Fteam-a&includeChildGroups=true',
+      );
+      const pilot = screen.getByRole('link', {
+        name: 'Team A, Pilot: 2 services',
+      });
+      expect(pilot).toHaveAttribute(
+        'href',
+        '/mesh-readiness/services?phase=pilot&owner=group%3Adefault%2Fteam-a&includeChildGroups=true',
+      );
+
+      await userEvent.click(pilot);
+      const table = await screen.findByRole('table', { name: 'Services' });
+      expect(queries[queries.length - 1].get('includeChildGroups')).toBe(
+        'true',
+      );
+      // As many rows as the chip counted: one of team-a, one of its child.
+      const rows = within(table).getAllByRole('row').slice(1);
+      expect(rows).toHaveLength(2);
+      expect(within(rows[0]).getByText('payments')).toBeInTheDocument();
+      expect(within(rows[1]).getByText('ledger-api')).toBeInTheDocument();
     });
 
     it('explains how mentors are named when the user mentors no team', async () => {

@@ -31,6 +31,10 @@ import { PhaseDistribution } from '../shared/PhaseDistribution';
 import { RegressionsList } from '../shared/RegressionsList';
 import { WaveProgressList } from '../shared/WaveProgressList';
 import { errorMessage } from '../shared/errorMessage';
+import { DrillDownLink } from '../ServicesList/DrillDownLink';
+import { groupServicesFilters } from '../ServicesList/groupServicesFilters';
+import { servicesCount } from '../ServicesList/servicesCount';
+import { useServicesLink } from '../ServicesList/useServicesLink';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -157,19 +161,33 @@ function MentoredTeamCard(props: {
 }) {
   const { team, phaseTitle } = props;
   const api = useApi(meshReadinessApiRef);
+  const servicesLink = useServicesLink();
   const rollup = useAsync(
     () => api.getGroupRollup(team.groupRef),
     [api, team.groupRef],
   );
+  const teamName = team.title ?? team.groupRef;
   return (
     <InfoCard
       title={<EntityRefLink entityRef={team.groupRef} title={team.title} />}
-      subheader={`${team.services} service${team.services === 1 ? '' : 's'}`}
+      subheader={
+        <DrillDownLink
+          to={servicesLink?.(groupServicesFilters(team.groupRef))}
+          label={`${teamName}: ${servicesCount(team.services)}`}
+        >
+          {servicesCount(team.services)}
+        </DrillDownLink>
+      }
     >
       <Box display="flex" flexDirection="column" gridGap={16}>
         <PhaseDistribution
           counts={team.phaseDistribution}
           phaseTitle={phaseTitle}
+          scopeLabel={teamName}
+          phaseLink={
+            servicesLink &&
+            (phase => servicesLink(groupServicesFilters(team.groupRef, phase)))
+          }
         />
         {rollup.loading && <Progress />}
         {rollup.error && <ResponseErrorPanel error={rollup.error} />}

@@ -1,6 +1,8 @@
 import { KeyboardEvent, useEffect, useState } from 'react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
+import Checkbox from '@material-ui/core/Checkbox';
+import FormControlLabel from '@material-ui/core/FormControlLabel';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import { NOT_STARTED_PHASE } from '@mesh-readiness/plugin-mesh-readiness-common';
@@ -161,7 +163,26 @@ export function ServiceFilterControls(props: {
         label="Owner"
         placeholder="group:default/team-a"
         value={filters.owner}
-        onChange={value => set({ owner: value })}
+        // Child groups are of an owner: no owner drops them.
+        onChange={value =>
+          set({
+            owner: value,
+            includeChildGroups: value ? filters.includeChildGroups : undefined,
+          })
+        }
+      />
+      <FormControlLabel
+        label="Include child groups"
+        disabled={!filters.owner}
+        control={
+          <Checkbox
+            id="services-filter-include-child-groups"
+            checked={Boolean(filters.owner && filters.includeChildGroups)}
+            onChange={e =>
+              set({ includeChildGroups: e.target.checked || undefined })
+            }
+          />
+        }
       />
       <FilterText
         id="services-filter-system"

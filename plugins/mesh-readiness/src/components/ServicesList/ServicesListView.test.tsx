@@ -61,7 +61,8 @@ describe('ServicesListView', () => {
       pagePath: '/mesh-readiness',
       routeEntries: [
         '/mesh-readiness/services?program=istio-adoption&phase=pilot' +
-          '&owner=group%3Adefault%2Fteam-a&system=system%3Adefault%2Fpayments' +
+          '&owner=group%3Adefault%2Fteam-a&includeChildGroups=true' +
+          '&system=system%3Adefault%2Fpayments' +
           '&domain=domain%3Adefault%2Fcommerce&wave=wave-1' +
           '&check=k8s.svc.protocol&checkStatus=fail',
       ],
@@ -72,6 +73,7 @@ describe('ServicesListView', () => {
       programId: 'istio-adoption',
       phase: 'pilot',
       owner: 'group:default/team-a',
+      includeChildGroups: 'true',
       system: 'system:default/payments',
       domain: 'domain:default/commerce',
       wave: 'wave-1',
@@ -81,7 +83,7 @@ describe('ServicesListView', () => {
       limit: '25',
     });
     expect(screen.getByRole('status')).toHaveTextContent(
-      '2 services of istio-adoption, in Pilot, owned by team-a, in system payments, in domain commerce, in wave wave-1, with k8s.svc.protocol fail',
+      '2 services of istio-adoption, in Pilot, owned by team-a or its child groups, in system payments, in domain commerce, in wave wave-1, with k8s.svc.protocol fail',
     );
     const rows = within(table).getAllByRole('row').slice(1);
     expect(rows).toHaveLength(2);
@@ -155,6 +157,78 @@ describe('ServicesListView', () => {
     );
   });
 
+  it("keeps the owner's child groups when another filter changes, and drops them with the owner", async () => {
+    const queries = serveScorecards(server);
+    await renderPluginView(
+      <>
+        <ServicesListView />
+        <CurrentLocation />
+      </>,
+      {
+        pagePath: '/mesh-readiness',
+        routeEntries: [
+          '/mesh-readiness/services?owner=group%3Adefault%2Fteam-a&includeChildGroups=true',
+        ],
+      },
+    );
+    await screen.findByRole('table', { name: 'Services' });
+    const childGroups = screen.getByRole('checkbox', {
+      name: 'Include child groups',
+    });
+    expect(childGroups).toBeChecked();
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Phase Any phase' }),
+    );
+    await userEvent.click(
+      await screen.findByRole('option', { name: 'Expand' }),
+    );
+    await waitFor(() =>
+      expect(screen.getByTestId('location')).toHaveTextContent(
+        '/mesh-readiness/services?phase=expand&owner=group%3Adefault%2Fteam-a&includeChildGroups=true',
+      ),
+    );
+    await waitFor(() =>
+      expect(queries[queries.length - 1].get('phase')).toBe('expand'),
+    );
+    expect(queries[queries.length - 1].get('includeChildGroups')).toBe('true');
+
+    await userEvent.click(childGroups);
+    await waitFor(() =>
+      expect(queries[queries.length - 1].get('includeChildGroups')).toBeNull(),
+    );
+    expect(screen.getByTestId('location').textContent).toBe(
+      '/mesh-readiness/services?phase=expand&owner=group%3Adefault%2Fteam-a',
+    );
+    await userEvent.click(
+      screen.getByRole('checkbox', { name: 'Include child groups' }),
+    );
+    await waitFor(() =>
+      expect(queries[queries.length - 1].get('includeChildGroups')).toBe(
+        'true',
+      ),
+    );
+
+    // Without an owner there are no child groups to include.
+    await userEvent.clear(screen.getByLabelText('Owner'));
+    await userEvent.keyboard('{Enter}');
+    await waitFor(() =>
+      expect(screen.getByTestId('location').textContent).toBe(
+        '/mesh-readiness/services?phase=expand',
+      ),
+    );
+    expect(
+      screen.getByRole('checkbox', { name: 'Include child groups' }),
+    ).toBeDisabled();
+    await waitFor(() =>
+      expect(Object.fromEntries(queries[queries.length - 1])).toEqual({
+        phase: 'expand',
+        offset: '0',
+        limit: '25',
+      }),
+    );
+  });
+
   it('pages through the services the backend counted', async () => {
     const queries = serveScorecards(server, { totalCount: 60 });
     await renderPluginView(<ServicesListView />, {
@@ -186,7 +260,8 @@ describe('ServicesListView', () => {
     await renderPluginView(<ServicesListView />, {
       pagePath: '/mesh-readiness',
       routeEntries: [
-        '/mesh-readiness/services?system=system%3Adefault%2Fpayments&check=mesh.mtls&checkStatus=fail',
+        '/mesh-readiness/services?owner=group%3Adefault%2Fteam-a&includeChildGroups=true' +
+          '&system=system%3Adefault%2Fpayments&check=mesh.mtls&checkStatus=fail',
       ],
     });
     await screen.findByRole('table', { name: 'Services' });
@@ -195,6 +270,8 @@ describe('ServicesListView', () => {
       expect(revokeObjectURL).toHaveBeenCalledWith('blob:csv'),
     );
     expect(Object.fromEntries(exportQueries[0])).toEqual({
+      owner: 'group:default/team-a',
+      includeChildGroups: 'true',
       system: 'system:default/payments',
       checkId: 'mesh.mtls',
       checkStatus: 'fail',

@@ -143,7 +143,13 @@ function describeFilters(
   if (filters.program) parts.push(`of ${filters.program}`);
   if (filters.phase)
     parts.push(`in ${phaseTitle(filters.phase, filters.program)}`);
-  if (filters.owner) parts.push(`owned by ${refTitle(filters.owner, 'group')}`);
+  if (filters.owner) {
+    parts.push(
+      `owned by ${refTitle(filters.owner, 'group')}${
+        filters.includeChildGroups ? ' or its child groups' : ''
+      }`,
+    );
+  }
   if (filters.system)
     parts.push(`in system ${refTitle(filters.system, 'system')}`);
   if (filters.domain)
@@ -164,7 +170,7 @@ function describeFilters(
 /**
  * The services list of the Mesh Readiness page: the services behind any
  * aggregate, filtered by the URL query
- * (`?program=&phase=&owner=&system=&domain=&wave=&check=&checkStatus=`),
+ * (`?program=&phase=&owner=&includeChildGroups=&system=&domain=&wave=&check=&checkStatus=`),
  * paged by the backend, with the CSV export of the same filters.
  */
 export function ServicesListView() {

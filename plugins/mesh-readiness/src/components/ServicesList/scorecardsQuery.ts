@@ -11,6 +11,9 @@ export function toScorecardsQuery(filters: ServiceFilters): ScorecardFilters {
     programId: filters.program,
     phase: filters.phase,
     owner: filters.owner,
+    // Never sent without an owner: the backend refuses it.
+    includeChildGroups:
+      filters.owner && filters.includeChildGroups ? true : undefined,
     system: filters.system,
     domain: filters.domain,
     wave: filters.wave,

@@ -13,13 +13,18 @@ export function isCheckStatus(value: string): value is CheckStatus {
 
 /**
  * The filters of the services list, as they appear in its URL query
- * (`?program=&phase=&owner=&system=&domain=&wave=&check=&checkStatus=`).
+ * (`?program=&phase=&owner=&includeChildGroups=&system=&domain=&wave=&check=&checkStatus=`).
  * Owner, system and domain are full entity refs.
  */
 export interface ServiceFilters {
   program?: string;
   phase?: string;
   owner?: string;
+  /**
+   * With `owner`: the owner's child groups too, transitively — what a
+   * Group's own counts (its card, a mentor's team) count.
+   */
+  includeChildGroups?: boolean;
   system?: string;
   domain?: string;
   wave?: string;
@@ -32,6 +37,7 @@ export const SERVICE_FILTER_KEYS = [
   'program',
   'phase',
   'owner',
+  'includeChildGroups',
   'system',
   'domain',
   'wave',
@@ -41,8 +47,9 @@ export const SERVICE_FILTER_KEYS = [
 
 /**
  * The filters a URL query asks for. Empty parameters are no filter; a
- * check status that is not one of the statuses is dropped (the list shows
- * every status rather than an error for a hand-edited link).
+ * check status that is not one of the statuses, and `includeChildGroups`
+ * other than `true` or without an owner, are dropped (the list shows the
+ * wider selection rather than an error for a hand-edited link).
  */
 export function parseServiceFilters(search: URLSearchParams): ServiceFilters {
   const filters: ServiceFilters = {};
@@ -55,9 +62,17 @@ export function parseServiceFilters(search: URLSearchParams): ServiceFilters {
       if (isCheckStatus(value)) {
         filters.checkStatus = value;
       }
+    } else if (key === 'includeChildGroups') {
+      if (value === 'true') {
+        filters.includeChildGroups = true;
+      }
     } else {
       filters[key] = value;
     }
+  }
+  if (!filters.owner) {
+    // The backend refuses child groups of no owner.
+    delete filters.includeChildGroups;
   }
   return filters;
 }
@@ -67,7 +82,9 @@ export function serviceFiltersQuery(filters: ServiceFilters): string {
   const search = new URLSearchParams();
   for (const key of SERVICE_FILTER_KEYS) {
     const value = filters[key];
-    if (value) {
+    if (value === true) {
+      search.set(key, 'true');
+    } else if (value) {
       search.set(key, value);
     }
   }

@@ -14,6 +14,11 @@ export function PhaseDistribution(props: {
   phaseTitle: PhaseTitleFn;
   programId?: string;
   phaseLink?: (phase: string) => string | undefined;
+  /**
+   * Whose services are counted, when a view shows several distributions
+   * (a mentor's teams): the links then tell apart ("Team A, Expand: 4 services").
+   */
+  scopeLabel?: string;
 }) {
   return (
     <Box
@@ -38,7 +43,9 @@ export function PhaseDistribution(props: {
                 to={href}
                 // A clickable chip says "button"; this one navigates.
                 role="link"
-                aria-label={`${title}: ${servicesCount(c.count)}`}
+                aria-label={`${
+                  props.scopeLabel ? `${props.scopeLabel}, ` : ''
+                }${title}: ${servicesCount(c.count)}`}
                 label={label}
               />
             ) : (
