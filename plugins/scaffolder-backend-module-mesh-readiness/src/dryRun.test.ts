@@ -14,6 +14,7 @@ import catalogPlugin from '@backstage/plugin-catalog-backend';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import scaffolderGithubModule from '@backstage/plugin-scaffolder-backend-module-github';
 import { scaffolderModuleMeshReadiness } from './module';
+import { SHOP_PEER_AUTHENTICATION_PERMISSIVE_FILE as PERMISSIVE } from './__testUtils__/shopPeerAuthentication';
 
 /*
  * A shipped template's dry run through the real Scaffolder backend and the
@@ -29,17 +30,6 @@ const SAMPLE_SERVICE = path.join(
   REPO_ROOT,
   'examples/services/product-catalog/catalog-info.yaml',
 );
-
-const PERMISSIVE = `# The shop's mesh policies.
-apiVersion: security.istio.io/v1
-kind: PeerAuthentication
-metadata:
-  name: default
-  namespace: shop
-spec:
-  mtls:
-    mode: PERMISSIVE
-`;
 
 function templateBody(name: string) {
   const dir = path.join(TEMPLATES_DIR, name);

@@ -1,16 +1,7 @@
 import { placeFragment, unifiedDiff } from './placeFragment';
+import { SHOP_PEER_AUTHENTICATION_STRICT as STRICT } from './__testUtils__/shopPeerAuthentication';
 
 const names = { fragment: 'fragment/pa.yaml', target: 'k8s/pa.yaml' };
-
-const STRICT = `apiVersion: security.istio.io/v1
-kind: PeerAuthentication
-metadata:
-  name: default
-  namespace: shop
-spec:
-  mtls:
-    mode: STRICT
-`;
 
 describe('placeFragment', () => {
   it('makes the fragment the new file when there is none', () => {

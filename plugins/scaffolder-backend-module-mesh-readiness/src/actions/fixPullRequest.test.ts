@@ -14,27 +14,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createFixPullRequestAction } from './fixPullRequest';
-
-const STRICT = `apiVersion: security.istio.io/v1
-kind: PeerAuthentication
-metadata:
-  name: default
-  namespace: shop
-spec:
-  mtls:
-    mode: STRICT
-`;
-
-const PERMISSIVE_FILE = `# The shop's mesh policies.
-apiVersion: security.istio.io/v1
-kind: PeerAuthentication
-metadata:
-  name: default
-  namespace: shop
-spec:
-  mtls:
-    mode: PERMISSIVE
-`;
+import {
+  SHOP_PEER_AUTHENTICATION_PERMISSIVE_FILE as PERMISSIVE_FILE,
+  SHOP_PEER_AUTHENTICATION_STRICT as STRICT,
+} from '../__testUtils__/shopPeerAuthentication';
 
 type Action = ReturnType<typeof createFixPullRequestAction>;
 type Context = Parameters<Action['handler']>[0];
