@@ -260,8 +260,22 @@ export interface Config {
         stuckAfterDays?: number;
       };
       /**
+       * A regression or waiver notification whose send fails (the
+       * notifications backend down, a network error) is kept in the
+       * database and retried by each run of the scheduled task, sent once
+       * across replicas.
+       */
+      retry?: {
+        /**
+         * Attempts in all, the first send included; after the last one the
+         * notification is given up and logged as an error. Default: 5.
+         */
+        maxAttempts?: number;
+      };
+      /**
        * When the task of expiries, wave deadlines and digests runs (one
-       * replica per run). Default: every 24 hours, first 5 minutes after
+       * replica per run); it also retries the failed sends of regressions
+       * and waiver events. Default: every 24 hours, first 5 minutes after
        * start.
        */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;

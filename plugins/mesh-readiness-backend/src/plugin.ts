@@ -401,7 +401,9 @@ export const meshReadinessPlugin = createBackendPlugin({
             },
           });
         }
-        if (notifier.hasScheduledKinds()) {
+        // Also when only regressions or waivers are on: the task retries
+        // their failed sends.
+        if (notifier.needsScheduledTask()) {
           await scheduler.scheduleTask({
             id: 'mesh-readiness-notifications',
             // One replica sends each run; the ledger keeps repeats out.

@@ -7,7 +7,11 @@ import type { ScorecardWrite, Store } from '../database/Store';
 import type { WaiverEvent } from '../service/ReadinessWorkflows';
 import { ExpiryNotifier } from './ExpiryNotifier';
 import { MentorDigest } from './MentorDigest';
-import { NotificationLedger } from './NotificationLedger';
+import {
+  NotificationLedger,
+  type NotificationKind,
+} from './NotificationLedger';
+import { NotificationRetrier } from './NotificationRetrier';
 import type { NotificationSettings } from './NotificationSettings';
 import { OnceOnlySender } from './OnceOnlySender';
 import { RegressionNotifier } from './RegressionNotifier';
@@ -23,6 +27,8 @@ export interface ScheduledRunOutcome {
   expiries: number;
   waveDeadlines: number;
   digests: number;
+  /** Regression and waiver notifications sent by a retry. */
+  retried: number;
 }
 
 /**
@@ -36,6 +42,7 @@ export class MeshReadinessNotifier {
   private readonly expiries?: ExpiryNotifier;
   private readonly waveDeadlines?: WaveDeadlineNotifier;
   private readonly digest?: MentorDigest;
+  private readonly retrier?: NotificationRetrier;
   private readonly ledger: NotificationLedger;
   private readonly logger: LoggerService;
   private readonly clock: () => Date;
@@ -62,6 +69,7 @@ export class MeshReadinessNotifier {
       options.notifications,
       this.ledger,
       logger,
+      settings.retry.maxAttempts,
     );
     const program = (programId: string) =>
       options.programs().find(p => p.metadata.name === programId);
@@ -114,6 +122,20 @@ export class MeshReadinessNotifier {
         clock,
       });
     }
+    const retriedKinds: NotificationKind[] = [
+      ...(this.regressions ? (['regression'] as const) : []),
+      ...(this.waivers ? (['waiver'] as const) : []),
+    ];
+    if (retriedKinds.length > 0) {
+      this.retrier = new NotificationRetrier({
+        notifications: options.notifications,
+        ledger: this.ledger,
+        logger,
+        kinds: retriedKinds,
+        maxAttempts: settings.retry.maxAttempts,
+        clock,
+      });
+    }
   }
 
   /** The listener of stored scorecards: regressions. */
@@ -128,23 +150,45 @@ export class MeshReadinessNotifier {
     await this.waivers?.onWaiverEvent(event);
   };
 
-  /** Whether a scheduled kind is on (else the task is not scheduled). */
-  hasScheduledKinds(): boolean {
-    return Boolean(this.expiries || this.waveDeadlines || this.digest);
+  /**
+   * Whether the scheduled task has work: a scheduled kind, or a kind whose
+   * failed sends it retries (regressions, waivers), is on.
+   */
+  needsScheduledTask(): boolean {
+    return Boolean(
+      this.expiries || this.waveDeadlines || this.digest || this.retrier,
+    );
   }
 
   /**
-   * One run of the scheduled kinds. A kind that fails is logged and the
-   * others still run; unsent events stay unclaimed for the next run.
+   * One run of the scheduled task: the failed sends of regressions and
+   * waiver events retried, then the scheduled kinds. A part that fails is
+   * logged and the others still run; unsent events of a scheduled kind stay
+   * unclaimed for the next run, those of an event-driven kind pending.
    */
   async runScheduled(): Promise<ScheduledRunOutcome> {
     const outcome: ScheduledRunOutcome = {
       expiries: 0,
       waveDeadlines: 0,
       digests: 0,
+      retried: 0,
     };
+    if (this.retrier) {
+      try {
+        outcome.retried = (await this.retrier.run()).sent;
+      } catch (error) {
+        this.logger.warn(
+          `Mesh Readiness: retrying failed notifications failed: ${
+            error instanceof Error ? error.message : String(error)
+          }`,
+        );
+      }
+    }
     const kinds: Array<
-      [keyof ScheduledRunOutcome, { run(): Promise<number> } | undefined]
+      [
+        Exclude<keyof ScheduledRunOutcome, 'retried'>,
+        { run(): Promise<number> } | undefined,
+      ]
     > = [
       ['expiries', this.expiries],
       ['waveDeadlines', this.waveDeadlines],
@@ -162,6 +206,7 @@ export class MeshReadinessNotifier {
         );
       }
     }
+    // Rows still to retry are kept whatever their age (see `prune`).
     await this.ledger.prune(
       new Date(
         this.clock().getTime() - LEDGER_RETENTION_DAYS * DAY_MS,

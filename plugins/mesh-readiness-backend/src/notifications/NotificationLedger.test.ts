@@ -1,8 +1,15 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { migratedDatabase } from './__testUtils__/ledgerDatabase';
 import { NotificationLedger } from './NotificationLedger';
 
 jest.setTimeout(60_000);
+
+const migrationsDir = resolvePackagePath(
+  '@mesh-readiness/plugin-mesh-readiness-backend',
+  'migrations',
+);
+const RETRY_MIGRATION = '20261203_notification_ledger_retry.js';
 
 describe('NotificationLedger', () => {
   const databases = createTestDatabases();
@@ -39,6 +46,40 @@ describe('NotificationLedger', () => {
       expect(await ledger.prune('2026-03-01T00:00:00.000Z')).toBe(1);
       expect(await ledger.has('old')).toBe(false);
       expect(await ledger.has('new')).toBe(true);
+      await knex.destroy();
+    });
+
+    it('steps its retry migration down and up again, keeping the events claimed before', async () => {
+      const knex = await migratedDatabase(databases, databaseId);
+      const ledger = new NotificationLedger(knex);
+      await ledger.claim('digest', 'sent-before');
+      await ledger.claimForSending({
+        kind: 'regression',
+        eventKey: 'to-retry',
+        recipients: { type: 'broadcast' },
+        payload: { title: 'T' },
+      });
+      await knex.migrate.down({
+        directory: migrationsDir,
+        name: RETRY_MIGRATION,
+      });
+      expect(
+        await knex.schema.hasColumn(
+          'mesh_readiness_notification_ledger',
+          'status',
+        ),
+      ).toBe(false);
+      expect(await ledger.has('sent-before')).toBe(true);
+      await knex.migrate.up({
+        directory: migrationsDir,
+        name: RETRY_MIGRATION,
+      });
+      // Every row of the table before is taken as sent.
+      expect(await ledger.statusOf('sent-before')).toEqual({
+        status: 'sent',
+        attempts: 0,
+      });
+      expect((await ledger.statusOf('to-retry'))?.status).toBe('sent');
       await knex.destroy();
     });
   });

@@ -14,6 +14,7 @@ describe('readNotificationSettings', () => {
       waveDeadlines: { enabled: true, daysBefore: [14, 3] },
       waivers: { enabled: true },
       digest: { enabled: true, stuckAfterDays: 14 },
+      retry: { maxAttempts: 5 },
       schedule: {
         frequency: { hours: 24 },
         timeout: { minutes: 30 },
@@ -43,8 +44,10 @@ describe('readNotificationSettings', () => {
       expiries: { daysBefore: 7 },
       waveDeadlines: { daysBefore: [1, 30, 7, 7] },
       schedule: { frequency: { hours: 6 }, timeout: { minutes: 5 } },
+      retry: { maxAttempts: 2 },
     });
     expect(settings.expiries.daysBefore).toBe(7);
+    expect(settings.retry.maxAttempts).toBe(2);
     expect(settings.waveDeadlines.daysBefore).toEqual([30, 7, 1]);
     expect(settings.schedule).toMatchObject({ frequency: { hours: 6 } });
   });
@@ -55,6 +58,9 @@ describe('readNotificationSettings', () => {
     );
     expect(() => read({ waveDeadlines: { daysBefore: [14, 2.5] } })).toThrow(
       'meshReadiness.notifications.waveDeadlines.daysBefore must list whole numbers of at least 1, got 2.5',
+    );
+    expect(() => read({ retry: { maxAttempts: 0 } })).toThrow(
+      'meshReadiness.notifications.retry.maxAttempts must be a whole number of at least 1, got 0',
     );
     expect(() => read({ waveDeadlines: { daysBefore: 14 } })).toThrow(
       'meshReadiness.notifications.waveDeadlines.daysBefore must be a list of days, e.g. [14, 3]',

@@ -11,7 +11,12 @@ export interface NotificationSettings {
   waveDeadlines: { enabled: boolean; daysBefore: number[] };
   waivers: { enabled: boolean };
   digest: { enabled: boolean; stuckAfterDays: number };
-  /** The schedule of the task that sends expiries, deadlines and digests. */
+  /** Attempts of a regression or waiver notification whose send fails. */
+  retry: { maxAttempts: number };
+  /**
+   * The schedule of the task that sends expiries, deadlines and digests,
+   * and retries the failed sends of regressions and waiver events.
+   */
   schedule: SchedulerServiceTaskScheduleDefinition;
 }
 
@@ -83,6 +88,7 @@ export function readNotificationSettings(
       enabled: enabled(all, config, 'digest'),
       stuckAfterDays: positiveInteger(config, 'digest.stuckAfterDays', 14),
     },
+    retry: { maxAttempts: positiveInteger(config, 'retry.maxAttempts', 5) },
     schedule: scheduleConfig
       ? readSchedulerServiceTaskScheduleDefinitionFromConfig(scheduleConfig)
       : {

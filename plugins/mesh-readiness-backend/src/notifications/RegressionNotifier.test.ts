@@ -5,7 +5,9 @@ import { migratedDatabase } from './__testUtils__/ledgerDatabase';
 import { PHASES, scorecardWrite } from './__testUtils__/scorecardWrites';
 import { NotificationLedger } from './NotificationLedger';
 import { OnceOnlySender } from './OnceOnlySender';
+import { NotificationRetrier } from './NotificationRetrier';
 import { RegressionNotifier } from './RegressionNotifier';
+import { regressionOf } from './regressionsOf';
 
 jest.setTimeout(60_000);
 
@@ -167,20 +169,45 @@ describe('RegressionNotifier', () => {
       await knex.destroy();
     });
 
-    it('logs a failed send and lets the event be sent again', async () => {
+    it('logs a failed send and keeps it pending for the retry, not sent again by the same write', async () => {
       let fail = true;
-      const { knex, logger, sent, notifiers } = await setUp(async () => {
-        if (fail) throw new Error('notifications backend unavailable');
-      });
+      const { knex, logger, sent, notifiers, notifications } = await setUp(
+        async () => {
+          if (fail) throw new Error('notifications backend unavailable');
+        },
+      );
       const write = regressed();
       await notifiers[0].onScorecardsWritten([write]);
       expect(sent).toHaveLength(0);
       expect(logger.warn).toHaveBeenCalledWith(
         expect.stringContaining('notifications backend unavailable'),
       );
+      const [event] = notifiers[0].eventsOf(
+        regressionOf(write, program)!,
+        write.record,
+      );
+      const ledger = new NotificationLedger(knex);
+      expect(await ledger.statusOf(event.eventKey)).toEqual({
+        status: 'pending',
+        attempts: 1,
+        lastError: 'notifications backend unavailable',
+      });
       fail = false;
+      // Another replica told of the same write finds it claimed.
       await notifiers[1].onScorecardsWritten([write]);
-      expect(sent).toHaveLength(1);
+      expect(sent).toHaveLength(0);
+      const retrier = new NotificationRetrier({
+        notifications,
+        ledger,
+        logger,
+        kinds: ['regression'],
+        maxAttempts: 5,
+      });
+      expect(await retrier.run()).toEqual({ sent: 1, pending: 0, gaveUp: 0 });
+      expect(sent).toEqual([
+        { recipients: event.recipients, payload: event.payload },
+      ]);
+      expect((await ledger.statusOf(event.eventKey))?.status).toBe('sent');
       await knex.destroy();
     });
 

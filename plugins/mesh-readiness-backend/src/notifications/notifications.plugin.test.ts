@@ -17,6 +17,10 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import notificationsPlugin from '@backstage/plugin-notifications-backend';
+import {
+  DefaultNotificationService,
+  notificationService,
+} from '@backstage/plugin-notifications-node';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,6 +29,7 @@ import { meshReadinessPlugin } from '../plugin';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { sampleOrganisation, user } from '../__testUtils__/fixtures';
 import { userInfoWithMemberships } from '../__testUtils__/startRouterTestBackend';
+import { NotificationLedger } from './NotificationLedger';
 
 jest.setTimeout(120_000);
 
@@ -115,6 +120,33 @@ function schedulerRecordingTasks() {
   });
 }
 
+/**
+ * The plugins' notification service, sending to the notifications backend
+ * as the default one does, except that its first `failures` sends fail as
+ * when that backend is unreachable.
+ */
+function notificationServiceFailingFirst(failures: number) {
+  let left = failures;
+  return createServiceFactory({
+    service: notificationService,
+    deps: { auth: coreServices.auth, discovery: coreServices.discovery },
+    factory: ({ auth, discovery }) => {
+      const backend = DefaultNotificationService.create({ auth, discovery });
+      return {
+        send: async options => {
+          if (left > 0) {
+            left -= 1;
+            throw new Error(
+              'Failed to send notifications: TypeError: fetch failed',
+            );
+          }
+          await backend.send(options);
+        },
+      };
+    },
+  });
+}
+
 /** The user's notifications once there are `count` (sent in the background; 15 s at most). */
 async function waitForNotifications(
   backend: TestBackend,
@@ -181,7 +213,7 @@ describe('notifications through the notifications backend', () => {
           ...features,
         ],
       });
-      return { backend, organisation };
+      return { backend, organisation, db: knexes.get('mesh-readiness')! };
     }
 
     async function refresh(backend: TestBackend) {
@@ -428,24 +460,103 @@ describe('notifications through the notifications backend', () => {
       }
     });
 
-    it('schedules no task when the scheduled kinds are switched off', async () => {
+    it('retries a regression and a waiver request whose sends failed from the scheduled task, each sent once', async () => {
       const scheduler = schedulerRecordingTasks();
-      const { backend } = await start(
+      const { backend, organisation, db } = await start(
+        // The task's other kinds off: what it sends here is the retries.
         {
           expiries: { enabled: false },
           waveDeadlines: { enabled: false },
           digest: { enabled: false },
         },
-        {},
-        [scheduler.factory],
+        { waivers: { approverGroup: 'group:default/platform' } },
+        [scheduler.factory, notificationServiceFailingFirst(2)],
       );
+      const ledger = new NotificationLedger(db);
+      const restore = breakPortProtocol(organisation.repoA);
+      restore();
       try {
-        expect(
-          scheduler.scheduleTask.mock.calls.map(([d]) => d.id),
-        ).not.toContain('mesh-readiness-notifications');
+        await refresh(backend);
+        breakPortProtocol(organisation.repoA);
+        expect(statusOf(await refresh(backend), 'k8s.svc.protocol')).toBe(
+          'fail',
+        );
+        const requested = await request(backend.server)
+          .post('/api/mesh-readiness/waivers')
+          .set('Authorization', mockCredentials.user.header(alice))
+          .send({
+            entityRef: 'component:default/svc-a',
+            programId: 'istio-adoption',
+            itemId: 'k8s.probes',
+            justification: 'Probes land with the next release',
+            expiresAt: new Date(Date.now() + 30 * 86400000).toISOString(),
+          });
+        expect(requested.status).toBe(201);
+        const waiverKey = `waiver|${requested.body.id}|requested`;
+        // The request is notified in the background: wait for its failure.
+        for (let i = 0; i < 150; i++) {
+          if ((await ledger.statusOf(waiverKey))?.status === 'pending') break;
+          await new Promise(resolve => setTimeout(resolve, 100));
+        }
+        expect(await ledger.statusOf(waiverKey)).toMatchObject({
+          status: 'pending',
+          attempts: 1,
+        });
+        expect((await notificationsOf(backend, alice)).totalCount).toBe(0);
+        expect((await notificationsOf(backend, pat)).totalCount).toBe(0);
+
+        const task = scheduler.scheduleTask.mock.calls
+          .map(([definition]) => definition)
+          .find(definition => definition.id === 'mesh-readiness-notifications');
+        await task!.fn(new AbortController().signal);
+        await task!.fn(new AbortController().signal);
+
+        const toAlice = await notificationsOf(backend, alice);
+        expect(toAlice.totalCount).toBe(1);
+        expect(toAlice.notifications[0].payload).toMatchObject({
+          title: 'svc-a now fails "Service ports declare their protocol"',
+          topic: 'mesh-readiness:regression',
+          link: '/catalog/default/component/svc-a/mesh-readiness?check=k8s.svc.protocol',
+        });
+        const toPat = await notificationsOf(backend, pat);
+        expect(toPat.totalCount).toBe(1);
+        expect(toPat.notifications[0].payload).toMatchObject({
+          title: 'Waiver requested for svc-a: k8s.probes',
+          scope: `mesh-readiness:waiver:${requested.body.id}`,
+        });
+        expect(await ledger.statusOf(waiverKey)).toEqual({
+          status: 'sent',
+          attempts: 2,
+        });
       } finally {
+        restore();
         await backend.stop();
       }
+    });
+
+    it('schedules the task for retries when regressions alone are on, and none when every kind is off', async () => {
+      const regressionsAlone = schedulerRecordingTasks();
+      const first = await start(
+        {
+          expiries: { enabled: false },
+          waveDeadlines: { enabled: false },
+          waivers: { enabled: false },
+          digest: { enabled: false },
+        },
+        {},
+        [regressionsAlone.factory],
+      );
+      await first.backend.stop();
+      expect(
+        regressionsAlone.scheduleTask.mock.calls.map(([d]) => d.id),
+      ).toContain('mesh-readiness-notifications');
+
+      const allOff = schedulerRecordingTasks();
+      const second = await start({ enabled: false }, {}, [allOff.factory]);
+      await second.backend.stop();
+      expect(allOff.scheduleTask.mock.calls.map(([d]) => d.id)).not.toContain(
+        'mesh-readiness-notifications',
+      );
     });
   });
 });
