@@ -1,21 +1,18 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import type { Knex } from 'knex';
 import fs from 'node:fs';
-import type { Server } from 'node:http';
-import request from 'supertest';
 import { writeCampaignFixture } from '../../__testUtils__/campaignFixture';
 import { createTestDatabases } from '../../__testUtils__/databases';
 import {
   component,
+  group,
   sampleOrganisation,
   TEST_PROGRAM_YAML,
 } from '../../__testUtils__/fixtures';
-import { specCheckedRequest } from '../../__testUtils__/specValidation';
+import { API_BASE as BASE } from '../../__testUtils__/startRouterTestBackend';
 import {
-  API_BASE as BASE,
-  startRouterTestBackend,
-} from '../../__testUtils__/startRouterTestBackend';
+  getWithEveryPermissionDenied,
+  specCheckedBackendOnDatabase,
+} from './__testUtils__/routeTestBackends';
 
 jest.setTimeout(120_000);
 
@@ -45,54 +42,13 @@ function campaignOrganisation() {
   return organisation;
 }
 
-function group(name: string) {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: { name, namespace: 'default' },
-    spec: { type: 'team', children: [] },
-  };
-}
-
 describe('GET /waves/{programId}/{waveId}/campaign', () => {
   const databases = createTestDatabases();
 
   describe.each(databases.eachSupportedId())('on %p', databaseId => {
-    let knex: Knex;
-    let server: Server;
-    let stop: () => Promise<void>;
-    const specProblems: string[] = [];
-    const checked = { count: 0 };
-    const api = () =>
-      specCheckedRequest(request, server, specProblems, checked);
-
-    beforeAll(async () => {
-      knex = await databases.init(databaseId);
-      const { backend } = await startRouterTestBackend({
-        knex,
-        organisation: campaignOrganisation(),
-      });
-      server = backend.server;
-      stop = () => backend.stop();
-      // The plugin migrated the database on start.
-      await writeCampaignFixture(knex);
-    });
-
-    afterAll(async () => {
-      await stop();
-      await knex.destroy();
-      if (checked.count === 0) {
-        throw new Error('no response was checked against the spec');
-      }
-    });
-
-    afterEach(() => {
-      const problems = specProblems.splice(0);
-      if (problems.length > 0) {
-        throw new Error(
-          `responses do not match the spec:\n${problems.join('\n')}`,
-        );
-      }
+    const { api } = specCheckedBackendOnDatabase(databases, databaseId, {
+      organisation: campaignOrganisation,
+      seed: writeCampaignFixture,
     });
 
     it('serves the burn-up from the history, the services behind with their last activity, and the owners', async () => {
@@ -233,17 +189,13 @@ describe('GET /waves/{programId}/{waveId}/campaign', () => {
   });
 
   it('is refused without the scorecard read permission', async () => {
-    const { backend } = await startRouterTestBackend({
-      permissions: AuthorizeResult.DENY,
-    });
-    try {
-      const res = await request(backend.server)
-        .get(`${BASE}/waves/istio-adoption/pilot-wave/campaign`)
-        .set('Authorization', alice);
-      expect(res.status).toBe(403);
-      expect(res.body.error.message).toMatch(/mesh-readiness.scorecard.read/);
-    } finally {
-      await backend.stop();
-    }
+    const paths = ['/waves/istio-adoption/pilot-wave/campaign'];
+    expect(await getWithEveryPermissionDenied(paths)).toEqual(
+      paths.map(path => ({
+        path,
+        status: 403,
+        message: expect.stringMatching(/mesh-readiness.scorecard.read/),
+      })),
+    );
   });
 });

@@ -1,8 +1,4 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import type { Knex } from 'knex';
-import type { Server } from 'node:http';
-import request from 'supertest';
 import { DatabaseStore } from '../../database/DatabaseStore';
 import { createTestDatabases } from '../../__testUtils__/databases';
 import { rollupFixture } from '../../__testUtils__/rollupFixture';
@@ -13,11 +9,11 @@ import {
   withSystems,
 } from '../../__testUtils__/systemsFixture';
 import type { ScorecardWrite } from '../../database/Store';
-import { specCheckedRequest } from '../../__testUtils__/specValidation';
+import { API_BASE as BASE } from '../../__testUtils__/startRouterTestBackend';
 import {
-  API_BASE as BASE,
-  startRouterTestBackend,
-} from '../../__testUtils__/startRouterTestBackend';
+  getWithEveryPermissionDenied,
+  specCheckedBackendOnDatabase,
+} from './__testUtils__/routeTestBackends';
 
 jest.setTimeout(120_000);
 
@@ -32,40 +28,9 @@ describe('GET /teams', () => {
   const databases = createTestDatabases();
 
   describe.each(databases.eachSupportedId())('on %p', databaseId => {
-    let knex: Knex;
-    let server: Server;
-    let stop: () => Promise<void>;
-    const specProblems: string[] = [];
-    const checked = { count: 0 };
-    const api = () =>
-      specCheckedRequest(request, server, specProblems, checked);
-
-    beforeAll(async () => {
-      knex = await databases.init(databaseId);
-      const { backend } = await startRouterTestBackend({ knex });
-      server = backend.server;
-      stop = () => backend.stop();
-      // The plugin migrated the database on start; the scorecards are
-      // written as an evaluation run writes them.
-      await new DatabaseStore(knex).writeScorecards(rollupFixture());
-    });
-
-    afterAll(async () => {
-      await stop();
-      await knex.destroy();
-      // Guards the guard: responses were actually checked against the spec.
-      if (checked.count === 0) {
-        throw new Error('no response was checked against the spec');
-      }
-    });
-
-    afterEach(() => {
-      const problems = specProblems.splice(0);
-      if (problems.length > 0) {
-        throw new Error(
-          `responses do not match the spec:\n${problems.join('\n')}`,
-        );
-      }
+    // The scorecards are written as an evaluation run writes them.
+    const { api } = specCheckedBackendOnDatabase(databases, databaseId, {
+      seed: knex => new DatabaseStore(knex).writeScorecards(rollupFixture()),
     });
 
     it('serves the teams of a program, counted, in owner order, paged with a total', async () => {
@@ -158,18 +123,14 @@ describe('GET /teams', () => {
   });
 
   it('is refused without the scorecard read permission', async () => {
-    const { backend } = await startRouterTestBackend({
-      permissions: AuthorizeResult.DENY,
-    });
-    try {
-      const res = await request(backend.server)
-        .get(`${BASE}/teams`)
-        .set('Authorization', alice);
-      expect(res.status).toBe(403);
-      expect(res.body.error.message).toMatch(/mesh-readiness.scorecard.read/);
-    } finally {
-      await backend.stop();
-    }
+    const paths = ['/teams'];
+    expect(await getWithEveryPermissionDenied(paths)).toEqual(
+      paths.map(path => ({
+        path,
+        status: 403,
+        message: expect.stringMatching(/mesh-readiness.scorecard.read/),
+      })),
+    );
   });
 });
 
@@ -210,13 +171,14 @@ describe('System and Domain roll-ups and the drill-down filters', () => {
       .sort();
 
   describe.each(databases.eachSupportedId())('on %p', databaseId => {
-    let knex: Knex;
-    let server: Server;
-    let stop: () => Promise<void>;
-    const specProblems: string[] = [];
-    const checked = { count: 0 };
-    const api = () =>
-      specCheckedRequest(request, server, specProblems, checked);
+    const { api } = specCheckedBackendOnDatabase(databases, databaseId, {
+      organisation: () => {
+        const organisation = sampleOrganisation();
+        organisation.entities.push(...SYSTEM_ENTITIES);
+        return organisation;
+      },
+      seed: knex => new DatabaseStore(knex).writeScorecards(writes),
+    });
     const get = (path: string) =>
       api().get(`${BASE}${path}`).set('Authorization', alice);
     const listed = async (query: string) => {
@@ -227,33 +189,6 @@ describe('System and Domain roll-ups and the drill-down filters', () => {
         totalCount: res.body.totalCount as number,
       };
     };
-
-    beforeAll(async () => {
-      knex = await databases.init(databaseId);
-      const organisation = sampleOrganisation();
-      organisation.entities.push(...SYSTEM_ENTITIES);
-      const { backend } = await startRouterTestBackend({ knex, organisation });
-      server = backend.server;
-      stop = () => backend.stop();
-      await new DatabaseStore(knex).writeScorecards(writes);
-    });
-
-    afterAll(async () => {
-      await stop();
-      await knex.destroy();
-      if (checked.count === 0) {
-        throw new Error('no response was checked against the spec');
-      }
-    });
-
-    afterEach(() => {
-      const problems = specProblems.splice(0);
-      if (problems.length > 0) {
-        throw new Error(
-          `responses do not match the spec:\n${problems.join('\n')}`,
-        );
-      }
-    });
 
     it("serves a System's roll-up, each aggregate a filter of GET /scorecards", async () => {
       const res = await get('/systems/default/payments/rollup');
@@ -427,24 +362,18 @@ describe('System and Domain roll-ups and the drill-down filters', () => {
   });
 
   it('is refused without the scorecard read permission', async () => {
-    const { backend } = await startRouterTestBackend({
-      permissions: AuthorizeResult.DENY,
-    });
-    try {
-      for (const path of [
-        '/systems/default/payments/rollup',
-        '/domains/default/commerce/rollup',
-        '/scorecards?system=payments',
-        '/export.csv?domain=commerce',
-      ]) {
-        const res = await request(backend.server)
-          .get(`${BASE}${path}`)
-          .set('Authorization', alice);
-        expect({ path, status: res.status }).toEqual({ path, status: 403 });
-        expect(res.body.error.message).toMatch(/mesh-readiness.scorecard.read/);
-      }
-    } finally {
-      await backend.stop();
-    }
+    const paths = [
+      '/systems/default/payments/rollup',
+      '/domains/default/commerce/rollup',
+      '/scorecards?system=payments',
+      '/export.csv?domain=commerce',
+    ];
+    expect(await getWithEveryPermissionDenied(paths)).toEqual(
+      paths.map(path => ({
+        path,
+        status: 403,
+        message: expect.stringMatching(/mesh-readiness.scorecard.read/),
+      })),
+    );
   });
 });
