@@ -73,6 +73,44 @@ describe('resolveTargetPhase', () => {
     ).toBe('enforce');
   });
 
+  it("resolves the owner in the entity's namespace, as the portal does", () => {
+    const inPayments = {
+      ref: 'component:payments/svc',
+      entity: {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: { name: 'svc', namespace: 'payments' },
+        spec: { owner: 'team-a' },
+      },
+    };
+    // group:payments/team-a is not the waves' group:default/team-a.
+    expect(resolveTargetPhase(program, inPayments, 'not-started').reason).toBe(
+      'the first phase; the entity is in no wave',
+    );
+    const withPaymentsWave = {
+      ...program,
+      spec: {
+        ...program.spec,
+        waves: [
+          ...program.spec.waves!,
+          {
+            id: 'payments',
+            title: 'Payments',
+            targetPhase: 'expand',
+            dueDate: '2027-05-31',
+            groups: ['group:payments/team-a'],
+          },
+        ],
+      },
+    } as Program;
+    expect(
+      resolveTargetPhase(withPaymentsWave, inPayments, 'not-started'),
+    ).toMatchObject({
+      phase: 'expand',
+      reason: 'wave payments, due 2027-05-31',
+    });
+  });
+
   it('finds waves listing the entity itself', () => {
     expect(
       resolveTargetPhase(program, document('solo'), 'not-started').phase,

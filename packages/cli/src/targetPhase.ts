@@ -2,6 +2,7 @@ import {
   type GroupAncestry,
   type Program,
   type ProgramWave,
+  ownerRefOf,
   waveTargetOf,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { InputError } from './errors';
@@ -53,10 +54,10 @@ export function resolveTargetPhase(
       reason: '--target-phase',
     };
   }
-  const owner = document.entity.spec?.owner;
   const target = waveTargetOf(program, {
     entityRef: document.ref,
-    ownerRef: typeof owner === 'string' ? owner : undefined,
+    // In the entity's namespace, as the catalog (and the portal) resolve it.
+    ownerRef: ownerRefOf(document.entity),
     ancestorsOf: options.ancestorsOf,
     phase,
   });

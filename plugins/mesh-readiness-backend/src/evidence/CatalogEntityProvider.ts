@@ -1,22 +1,10 @@
 import type { Entity } from '@backstage/catalog-model';
-import { tryNormalizeEntityRef } from '@mesh-readiness/plugin-mesh-readiness-common';
+import { ownerRefOf } from '@mesh-readiness/plugin-mesh-readiness-common';
 import type {
   EvidenceProvider,
   EvidenceResult,
 } from '@mesh-readiness/plugin-mesh-readiness-node';
 import type { CatalogSnapshot } from './CatalogSnapshot';
-
-/** The owner of an entity as a full ref (`group:default/team-a`). */
-export function ownerRefOf(entity: Entity): string | undefined {
-  const owner = entity.spec?.owner;
-  return typeof owner === 'string'
-    ? tryNormalizeEntityRef(
-        owner,
-        'group',
-        entity.metadata.namespace ?? 'default',
-      )
-    : undefined;
-}
 
 /**
  * Evidence source `catalog`: what the catalog knows beyond the entity itself

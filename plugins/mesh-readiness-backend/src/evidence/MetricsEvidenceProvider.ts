@@ -8,6 +8,7 @@ import {
   identityWorkloadOf,
   indexTrafficReadings,
   NOT_STARTED_PHASE,
+  ownerRefOf,
   trafficFactsFor,
   type CatalogWorkloadIndex,
   type ClusterWorkloadInput,
@@ -24,7 +25,6 @@ import type {
 } from '@mesh-readiness/plugin-mesh-readiness-node';
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import type { RunCollectOptions, StoredPhases } from './CallerPhasesProvider';
-import { ownerRefOf } from './CatalogEntityProvider';
 import type { MetricsEvidenceSettings } from './MetricsEvidenceProviderConfig';
 
 /** The part of the pushed bundles' store the provider reads. */

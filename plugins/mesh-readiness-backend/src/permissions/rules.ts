@@ -5,9 +5,11 @@ import {
   createPermissionResourceRef,
   createPermissionRule,
 } from '@backstage/plugin-permission-node';
-import { MESH_READINESS_ENTITY_RESOURCE_TYPE } from '@mesh-readiness/plugin-mesh-readiness-common';
+import {
+  MESH_READINESS_ENTITY_RESOURCE_TYPE,
+  ownerRefOf,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
 import { z } from 'zod';
-import { ownerRefOf } from '../evidence/CatalogEntityProvider';
 
 /**
  * Query form of the rules (used by policies that filter lists).

@@ -6,7 +6,7 @@ import {
 } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import { tryNormalizeEntityRef } from '@mesh-readiness/plugin-mesh-readiness-common';
+import { specEntityRef } from '@mesh-readiness/plugin-mesh-readiness-common';
 
 /** Levels of subdomains followed below a Domain. */
 export const MAX_SUBDOMAIN_DEPTH = 10;
@@ -21,30 +21,15 @@ const REFS_PER_LOOKUP = 500;
 
 /**
  * The System of an entity (`spec.system`) as a full ref, resolved as the
- * catalog resolves it for the entity's `partOf` relation: kind System and
- * the entity's namespace unless the ref names them.
+ * catalog resolves the entity's `partOf` relation.
  */
 export function systemRefOf(entity: Entity): string | undefined {
-  const system = entity.spec?.system;
-  return typeof system === 'string'
-    ? tryNormalizeEntityRef(
-        system,
-        'system',
-        entity.metadata.namespace ?? 'default',
-      )
-    : undefined;
+  return specEntityRef(entity, 'system', 'system');
 }
 
 /** The Domain of a System (`spec.domain`) as a full ref. */
 export function domainRefOf(system: Entity): string | undefined {
-  const domain = system.spec?.domain;
-  return typeof domain === 'string'
-    ? tryNormalizeEntityRef(
-        domain,
-        'domain',
-        system.metadata.namespace ?? 'default',
-      )
-    : undefined;
+  return specEntityRef(system, 'domain', 'domain');
 }
 
 /** What a Domain holds: its subdomains (transitively) and their Systems. */

@@ -2,6 +2,8 @@ import {
   EntityRefError,
   entityRefOf,
   normalizeEntityRef,
+  ownerRefOf,
+  specEntityRef,
   tryNormalizeEntityRef,
 } from './entityRef';
 
@@ -62,5 +64,24 @@ describe('entity refs', () => {
     expect(tryNormalizeEntityRef('::', 'group')).toBeUndefined();
     expect(tryNormalizeEntityRef('', 'group')).toBeUndefined();
     expect(tryNormalizeEntityRef(undefined, 'group')).toBeUndefined();
+  });
+
+  it("resolves a spec's ref in the entity's namespace, as the catalog does", () => {
+    const inPayments = {
+      metadata: { namespace: 'payments' },
+      spec: { owner: 'team-a', system: 'checkout', domain: 'domain:commerce' },
+    };
+    expect(ownerRefOf(inPayments)).toBe('group:payments/team-a');
+    expect(specEntityRef(inPayments, 'system', 'system')).toBe(
+      'system:payments/checkout',
+    );
+    expect(specEntityRef(inPayments, 'domain', 'domain')).toBe(
+      'domain:payments/commerce',
+    );
+    expect(
+      ownerRefOf({ metadata: {}, spec: { owner: 'user:ops/sofia' } }),
+    ).toBe('user:ops/sofia');
+    expect(ownerRefOf({ metadata: {}, spec: { owner: 42 } })).toBeUndefined();
+    expect(ownerRefOf({ metadata: {} })).toBeUndefined();
   });
 });

@@ -136,3 +136,37 @@ export function tryNormalizeEntityRef(
     return undefined;
   }
 }
+
+/** The parts of an entity that {@link specEntityRef} reads. */
+export interface EntityWithSpec {
+  metadata: { namespace?: string };
+  spec?: object;
+}
+
+/**
+ * A ref an entity's spec names (`spec.owner`, `spec.system`,
+ * `spec.domain`) as a full ref, resolved as the catalog resolves the
+ * relation it makes: `defaultKind` and the entity's own namespace unless the
+ * ref names them. Undefined when the field is absent or not a ref. Portal,
+ * CLI and UI resolve through this, so `owner: team-a` on an entity in
+ * namespace `payments` is `group:payments/team-a` everywhere.
+ */
+export function specEntityRef(
+  entity: EntityWithSpec,
+  field: string,
+  defaultKind: string,
+): string | undefined {
+  const value = (entity.spec as Record<string, unknown> | undefined)?.[field];
+  return typeof value === 'string'
+    ? tryNormalizeEntityRef(
+        value,
+        defaultKind,
+        entity.metadata.namespace ?? 'default',
+      )
+    : undefined;
+}
+
+/** The owner of an entity (`spec.owner`, a Group by default) as a full ref. */
+export function ownerRefOf(entity: EntityWithSpec): string | undefined {
+  return specEntityRef(entity, 'owner', 'group');
+}

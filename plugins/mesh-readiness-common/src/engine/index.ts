@@ -18,8 +18,11 @@ export {
   entityRefOf,
   EntityRefError,
   normalizeEntityRef,
+  ownerRefOf,
+  specEntityRef,
   tryNormalizeEntityRef,
   type EntityRefContext,
+  type EntityWithSpec,
 } from './entityRef';
 export {
   attestationExpiry,

@@ -1,5 +1,6 @@
 import {
   evaluate,
+  ownerRefOf,
   type Scorecard,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import type {
@@ -9,7 +10,6 @@ import type {
   ScorecardWrite,
   Store,
 } from '../../database/Store';
-import { ownerRefOf } from '../../evidence/CatalogEntityProvider';
 import { systemRefOf } from '../CatalogSystems';
 import type { EventLoopYielder } from '../EventLoopYielder';
 import { scorecardKey, type Collected } from './types';

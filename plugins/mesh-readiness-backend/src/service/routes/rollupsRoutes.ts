@@ -1,5 +1,5 @@
 import { InputError, NotFoundError } from '@backstage/errors';
-import { ownerRefOf } from '../../evidence/CatalogEntityProvider';
+import { ownerRefOf } from '@mesh-readiness/plugin-mesh-readiness-common';
 import { CatalogSystems, domainRefOf } from '../CatalogSystems';
 import { entityRefOfPath } from '../requestRefs';
 import type { ApiRouter, RouteContext } from './routeContext';
