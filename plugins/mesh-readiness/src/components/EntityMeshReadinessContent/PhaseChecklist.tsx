@@ -8,9 +8,10 @@ import type { ActionPermission } from '../../hooks/useActionPermission';
 import { SafeLink } from '../SafeLink';
 import { formatDate, formatDateTime } from '../shared/formatDate';
 import { PlaybookTemplateLinks } from '../shared/PlaybookTemplateLinks';
-import { StatusChip } from '../shared/StatusChip';
 import { PermissionGate } from './PermissionGate';
+import { RequestWaiverButton, WaiverTarget } from './RequestWaiverButton';
 import { CheckLink } from './CheckLink';
+import { ItemHeading } from './ItemHeading';
 import { useFocusHighlight } from './useFocusHighlight';
 import { useFocusOnMount } from './useFocusOnMount';
 
@@ -46,7 +47,7 @@ export function PhaseChecklist(props: {
   attestPermission: (item: ChecklistResult) => ActionPermission;
   requestWaiverPermission: ActionPermission;
   onAttest: (item: ChecklistResult) => void;
-  onRequestWaiver: (item: { itemId: string; title: string }) => void;
+  onRequestWaiver: (item: WaiverTarget) => void;
   /** The item a link pointed at (`?check=`): shown, focused and marked. */
   focusedItemId?: string;
 }) {
@@ -83,21 +84,13 @@ export function PhaseChecklist(props: {
             ref={focused ? focusRef : undefined}
           >
             <Box display="flex" flexDirection="column" gridGap={6} width="100%">
-              <Box
-                display="flex"
-                alignItems="center"
-                gridGap={8}
-                flexWrap="wrap"
-              >
-                <StatusChip status={item.status} />
-                <Typography variant="subtitle2" component="h4">
-                  {item.title}
-                </Typography>
-                <Typography variant="caption" color="textSecondary">
-                  {item.itemId} · {item.severity} · attested by{' '}
-                  {item.roles.join(' or ')}
-                </Typography>
-              </Box>
+              <ItemHeading
+                status={item.status}
+                title={item.title}
+                details={`${item.itemId} · ${
+                  item.severity
+                } · attested by ${item.roles.join(' or ')}`}
+              />
               <Typography variant="body2">{item.description}</Typography>
               <AttestationLine item={item} />
               {item.waiver && (
@@ -129,24 +122,11 @@ export function PhaseChecklist(props: {
                   )}
                 </PermissionGate>
                 {item.status !== 'attested' && item.status !== 'waived' && (
-                  <PermissionGate permission={requestWaiverPermission}>
-                    {disabled => (
-                      <Button
-                        size="small"
-                        variant="outlined"
-                        disabled={disabled}
-                        onClick={() =>
-                          onRequestWaiver({
-                            itemId: item.itemId,
-                            title: item.title,
-                          })
-                        }
-                        aria-label={`Request waiver for ${item.title}`}
-                      >
-                        Request waiver
-                      </Button>
-                    )}
-                  </PermissionGate>
+                  <RequestWaiverButton
+                    target={item}
+                    permission={requestWaiverPermission}
+                    onRequestWaiver={onRequestWaiver}
+                  />
                 )}
               </Box>
             </Box>

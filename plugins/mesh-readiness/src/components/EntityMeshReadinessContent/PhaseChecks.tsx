@@ -2,16 +2,15 @@ import Accordion from '@material-ui/core/Accordion';
 import AccordionDetails from '@material-ui/core/AccordionDetails';
 import AccordionSummary from '@material-ui/core/AccordionSummary';
 import Box from '@material-ui/core/Box';
-import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
 import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
 import type { CheckResult } from '../../api/MeshReadinessApi';
 import type { ActionPermission } from '../../hooks/useActionPermission';
 import { formatDate } from '../shared/formatDate';
 import { PlaybookTemplateLinks } from '../shared/PlaybookTemplateLinks';
-import { StatusChip } from '../shared/StatusChip';
-import { PermissionGate } from './PermissionGate';
+import { RequestWaiverButton, WaiverTarget } from './RequestWaiverButton';
 import { FindingList } from './FindingList';
+import { ItemHeading } from './ItemHeading';
 import { CheckLink } from './CheckLink';
 import { useFocusHighlight } from './useFocusHighlight';
 import { useFocusOnMount } from './useFocusOnMount';
@@ -22,7 +21,7 @@ const WAIVABLE = new Set(['fail', 'warn', 'unknown']);
 export function PhaseChecks(props: {
   checks: CheckResult[];
   requestWaiverPermission: ActionPermission;
-  onRequestWaiver: (item: { itemId: string; title: string }) => void;
+  onRequestWaiver: (item: WaiverTarget) => void;
   /** The check a link pointed at (`?check=`): expanded, shown, focused. */
   focusedCheckId?: string;
 }) {
@@ -56,21 +55,13 @@ export function PhaseChecks(props: {
               id={`check-${check.checkId}-summary`}
               ref={focused ? focusRef : undefined}
             >
-              <Box
-                display="flex"
-                alignItems="center"
-                gridGap={8}
-                flexWrap="wrap"
-              >
-                <StatusChip status={check.status} />
-                <Typography variant="subtitle2" component="h4">
-                  {check.title}
-                </Typography>
-                <Typography variant="caption" color="textSecondary">
-                  {check.checkId} · {check.severity} · evidence:{' '}
-                  {check.evidence.join(', ')}
-                </Typography>
-              </Box>
+              <ItemHeading
+                status={check.status}
+                title={check.title}
+                details={`${check.checkId} · ${
+                  check.severity
+                } · evidence: ${check.evidence.join(', ')}`}
+              />
             </AccordionSummary>
             {/* The Accordion's region carries the id the summary controls. */}
             <AccordionDetails>
@@ -109,24 +100,11 @@ export function PhaseChecks(props: {
                 )}
                 {WAIVABLE.has(check.status) && (
                   <Box>
-                    <PermissionGate permission={requestWaiverPermission}>
-                      {disabled => (
-                        <Button
-                          size="small"
-                          variant="outlined"
-                          disabled={disabled}
-                          onClick={() =>
-                            onRequestWaiver({
-                              itemId: check.checkId,
-                              title: check.title,
-                            })
-                          }
-                          aria-label={`Request waiver for ${check.title}`}
-                        >
-                          Request waiver
-                        </Button>
-                      )}
-                    </PermissionGate>
+                    <RequestWaiverButton
+                      target={{ itemId: check.checkId, title: check.title }}
+                      permission={requestWaiverPermission}
+                      onRequestWaiver={onRequestWaiver}
+                    />
                   </Box>
                 )}
               </Box>
