@@ -26,6 +26,8 @@ const TABLES_BY_MIGRATION: Record<string, string[]> = {
   // Adds a column to existing tables.
   '20261202_scorecard_system.js': [],
   '20261202_traffic_coverage.js': ['mesh_readiness_traffic_coverage'],
+  // Adds the retry columns to the notification ledger.
+  '20261203_notification_ledger_retry.js': [],
 };
 
 async function tablesPresent(knex: Knex, tables: string[]) {
