@@ -1,12 +1,9 @@
-import { UrlReaders } from '@backstage/backend-defaults/urlReader';
-import { mockServices } from '@backstage/backend-test-utils';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
-import { ConfigReader } from '@backstage/config';
 import type { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { rollupFixture } from '../__testUtils__/rollupFixture';
-import { ProgramRegistry } from '../programs/ProgramRegistry';
+import { shippedProgramRegistry } from '../__testUtils__/shippedPrograms';
 import { ScorecardUpdater } from '../service/evaluation/ScorecardUpdater';
 import type { Collected } from '../service/evaluation/types';
 import { DatabaseStore, migrateDatabase } from './DatabaseStore';
@@ -82,15 +79,7 @@ describe('the System of a scorecard', () => {
 
     it("is written by the evaluation from the entity's spec.system, resolved in its namespace", async () => {
       const store = new DatabaseStore(knex);
-      const registry = ProgramRegistry.fromConfig({
-        config: mockServices.rootConfig(),
-        urlReader: UrlReaders.default({
-          config: new ConfigReader({}),
-          logger: mockServices.logger.mock(),
-        }),
-        logger: mockServices.logger.mock(),
-      });
-      await registry.reload();
+      const registry = await shippedProgramRegistry();
       const program = registry.get('istio-adoption')!;
       let now = new Date('2026-11-26T08:00:00.000Z');
       const updater = new ScorecardUpdater({

@@ -1,7 +1,5 @@
-import { UrlReaders } from '@backstage/backend-defaults/urlReader';
 import { mockServices } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
-import { ConfigReader } from '@backstage/config';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
@@ -15,7 +13,8 @@ import type { Knex } from 'knex';
 import { DatabaseStore, migrateDatabase } from '../../database/DatabaseStore';
 import type { ScorecardRecord, ScorecardWrite } from '../../database/Store';
 import { CatalogSnapshot } from '../../evidence/CatalogSnapshot';
-import { ProgramRegistry } from '../../programs/ProgramRegistry';
+import type { ProgramRegistry } from '../../programs/ProgramRegistry';
+import { shippedProgramRegistry } from '../../__testUtils__/shippedPrograms';
 import { ReadinessQueries } from '../ReadinessQueries';
 
 /*
@@ -45,20 +44,6 @@ export const FIXTURE_GROUPS: Entity[] = [
   group('zeta-team'),
 ];
 
-/** The shipped programs, as the plugin loads them without configuration. */
-async function shippedPrograms(): Promise<ProgramRegistry> {
-  const registry = ProgramRegistry.fromConfig({
-    config: mockServices.rootConfig(),
-    urlReader: UrlReaders.default({
-      config: new ConfigReader({}),
-      logger: mockServices.logger.mock(),
-    }),
-    logger: mockServices.logger.mock(),
-  });
-  await registry.reload();
-  return registry;
-}
-
 /**
  * ReadinessQueries over a freshly migrated database holding `writes`, with
  * the shipped programs and a catalog of the fixture's groups and the given
@@ -81,7 +66,7 @@ export async function readinessQueriesOver(
   await migrateDatabase(knex);
   const store = new DatabaseStore(knex);
   await store.writeScorecards(options.writes);
-  const registry = await shippedPrograms();
+  const registry = await shippedProgramRegistry();
   const catalog = catalogServiceMock({
     entities: [...FIXTURE_GROUPS, ...(options.entities ?? [])],
   });
