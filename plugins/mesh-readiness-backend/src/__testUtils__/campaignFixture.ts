@@ -114,6 +114,22 @@ export const CAMPAIGN_MEMBERS = {
 };
 
 /**
+ * The wave's burn-up over the fixture from Nov 1 to Nov 8, the phases read
+ * day by day: svc-6 in scope throughout (its Oct 20 row pruned), below the
+ * target until the 5th; svc-2 at the target on the 4th and 5th only.
+ */
+export const CAMPAIGN_BURN_UP_NOV_1_TO_8 = [
+  { date: '2026-11-01', inScope: 2, atTarget: 0 },
+  { date: '2026-11-02', inScope: 3, atTarget: 0 },
+  { date: '2026-11-03', inScope: 3, atTarget: 0 },
+  { date: '2026-11-04', inScope: 4, atTarget: 1 },
+  { date: '2026-11-05', inScope: 4, atTarget: 3 },
+  { date: '2026-11-06', inScope: 4, atTarget: 2 },
+  { date: '2026-11-07', inScope: 4, atTarget: 2 },
+  { date: '2026-11-08', inScope: 4, atTarget: 2 },
+];
+
+/**
  * Writes the fixture as evaluation runs write it (current scorecards and
  * one history row per change), drops svc-6's first row as the retention
  * would, and adds an attestation of svc-4 and a decided waiver of svc-2.

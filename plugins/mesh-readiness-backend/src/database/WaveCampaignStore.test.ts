@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import {
+  CAMPAIGN_BURN_UP_NOV_1_TO_8,
   CAMPAIGN_MEMBERS,
   writeCampaignFixture,
 } from '../__testUtils__/campaignFixture';
@@ -67,18 +68,7 @@ describe('WaveCampaignStore', () => {
         ...(await store.count(scope)),
         deltas,
       });
-      // The phases of the fixture, read day by day (svc-6 in scope
-      // throughout, below the target until the 5th).
-      expect(series).toEqual([
-        { date: '2026-11-01', inScope: 2, atTarget: 0 },
-        { date: '2026-11-02', inScope: 3, atTarget: 0 },
-        { date: '2026-11-03', inScope: 3, atTarget: 0 },
-        { date: '2026-11-04', inScope: 4, atTarget: 1 },
-        { date: '2026-11-05', inScope: 4, atTarget: 3 },
-        { date: '2026-11-06', inScope: 4, atTarget: 2 },
-        { date: '2026-11-07', inScope: 4, atTarget: 2 },
-        { date: '2026-11-08', inScope: 4, atTarget: 2 },
-      ]);
+      expect(series).toEqual(CAMPAIGN_BURN_UP_NOV_1_TO_8);
     });
 
     it('lists the members below the target, furthest behind first, with a total', async () => {

@@ -1,6 +1,9 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import fs from 'node:fs';
-import { writeCampaignFixture } from '../../__testUtils__/campaignFixture';
+import {
+  CAMPAIGN_BURN_UP_NOV_1_TO_8,
+  writeCampaignFixture,
+} from '../../__testUtils__/campaignFixture';
 import { createTestDatabases } from '../../__testUtils__/databases';
 import {
   component,
@@ -79,16 +82,7 @@ describe('GET /waves/{programId}/{waveId}/campaign', () => {
       expect(body.series).toHaveLength(
         Math.round((Date.parse(today) - Date.parse('2026-11-01')) / DAY_MS) + 1,
       );
-      expect(body.series.slice(0, 8)).toEqual([
-        { date: '2026-11-01', inScope: 2, atTarget: 0 },
-        { date: '2026-11-02', inScope: 3, atTarget: 0 },
-        { date: '2026-11-03', inScope: 3, atTarget: 0 },
-        { date: '2026-11-04', inScope: 4, atTarget: 1 },
-        { date: '2026-11-05', inScope: 4, atTarget: 3 },
-        { date: '2026-11-06', inScope: 4, atTarget: 2 },
-        { date: '2026-11-07', inScope: 4, atTarget: 2 },
-        { date: '2026-11-08', inScope: 4, atTarget: 2 },
-      ]);
+      expect(body.series.slice(0, 8)).toEqual(CAMPAIGN_BURN_UP_NOV_1_TO_8);
       expect(body.series[body.series.length - 1]).toEqual({
         date: today,
         inScope: 4,
