@@ -43,6 +43,34 @@ function serveScorecards(
   return queries;
 }
 
+/** The list at `url`, with the address it is at shown as `location`. */
+function renderWithLocation(url: string) {
+  return renderPluginView(
+    <>
+      <ServicesListView />
+      <CurrentLocation />
+    </>,
+    { pagePath: '/mesh-readiness', routeEntries: [url] },
+  );
+}
+
+/**
+ * Picks Expand in the Phase control and waits for the URL (`location`) and
+ * then the backend's query to follow.
+ */
+async function chooseExpandPhase(queries: URLSearchParams[], location: string) {
+  await userEvent.click(
+    screen.getByRole('button', { name: 'Phase Any phase' }),
+  );
+  await userEvent.click(await screen.findByRole('option', { name: 'Expand' }));
+  await waitFor(() =>
+    expect(screen.getByTestId('location')).toHaveTextContent(location),
+  );
+  await waitFor(() =>
+    expect(queries[queries.length - 1].get('phase')).toBe('expand'),
+  );
+}
+
 describe('ServicesListView', () => {
   const server = setupServer();
   registerMswTestHooks(server);
@@ -101,32 +129,13 @@ describe('ServicesListView', () => {
 
   it('puts a filter chosen in the controls into the URL and asks the backend again', async () => {
     const queries = serveScorecards(server);
-    await renderPluginView(
-      <>
-        <ServicesListView />
-        <CurrentLocation />
-      </>,
-      {
-        pagePath: '/mesh-readiness',
-        routeEntries: ['/mesh-readiness/services?program=istio-adoption'],
-      },
-    );
+    await renderWithLocation('/mesh-readiness/services?program=istio-adoption');
     await screen.findByRole('table', { name: 'Services' });
     expect(queries[queries.length - 1].get('phase')).toBeNull();
 
-    await userEvent.click(
-      screen.getByRole('button', { name: 'Phase Any phase' }),
-    );
-    await userEvent.click(
-      await screen.findByRole('option', { name: 'Expand' }),
-    );
-    await waitFor(() =>
-      expect(screen.getByTestId('location')).toHaveTextContent(
-        '/mesh-readiness/services?program=istio-adoption&phase=expand',
-      ),
-    );
-    await waitFor(() =>
-      expect(queries[queries.length - 1].get('phase')).toBe('expand'),
+    await chooseExpandPhase(
+      queries,
+      '/mesh-readiness/services?program=istio-adoption&phase=expand',
     );
     expect(queries[queries.length - 1].get('programId')).toBe('istio-adoption');
 
@@ -159,17 +168,8 @@ describe('ServicesListView', () => {
 
   it("keeps the owner's child groups when another filter changes, and drops them with the owner", async () => {
     const queries = serveScorecards(server);
-    await renderPluginView(
-      <>
-        <ServicesListView />
-        <CurrentLocation />
-      </>,
-      {
-        pagePath: '/mesh-readiness',
-        routeEntries: [
-          '/mesh-readiness/services?owner=group%3Adefault%2Fteam-a&includeChildGroups=true',
-        ],
-      },
+    await renderWithLocation(
+      '/mesh-readiness/services?owner=group%3Adefault%2Fteam-a&includeChildGroups=true',
     );
     await screen.findByRole('table', { name: 'Services' });
     const childGroups = screen.getByRole('checkbox', {
@@ -177,19 +177,9 @@ describe('ServicesListView', () => {
     });
     expect(childGroups).toBeChecked();
 
-    await userEvent.click(
-      screen.getByRole('button', { name: 'Phase Any phase' }),
-    );
-    await userEvent.click(
-      await screen.findByRole('option', { name: 'Expand' }),
-    );
-    await waitFor(() =>
-      expect(screen.getByTestId('location')).toHaveTextContent(
-        '/mesh-readiness/services?phase=expand&owner=group%3Adefault%2Fteam-a&includeChildGroups=true',
-      ),
-    );
-    await waitFor(() =>
-      expect(queries[queries.length - 1].get('phase')).toBe('expand'),
+    await chooseExpandPhase(
+      queries,
+      '/mesh-readiness/services?phase=expand&owner=group%3Adefault%2Fteam-a&includeChildGroups=true',
     );
     expect(queries[queries.length - 1].get('includeChildGroups')).toBe('true');
 
