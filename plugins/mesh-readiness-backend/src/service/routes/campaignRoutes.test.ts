@@ -14,6 +14,7 @@ import {
 import { API_BASE as BASE } from '../../__testUtils__/startRouterTestBackend';
 import {
   getWithEveryPermissionDenied,
+  refusedForScorecardRead,
   specCheckedBackendOnDatabase,
 } from './__testUtils__/routeTestBackends';
 
@@ -185,11 +186,7 @@ describe('GET /waves/{programId}/{waveId}/campaign', () => {
   it('is refused without the scorecard read permission', async () => {
     const paths = ['/waves/istio-adoption/pilot-wave/campaign'];
     expect(await getWithEveryPermissionDenied(paths)).toEqual(
-      paths.map(path => ({
-        path,
-        status: 403,
-        message: expect.stringMatching(/mesh-readiness.scorecard.read/),
-      })),
+      paths.map(refusedForScorecardRead),
     );
   });
 });

@@ -12,6 +12,7 @@ import type { ScorecardWrite } from '../../database/Store';
 import { API_BASE as BASE } from '../../__testUtils__/startRouterTestBackend';
 import {
   getWithEveryPermissionDenied,
+  refusedForScorecardRead,
   specCheckedBackendOnDatabase,
 } from './__testUtils__/routeTestBackends';
 
@@ -125,11 +126,7 @@ describe('GET /teams', () => {
   it('is refused without the scorecard read permission', async () => {
     const paths = ['/teams'];
     expect(await getWithEveryPermissionDenied(paths)).toEqual(
-      paths.map(path => ({
-        path,
-        status: 403,
-        message: expect.stringMatching(/mesh-readiness.scorecard.read/),
-      })),
+      paths.map(refusedForScorecardRead),
     );
   });
 });
@@ -369,11 +366,7 @@ describe('System and Domain roll-ups and the drill-down filters', () => {
       '/export.csv?domain=commerce',
     ];
     expect(await getWithEveryPermissionDenied(paths)).toEqual(
-      paths.map(path => ({
-        path,
-        status: 403,
-        message: expect.stringMatching(/mesh-readiness.scorecard.read/),
-      })),
+      paths.map(refusedForScorecardRead),
     );
   });
 });

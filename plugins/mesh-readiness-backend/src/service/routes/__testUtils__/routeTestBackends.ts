@@ -114,3 +114,15 @@ export async function getWithEveryPermissionDenied(
     await backend.stop();
   }
 }
+
+/**
+ * What `getWithEveryPermissionDenied` must give for a path: 403, naming
+ * the scorecard read permission.
+ */
+export function refusedForScorecardRead(path: string) {
+  return {
+    path,
+    status: 403,
+    message: expect.stringMatching(/mesh-readiness\.scorecard\.read/),
+  };
+}
