@@ -262,8 +262,8 @@ export interface Config {
       /**
        * A regression or waiver notification whose send fails (the
        * notifications backend down, a network error) is kept in the
-       * database and retried by each run of the scheduled task, sent once
-       * across replicas.
+       * database and retried by a task of its own, sent once across
+       * replicas.
        */
       retry?: {
         /**
@@ -271,11 +271,15 @@ export interface Config {
          * notification is given up and logged as an error. Default: 5.
          */
         maxAttempts?: number;
+        /**
+         * When the retry task runs (one replica per run). Default: every 10
+         * minutes, first 1 minute after start.
+         */
+        schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
       };
       /**
        * When the task of expiries, wave deadlines and digests runs (one
-       * replica per run); it also retries the failed sends of regressions
-       * and waiver events. Default: every 24 hours, first 5 minutes after
+       * replica per run). Default: every 24 hours, first 5 minutes after
        * start.
        */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;

@@ -401,9 +401,7 @@ export const meshReadinessPlugin = createBackendPlugin({
             },
           });
         }
-        // Also when only regressions or waivers are on: the task retries
-        // their failed sends.
-        if (notifier.needsScheduledTask()) {
+        if (notifier.hasScheduledKinds()) {
           await scheduler.scheduleTask({
             id: 'mesh-readiness-notifications',
             // One replica sends each run; the ledger keeps repeats out.
@@ -411,6 +409,16 @@ export const meshReadinessPlugin = createBackendPlugin({
             ...notificationSettings.schedule,
             fn: async () => {
               await notifier.runScheduled();
+            },
+          });
+        }
+        if (notifier.retriesFailedSends()) {
+          await scheduler.scheduleTask({
+            id: 'mesh-readiness-notification-retries',
+            scope: 'global',
+            ...notificationSettings.retry.schedule,
+            fn: async () => {
+              await notifier.runRetries();
             },
           });
         }

@@ -11,7 +11,7 @@ import {
   NotificationLedger,
   type NotificationKind,
 } from './NotificationLedger';
-import { NotificationRetrier } from './NotificationRetrier';
+import { NotificationRetrier, type RetryOutcome } from './NotificationRetrier';
 import type { NotificationSettings } from './NotificationSettings';
 import { OnceOnlySender } from './OnceOnlySender';
 import { RegressionNotifier } from './RegressionNotifier';
@@ -27,14 +27,12 @@ export interface ScheduledRunOutcome {
   expiries: number;
   waveDeadlines: number;
   digests: number;
-  /** Regression and waiver notifications sent by a retry. */
-  retried: number;
 }
 
 /**
  * The notifications of the Mesh Readiness plugin, each kind on or off as
  * configured: what the plugin wires to the evaluation's writes, the
- * waiver workflow and its scheduled task.
+ * waiver workflow and its scheduled tasks.
  */
 export class MeshReadinessNotifier {
   private readonly regressions?: RegressionNotifier;
@@ -150,45 +148,39 @@ export class MeshReadinessNotifier {
     await this.waivers?.onWaiverEvent(event);
   };
 
-  /**
-   * Whether the scheduled task has work: a scheduled kind, or a kind whose
-   * failed sends it retries (regressions, waivers), is on.
-   */
-  needsScheduledTask(): boolean {
-    return Boolean(
-      this.expiries || this.waveDeadlines || this.digest || this.retrier,
-    );
+  /** Whether a scheduled kind (expiries, deadlines, digest) is on. */
+  hasScheduledKinds(): boolean {
+    return Boolean(this.expiries || this.waveDeadlines || this.digest);
+  }
+
+  /** Whether a kind whose failed sends are retried (regressions, waivers) is on. */
+  retriesFailedSends(): boolean {
+    return this.retrier !== undefined;
   }
 
   /**
-   * One run of the scheduled task: the failed sends of regressions and
-   * waiver events retried, then the scheduled kinds. A part that fails is
-   * logged and the others still run; unsent events of a scheduled kind stay
-   * unclaimed for the next run, those of an event-driven kind pending.
+   * One run of the retry task: the failed sends of regressions and waiver
+   * events, sent again. Its own task, more often than the daily one, so a
+   * regression sent while the notifications backend was down arrives
+   * minutes after it is back, not a day later.
+   */
+  async runRetries(): Promise<RetryOutcome> {
+    if (!this.retrier) return { sent: 0, pending: 0, gaveUp: 0 };
+    return this.retrier.run();
+  }
+
+  /**
+   * One run of the scheduled kinds. A kind that fails is logged and the
+   * others still run; unsent events stay unclaimed for the next run.
    */
   async runScheduled(): Promise<ScheduledRunOutcome> {
     const outcome: ScheduledRunOutcome = {
       expiries: 0,
       waveDeadlines: 0,
       digests: 0,
-      retried: 0,
     };
-    if (this.retrier) {
-      try {
-        outcome.retried = (await this.retrier.run()).sent;
-      } catch (error) {
-        this.logger.warn(
-          `Mesh Readiness: retrying failed notifications failed: ${
-            error instanceof Error ? error.message : String(error)
-          }`,
-        );
-      }
-    }
     const kinds: Array<
-      [
-        Exclude<keyof ScheduledRunOutcome, 'retried'>,
-        { run(): Promise<number> } | undefined,
-      ]
+      [keyof ScheduledRunOutcome, { run(): Promise<number> } | undefined]
     > = [
       ['expiries', this.expiries],
       ['waveDeadlines', this.waveDeadlines],

@@ -14,7 +14,14 @@ describe('readNotificationSettings', () => {
       waveDeadlines: { enabled: true, daysBefore: [14, 3] },
       waivers: { enabled: true },
       digest: { enabled: true, stuckAfterDays: 14 },
-      retry: { maxAttempts: 5 },
+      retry: {
+        maxAttempts: 5,
+        schedule: {
+          frequency: { minutes: 10 },
+          timeout: { minutes: 5 },
+          initialDelay: { minutes: 1 },
+        },
+      },
       schedule: {
         frequency: { hours: 24 },
         timeout: { minutes: 30 },
@@ -44,12 +51,18 @@ describe('readNotificationSettings', () => {
       expiries: { daysBefore: 7 },
       waveDeadlines: { daysBefore: [1, 30, 7, 7] },
       schedule: { frequency: { hours: 6 }, timeout: { minutes: 5 } },
-      retry: { maxAttempts: 2 },
+      retry: {
+        maxAttempts: 2,
+        schedule: { frequency: { minutes: 2 }, timeout: { minutes: 1 } },
+      },
     });
     expect(settings.expiries.daysBefore).toBe(7);
     expect(settings.retry.maxAttempts).toBe(2);
     expect(settings.waveDeadlines.daysBefore).toEqual([30, 7, 1]);
     expect(settings.schedule).toMatchObject({ frequency: { hours: 6 } });
+    expect(settings.retry.schedule).toMatchObject({
+      frequency: { minutes: 2 },
+    });
   });
 
   it('refuses a bad threshold, naming the key and the value', () => {

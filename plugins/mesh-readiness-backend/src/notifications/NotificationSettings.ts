@@ -11,12 +11,15 @@ export interface NotificationSettings {
   waveDeadlines: { enabled: boolean; daysBefore: number[] };
   waivers: { enabled: boolean };
   digest: { enabled: boolean; stuckAfterDays: number };
-  /** Attempts of a regression or waiver notification whose send fails. */
-  retry: { maxAttempts: number };
   /**
-   * The schedule of the task that sends expiries, deadlines and digests,
-   * and retries the failed sends of regressions and waiver events.
+   * Attempts of a regression or waiver notification whose send fails, and
+   * the schedule of the task that retries them.
    */
+  retry: {
+    maxAttempts: number;
+    schedule: SchedulerServiceTaskScheduleDefinition;
+  };
+  /** The schedule of the task that sends expiries, deadlines and digests. */
   schedule: SchedulerServiceTaskScheduleDefinition;
 }
 
@@ -70,6 +73,7 @@ export function readNotificationSettings(
     }
   }
   const scheduleConfig = config?.getOptionalConfig('schedule');
+  const retryScheduleConfig = config?.getOptionalConfig('retry.schedule');
   return {
     regressions: {
       enabled: enabled(all, config, 'regressions'),
@@ -88,7 +92,21 @@ export function readNotificationSettings(
       enabled: enabled(all, config, 'digest'),
       stuckAfterDays: positiveInteger(config, 'digest.stuckAfterDays', 14),
     },
-    retry: { maxAttempts: positiveInteger(config, 'retry.maxAttempts', 5) },
+    retry: {
+      maxAttempts: positiveInteger(config, 'retry.maxAttempts', 5),
+      schedule: retryScheduleConfig
+        ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+            retryScheduleConfig,
+          )
+        : {
+            // Often: a failed regression is late by at most this much once
+            // the notifications backend answers again; an idle run is one
+            // indexed query.
+            frequency: { minutes: 10 },
+            timeout: { minutes: 5 },
+            initialDelay: { minutes: 1 },
+          },
+    },
     schedule: scheduleConfig
       ? readSchedulerServiceTaskScheduleDefinitionFromConfig(scheduleConfig)
       : {

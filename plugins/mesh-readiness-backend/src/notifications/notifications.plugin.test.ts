@@ -460,7 +460,7 @@ describe('notifications through the notifications backend', () => {
       }
     });
 
-    it('retries a regression and a waiver request whose sends failed from the scheduled task, each sent once', async () => {
+    it('retries a regression and a waiver request whose sends failed from the retry task, each sent once', async () => {
       const scheduler = schedulerRecordingTasks();
       const { backend, organisation, db } = await start(
         // The task's other kinds off: what it sends here is the retries.
@@ -507,7 +507,14 @@ describe('notifications through the notifications backend', () => {
 
         const task = scheduler.scheduleTask.mock.calls
           .map(([definition]) => definition)
-          .find(definition => definition.id === 'mesh-readiness-notifications');
+          .find(
+            definition =>
+              definition.id === 'mesh-readiness-notification-retries',
+          );
+        expect(task).toMatchObject({
+          scope: 'global',
+          frequency: { minutes: 10 },
+        });
         await task!.fn(new AbortController().signal);
         await task!.fn(new AbortController().signal);
 
@@ -534,7 +541,7 @@ describe('notifications through the notifications backend', () => {
       }
     });
 
-    it('schedules the task for retries when regressions alone are on, and none when every kind is off', async () => {
+    it('schedules the retry task alone when regressions alone are on, and no task when every kind is off', async () => {
       const regressionsAlone = schedulerRecordingTasks();
       const first = await start(
         {
@@ -547,16 +554,18 @@ describe('notifications through the notifications backend', () => {
         [regressionsAlone.factory],
       );
       await first.backend.stop();
-      expect(
-        regressionsAlone.scheduleTask.mock.calls.map(([d]) => d.id),
-      ).toContain('mesh-readiness-notifications');
+      const regressionTasks = regressionsAlone.scheduleTask.mock.calls.map(
+        ([d]) => d.id,
+      );
+      expect(regressionTasks).toContain('mesh-readiness-notification-retries');
+      expect(regressionTasks).not.toContain('mesh-readiness-notifications');
 
       const allOff = schedulerRecordingTasks();
       const second = await start({ enabled: false }, {}, [allOff.factory]);
       await second.backend.stop();
-      expect(allOff.scheduleTask.mock.calls.map(([d]) => d.id)).not.toContain(
-        'mesh-readiness-notifications',
-      );
+      const noTasks = allOff.scheduleTask.mock.calls.map(([d]) => d.id);
+      expect(noTasks).not.toContain('mesh-readiness-notifications');
+      expect(noTasks).not.toContain('mesh-readiness-notification-retries');
     });
   });
 });
