@@ -135,3 +135,50 @@ test('the Domain page of a sample domain shows the rollup of its systems', async
   await expectNoErrorPanel(page);
   await screenshot(page, 'drill-down-domain-card');
 });
+
+test("a phase count of a Group's card opens the services it counts, its child teams' included", async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+  // The organisation's card counts its child teams' services: the list
+  // holds them only with the child groups.
+  const distribution = page.getByRole('list', { name: 'Phase distribution' });
+  const chip = distribution.getByRole('link', {
+    name: /^Expand: \d+ services?$/,
+  });
+  let count = 0;
+  await openWhenEvaluated(
+    page,
+    '/catalog/default/group/engineering',
+    async () => {
+      await expect(chip).toBeVisible({ timeout: 30_000 });
+      count = countOf(await chip.getAttribute('aria-label'));
+      expect(count).toBeGreaterThan(0);
+    },
+  );
+  await expectNoErrorPanel(page);
+  await screenshot(page, 'drill-down-group-card');
+
+  await chip.focus();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(
+    /\/mesh-readiness\/services\?phase=expand&owner=group%3Adefault%2Fengineering&includeChildGroups=true$/,
+  );
+  await expect(
+    page.getByText(
+      new RegExp(
+        `^${count} services? in Expand, owned by engineering or its child groups$`,
+      ),
+    ),
+  ).toBeVisible();
+  const rows = page
+    .getByRole('table', { name: 'Services' })
+    .getByRole('row')
+    .filter({ has: page.getByLabel(/^Phase: /) });
+  await expect(rows).toHaveCount(count);
+  await expect(
+    page.getByRole('checkbox', { name: 'Include child groups' }),
+  ).toBeChecked();
+  await expectNoErrorPanel(page);
+  await screenshot(page, 'drill-down-group-services');
+});
