@@ -7,13 +7,13 @@ import {
 } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { useEntityScorecard } from '../../hooks/useEntityScorecard';
-import { entityRefOf } from '@mesh-readiness/plugin-mesh-readiness-common';
+import {
+  entityRefOf,
+  MANIFESTS_ANNOTATION,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
 import { EvidenceSources } from '../EvidenceSources';
 import { formatDateTime } from '../shared/formatDate';
-import {
-  MANIFESTS_ANNOTATION,
-  ManifestsAnnotationHelp,
-} from '../shared/ManifestsAnnotationHelp';
+import { ManifestsAnnotationHelp } from '../shared/ManifestsAnnotationHelp';
 import { NextSteps } from '../shared/NextSteps';
 import { PhaseHeadline } from '../shared/PhaseHeadline';
 import { StaleNotice } from '../shared/StaleNotice';

@@ -23,12 +23,13 @@ import {
 import { useEntityPermissions } from '../../hooks/useEntityPermissions';
 import { waitForReEvaluation } from '../../hooks/waitForReEvaluation';
 import { useScorecardSignal } from '../../hooks/useScorecardSignal';
-import { entityRefOf } from '@mesh-readiness/plugin-mesh-readiness-common';
-import { formatDateTime } from '../shared/formatDate';
 import {
+  entityRefOf,
   MANIFESTS_ANNOTATION,
-  ManifestsAnnotationHelp,
-} from '../shared/ManifestsAnnotationHelp';
+  ownerRefOf,
+} from '@mesh-readiness/plugin-mesh-readiness-common';
+import { formatDateTime } from '../shared/formatDate';
+import { ManifestsAnnotationHelp } from '../shared/ManifestsAnnotationHelp';
 import { EvidenceSources } from '../EvidenceSources';
 import { PhaseHeadline } from '../shared/PhaseHeadline';
 import { useWaveTarget } from '../shared/useWaveTarget';
@@ -312,10 +313,8 @@ export function EntityMeshReadinessContent(
               <WaveTargetText
                 target={waveTarget({
                   entityRef,
-                  owner:
-                    typeof entity.spec?.owner === 'string'
-                      ? entity.spec.owner
-                      : undefined,
+                  // In the entity's namespace, as the backend stores it.
+                  owner: ownerRefOf(entity),
                   programId: scorecard.programId,
                   phase: scorecard.phase,
                 })}

@@ -1,8 +1,6 @@
 import Typography from '@material-ui/core/Typography';
 import { CodeSnippet } from '@backstage/core-components';
-
-/** The catalog annotation that points Mesh Readiness at a service's manifests. */
-export const MANIFESTS_ANNOTATION = 'mesh-readiness.io/manifests';
+import { MANIFESTS_ANNOTATION } from '@mesh-readiness/plugin-mesh-readiness-common';
 
 const EXAMPLE = `apiVersion: backstage.io/v1alpha1
 kind: Component
