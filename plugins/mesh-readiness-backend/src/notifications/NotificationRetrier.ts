@@ -50,7 +50,7 @@ function parsed(
 
 /**
  * Resends the event-driven notifications (regressions, waiver events)
- * whose send failed, from the scheduled notifications task. Each pending
+ * whose send failed, from the retry task (`mesh-readiness-notification-retries`). Each pending
  * event is claimed first (a conditional update only one replica wins),
  * then sent: marked sent on success; on failure the attempt and its error
  * are recorded, and after `maxAttempts` the event is given up with an

@@ -35,7 +35,7 @@ export const DEFAULT_MAX_ATTEMPTS = 5;
  * The row of a scheduled kind is released, so that its next run finds the
  * event again and sends it. An event-driven kind (regression, waiver)
  * happens once: its row keeps the notification as pending, and the
- * scheduled task retries it (`NotificationRetrier`) up to `maxAttempts`.
+ * retry task resends it (`NotificationRetrier`) up to `maxAttempts`.
  */
 export class OnceOnlySender {
   constructor(

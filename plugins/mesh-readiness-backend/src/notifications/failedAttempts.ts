@@ -35,7 +35,7 @@ export async function recordFailedAttempt(options: {
   );
   if (status === 'pending') {
     logger.warn(
-      `Mesh Readiness: the ${kind} notification "${title}" was not sent (attempt ${attempts} of ${maxAttempts}); the scheduled notifications task retries it: ${message}`,
+      `Mesh Readiness: the ${kind} notification "${title}" was not sent (attempt ${attempts} of ${maxAttempts}); the retry task sends it again: ${message}`,
     );
   } else {
     logger.error(
