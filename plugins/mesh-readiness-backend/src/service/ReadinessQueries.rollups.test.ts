@@ -6,6 +6,7 @@ import { rollupFixture } from '../__testUtils__/rollupFixture';
 import type { ProgramRegistry } from '../programs/ProgramRegistry';
 import {
   countedBlockers,
+  countedRegressions,
   countedTopFailingChecks,
   countedWaves,
   distribution,
@@ -164,6 +165,33 @@ describe('ReadinessQueries roll-ups', () => {
         expect(rollup!.waves.length).toBeGreaterThan(0);
 
         expect(rollup!.blockers).toEqual(countedBlockers(programs, scoped));
+      },
+    );
+
+    it.each([undefined, 'linkerd-adoption'])(
+      "lists the phase drops of a group's services under program %p within 30 days, newest first",
+      async programId => {
+        const programs = programsIn(registry, programId);
+        let listed = 0;
+        for (const groupRef of [
+          'group:default/data-team',
+          'group:default/storefront-team',
+        ]) {
+          const rollup = await queries.groupRollup(groupRef, programId);
+          const scoped = rows.filter(
+            r =>
+              r.owner === groupRef && (!programId || r.programId === programId),
+          );
+          expect({ groupRef, regressions: rollup!.regressions }).toEqual({
+            groupRef,
+            regressions: countedRegressions(programs, scoped, history, {
+              now: NOW,
+              programId,
+            }),
+          });
+          listed += rollup!.regressions.length;
+        }
+        expect(listed).toBeGreaterThan(1);
       },
     );
 

@@ -9,7 +9,12 @@ import {
   type Program,
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import type { Knex } from 'knex';
-import type { ScorecardRecord } from '../database/Store';
+import { DatabaseStore } from '../database/DatabaseStore';
+import type {
+  HistoryRecord,
+  ScorecardRecord,
+  ScorecardWrite,
+} from '../database/Store';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { rollupFixture } from '../__testUtils__/rollupFixture';
 import {
@@ -20,6 +25,7 @@ import {
 import type { ProgramRegistry } from '../programs/ProgramRegistry';
 import {
   countedBlockers,
+  countedRegressions,
   countedTopFailingChecks,
   countedWaves,
   distribution,
@@ -41,8 +47,55 @@ jest.setTimeout(60_000);
  * names each entity's System and Domain.
  */
 
+const NOW = new Date('2026-11-25T12:00:00.000Z');
+
+const PHASES = ['not-started', 'pilot', 'expand', 'enforce', 'sustain'];
+
+/**
+ * The writes with a phase change for most services: from a phase above or
+ * below the current one, most within the roll-ups' 30 days before NOW,
+ * some (every sixth) in early October, outside them. Each at its own
+ * minute, so that newest first is one order.
+ */
+function withPhaseHistory(writes: ScorecardWrite[]): ScorecardWrite[] {
+  return writes.map((write, i) => {
+    if (i % 7 === 0) return write;
+    const { record } = write;
+    const phase = record.scorecard.phase;
+    const minute = String(i).padStart(2, '0');
+    return {
+      ...write,
+      history: {
+        entityRef: record.entityRef,
+        programId: record.programId,
+        programVersion: record.scorecard.programVersion,
+        owner: record.owner,
+        at:
+          i % 6 === 1
+            ? `2026-10-${String(5 + (i % 15)).padStart(
+                2,
+                '0',
+              )}T09:${minute}:00.000Z`
+            : `2026-11-${String(1 + (i % 24)).padStart(
+                2,
+                '0',
+              )}T10:${minute}:00.000Z`,
+        phase,
+        previousPhase:
+          PHASES[(PHASES.indexOf(phase) + 1 + (i % 3)) % PHASES.length],
+        changes: [],
+      },
+    };
+  });
+}
+
 /** What the roll-up of these scorecards must show, counted one by one. */
-function expectedRollup(programs: Program[], rows: ScorecardRecord[]) {
+function expectedRollup(
+  programs: Program[],
+  rows: ScorecardRecord[],
+  history: HistoryRecord[],
+  programId?: string,
+) {
   return {
     services: rows.map(r => r.entityRef).sort(),
     phaseDistribution: distribution(
@@ -52,13 +105,18 @@ function expectedRollup(programs: Program[], rows: ScorecardRecord[]) {
     topFailingChecks: countedTopFailingChecks(programs, rows),
     blockers: countedBlockers(programs, rows),
     waves: countedWaves(programs, rows),
+    regressions: countedRegressions(programs, rows, history, {
+      now: NOW,
+      programId,
+    }),
   };
 }
 
 describe('ReadinessQueries System and Domain roll-ups', () => {
   const databases = createTestDatabases();
-  const writes = withSystems(rollupFixture());
+  const writes = withPhaseHistory(withSystems(rollupFixture()));
   const rows = writes.map(w => w.record);
+  const history = writes.flatMap(w => (w.history ? [w.history] : []));
   const auth = mockServices.auth();
 
   describe.each(databases.eachSupportedId())('on %p', databaseId => {
@@ -73,6 +131,7 @@ describe('ReadinessQueries System and Domain roll-ups', () => {
       ({ queries, registry, catalog } = await readinessQueriesOver(knex, {
         writes,
         entities: SYSTEM_ENTITIES,
+        now: NOW,
       }));
     });
 
@@ -99,7 +158,7 @@ describe('ReadinessQueries System and Domain roll-ups', () => {
           programId,
         );
         const { services, ...counts } = rollup;
-        const expected = expectedRollup(programs, scoped);
+        const expected = expectedRollup(programs, scoped, history, programId);
         expect(services.map(s => s.entityRef)).toEqual(expected.services);
         expect(
           services.every(s => s.system === 'system:default/payments'),
@@ -112,8 +171,10 @@ describe('ReadinessQueries System and Domain roll-ups', () => {
           topFailingChecks: expected.topFailingChecks,
           blockers: expected.blockers,
           waves: expected.waves,
+          regressions: expected.regressions,
         });
         expect(rollup.waves.length).toBeGreaterThan(0);
+        expect(rollup.regressions.length).toBeGreaterThan(0);
         expect(rollup.topFailingChecks.length).toBeGreaterThan(0);
       },
     );
@@ -139,12 +200,16 @@ describe('ReadinessQueries System and Domain roll-ups', () => {
       const expected = expectedRollup(
         [registry.get('istio-adoption')!],
         scoped,
+        history,
+        'istio-adoption',
       );
       expect(rollup.services.map(s => s.entityRef)).toEqual(expected.services);
       expect(rollup.phaseDistribution).toEqual(expected.phaseDistribution);
       expect(rollup.topFailingChecks).toEqual(expected.topFailingChecks);
       expect(rollup.blockers).toEqual(expected.blockers);
       expect(rollup.waves).toEqual(expected.waves);
+      expect(rollup.regressions).toEqual(expected.regressions);
+      expect(rollup.regressions.length).toBeGreaterThan(0);
 
       // A Domain without Systems counts nothing, with every phase at zero.
       const empty = await queries.domainRollup(
@@ -158,6 +223,126 @@ describe('ReadinessQueries System and Domain roll-ups', () => {
       expect(empty.services).toEqual([]);
       expect(empty.phaseDistribution.every(p => p.count === 0)).toBe(true);
       expect(empty.waves).toEqual([]);
+      expect(empty.regressions).toEqual([]);
+    });
+
+    it("lists the phase drops of a System's and a Domain's services within 30 days, newest first", async () => {
+      const members = await catalogSystems().domainMembers(
+        'domain:default/commerce',
+      );
+      const system = await queries.systemRollup({
+        ref: 'system:default/payments',
+      });
+      const domain = await queries.domainRollup({
+        ref: 'domain:default/commerce',
+        ...members,
+      });
+      const since = '2026-10-26T12:00:00.000Z';
+      const order = phaseOrder(registry.programs());
+      const drops = history.filter(
+        h => order.indexOf(h.phase) < order.indexOf(h.previousPhase!),
+      );
+      const systemOf = (entityRef: string) =>
+        rows.find(r => r.entityRef === entityRef)?.system;
+      const listed = (rollup: typeof system | typeof domain) =>
+        rollup.regressions.map(r => `${r.entityRef} ${r.programId} ${r.at}`);
+      const key = (h: HistoryRecord) => `${h.entityRef} ${h.programId} ${h.at}`;
+
+      // A member's drop in the window is listed, with its phases.
+      const inWindow = drops.filter(
+        h =>
+          systemOf(h.entityRef) === 'system:default/payments' && h.at >= since,
+      );
+      expect(inWindow.length).toBeGreaterThan(1);
+      for (const h of inWindow) {
+        expect(system.regressions).toContainEqual({
+          entityRef: h.entityRef,
+          programId: h.programId,
+          fromPhase: h.previousPhase,
+          toPhase: h.phase,
+          at: h.at,
+        });
+      }
+      // A member's drop before the window is not.
+      const before = drops.filter(
+        h =>
+          systemOf(h.entityRef) === 'system:default/payments' && h.at < since,
+      );
+      expect(before.length).toBeGreaterThan(0);
+      for (const h of before) expect(listed(system)).not.toContain(key(h));
+      // Nor is a drop of a service outside the System (or the Domain).
+      const outside = drops.filter(
+        h =>
+          systemOf(h.entityRef) === 'system:default/identity' && h.at >= since,
+      );
+      expect(outside.length).toBeGreaterThan(0);
+      for (const h of outside) {
+        expect(listed(system)).not.toContain(key(h));
+        expect(listed(domain)).not.toContain(key(h));
+      }
+      // The Domain lists its subdomain's System's drops too.
+      const storefront = drops.filter(
+        h =>
+          systemOf(h.entityRef) === 'system:default/storefront' &&
+          h.at >= since,
+      );
+      expect(storefront.length).toBeGreaterThan(0);
+      for (const h of storefront) expect(listed(domain)).toContain(key(h));
+      expect(listed(system)).not.toContain(key(storefront[0]));
+      // A rise is never a regression.
+      expect(
+        history.some(
+          h =>
+            systemOf(h.entityRef) === 'system:default/payments' &&
+            h.at >= since &&
+            order.indexOf(h.phase) > order.indexOf(h.previousPhase!),
+        ),
+      ).toBe(true);
+      expect(system.regressions).toHaveLength(inWindow.length);
+      for (const rollup of [system, domain]) {
+        const times = rollup.regressions.map(r => r.at);
+        expect(times).toEqual([...times].sort().reverse());
+      }
+    });
+
+    it('lists the drops of a service that moved to another System in that System only', async () => {
+      const store = new DatabaseStore(knex);
+      const since = '2026-10-26T12:00:00.000Z';
+      const order = phaseOrder(registry.programs());
+      const moved = writes.find(
+        w =>
+          w.record.system === 'system:default/payments' &&
+          w.history !== undefined &&
+          w.history.at >= since &&
+          order.indexOf(w.history.phase) <
+            order.indexOf(w.history.previousPhase!),
+      )!;
+      const { entityRef } = moved.record;
+      const regressionRefs = async (ref: string) =>
+        (await queries.systemRollup({ ref })).regressions.map(r => r.entityRef);
+      expect(await regressionRefs('system:default/payments')).toContain(
+        entityRef,
+      );
+      expect(await regressionRefs('system:default/identity')).not.toContain(
+        entityRef,
+      );
+      // Re-evaluated into identity, without a change of phase (no history).
+      await store.writeScorecards([
+        { record: { ...moved.record, system: 'system:default/identity' } },
+      ]);
+      try {
+        expect(await regressionRefs('system:default/payments')).not.toContain(
+          entityRef,
+        );
+        expect(await regressionRefs('system:default/identity')).toContain(
+          entityRef,
+        );
+      } finally {
+        await store.writeScorecards([{ record: moved.record }]);
+      }
+      expect(await regressionRefs('system:default/payments')).toContain(
+        entityRef,
+      );
     });
 
     it('reproduces every aggregate of a roll-up as a filter of the scorecard list', async () => {

@@ -260,6 +260,48 @@ export class ReadinessQueries {
     return { title: checkId, phase: '' };
   }
 
+  /** The start of the regressions' window, as stored history times. */
+  private regressionWindowStart(): string {
+    return new Date(
+      this.clock().getTime() - REGRESSION_WINDOW_DAYS * DAY_MS,
+    ).toISOString();
+  }
+
+  /**
+   * The phase drops among `transitions` (history rows that moved from one
+   * phase to another) of the services in `current`, newest first. Only
+   * current members count, so a service that left a group or a System
+   * takes its drops with it.
+   */
+  private regressionsOf(
+    transitions: HistoryRecord[],
+    current: Set<string>,
+    order: string[],
+  ) {
+    return (
+      transitions
+        .filter(
+          h =>
+            current.has(h.entityRef) &&
+            h.previousPhase !== undefined &&
+            order.indexOf(h.phase) < order.indexOf(h.previousPhase),
+        )
+        // Read in chunks of entity refs, so each chunk is in time order but
+        // the whole is not: sort it, the latest stored row first on a tie.
+        .sort(
+          (a, b) =>
+            b.at.localeCompare(a.at) || Number(b.id ?? 0) - Number(a.id ?? 0),
+        )
+        .map(h => ({
+          entityRef: h.entityRef,
+          programId: h.programId,
+          fromPhase: h.previousPhase!,
+          toPhase: h.phase,
+          at: h.at,
+        }))
+    );
+  }
+
   /** The group's ref and mentors, or undefined when it is not a known Group. */
   async group(groupRef: string) {
     const groups = await this.snapshot.allGroups();
@@ -278,9 +320,6 @@ export class ReadinessQueries {
     const programs = this.programsFor(programId);
     const scope = { owners: group.groups, programId };
     const order = this.phaseOrder(programs);
-    const since = new Date(
-      this.clock().getTime() - REGRESSION_WINDOW_DAYS * DAY_MS,
-    ).toISOString();
     // Independent reads: on PostgreSQL they overlap on the pool's
     // connections instead of waiting for one another.
     const [rows, blockers, phaseCounts, waves, history] = await Promise.all([
@@ -292,27 +331,16 @@ export class ReadinessQueries {
       this.store.listAllHistory({
         owners: group.groups,
         programId,
-        since,
+        since: this.regressionWindowStart(),
         phaseTransitionsOnly: true,
         withoutChanges: true,
       }),
     ]);
-    const current = new Set(rows.map(r => r.entityRef));
-    const phaseChanges = history.filter(h => current.has(h.entityRef));
-    const regressions = phaseChanges
-      .filter(
-        h =>
-          h.previousPhase !== undefined &&
-          order.indexOf(h.phase) < order.indexOf(h.previousPhase),
-      )
-      .map(h => ({
-        entityRef: h.entityRef,
-        programId: h.programId,
-        fromPhase: h.previousPhase!,
-        toPhase: h.phase,
-        at: h.at,
-      }))
-      .reverse();
+    const regressions = this.regressionsOf(
+      history,
+      new Set(rows.map(r => r.entityRef)),
+      order,
+    );
 
     return {
       groupRef,
@@ -335,7 +363,8 @@ export class ReadinessQueries {
    * The roll-up of the entities of some Systems (one System's, or a
    * Domain's), counted by the database like a group's: the services with
    * phase and progress, the phase distribution, the checks failing most
-   * often, the blockers and the waves' progress.
+   * often, the blockers, the waves' progress and the regressions of the
+   * last REGRESSION_WINDOW_DAYS.
    */
   private async systemsRollup(systems: string[], programId?: string) {
     const programs = this.programsFor(programId);
@@ -348,6 +377,20 @@ export class ReadinessQueries {
       this.store.listBlockers(scope, MAX_BLOCKERS),
       this.waveProgress(programs, { systems }),
     ]);
+    // History rows do not record the System, so the current services' rows
+    // are read by entity ref (the history's entity index), after the
+    // scorecards named them.
+    const current = new Set(rows.map(r => r.entityRef));
+    const history =
+      current.size === 0
+        ? []
+        : await this.store.listAllHistory({
+            entityRefs: [...current],
+            programId,
+            since: this.regressionWindowStart(),
+            phaseTransitionsOnly: true,
+            withoutChanges: true,
+          });
     return {
       services: rows.map(toScorecardSummary),
       phaseDistribution: this.distribution(phaseCounts, order),
@@ -363,6 +406,7 @@ export class ReadinessQueries {
         failingSince: b.failingSince,
       })),
       waves,
+      regressions: this.regressionsOf(history, current, order),
     };
   }
 

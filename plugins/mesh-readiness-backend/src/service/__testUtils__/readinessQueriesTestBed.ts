@@ -11,7 +11,11 @@ import {
 } from '@mesh-readiness/plugin-mesh-readiness-common';
 import type { Knex } from 'knex';
 import { DatabaseStore, migrateDatabase } from '../../database/DatabaseStore';
-import type { ScorecardRecord, ScorecardWrite } from '../../database/Store';
+import type {
+  HistoryRecord,
+  ScorecardRecord,
+  ScorecardWrite,
+} from '../../database/Store';
 import { CatalogSnapshot } from '../../evidence/CatalogSnapshot';
 import type { ProgramRegistry } from '../../programs/ProgramRegistry';
 import { shippedProgramRegistry } from '../../__testUtils__/shippedPrograms';
@@ -196,4 +200,39 @@ export function countedWaves(programs: Program[], rows: ScorecardRecord[]) {
     }
   }
   return found.sort((a, b) => a.dueDate.localeCompare(b.dueDate));
+}
+
+/**
+ * The phase drops in `history` of the services among `rows`, under
+ * `programId` (all programs when absent), within the 30 days before `now`,
+ * newest first, as a roll-up lists them.
+ */
+export function countedRegressions(
+  programs: Program[],
+  rows: ScorecardRecord[],
+  history: HistoryRecord[],
+  options: { now: Date; programId?: string },
+) {
+  const order = phaseOrder(programs);
+  const since = new Date(
+    options.now.getTime() - 30 * 24 * 60 * 60 * 1000,
+  ).toISOString();
+  const members = new Set(rows.map(r => r.entityRef));
+  return history
+    .filter(
+      h =>
+        members.has(h.entityRef) &&
+        (!options.programId || h.programId === options.programId) &&
+        h.at >= since &&
+        h.previousPhase !== undefined &&
+        order.indexOf(h.phase) < order.indexOf(h.previousPhase),
+    )
+    .sort((a, b) => b.at.localeCompare(a.at))
+    .map(h => ({
+      entityRef: h.entityRef,
+      programId: h.programId,
+      fromPhase: h.previousPhase!,
+      toPhase: h.phase,
+      at: h.at,
+    }));
 }

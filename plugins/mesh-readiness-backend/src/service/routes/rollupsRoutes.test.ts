@@ -158,9 +158,46 @@ function teamWrites(): ScorecardWrite[] {
   }));
 }
 
+/** A phase drop of a team service `daysAgo` days before the test runs. */
+function withDrop(
+  write: ScorecardWrite,
+  daysAgo: number,
+  fromPhase: string,
+): ScorecardWrite {
+  const { record } = write;
+  return {
+    ...write,
+    history: {
+      entityRef: record.entityRef,
+      programId: record.programId,
+      programVersion: record.scorecard.programVersion,
+      owner: record.owner,
+      at: new Date(Date.now() - daysAgo * 24 * 60 * 60 * 1000).toISOString(),
+      phase: record.scorecard.phase,
+      previousPhase: fromPhase,
+      changes: [],
+    },
+  };
+}
+
 describe('System and Domain roll-ups and the drill-down filters', () => {
   const databases = createTestDatabases();
-  const writes = [...withSystems(rollupFixture()), ...teamWrites()];
+  // svc-a fell from expand two days ago; svc-b from pilot 40 days ago,
+  // before the roll-ups' 30 days.
+  const [teamServiceA, teamServiceB] = teamWrites();
+  const recentDrop = withDrop(teamServiceA, 2, 'expand');
+  const writes = [
+    ...withSystems(rollupFixture()),
+    recentDrop,
+    withDrop(teamServiceB, 40, 'pilot'),
+  ];
+  const regressionOfSvcA = {
+    entityRef: 'component:default/svc-a',
+    programId: 'istio-adoption',
+    fromPhase: 'expand',
+    toPhase: 'pilot',
+    at: recentDrop.history!.at,
+  };
   const refsWhere = (keep: (w: ScorecardWrite) => boolean) =>
     writes
       .filter(keep)
@@ -233,6 +270,8 @@ describe('System and Domain roll-ups and the drill-down filters', () => {
         refs: ['component:default/svc-a', 'component:default/svc-b'],
         totalCount: 2,
       });
+      // The phase drops of its services in the last 30 days.
+      expect(res.body.regressions).toEqual([regressionOfSvcA]);
     });
 
     it("serves a Domain's roll-up over its Systems and subdomains", async () => {
@@ -261,6 +300,10 @@ describe('System and Domain roll-ups and the drill-down filters', () => {
           )}&programId=istio-adoption`,
         ),
       ).toEqual({ refs: inCommerce, totalCount: inCommerce.length });
+      expect(res.body.regressions).toEqual([regressionOfSvcA]);
+      const platform = await get('/domains/default/platform/rollup');
+      expect(platform.status).toBe(200);
+      expect(platform.body.regressions).toEqual([]);
     });
 
     it('answers 404 for a System or Domain the catalog lacks, 400 for a program not in force, 403 without the read permission', async () => {

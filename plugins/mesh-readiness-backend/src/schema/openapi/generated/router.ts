@@ -2074,6 +2074,13 @@ export const spec = {
             "items": {
               "$ref": "#/components/schemas/WaveProgress"
             }
+          },
+          "regressions": {
+            "type": "array",
+            "description": "Phase drops of the services counted here now, over the last 30 days, newest first. History does not record the System, so a service that joined recently brings the drops it had before it joined; one that left takes its drops with it.",
+            "items": {
+              "$ref": "#/components/schemas/Regression"
+            }
           }
         },
         "required": [
@@ -2082,7 +2089,8 @@ export const spec = {
           "phaseDistribution",
           "topFailingChecks",
           "blockers",
-          "waves"
+          "waves",
+          "regressions"
         ]
       },
       "DomainRollup": {
@@ -2143,6 +2151,13 @@ export const spec = {
             "items": {
               "$ref": "#/components/schemas/WaveProgress"
             }
+          },
+          "regressions": {
+            "type": "array",
+            "description": "Phase drops of the services counted here now, over the last 30 days, newest first. History does not record the System, so a service that joined recently brings the drops it had before it joined; one that left takes its drops with it.",
+            "items": {
+              "$ref": "#/components/schemas/Regression"
+            }
           }
         },
         "required": [
@@ -2153,7 +2168,8 @@ export const spec = {
           "phaseDistribution",
           "topFailingChecks",
           "blockers",
-          "waves"
+          "waves",
+          "regressions"
         ]
       },
       "FailingCheck": {
@@ -3543,7 +3559,7 @@ export const spec = {
         "tags": [
           "Rollups"
         ],
-        "description": "The entities of a System (their `spec.system`): phase distribution, services with phase and progress, top failing checks, blockers and wave progress. 404 when the catalog has no such System.",
+        "description": "The entities of a System (their `spec.system`): phase distribution, services with phase and progress, top failing checks, blockers, wave progress and regressions (last 30 days). 404 when the catalog has no such System.",
         "parameters": [
           {
             "$ref": "#/components/parameters/namespace"
@@ -3594,7 +3610,7 @@ export const spec = {
         "tags": [
           "Rollups"
         ],
-        "description": "The entities of the Systems of a Domain and of its subdomains (`spec.domain`, `spec.subdomainOf`, as the catalog holds them now): phase distribution, services with phase and progress, top failing checks, blockers and wave progress. 404 when the catalog has no such Domain.",
+        "description": "The entities of the Systems of a Domain and of its subdomains (`spec.domain`, `spec.subdomainOf`, as the catalog holds them now): phase distribution, services with phase and progress, top failing checks, blockers, wave progress and regressions (last 30 days). 404 when the catalog has no such Domain.",
         "parameters": [
           {
             "$ref": "#/components/parameters/namespace"

@@ -113,7 +113,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The entities of a System (their `spec.system`): phase distribution, services with phase and progress, top failing checks, blockers and wave progress. 404 when the catalog has no such System. */
+    /** The entities of a System (their `spec.system`): phase distribution, services with phase and progress, top failing checks, blockers, wave progress and regressions (last 30 days). 404 when the catalog has no such System. */
     get: operations['GetSystemRollup'];
     put?: never;
     post?: never;
@@ -130,7 +130,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The entities of the Systems of a Domain and of its subdomains (`spec.domain`, `spec.subdomainOf`, as the catalog holds them now): phase distribution, services with phase and progress, top failing checks, blockers and wave progress. 404 when the catalog has no such Domain. */
+    /** The entities of the Systems of a Domain and of its subdomains (`spec.domain`, `spec.subdomainOf`, as the catalog holds them now): phase distribution, services with phase and progress, top failing checks, blockers, wave progress and regressions (last 30 days). 404 when the catalog has no such Domain. */
     get: operations['GetDomainRollup'];
     put?: never;
     post?: never;
@@ -1025,6 +1025,8 @@ export interface components {
       topFailingChecks: components['schemas']['FailingCheck'][];
       blockers: components['schemas']['Blocker'][];
       waves: components['schemas']['WaveProgress'][];
+      /** Phase drops of the services counted here now, over the last 30 days, newest first. History does not record the System, so a service that joined recently brings the drops it had before it joined; one that left takes its drops with it. */
+      regressions: components['schemas']['Regression'][];
     };
     /** The entities of the Systems of a Domain and its subdomains, counted by the database. Every aggregate is a filter of `GET /scorecards` with `domain=<domainRef>`. */
     DomainRollup: {
@@ -1042,6 +1044,8 @@ export interface components {
       topFailingChecks: components['schemas']['FailingCheck'][];
       blockers: components['schemas']['Blocker'][];
       waves: components['schemas']['WaveProgress'][];
+      /** Phase drops of the services counted here now, over the last 30 days, newest first. History does not record the System, so a service that joined recently brings the drops it had before it joined; one that left takes its drops with it. */
+      regressions: components['schemas']['Regression'][];
     };
     FailingCheck: {
       checkId: string;
