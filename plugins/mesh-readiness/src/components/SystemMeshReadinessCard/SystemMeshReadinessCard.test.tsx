@@ -39,6 +39,7 @@ const systemRollup: SystemRollup = {
   topFailingChecks: orgSummary.topFailingChecks.map(c => ({ ...c, count: 1 })),
   blockers: groupRollup.blockers,
   waves: groupRollup.waves,
+  regressions: groupRollup.regressions,
 };
 
 const domainRollup: DomainRollup = {
@@ -109,13 +110,21 @@ describe('SystemMeshReadinessCard', () => {
       '/mesh-readiness/services?program=istio-adoption&system=system%3Adefault%2Fpayments&wave=wave-1',
     );
     expect(screen.getByText(/Failing since/)).toBeInTheDocument();
+    const regression = within(
+      screen.getByRole('list', { name: 'Regressions' }),
+    ).getByRole('listitem');
+    expect(regression).toHaveTextContent('ledger: Enforce → Expand');
+    expect(within(regression).getByRole('link')).toHaveAttribute(
+      'href',
+      '/catalog/default/component/ledger',
+    );
   });
 
   it("shows a Domain's rollup over its Systems, filtered by the Domain", async () => {
     server.use(
       rest.get(
         `${BASE_URL}/domains/default/commerce/rollup`,
-        (_req, res, ctx) => res(ctx.json(domainRollup)),
+        (_req, res, ctx) => res(ctx.json({ ...domainRollup, regressions: [] })),
       ),
     );
     await renderPluginView(<SystemMeshReadinessCard />, {
@@ -128,6 +137,8 @@ describe('SystemMeshReadinessCard', () => {
     expect(
       screen.getByText(/2 services in this domain \(2 systems\)/),
     ).toBeInTheDocument();
+    // A Domain without phase drops says so.
+    expect(screen.getByText('No regressions.')).toBeInTheDocument();
     expect(
       screen.getByRole('link', { name: 'Pilot: 1 service' }),
     ).toHaveAttribute(

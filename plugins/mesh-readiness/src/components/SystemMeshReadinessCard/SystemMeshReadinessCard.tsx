@@ -20,6 +20,7 @@ import { usePrograms } from '../../hooks/usePrograms';
 import { BlockersList } from '../shared/BlockersList';
 import { FailingChecksTable } from '../shared/FailingChecksTable';
 import { PhaseDistribution } from '../shared/PhaseDistribution';
+import { RegressionsList } from '../shared/RegressionsList';
 import { ServicesTable } from '../shared/ServicesTable';
 import { WaveProgressList } from '../shared/WaveProgressList';
 import { useServicesLink } from '../ServicesList/useServicesLink';
@@ -42,8 +43,9 @@ type Rollup = SystemRollup | DomainRollup;
  * The rollup of a System (its entities) or a Domain (the entities of its
  * Systems and subdomains): phase distribution, services, top failing
  * checks, blockers and waves, each aggregate opening the services list
- * filtered by the System or Domain and what was clicked. Adapts to the
- * kind of the entity page it is on.
+ * filtered by the System or Domain and what was clicked, and the phase
+ * drops of its services over the last 30 days. Adapts to the kind of the
+ * entity page it is on.
  */
 export function SystemMeshReadinessCard(props: SystemMeshReadinessCardProps) {
   const { entity } = useEntity();
@@ -148,6 +150,15 @@ export function SystemMeshReadinessCard(props: SystemMeshReadinessCardProps) {
             waveLink={
               link && (wave => link({ program: wave.programId, wave: wave.id }))
             }
+          />
+        </Box>
+        <Box>
+          <Typography variant="h6" component="h3">
+            Regressions (30 days)
+          </Typography>
+          <RegressionsList
+            regressions={rollup.regressions}
+            phaseTitle={phaseTitle}
           />
         </Box>
       </Box>
