@@ -378,8 +378,8 @@ export class ReadinessQueries {
       this.waveProgress(programs, { systems }),
     ]);
     // History rows do not record the System, so the current services' rows
-    // are read by entity ref (the history's entity index), after the
-    // scorecards named them.
+    // are read by entity ref once the scorecards named them: an indexed read
+    // (by entity, or by time when the refs are much of the organisation).
     const current = new Set(rows.map(r => r.entityRef));
     const history =
       current.size === 0
