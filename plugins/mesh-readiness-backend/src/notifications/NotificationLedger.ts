@@ -56,6 +56,20 @@ export interface PendingNotification {
 /** The ledger keeps this much of an error message. */
 export const MAX_ERROR_LENGTH = 500;
 
+/**
+ * The rows a retry may take: pending, or left `sending` since before
+ * `staleBefore` (their replica stopped mid-send). Listing and claiming
+ * use this one condition, so a listed row is one a claim can win.
+ */
+function retryDue(staleBefore: string) {
+  return (q: Knex.QueryBuilder) =>
+    q
+      .where('status', 'pending')
+      .orWhere(s =>
+        s.where('status', 'sending').where('attempted_at', '<', staleBefore),
+      );
+}
+
 function hashOf(eventKey: string): string {
   return createHash('sha256').update(eventKey).digest('hex');
 }
@@ -134,15 +148,7 @@ export class NotificationLedger {
     const updated = await this.db<LedgerRow>(LEDGER)
       .where('event_hash', hashOf(pending.eventKey))
       .where('attempts', pending.attempts)
-      .where(q =>
-        q
-          .where('status', 'pending')
-          .orWhere(s =>
-            s
-              .where('status', 'sending')
-              .where('attempted_at', '<', staleBefore),
-          ),
-      )
+      .where(retryDue(staleBefore))
       .update({
         status: 'sending',
         attempts: pending.attempts + 1,
@@ -200,15 +206,7 @@ export class NotificationLedger {
     if (kinds.length === 0) return [];
     const rows = await this.db<LedgerRow>(LEDGER)
       .whereIn('kind', kinds)
-      .where(q =>
-        q
-          .where('status', 'pending')
-          .orWhere(s =>
-            s
-              .where('status', 'sending')
-              .where('attempted_at', '<', staleBefore),
-          ),
-      )
+      .where(retryDue(staleBefore))
       .orderBy([
         { column: 'sent_at', order: 'asc' },
         { column: 'event_hash', order: 'asc' },

@@ -541,7 +541,7 @@ describe('notifications through the notifications backend', () => {
       }
     });
 
-    it('schedules the retry task alone when regressions alone are on, and no task when every kind is off', async () => {
+    it('schedules the retry task alone when regressions alone are on (it prunes the ledger), and no task when every kind is off', async () => {
       const regressionsAlone = schedulerRecordingTasks();
       const first = await start(
         {
@@ -553,12 +553,29 @@ describe('notifications through the notifications backend', () => {
         {},
         [regressionsAlone.factory],
       );
-      await first.backend.stop();
-      const regressionTasks = regressionsAlone.scheduleTask.mock.calls.map(
-        ([d]) => d.id,
-      );
-      expect(regressionTasks).toContain('mesh-readiness-notification-retries');
-      expect(regressionTasks).not.toContain('mesh-readiness-notifications');
+      try {
+        const regressionTasks = regressionsAlone.scheduleTask.mock.calls.map(
+          ([d]) => d.id,
+        );
+        expect(regressionTasks).toContain(
+          'mesh-readiness-notification-retries',
+        );
+        expect(regressionTasks).not.toContain('mesh-readiness-notifications');
+        // A row notified 401 days ago is past the ledger's retention: the
+        // retry task, the only one here, forgets it.
+        const yearAgo = new NotificationLedger(
+          first.db,
+          () => new Date(Date.now() - 401 * 86400000),
+        );
+        expect(await yearAgo.claim('digest', 'digest|old')).toBe(true);
+        const retries = regressionsAlone.scheduleTask.mock.calls
+          .map(([definition]) => definition)
+          .find(d => d.id === 'mesh-readiness-notification-retries');
+        await retries!.fn(new AbortController().signal);
+        expect(await yearAgo.has('digest|old')).toBe(false);
+      } finally {
+        await first.backend.stop();
+      }
 
       const allOff = schedulerRecordingTasks();
       const second = await start({ enabled: false }, {}, [allOff.factory]);
