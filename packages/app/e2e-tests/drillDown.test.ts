@@ -26,6 +26,17 @@ async function openWhenEvaluated(
   }).toPass({ timeout: 300_000, intervals: [5_000] });
 }
 
+/** The rows of the Services view's table, one per service. */
+function serviceRows(page: Page) {
+  return (
+    page
+      .getByRole('table', { name: 'Services' })
+      .getByRole('row')
+      // The header row has no phase badge.
+      .filter({ has: page.getByLabel(/^Phase: /) })
+  );
+}
+
 /** The number of services an accessible name like "Expand: 3 services" says. */
 function countOf(name: string | null): number {
   const match = /: (\d+) services?$/.exec(name ?? '');
@@ -52,11 +63,7 @@ test('a phase bar of the funnel opens exactly the services in that phase', async
   await expect(
     page.getByText(new RegExp(`^${count} services? in Expand$`)),
   ).toBeVisible();
-  const rows = page
-    .getByRole('table', { name: 'Services' })
-    .getByRole('row')
-    // The header row has no phase badge.
-    .filter({ has: page.getByLabel(/^Phase: /) });
+  const rows = serviceRows(page);
   await expect(rows).toHaveCount(count);
   await expect(rows.getByLabel(/^Phase: /)).toHaveCount(count);
   for (const badge of await rows.getByLabel(/^Phase: /).all()) {
@@ -106,10 +113,7 @@ test('the System page of a sample system shows its rollup, which drills down to 
   await expect(page).toHaveURL(
     /\/mesh-readiness\/services\?phase=sustain&system=system%3Adefault%2Fpayments$/,
   );
-  const rows = page
-    .getByRole('table', { name: 'Services' })
-    .getByRole('row')
-    .filter({ has: page.getByLabel(/^Phase: /) });
+  const rows = serviceRows(page);
   await expect(rows).toHaveCount(count);
   await expect(
     rows.getByRole('link', { name: 'Payments service' }),
@@ -171,10 +175,7 @@ test("a phase count of a Group's card opens the services it counts, its child te
       ),
     ),
   ).toBeVisible();
-  const rows = page
-    .getByRole('table', { name: 'Services' })
-    .getByRole('row')
-    .filter({ has: page.getByLabel(/^Phase: /) });
+  const rows = serviceRows(page);
   await expect(rows).toHaveCount(count);
   await expect(
     page.getByRole('checkbox', { name: 'Include child groups' }),
