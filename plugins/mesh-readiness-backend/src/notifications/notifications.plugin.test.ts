@@ -88,6 +88,20 @@ function breakPortProtocol(repoDir: string): () => void {
   return () => fs.writeFileSync(file, original);
 }
 
+/** Alice asks for a 30-day waiver of svc-a's k8s.probes over the REST API. */
+function requestWaiverAsAlice(backend: TestBackend, justification: string) {
+  return request(backend.server)
+    .post('/api/mesh-readiness/waivers')
+    .set('Authorization', mockCredentials.user.header(alice))
+    .send({
+      entityRef: 'component:default/svc-a',
+      programId: 'istio-adoption',
+      itemId: 'k8s.probes',
+      justification,
+      expiresAt: new Date(Date.now() + 30 * 86400000).toISOString(),
+    });
+}
+
 async function notificationsOf(backend: TestBackend, userRef: string) {
   const res = await request(backend.server)
     .get('/api/notifications/notifications')
@@ -320,16 +334,10 @@ describe('notifications through the notifications backend', () => {
         waivers: { approverGroup: 'group:default/platform' },
       });
       try {
-        const requested = await request(backend.server)
-          .post('/api/mesh-readiness/waivers')
-          .set('Authorization', mockCredentials.user.header(alice))
-          .send({
-            entityRef: 'component:default/svc-a',
-            programId: 'istio-adoption',
-            itemId: 'k8s.probes',
-            justification: 'Probes land with\nthe next release',
-            expiresAt: new Date(Date.now() + 30 * 86400000).toISOString(),
-          });
+        const requested = await requestWaiverAsAlice(
+          backend,
+          'Probes land with\nthe next release',
+        );
         expect(requested.status).toBe(201);
         const id: string = requested.body.id;
 
@@ -397,16 +405,7 @@ describe('notifications through the notifications backend', () => {
     it('sends no waiver request notification without an approver group', async () => {
       const { backend } = await start();
       try {
-        const requested = await request(backend.server)
-          .post('/api/mesh-readiness/waivers')
-          .set('Authorization', mockCredentials.user.header(alice))
-          .send({
-            entityRef: 'component:default/svc-a',
-            programId: 'istio-adoption',
-            itemId: 'k8s.probes',
-            justification: 'Next release',
-            expiresAt: new Date(Date.now() + 30 * 86400000).toISOString(),
-          });
+        const requested = await requestWaiverAsAlice(backend, 'Next release');
         expect(requested.status).toBe(201);
         // The decision still reaches the requester (pat decides, as the
         // policy allows everyone here).
@@ -481,16 +480,10 @@ describe('notifications through the notifications backend', () => {
         expect(statusOf(await refresh(backend), 'k8s.svc.protocol')).toBe(
           'fail',
         );
-        const requested = await request(backend.server)
-          .post('/api/mesh-readiness/waivers')
-          .set('Authorization', mockCredentials.user.header(alice))
-          .send({
-            entityRef: 'component:default/svc-a',
-            programId: 'istio-adoption',
-            itemId: 'k8s.probes',
-            justification: 'Probes land with the next release',
-            expiresAt: new Date(Date.now() + 30 * 86400000).toISOString(),
-          });
+        const requested = await requestWaiverAsAlice(
+          backend,
+          'Probes land with the next release',
+        );
         expect(requested.status).toBe(201);
         const waiverKey = `waiver|${requested.body.id}|requested`;
         // The request is notified in the background: wait for its failure.
