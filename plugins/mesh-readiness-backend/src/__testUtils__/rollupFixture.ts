@@ -1,5 +1,9 @@
 import type { CheckStatus } from '@mesh-readiness/plugin-mesh-readiness-common';
-import type { ScorecardWrite } from '../database/Store';
+import type {
+  HistoryRecord,
+  ScorecardRecord,
+  ScorecardWrite,
+} from '../database/Store';
 import { makeScorecard } from './scorecards';
 
 /** Owners of the fixture; `payments-api` is a child group of `payments-team`. */
@@ -85,4 +89,25 @@ export function rollupFixture(): ScorecardWrite[] {
     });
   }
   return writes;
+}
+
+/**
+ * The history row of a fixture scorecard that reached its current phase at
+ * `at`, from `previousPhase` (undefined: its first evaluation).
+ */
+export function phaseChangeOf(
+  record: ScorecardRecord,
+  at: string,
+  previousPhase: string | undefined,
+): HistoryRecord {
+  return {
+    entityRef: record.entityRef,
+    programId: record.programId,
+    programVersion: record.scorecard.programVersion,
+    owner: record.owner,
+    at,
+    phase: record.scorecard.phase,
+    previousPhase,
+    changes: [],
+  };
 }

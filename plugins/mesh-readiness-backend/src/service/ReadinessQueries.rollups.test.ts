@@ -2,7 +2,7 @@ import { phaseReached } from '@mesh-readiness/plugin-mesh-readiness-common';
 import type { Knex } from 'knex';
 import type { ScorecardRecord } from '../database/Store';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { rollupFixture } from '../__testUtils__/rollupFixture';
+import { phaseChangeOf, rollupFixture } from '../__testUtils__/rollupFixture';
 import type { ProgramRegistry } from '../programs/ProgramRegistry';
 import {
   countedBlockers,
@@ -36,17 +36,11 @@ function fixtureWithHistory() {
   const writes = rollupFixture();
   writes.forEach((write, i) => {
     if (i % 3 !== 0) return;
-    const { record } = write;
-    write.history = {
-      entityRef: record.entityRef,
-      programId: record.programId,
-      programVersion: record.scorecard.programVersion,
-      owner: record.owner,
-      at: `2026-11-${String(2 + (i % 23)).padStart(2, '0')}T10:00:00.000Z`,
-      phase: record.scorecard.phase,
-      previousPhase: i % 9 === 0 ? undefined : PHASES[i % PHASES.length],
-      changes: [],
-    };
+    write.history = phaseChangeOf(
+      write.record,
+      `2026-11-${String(2 + (i % 23)).padStart(2, '0')}T10:00:00.000Z`,
+      i % 9 === 0 ? undefined : PHASES[i % PHASES.length],
+    );
   });
   return writes;
 }

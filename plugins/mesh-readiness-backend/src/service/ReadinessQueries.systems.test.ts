@@ -16,7 +16,7 @@ import type {
   ScorecardWrite,
 } from '../database/Store';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { rollupFixture } from '../__testUtils__/rollupFixture';
+import { phaseChangeOf, rollupFixture } from '../__testUtils__/rollupFixture';
 import {
   DOMAIN_OF_SYSTEM,
   SYSTEM_ENTITIES,
@@ -60,31 +60,23 @@ const PHASES = ['not-started', 'pilot', 'expand', 'enforce', 'sustain'];
 function withPhaseHistory(writes: ScorecardWrite[]): ScorecardWrite[] {
   return writes.map((write, i) => {
     if (i % 7 === 0) return write;
-    const { record } = write;
-    const phase = record.scorecard.phase;
+    const phase = write.record.scorecard.phase;
     const minute = String(i).padStart(2, '0');
     return {
       ...write,
-      history: {
-        entityRef: record.entityRef,
-        programId: record.programId,
-        programVersion: record.scorecard.programVersion,
-        owner: record.owner,
-        at:
-          i % 6 === 1
-            ? `2026-10-${String(5 + (i % 15)).padStart(
-                2,
-                '0',
-              )}T09:${minute}:00.000Z`
-            : `2026-11-${String(1 + (i % 24)).padStart(
-                2,
-                '0',
-              )}T10:${minute}:00.000Z`,
-        phase,
-        previousPhase:
-          PHASES[(PHASES.indexOf(phase) + 1 + (i % 3)) % PHASES.length],
-        changes: [],
-      },
+      history: phaseChangeOf(
+        write.record,
+        i % 6 === 1
+          ? `2026-10-${String(5 + (i % 15)).padStart(
+              2,
+              '0',
+            )}T09:${minute}:00.000Z`
+          : `2026-11-${String(1 + (i % 24)).padStart(
+              2,
+              '0',
+            )}T10:${minute}:00.000Z`,
+        PHASES[(PHASES.indexOf(phase) + 1 + (i % 3)) % PHASES.length],
+      ),
     };
   });
 }

@@ -1,7 +1,10 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { DatabaseStore } from '../../database/DatabaseStore';
 import { createTestDatabases } from '../../__testUtils__/databases';
-import { rollupFixture } from '../../__testUtils__/rollupFixture';
+import {
+  phaseChangeOf,
+  rollupFixture,
+} from '../../__testUtils__/rollupFixture';
 import { makeScorecard } from '../../__testUtils__/scorecards';
 import { sampleOrganisation } from '../../__testUtils__/fixtures';
 import {
@@ -164,19 +167,13 @@ function withDrop(
   daysAgo: number,
   fromPhase: string,
 ): ScorecardWrite {
-  const { record } = write;
   return {
     ...write,
-    history: {
-      entityRef: record.entityRef,
-      programId: record.programId,
-      programVersion: record.scorecard.programVersion,
-      owner: record.owner,
-      at: new Date(Date.now() - daysAgo * 24 * 60 * 60 * 1000).toISOString(),
-      phase: record.scorecard.phase,
-      previousPhase: fromPhase,
-      changes: [],
-    },
+    history: phaseChangeOf(
+      write.record,
+      new Date(Date.now() - daysAgo * 24 * 60 * 60 * 1000).toISOString(),
+      fromPhase,
+    ),
   };
 }
 
